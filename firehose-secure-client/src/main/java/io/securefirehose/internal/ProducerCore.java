@@ -1,0 +1,330 @@
+package io.securefirehose.internal;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.securefirehose.BufferExhaustedException;
+import io.securefirehose.FirehoseLimits;
+import io.securefirehose.ProducerConfig;
+import io.securefirehose.RecordReceipt;
+import io.securefirehose.RecordTooLargeException;
+import io.securefirehose.metrics.ProducerMetrics;
+import io.securefirehose.time.TaskScheduler;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's engine behind the public facade: the send path (validate, reserve buffer, append), flush and
+ * the close sequence. Knows nothing of the SDK: it talks to a {@link BatchTransport}, so tests can drive it with
+ * a hand-moved clock and a fake transport.
+ */
+public final class ProducerCore implements AutoCloseable {
+
+  /** Buffer space counted for every record on top of its bytes, so that empty records are bounded too. */
+  public static final int RECORD_OVERHEAD_BYTES = 64;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProducerCore.class);
+
+  private final ProducerConfig config;
+  private final TaskScheduler scheduler;
+  private final @Nullable AutoCloseable ownedScheduler;
+  private final BatchTransport transport;
+  private final BufferMemory memory;
+  private final RecordAccumulator accumulator;
+  private final Sender sender;
+  private final ProducerMetrics metrics;
+  private final LongAdder bufferedRecords = new LongAdder();
+  private final long maxBlockNanos;
+  private final long deliveryTimeoutNanos;
+  private final AtomicBoolean closeStarted = new AtomicBoolean();
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+  ProducerCore(
+      ProducerConfig config,
+      BatchTransport transport,
+      TaskScheduler scheduler,
+      @Nullable AutoCloseable ownedScheduler) {
+    this.config = config;
+    this.transport = transport;
+    this.scheduler = scheduler;
+    this.ownedScheduler = ownedScheduler;
+    this.memory = new BufferMemory(config.maxBufferedBytes(), scheduler);
+    this.accumulator = new RecordAccumulator(config.maxBatchRecords(), config.maxBatchBytes());
+    this.maxBlockNanos = config.maxBlock().toNanos();
+    this.deliveryTimeoutNanos = config.deliveryTimeout().toNanos();
+    this.metrics =
+        new ProducerMetrics(
+            config.deliveryStreamName(), memory::used, bufferedRecords::sum, this::inFlightRequests);
+    IntervalFunction backoff =
+        IntervalFunction.ofExponentialRandomBackoff(
+            config.retryBackoff(), 2.0, RETRY_JITTER, config.retryBackoffMax());
+    this.sender =
+        new Sender(
+            config.deliveryStreamName(),
+            accumulator,
+            transport,
+            scheduler,
+            memory,
+            metrics,
+            bufferedRecords,
+            new Sender.Settings(
+                config.linger().toNanos(),
+                config.maxInFlightRequests(),
+                config.maxBatchRecords(),
+                config.maxBatchBytes(),
+                config.deliveryTimeout(),
+                backoff,
+                expiryCheckInterval(config.deliveryTimeout())));
+    sender.start();
+  }
+
+  /** Random spread of each backoff delay: a delay {@code d} becomes a value in {@code [d*0.5, d*1.5]}. */
+  public static final double RETRY_JITTER = 0.5;
+
+  /**
+   * Creates the core for a producer that sends through the AWS SDK.
+   *
+   * @param config validated configuration
+   * @param scheduler the scheduler to use, or {@code null} to create (and own) a single-thread one
+   * @return a started core
+   */
+  public static ProducerCore create(ProducerConfig config, @Nullable TaskScheduler scheduler) {
+    BatchTransport transport = SdkBatchTransport.create(config);
+    if (scheduler != null) {
+      return new ProducerCore(config, transport, scheduler, null);
+    }
+    io.securefirehose.time.SingleThreadTaskScheduler own =
+        new io.securefirehose.time.SingleThreadTaskScheduler(
+            "firehose-secure-sender-" + config.deliveryStreamName());
+    return new ProducerCore(config, transport, own, own);
+  }
+
+  /** How often records are checked against their delivery deadline: a twentieth of it, within [1 ms, 250 ms]. */
+  static long expiryCheckInterval(Duration deliveryTimeout) {
+    long twentieth = deliveryTimeout.toNanos() / 20;
+    return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(twentieth, TimeUnit.MILLISECONDS.toNanos(250)));
+  }
+
+  /**
+   * Accepts a record, waiting up to {@code maxBlock} for buffer space. The array is owned by the producer from
+   * now on.
+   */
+  public CompletableFuture<RecordReceipt> send(byte[] data) {
+    checkSize(data);
+    long cost = bufferCost(data);
+    if (scheduler.inSchedulerThread()) {
+      if (!memory.tryReserve(cost)) {
+        metrics.bufferExhausted();
+        throw memory.exhausted(
+            cost, 0, "send was called on the producer's callback thread, which must not wait for buffer space");
+      }
+    } else {
+      try {
+        memory.reserve(cost, maxBlockNanos);
+      } catch (BufferExhaustedException e) {
+        metrics.bufferExhausted();
+        throw e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw memory.exhausted(cost, 0, "interrupted while waiting for buffer space");
+      }
+    }
+    return append(data, cost);
+  }
+
+  /** Accepts a record only if buffer space is free now; returns {@code null} otherwise. */
+  public @Nullable CompletableFuture<RecordReceipt> trySend(byte[] data) {
+    checkSize(data);
+    long cost = bufferCost(data);
+    if (!memory.tryReserve(cost)) {
+      return null;
+    }
+    return append(data, cost);
+  }
+
+  private static void checkSize(byte[] data) {
+    Objects.requireNonNull(data, "record must not be null");
+    if (data.length > FirehoseLimits.MAX_RECORD_BYTES) {
+      throw new RecordTooLargeException(data.length, FirehoseLimits.MAX_RECORD_BYTES);
+    }
+  }
+
+  private static long bufferCost(byte[] data) {
+    return (long) data.length + RECORD_OVERHEAD_BYTES;
+  }
+
+  private CompletableFuture<RecordReceipt> append(byte[] data, long cost) {
+    long now = scheduler.nanoTime();
+    PendingRecord record = new PendingRecord(data, now, now + deliveryTimeoutNanos, cost);
+    bufferedRecords.increment();
+    int result;
+    try {
+      result = accumulator.append(record);
+    } catch (IllegalStateException closedProducer) {
+      bufferedRecords.decrement();
+      memory.release(cost);
+      throw closedProducer;
+    }
+    if ((result & RecordAccumulator.SEALED) != 0) {
+      sender.wakeup();
+    } else if ((result & RecordAccumulator.NEW_BATCH) != 0) {
+      sender.batchStarted();
+    }
+    return record.future;
+  }
+
+  /**
+   * Sends every record accepted before this call without waiting for linger, and waits until each has completed.
+   *
+   * @throws IllegalStateException if called from the producer's callback thread
+   * @throws CancellationException if the calling thread is interrupted (its interrupt flag is set again)
+   */
+  public void flush() {
+    if (scheduler.inSchedulerThread()) {
+      throw new IllegalStateException(
+          "flush() was called from a record callback; it would wait for the thread it runs on. Call it from"
+              + " another thread.");
+    }
+    CompletableFuture<Void> all = accumulator.sealAndAwaitAll();
+    sender.wakeup();
+    try {
+      all.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("flush interrupted");
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("unexpected failure while flushing", e);
+    }
+  }
+
+  /**
+   * Refuses new records, sends what is buffered, waits up to {@code timeout} for it, then fails whatever is left
+   * with {@link io.securefirehose.ProducerClosedException} and releases threads and connections. From the
+   * producer's callback thread it does not wait. Idempotent.
+   */
+  public void close(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("close timeout must not be negative, was " + timeout);
+    }
+    boolean onSchedulerThread = scheduler.inSchedulerThread();
+    if (!closeStarted.compareAndSet(false, true)) {
+      if (!onSchedulerThread) {
+        awaitQuietly(closed, timeout);
+      }
+      return;
+    }
+    accumulator.close();
+    memory.close();
+    CompletableFuture<Void> all = accumulator.sealAndAwaitAll();
+    if (onSchedulerThread) {
+      sender.terminate();
+      shutdown();
+      return;
+    }
+    runOnScheduler(sender::beginClosing);
+    awaitQuietly(all, timeout);
+    runOnScheduler(sender::terminate);
+    shutdown();
+  }
+
+  private void shutdown() {
+    try {
+      transport.close();
+    } catch (RuntimeException e) {
+      LOG.warn("closing the transport failed: {}", e.toString());
+    }
+    metrics.close();
+    if (ownedScheduler != null) {
+      try {
+        ownedScheduler.close();
+      } catch (Exception e) {
+        LOG.warn("stopping the scheduler failed: {}", e.toString());
+      }
+    }
+    closed.complete(null);
+  }
+
+  /** Runs a task on the scheduler and waits for it; the task settles records, so it must run. */
+  private void runOnScheduler(Runnable task) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          try {
+            task.run();
+            done.complete(null);
+          } catch (RuntimeException | Error e) {
+            done.completeExceptionally(e);
+            throw e;
+          }
+        });
+    boolean interrupted = false;
+    while (true) {
+      try {
+        done.get();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("producer shutdown step failed", e.getCause());
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {
+    try {
+      long nanos = timeout.toNanos();
+      if (nanos > 0) {
+        future.get(nanos, TimeUnit.NANOSECONDS);
+      }
+    } catch (TimeoutException | ExecutionException e) {
+      // Whatever is left is failed next.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Closes and waits as long as deliveries may take: {@code deliveryTimeout} plus a margin. */
+  @Override
+  public void close() {
+    close(config.deliveryTimeout().plus(config.requestTimeout()));
+  }
+
+  public boolean isClosed() {
+    return closeStarted.get();
+  }
+
+  public ProducerMetrics metrics() {
+    return metrics;
+  }
+
+  public ProducerConfig config() {
+    return config;
+  }
+
+  /** Bytes of buffer in use. */
+  public long bufferedBytes() {
+    return memory.used();
+  }
+
+  /** Accepted records not completed yet. */
+  public long bufferedRecords() {
+    return bufferedRecords.sum();
+  }
+
+  /** Calls under way. */
+  public int inFlightRequests() {
+    return sender.inFlightRequests();
+  }
+}

@@ -1,0 +1,103 @@
+package io.securefirehose.internal;
+
+import io.securefirehose.ProducerConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry;
+import software.amazon.awssdk.services.firehose.model.Record;
+
+/**
+ * {@link BatchTransport} over the AWS SDK's {@link FirehoseAsyncClient} and its Netty HTTP client.
+ *
+ * <p>The SDK's own retries are off: the producer retries, per record, with its own backoff and accounting.
+ * Responses complete on the Netty event loop and are handed straight to the producer's scheduler.
+ */
+final class SdkBatchTransport implements BatchTransport {
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final String streamName;
+  private final SdkAsyncHttpClient httpClient;
+  private final FirehoseAsyncClient client;
+
+  private SdkBatchTransport(String streamName, SdkAsyncHttpClient httpClient, FirehoseAsyncClient client) {
+    this.streamName = streamName;
+    this.httpClient = httpClient;
+    this.client = client;
+  }
+
+  static SdkBatchTransport create(ProducerConfig config) {
+    NettyNioAsyncHttpClient.Builder http =
+        NettyNioAsyncHttpClient.builder()
+            .protocol(Protocol.HTTP1_1)
+            .maxConcurrency(config.maxInFlightRequests())
+            .connectionTimeout(CONNECT_TIMEOUT)
+            .tlsNegotiationTimeout(CONNECT_TIMEOUT);
+    if (!config.trustMaterial().isSystemDefault()) {
+      http.tlsTrustManagersProvider(config.trustMaterial()::trustManagers);
+    }
+    SdkAsyncHttpClient httpClient = http.build();
+    FirehoseAsyncClientBuilder builder =
+        FirehoseAsyncClient.builder()
+            .region(config.region())
+            .credentialsProvider(config.credentialsProvider())
+            .httpClient(httpClient)
+            .overrideConfiguration(
+                o ->
+                    o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallAttemptTimeout(config.requestTimeout())
+                        .apiCallTimeout(config.requestTimeout()))
+            .asyncConfiguration(
+                a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run));
+    URI endpoint = config.endpoint();
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    return new SdkBatchTransport(config.deliveryStreamName(), httpClient, builder.build());
+  }
+
+  @Override
+  public CompletableFuture<BatchResponse> send(List<byte[]> records) {
+    List<Record> entries = new ArrayList<>(records.size());
+    for (byte[] data : records) {
+      entries.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(data)).build());
+    }
+    PutRecordBatchRequest request =
+        PutRecordBatchRequest.builder().deliveryStreamName(streamName).records(entries).build();
+    return client.putRecordBatch(request).thenApply(SdkBatchTransport::toBatchResponse);
+  }
+
+  private static BatchResponse toBatchResponse(PutRecordBatchResponse response) {
+    List<PutRecordBatchResponseEntry> entries = response.requestResponses();
+    String[] recordIds = new String[entries.size()];
+    String[] errorCodes = new String[entries.size()];
+    for (int i = 0; i < entries.size(); i++) {
+      PutRecordBatchResponseEntry entry = entries.get(i);
+      if (entry.errorCode() != null) {
+        errorCodes[i] = entry.errorCode();
+      } else {
+        recordIds[i] = entry.recordId();
+      }
+    }
+    return new BatchResponse(recordIds, errorCodes, Boolean.TRUE.equals(response.encrypted()));
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    httpClient.close();
+  }
+}

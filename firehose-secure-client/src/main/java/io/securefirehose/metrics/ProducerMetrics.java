@@ -1,0 +1,240 @@
+package io.securefirehose.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The producer's Micrometer meters. Bind them to a registry with {@link #bindTo(MeterRegistry)}; every meter is
+ * named {@code firehose.producer.*}, tagged {@code stream=<delivery stream name>}, and listed with its unit in
+ * {@code docs/metrics.md}.
+ *
+ * <p>Meters are updated once per request or batch on the producer's scheduler thread, never per record on the
+ * caller's thread, so an unbound instance costs next to nothing. Binding to several registries is allowed. When
+ * the producer closes, its meters are removed from every bound registry.
+ *
+ * <p>Thread-safe.
+ */
+public final class ProducerMetrics implements MeterBinder, AutoCloseable {
+
+  /** Prefix of every meter name. */
+  public static final String PREFIX = "firehose.producer.";
+
+  private final CompositeMeterRegistry composite = new CompositeMeterRegistry();
+  private final Tags tags;
+  private final Counter recordsSent;
+  private final Counter recordsRetried;
+  private final Counter bytesSent;
+  private final Counter throttled;
+  private final Counter bufferExhausted;
+  private final Timer requestLatency;
+  private final Timer bufferTime;
+  private final DistributionSummary batchRecords;
+  private final DistributionSummary batchBytes;
+  private final Map<String, Counter> failedByReason = new ConcurrentHashMap<>();
+  private final Map<String, Counter> requestsByOutcome = new ConcurrentHashMap<>();
+
+  /**
+   * Creates the meters of one producer.
+   *
+   * @param streamName the delivery stream, used as the {@code stream} tag
+   * @param bufferedBytes current buffered bytes
+   * @param bufferedRecords current buffered records (accepted, not yet completed)
+   * @param inFlightRequests current {@code PutRecordBatch} calls under way
+   */
+  public ProducerMetrics(
+      String streamName, LongSupplier bufferedBytes, LongSupplier bufferedRecords, LongSupplier inFlightRequests) {
+    this.tags = Tags.of("stream", streamName);
+    recordsSent =
+        Counter.builder(PREFIX + "records.sent")
+            .description("Records acknowledged by Firehose")
+            .baseUnit("records")
+            .tags(tags)
+            .register(composite);
+    recordsRetried =
+        Counter.builder(PREFIX + "records.retried")
+            .description("Records sent again after a failed attempt (per-record or whole-request failure)")
+            .baseUnit("records")
+            .tags(tags)
+            .register(composite);
+    bytesSent =
+        Counter.builder(PREFIX + "bytes.sent")
+            .description("Record bytes (before base64) acknowledged by Firehose")
+            .baseUnit(BaseUnits.BYTES)
+            .tags(tags)
+            .register(composite);
+    throttled =
+        Counter.builder(PREFIX + "requests.throttled")
+            .description("PutRecordBatch calls refused with ServiceUnavailableException or another throttling error")
+            .baseUnit("requests")
+            .tags(tags)
+            .register(composite);
+    bufferExhausted =
+        Counter.builder(PREFIX + "buffer.exhausted")
+            .description("send calls refused because the buffer stayed full for maxBlock")
+            .baseUnit("calls")
+            .tags(tags)
+            .register(composite);
+    requestLatency =
+        Timer.builder(PREFIX + "request.latency")
+            .description("Time from sending a PutRecordBatch call to its response or failure")
+            .tags(tags)
+            .register(composite);
+    bufferTime =
+        Timer.builder(PREFIX + "buffer.time")
+            .description("Time the oldest record of a batch waited between send and the batch's first call")
+            .tags(tags)
+            .register(composite);
+    batchRecords =
+        DistributionSummary.builder(PREFIX + "batch.records")
+            .description("Records per PutRecordBatch call")
+            .baseUnit("records")
+            .tags(tags)
+            .register(composite);
+    batchBytes =
+        DistributionSummary.builder(PREFIX + "batch.bytes")
+            .description("Record bytes (before base64) per PutRecordBatch call")
+            .baseUnit(BaseUnits.BYTES)
+            .tags(tags)
+            .register(composite);
+    Gauge.builder(PREFIX + "buffered.bytes", bufferedBytes, LongSupplier::getAsLong)
+        .description("Buffer space in use by accepted records not yet completed")
+        .baseUnit(BaseUnits.BYTES)
+        .tags(tags)
+        .strongReference(true)
+        .register(composite);
+    Gauge.builder(PREFIX + "buffered.records", bufferedRecords, LongSupplier::getAsLong)
+        .description("Accepted records whose futures have not completed yet")
+        .baseUnit("records")
+        .tags(tags)
+        .strongReference(true)
+        .register(composite);
+    Gauge.builder(PREFIX + "requests.in.flight", inFlightRequests, LongSupplier::getAsLong)
+        .description("PutRecordBatch calls under way")
+        .baseUnit("requests")
+        .tags(tags)
+        .strongReference(true)
+        .register(composite);
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    composite.add(registry);
+  }
+
+  /** Removes this producer's meters from every bound registry. Called by the producer's {@code close}. */
+  @Override
+  public void close() {
+    List<Meter> meters = new ArrayList<>(composite.getMeters());
+    for (Meter meter : meters) {
+      composite.remove(meter);
+    }
+    for (MeterRegistry registry : new ArrayList<>(composite.getRegistries())) {
+      for (Meter meter : new ArrayList<>(registry.getMeters())) {
+        if (meter.getId().getName().startsWith(PREFIX)
+            && tags.stream().allMatch(t -> t.getValue().equals(meter.getId().getTag(t.getKey())))) {
+          registry.remove(meter);
+        }
+      }
+      composite.remove(registry);
+    }
+  }
+
+  /**
+   * Records one finished {@code PutRecordBatch} call.
+   *
+   * @param outcome {@code success}, {@code partial_failure}, {@code throttled}, {@code retriable_error} or
+   *     {@code fatal_error}
+   * @param latencyNanos time from sending the call to its end
+   */
+  public void requestFinished(String outcome, long latencyNanos) {
+    requestLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
+    requestsByOutcome
+        .computeIfAbsent(
+            outcome,
+            o ->
+                Counter.builder(PREFIX + "requests")
+                    .description("PutRecordBatch calls finished, by outcome")
+                    .baseUnit("requests")
+                    .tags(tags)
+                    .tag("outcome", o)
+                    .register(composite))
+        .increment();
+    if ("throttled".equals(outcome)) {
+      throttled.increment();
+    }
+  }
+
+  /**
+   * Records a call about to be sent.
+   *
+   * @param records records in the call
+   * @param bytes record bytes in the call
+   * @param oldestWaitNanos how long the batch's oldest record waited in the buffer (first attempt only, else -1)
+   */
+  public void batchSent(int records, long bytes, long oldestWaitNanos) {
+    batchRecords.record(records);
+    batchBytes.record(bytes);
+    if (oldestWaitNanos >= 0) {
+      bufferTime.record(oldestWaitNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * Records acknowledged records.
+   *
+   * @param records how many
+   * @param bytes their bytes
+   */
+  public void recordsSent(int records, long bytes) {
+    recordsSent.increment(records);
+    bytesSent.increment(bytes);
+  }
+
+  /**
+   * Records records scheduled for another attempt.
+   *
+   * @param records how many
+   */
+  public void recordsRetried(int records) {
+    recordsRetried.increment(records);
+  }
+
+  /**
+   * Records failed records.
+   *
+   * @param reason a short, bounded reason: an error code, {@code delivery_timeout} or {@code closed}
+   * @param records how many
+   */
+  public void recordsFailed(String reason, int records) {
+    failedByReason
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder(PREFIX + "records.failed")
+                    .description("Records whose futures failed, by reason")
+                    .baseUnit("records")
+                    .tags(tags)
+                    .tag("reason", r)
+                    .register(composite))
+        .increment(records);
+  }
+
+  /** Records a {@code send} refused because the buffer was full. */
+  public void bufferExhausted() {
+    bufferExhausted.increment();
+  }
+}

@@ -1,0 +1,26 @@
+package io.securefirehose.testkit;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One call {@link LocalFirehose} received, whatever its outcome.
+ *
+ * @param sequence arrival number, from 1
+ * @param action the operation, for example {@code PutRecordBatch}
+ * @param stream the delivery stream named in the call, if it could be read
+ * @param recordCount records in the call
+ * @param recordBytes record bytes in the call (after base64 decoding)
+ * @param outcome {@code OK}, or the error code answered, or {@code CONNECTION_RESET}
+ * @param accessKeyId the access key that signed the call, if the signature verified
+ * @param failedRecordIndexes positions of records answered with a per-record error
+ */
+public record CapturedRequest(
+    long sequence,
+    String action,
+    @Nullable String stream,
+    int recordCount,
+    long recordBytes,
+    String outcome,
+    @Nullable String accessKeyId,
+    List<Integer> failedRecordIndexes) {}

@@ -1,0 +1,91 @@
+package io.securefirehose.testkit;
+
+import io.securefirehose.testkit.internal.S3StyleWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/** State of one configured delivery stream: captured records, counters, and the optional object writer. */
+final class LocalStream {
+
+  final String name;
+  final String arn;
+  final Instant createdAt;
+  private final boolean capture;
+  private final @Nullable S3StyleWriter writer;
+  private final List<CapturedRecord> records = new ArrayList<>(); // guarded by this
+  private final AtomicLong acceptedRecords = new AtomicLong();
+  private final AtomicLong acceptedBytes = new AtomicLong();
+
+  LocalStream(String name, String arn, Instant createdAt, boolean capture, @Nullable S3StyleWriter writer) {
+    this.name = name;
+    this.arn = arn;
+    this.createdAt = createdAt;
+    this.capture = capture;
+    this.writer = writer;
+  }
+
+  /**
+   * Accepts the records of one call that were not failed, in order, and returns their record ids (null where a
+   * record was failed).
+   */
+  String[] accept(long requestSequence, List<byte[]> data, boolean[] failed, String instanceId) {
+    String[] ids = new String[data.size()];
+    List<byte[]> accepted = writer == null ? null : new ArrayList<>(data.size());
+    long bytes = 0;
+    int count = 0;
+    synchronized (this) {
+      for (int i = 0; i < data.size(); i++) {
+        if (failed[i]) {
+          continue;
+        }
+        String id = recordId(instanceId, requestSequence, i);
+        ids[i] = id;
+        byte[] record = data.get(i);
+        bytes += record.length;
+        count++;
+        if (capture) {
+          records.add(new CapturedRecord(name, id, record, requestSequence, i));
+        }
+        if (accepted != null) {
+          accepted.add(record);
+        }
+      }
+      if (writer != null && accepted != null && !accepted.isEmpty()) {
+        writer.append(accepted);
+      }
+    }
+    acceptedRecords.addAndGet(count);
+    acceptedBytes.addAndGet(bytes);
+    return ids;
+  }
+
+  synchronized List<CapturedRecord> records() {
+    return List.copyOf(records);
+  }
+
+  synchronized void clear() {
+    records.clear();
+    acceptedRecords.set(0);
+    acceptedBytes.set(0);
+  }
+
+  long acceptedRecords() {
+    return acceptedRecords.get();
+  }
+
+  long acceptedBytes() {
+    return acceptedBytes.get();
+  }
+
+  @Nullable S3StyleWriter writer() {
+    return writer;
+  }
+
+  private static String recordId(String instanceId, long requestSequence, int index) {
+    // Opaque, unique per server instance, and long like Firehose's own ids.
+    return instanceId + Long.toHexString(requestSequence) + "x" + Integer.toHexString(index);
+  }
+}
