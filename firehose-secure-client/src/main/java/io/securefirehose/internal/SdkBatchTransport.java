@@ -6,12 +6,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
@@ -30,18 +36,27 @@ final class SdkBatchTransport implements BatchTransport {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private final String streamName;
+  private final EventLoopGroup eventLoops;
   private final SdkAsyncHttpClient httpClient;
   private final FirehoseAsyncClient client;
 
-  private SdkBatchTransport(String streamName, SdkAsyncHttpClient httpClient, FirehoseAsyncClient client) {
+  private SdkBatchTransport(
+      String streamName, EventLoopGroup eventLoops, SdkAsyncHttpClient httpClient, FirehoseAsyncClient client) {
     this.streamName = streamName;
+    this.eventLoops = eventLoops;
     this.httpClient = httpClient;
     this.client = client;
   }
 
   static SdkBatchTransport create(ProducerConfig config) {
+    // Our own event loops, so that close() can stop them without Netty's default two-second quiet period.
+    EventLoopGroup eventLoops =
+        new NioEventLoopGroup(
+            Math.min(2, Runtime.getRuntime().availableProcessors()),
+            new DefaultThreadFactory("firehose-secure-io-" + config.deliveryStreamName(), true));
     NettyNioAsyncHttpClient.Builder http =
         NettyNioAsyncHttpClient.builder()
+            .eventLoopGroup(SdkEventLoopGroup.create(eventLoops, NioSocketChannel::new))
             .protocol(Protocol.HTTP1_1)
             .maxConcurrency(config.maxInFlightRequests())
             .connectionTimeout(CONNECT_TIMEOUT)
@@ -66,7 +81,7 @@ final class SdkBatchTransport implements BatchTransport {
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }
-    return new SdkBatchTransport(config.deliveryStreamName(), httpClient, builder.build());
+    return new SdkBatchTransport(config.deliveryStreamName(), eventLoops, httpClient, builder.build());
   }
 
   @Override
@@ -99,5 +114,6 @@ final class SdkBatchTransport implements BatchTransport {
   public void close() {
     client.close();
     httpClient.close();
+    eventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
   }
 }
