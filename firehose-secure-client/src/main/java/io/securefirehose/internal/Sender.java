@@ -421,6 +421,7 @@ final class Sender {
   private void complete(PendingRecord record, RecordReceipt receipt) {
     settle(record);
     record.future.complete(receipt);
+    countOriginDone(record);
   }
 
   private void fail(PendingRecord record, FirehoseSecureException cause, @Nullable String metricReason) {
@@ -429,12 +430,18 @@ final class Sender {
       metrics.recordsFailed(metricReason, 1);
     }
     record.future.completeExceptionally(cause);
+    countOriginDone(record);
   }
 
+  /** Frees the record's buffer space before its callbacks run, so that a callback may send again. */
   private void settle(PendingRecord record) {
     record.completed = true;
     memory.release(record.bufferBytes);
     bufferedRecords.decrement();
+  }
+
+  /** Only after the record's future completed: flush() must not return before every future is done. */
+  private void countOriginDone(PendingRecord record) {
     RecordBatch origin = record.origin;
     if (origin != null) {
       origin.originRecordCompleted();

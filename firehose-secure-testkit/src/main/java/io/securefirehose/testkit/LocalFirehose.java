@@ -354,12 +354,16 @@ public final class LocalFirehose implements AutoCloseable {
     return handler.pausedCount();
   }
 
-  /** Forgets captured records and calls, scripted faults and the random plan; resumes held responses. */
+  /**
+   * Forgets captured records and calls, scripted faults and the random plan, restarts call numbering at 1 (so a
+   * seeded plan repeats), and resumes held responses.
+   */
   public void reset() {
     for (LocalStream stream : streams.values()) {
       stream.clear();
     }
     requests.clear();
+    requestSequence.set(0);
     scriptedFaults.clear();
     faultPlan = FaultPlan.none();
     handler.resume();
@@ -437,7 +441,8 @@ public final class LocalFirehose implements AutoCloseable {
     return Optional.ofNullable(credentialsByKey.get(accessKeyId));
   }
 
-  private void cutOldObjects() {
+  /** Cuts objects whose oldest record reached the age threshold; runs every second, callable from tests. */
+  void cutOldObjects() {
     for (LocalStream stream : streams.values()) {
       S3StyleWriter writer = stream.writer();
       if (writer != null) {
