@@ -1,6 +1,5 @@
 package io.securefirehose.internal;
 
-import io.github.resilience4j.core.IntervalFunction;
 import io.securefirehose.BufferExhaustedException;
 import io.securefirehose.FirehoseLimits;
 import io.securefirehose.ProducerConfig;
@@ -30,6 +29,9 @@ public final class ProducerCore implements AutoCloseable {
 
   /** Buffer space counted for every record on top of its bytes, so that empty records are bounded too. */
   public static final int RECORD_OVERHEAD_BYTES = 64;
+
+  /** Random spread of each backoff delay: a delay {@code d} becomes a value in {@code [d*0.5, d*1.5]}. */
+  public static final double RETRY_JITTER = RetryBackoff.JITTER;
 
   private static final Logger LOG = LoggerFactory.getLogger(ProducerCore.class);
 
@@ -63,9 +65,7 @@ public final class ProducerCore implements AutoCloseable {
     this.metrics =
         new ProducerMetrics(
             config.deliveryStreamName(), memory::used, bufferedRecords::sum, this::inFlightRequests);
-    IntervalFunction backoff =
-        IntervalFunction.ofExponentialRandomBackoff(
-            config.retryBackoff(), 2.0, RETRY_JITTER, config.retryBackoffMax());
+    RetryBackoff backoff = new RetryBackoff(config.retryBackoff(), config.retryBackoffMax());
     this.sender =
         new Sender(
             config.deliveryStreamName(),
@@ -85,9 +85,6 @@ public final class ProducerCore implements AutoCloseable {
                 expiryCheckInterval(config.deliveryTimeout())));
     sender.start();
   }
-
-  /** Random spread of each backoff delay: a delay {@code d} becomes a value in {@code [d*0.5, d*1.5]}. */
-  public static final double RETRY_JITTER = 0.5;
 
   /**
    * Creates the core for a producer that sends through the AWS SDK.

@@ -1,6 +1,5 @@
 package io.securefirehose.internal;
 
-import io.github.resilience4j.core.IntervalFunction;
 import io.securefirehose.DeliveryFailedException;
 import io.securefirehose.DeliveryTimeoutException;
 import io.securefirehose.FirehoseSecureException;
@@ -62,7 +61,7 @@ final class Sender {
       int maxBatchRecords,
       int maxBatchBytes,
       Duration deliveryTimeout,
-      IntervalFunction backoff,
+      RetryBackoff backoff,
       long expiryCheckNanos) {}
 
   private record RetryGroup(long dueNanos, List<PendingRecord> records) {}
@@ -339,7 +338,7 @@ final class Sender {
     for (PendingRecord record : records) {
       attempt = Math.max(attempt, record.attempts);
     }
-    long delayNanos = TimeUnit.MILLISECONDS.toNanos(settings.backoff().apply(attempt));
+    long delayNanos = TimeUnit.MILLISECONDS.toNanos(settings.backoff().delayMillis(attempt));
     metrics.recordsRetried(records.size());
     retryWaiting.add(new RetryGroup(now + delayNanos, records));
     try {
