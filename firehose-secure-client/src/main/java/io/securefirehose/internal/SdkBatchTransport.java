@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
@@ -58,6 +59,8 @@ final class SdkBatchTransport implements BatchTransport {
         NettyNioAsyncHttpClient.builder()
             .eventLoopGroup(SdkEventLoopGroup.create(eventLoops, NioSocketChannel::new))
             .protocol(Protocol.HTTP1_1)
+            // Chosen explicitly, never by whatever TLS library happens to be on the class path.
+            .sslProvider(SslProvider.JDK)
             .maxConcurrency(config.maxInFlightRequests())
             .connectionTimeout(CONNECT_TIMEOUT)
             .tlsNegotiationTimeout(CONNECT_TIMEOUT);

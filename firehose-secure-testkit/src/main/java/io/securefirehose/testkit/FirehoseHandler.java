@@ -1,6 +1,6 @@
 package io.securefirehose.testkit;
 
-import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -64,7 +64,12 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     long sequence = server.nextSequence();
-    byte[] body = ByteBufUtil.getBytes(request.content());
+    ByteBuf content = request.content();
+    int length = content.readableBytes();
+    // One reusable buffer per event-loop thread: bodies of up to 6 MB would otherwise each be a humongous
+    // allocation, and the server would spend its time collecting them.
+    byte[] body = scratch(length);
+    content.getBytes(content.readerIndex(), body, 0, length);
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     String target = request.headers().get("X-Amz-Target", "");
     String action = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : target;
@@ -73,7 +78,7 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       return;
     }
     SigV4Verifier.Result signature =
-        verifier.verify(request.method().name(), request.uri(), headers(request), body);
+        verifier.verify(request.method().name(), request.uri(), headers(request), body, length);
     if (!signature.verified()) {
       reject(
           ctx, keepAlive, sequence, action, signature.status(), String.valueOf(signature.errorCode()),
@@ -82,9 +87,9 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
     String accessKeyId = signature.accessKeyId();
     switch (action) {
-      case "PutRecordBatch" -> put(ctx, keepAlive, sequence, action, body, "Records", accessKeyId);
-      case "PutRecord" -> put(ctx, keepAlive, sequence, action, body, "Record", accessKeyId);
-      case "DescribeDeliveryStream" -> describe(ctx, keepAlive, sequence, body, accessKeyId);
+      case "PutRecordBatch" -> put(ctx, keepAlive, sequence, action, body, length, "Records", accessKeyId);
+      case "PutRecord" -> put(ctx, keepAlive, sequence, action, body, length, "Record", accessKeyId);
+      case "DescribeDeliveryStream" -> describe(ctx, keepAlive, sequence, body, length, accessKeyId);
       default ->
           reject(
               ctx, keepAlive, sequence, action, 400, "UnknownOperationException",
@@ -98,25 +103,24 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       long sequence,
       String action,
       byte[] body,
+      int length,
       String recordsField,
       @Nullable String accessKeyId) {
     FirehoseJson.Input input;
     try {
-      input = FirehoseJson.parse(body, recordsField);
+      input = FirehoseJson.parse(body, length, recordsField, server.keepsRecordData());
     } catch (FirehoseJson.MalformedRequestException e) {
       reject(ctx, keepAlive, sequence, action, 400, "SerializationException", e.getMessage(), accessKeyId);
       return;
     }
     String streamName = input.streamName();
-    List<byte[]> records = input.records();
-    long totalBytes = 0;
-    for (byte[] record : records) {
-      totalBytes += record.length;
-    }
-    String invalid = validate(streamName, records, totalBytes, "Records".equals(recordsField));
+    int[] sizes = input.sizes();
+    int recordCount = input.count();
+    long totalBytes = input.totalBytes();
+    String invalid = validate(streamName, sizes, totalBytes, "Records".equals(recordsField));
     if (invalid != null) {
       reject(ctx, keepAlive, sequence, action, 400, "InvalidArgumentException", invalid, accessKeyId, streamName,
-          records.size(), totalBytes);
+          recordCount, totalBytes);
       return;
     }
     LocalStream stream = server.stream(streamName);
@@ -124,7 +128,7 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       reject(
           ctx, keepAlive, sequence, action, 400, "ResourceNotFoundException",
           "Firehose " + streamName + " under account " + server.accountId() + " not found.", accessKeyId,
-          streamName, records.size(), totalBytes);
+          streamName, recordCount, totalBytes);
       return;
     }
     Fault fault = server.nextScriptedFault();
@@ -139,7 +143,7 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         case CONNECTION_RESET -> {
           server.recordRequest(
               new CapturedRequest(
-                  sequence, action, streamName, records.size(), totalBytes, "CONNECTION_RESET", accessKeyId,
+                  sequence, action, streamName, recordCount, totalBytes, "CONNECTION_RESET", accessKeyId,
                   List.of()));
           reset(ctx);
           return;
@@ -148,15 +152,15 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
           String message =
               fault.kind() == Fault.Kind.THROTTLE ? "Slow down." : "Injected fault: " + fault.errorCode();
           reject(ctx, keepAlive, sequence, action, fault.status(), fault.errorCode(), message, accessKeyId,
-              streamName, records.size(), totalBytes);
+              streamName, recordCount, totalBytes);
           return;
         }
         case DELAY -> delay = fault.delay();
         case FAIL_RECORDS -> { }
       }
     }
-    boolean[] failed = new boolean[records.size()];
-    String[] errorCodes = new String[records.size()];
+    boolean[] failed = new boolean[recordCount];
+    String[] errorCodes = new String[recordCount];
     List<Integer> failedIndexes = new ArrayList<>();
     if (fault != null && fault.kind() == Fault.Kind.FAIL_RECORDS) {
       for (int index : fault.recordIndexes()) {
@@ -180,13 +184,13 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
     if ("Record".equals(recordsField) && failed[0]) {
       reject(ctx, keepAlive, sequence, action, 500, errorCodes[0], "Injected record failure", accessKeyId,
-          streamName, records.size(), totalBytes);
+          streamName, recordCount, totalBytes);
       return;
     }
-    String[] recordIds = stream.accept(sequence, records, failed, server.instanceId());
+    String[] recordIds = stream.accept(sequence, sizes, input.data(), failed, server.instanceId());
     server.recordRequest(
         new CapturedRequest(
-            sequence, action, streamName, records.size(), totalBytes, "OK", accessKeyId,
+            sequence, action, streamName, recordCount, totalBytes, "OK", accessKeyId,
             List.copyOf(failedIndexes)));
     byte[] answer =
         "Records".equals(recordsField)
@@ -203,25 +207,25 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   }
 
   private static @Nullable String validate(
-      @Nullable String streamName, List<byte[]> records, long totalBytes, boolean batch) {
+      @Nullable String streamName, int[] sizes, long totalBytes, boolean batch) {
     if (streamName == null || streamName.isEmpty()) {
       return "DeliveryStreamName is required";
     }
-    if (records.isEmpty()) {
+    if (sizes.length == 0) {
       return batch
           ? "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length"
               + " greater than or equal to 1"
           : "Record is required";
     }
-    if (records.size() > MAX_RECORDS) {
+    if (sizes.length > MAX_RECORDS) {
       return "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length"
-          + " less than or equal to " + MAX_RECORDS + " (was " + records.size() + ")";
+          + " less than or equal to " + MAX_RECORDS + " (was " + sizes.length + ")";
     }
-    for (int i = 0; i < records.size(); i++) {
-      if (records.get(i).length > MAX_RECORD_BYTES) {
+    for (int i = 0; i < sizes.length; i++) {
+      if (sizes[i] > MAX_RECORD_BYTES) {
         return "1 validation error detected: Value at 'records." + (i + 1) + ".member.data' failed to satisfy"
             + " constraint: Member must have length less than or equal to " + MAX_RECORD_BYTES + " (was "
-            + records.get(i).length + ")";
+            + sizes[i] + ")";
       }
     }
     if (totalBytes > MAX_BATCH_BYTES) {
@@ -273,10 +277,15 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   }
 
   private void describe(
-      ChannelHandlerContext ctx, boolean keepAlive, long sequence, byte[] body, @Nullable String accessKeyId) {
+      ChannelHandlerContext ctx,
+      boolean keepAlive,
+      long sequence,
+      byte[] body,
+      int length,
+      @Nullable String accessKeyId) {
     FirehoseJson.Input input;
     try {
-      input = FirehoseJson.parse(body, null);
+      input = FirehoseJson.parse(body, length, null, false);
     } catch (FirehoseJson.MalformedRequestException e) {
       reject(ctx, keepAlive, sequence, "DescribeDeliveryStream", 400, "SerializationException", e.getMessage(),
           accessKeyId);
@@ -424,6 +433,17 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     synchronized (pauseLock) {
       return paused.size();
     }
+  }
+
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
+  private static byte[] scratch(int length) {
+    byte[] buffer = SCRATCH.get();
+    if (buffer.length < length) {
+      buffer = new byte[Math.max(length, buffer.length * 2)];
+      SCRATCH.set(buffer);
+    }
+    return buffer;
   }
 
   private static Map<String, List<String>> headers(FullHttpRequest request) {

@@ -10,6 +10,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -120,7 +121,7 @@ public final class LocalFirehose implements AutoCloseable {
     try {
       ssl =
           SslContextBuilder.forServer(certificates.serverKey(), certificates.server())
-              .sslProvider(SslProvider.JDK)
+              .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
               .protocols("TLSv1.3", "TLSv1.2")
               .build();
     } catch (IOException e) {
@@ -423,6 +424,10 @@ public final class LocalFirehose implements AutoCloseable {
 
   @Nullable Fault nextScriptedFault() {
     return scriptedFaults.poll();
+  }
+
+  boolean keepsRecordData() {
+    return settings.captureRecords || settings.outputDirectory != null;
   }
 
   FaultPlan faultPlan() {

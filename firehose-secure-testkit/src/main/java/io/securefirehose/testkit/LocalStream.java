@@ -29,28 +29,29 @@ final class LocalStream {
 
   /**
    * Accepts the records of one call that were not failed, in order, and returns their record ids (null where a
-   * record was failed).
+   * record was failed). {@code data} is null when neither capturing nor writing objects needs the bytes.
    */
-  String[] accept(long requestSequence, List<byte[]> data, boolean[] failed, String instanceId) {
-    String[] ids = new String[data.size()];
-    List<byte[]> accepted = writer == null ? null : new ArrayList<>(data.size());
+  String[] accept(long requestSequence, int[] sizes, @Nullable List<byte[]> data, boolean[] failed, String instanceId) {
+    String[] ids = new String[sizes.length];
+    List<byte[]> accepted = writer == null || data == null ? null : new ArrayList<>(sizes.length);
     long bytes = 0;
     int count = 0;
     synchronized (this) {
-      for (int i = 0; i < data.size(); i++) {
+      for (int i = 0; i < sizes.length; i++) {
         if (failed[i]) {
           continue;
         }
-        String id = recordId(instanceId, requestSequence, i);
-        ids[i] = id;
-        byte[] record = data.get(i);
-        bytes += record.length;
+        ids[i] = recordId(instanceId, requestSequence, i);
+        bytes += sizes[i];
         count++;
-        if (capture) {
-          records.add(new CapturedRecord(name, id, record, requestSequence, i));
-        }
-        if (accepted != null) {
-          accepted.add(record);
+        if (data != null) {
+          byte[] record = data.get(i);
+          if (capture) {
+            records.add(new CapturedRecord(name, ids[i], record, requestSequence, i));
+          }
+          if (accepted != null) {
+            accepted.add(record);
+          }
         }
       }
       if (writer != null && accepted != null && !accepted.isEmpty()) {

@@ -89,10 +89,11 @@ public final class SigV4Verifier {
    * @param method HTTP method
    * @param path raw request path, for example {@code /}
    * @param headers received headers, names in any case, each name with its values in order
-   * @param body the received body
+   * @param body buffer holding the received body from index 0
+   * @param length length of the body
    * @return the access key id that signed, or the error to answer with
    */
-  public Result verify(String method, String path, Map<String, List<String>> headers, byte[] body) {
+  public Result verify(String method, String path, Map<String, List<String>> headers, byte[] body, int length) {
     String authorization = first(headers, "authorization");
     if (authorization == null) {
       return Result.error("MissingAuthenticationTokenException", "Missing Authentication Token", 400);
@@ -138,7 +139,7 @@ public final class SigV4Verifier {
           "InvalidSignatureException", "Signature expired: " + amzDate + " is more than 15 minutes from now", 400);
     }
     String contentSha256 = first(headers, "x-amz-content-sha256");
-    if (contentSha256 != null && !contentSha256.equalsIgnoreCase(sha256Hex(body))) {
+    if (contentSha256 != null && !contentSha256.equalsIgnoreCase(sha256Hex(body, length))) {
       return Result.error("InvalidSignatureException", "x-amz-content-sha256 does not match the body", 400);
     }
     String host = first(headers, "host");
@@ -159,7 +160,7 @@ public final class SigV4Verifier {
             r ->
                 r.identity(credentials.get())
                     .request(request.build())
-                    .payload(() -> new ByteArrayInputStream(body))
+                    .payload(() -> new ByteArrayInputStream(body, 0, length))
                     .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                     .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
                     .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
@@ -192,9 +193,11 @@ public final class SigV4Verifier {
     return List.of();
   }
 
-  static String sha256Hex(byte[] body) {
+  static String sha256Hex(byte[] body, int length) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(body, 0, length);
+      return HexFormat.of().formatHex(digest.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
