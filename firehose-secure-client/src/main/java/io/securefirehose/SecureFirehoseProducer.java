@@ -85,8 +85,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
    * @throws IllegalStateException if the producer was closed
    */
   public CompletableFuture<RecordReceipt> send(byte[] record) {
-    Objects.requireNonNull(record, "record must not be null");
-    return core.send(record.clone());
+    return core.send(copyOf(record));
   }
 
   /**
@@ -114,8 +113,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
    * @throws IllegalStateException if the producer was closed
    */
   public Optional<CompletableFuture<RecordReceipt>> trySend(byte[] record) {
-    Objects.requireNonNull(record, "record must not be null");
-    return Optional.ofNullable(core.trySend(record.clone()));
+    return Optional.ofNullable(core.trySend(copyOf(record)));
   }
 
   /**
@@ -168,8 +166,16 @@ public final class SecureFirehoseProducer implements AutoCloseable {
     return core.config();
   }
 
+  /** Copies after the size check, so that an oversized record is refused without being copied. */
+  private static byte[] copyOf(byte[] record) {
+    Objects.requireNonNull(record, "record must not be null");
+    ProducerCore.checkSize(record.length);
+    return record.clone();
+  }
+
   private static byte[] copyOf(ByteBuffer record) {
     Objects.requireNonNull(record, "record must not be null");
+    ProducerCore.checkSize(record.remaining());
     byte[] copy = new byte[record.remaining()];
     record.duplicate().get(copy);
     return copy;

@@ -149,8 +149,18 @@ public final class ProducerCore implements AutoCloseable {
 
   private static void checkSize(byte[] data) {
     Objects.requireNonNull(data, "record must not be null");
-    if (data.length > FirehoseLimits.MAX_RECORD_BYTES) {
-      throw new RecordTooLargeException(data.length, FirehoseLimits.MAX_RECORD_BYTES);
+    checkSize(data.length);
+  }
+
+  /**
+   * Refuses a record larger than Firehose accepts.
+   *
+   * @param recordBytes the record's size
+   * @throws RecordTooLargeException if it is over 1,024,000 bytes
+   */
+  public static void checkSize(long recordBytes) {
+    if (recordBytes > FirehoseLimits.MAX_RECORD_BYTES) {
+      throw new RecordTooLargeException(recordBytes, FirehoseLimits.MAX_RECORD_BYTES);
     }
   }
 

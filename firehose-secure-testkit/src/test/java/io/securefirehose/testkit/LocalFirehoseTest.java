@@ -244,10 +244,7 @@ class LocalFirehoseTest {
     server.pauseResponses();
     CompletableFuture<PutRecordBatchResponse> pending =
         client.putRecordBatch(r -> r.deliveryStreamName("s1").records(records(2, 1)));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.pausedResponses() == 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.pausedResponses() > 0);
     assertThat(server.pausedResponses()).isEqualTo(1);
     assertThat(pending).isNotDone();
     assertThat(server.records("s1")).hasSize(2);

@@ -1,0 +1,2 @@
+/** Public API of firehose-secure: {@link io.securefirehose.SecureFirehoseProducer}, its configuration, receipts and the exception hierarchy rooted at {@link io.securefirehose.FirehoseSecureException}. */
+package io.securefirehose;

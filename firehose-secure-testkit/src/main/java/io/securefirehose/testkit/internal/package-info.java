@@ -1,0 +1,2 @@
+/** Implementation of LocalFirehose. Not public API. */
+package io.securefirehose.testkit.internal;

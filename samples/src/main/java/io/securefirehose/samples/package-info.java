@@ -1,0 +1,2 @@
+/** Runnable examples of firehose-secure. */
+package io.securefirehose.samples;
