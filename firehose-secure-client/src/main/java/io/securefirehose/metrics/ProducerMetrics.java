@@ -58,73 +58,51 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
   public ProducerMetrics(
       String streamName, LongSupplier bufferedBytes, LongSupplier bufferedRecords, LongSupplier inFlightRequests) {
     this.tags = Tags.of("stream", streamName);
-    recordsSent =
-        Counter.builder(PREFIX + "records.sent")
-            .description("Records acknowledged by Firehose")
-            .baseUnit("records")
-            .tags(tags)
-            .register(composite);
+    recordsSent = counter("records.sent", "Records acknowledged by Firehose", "records");
     recordsRetried =
-        Counter.builder(PREFIX + "records.retried")
-            .description("Records sent again after a failed attempt (per-record or whole-request failure)")
-            .baseUnit("records")
-            .tags(tags)
-            .register(composite);
-    bytesSent =
-        Counter.builder(PREFIX + "bytes.sent")
-            .description("Record bytes (before base64) acknowledged by Firehose")
-            .baseUnit(BaseUnits.BYTES)
-            .tags(tags)
-            .register(composite);
+        counter(
+            "records.retried",
+            "Records sent again after a failed attempt (per-record or whole-request failure)",
+            "records");
+    bytesSent = counter("bytes.sent", "Record bytes (before base64) acknowledged by Firehose", BaseUnits.BYTES);
     throttled =
-        Counter.builder(PREFIX + "requests.throttled")
-            .description("PutRecordBatch calls refused with ServiceUnavailableException or another throttling error")
-            .baseUnit("requests")
-            .tags(tags)
-            .register(composite);
+        counter(
+            "requests.throttled",
+            "PutRecordBatch calls refused with ServiceUnavailableException or another throttling error",
+            "requests");
     bufferExhausted =
-        Counter.builder(PREFIX + "buffer.exhausted")
-            .description("send calls refused because the buffer stayed full for maxBlock")
-            .baseUnit("calls")
-            .tags(tags)
-            .register(composite);
-    requestLatency =
-        Timer.builder(PREFIX + "request.latency")
-            .description("Time from sending a PutRecordBatch call to its response or failure")
-            .tags(tags)
-            .register(composite);
+        counter("buffer.exhausted", "send calls refused because the buffer stayed full for maxBlock", "calls");
+    requestLatency = timer("request.latency", "Time from sending a PutRecordBatch call to its response or failure");
     bufferTime =
-        Timer.builder(PREFIX + "buffer.time")
-            .description("Time the oldest record of a batch waited between send and the batch's first call")
-            .tags(tags)
-            .register(composite);
-    batchRecords =
-        DistributionSummary.builder(PREFIX + "batch.records")
-            .description("Records per PutRecordBatch call")
-            .baseUnit("records")
-            .tags(tags)
-            .register(composite);
-    batchBytes =
-        DistributionSummary.builder(PREFIX + "batch.bytes")
-            .description("Record bytes (before base64) per PutRecordBatch call")
-            .baseUnit(BaseUnits.BYTES)
-            .tags(tags)
-            .register(composite);
-    Gauge.builder(PREFIX + "buffered.bytes", bufferedBytes, LongSupplier::getAsLong)
-        .description("Buffer space in use by accepted records not yet completed")
-        .baseUnit(BaseUnits.BYTES)
+        timer("buffer.time", "Time the oldest record of a batch waited between send and the batch's first call");
+    batchRecords = summary("batch.records", "Records per PutRecordBatch call", "records");
+    batchBytes = summary("batch.bytes", "Record bytes (before base64) per PutRecordBatch call", BaseUnits.BYTES);
+    gauge("buffered.bytes", "Buffer space in use by accepted records not yet completed", BaseUnits.BYTES,
+        bufferedBytes);
+    gauge("buffered.records", "Accepted records whose futures have not completed yet", "records", bufferedRecords);
+    gauge("requests.in.flight", "PutRecordBatch calls under way", "requests", inFlightRequests);
+  }
+
+  private Counter counter(String name, String description, String unit) {
+    return Counter.builder(PREFIX + name).description(description).baseUnit(unit).tags(tags).register(composite);
+  }
+
+  private Timer timer(String name, String description) {
+    return Timer.builder(PREFIX + name).description(description).tags(tags).register(composite);
+  }
+
+  private DistributionSummary summary(String name, String description, String unit) {
+    return DistributionSummary.builder(PREFIX + name)
+        .description(description)
+        .baseUnit(unit)
         .tags(tags)
-        .strongReference(true)
         .register(composite);
-    Gauge.builder(PREFIX + "buffered.records", bufferedRecords, LongSupplier::getAsLong)
-        .description("Accepted records whose futures have not completed yet")
-        .baseUnit("records")
-        .tags(tags)
-        .strongReference(true)
-        .register(composite);
-    Gauge.builder(PREFIX + "requests.in.flight", inFlightRequests, LongSupplier::getAsLong)
-        .description("PutRecordBatch calls under way")
-        .baseUnit("requests")
+  }
+
+  private void gauge(String name, String description, String unit, LongSupplier value) {
+    Gauge.builder(PREFIX + name, value, LongSupplier::getAsLong)
+        .description(description)
+        .baseUnit(unit)
         .tags(tags)
         .strongReference(true)
         .register(composite);
