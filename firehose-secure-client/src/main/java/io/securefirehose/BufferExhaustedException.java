@@ -13,55 +13,55 @@ import java.time.Duration;
  */
 public final class BufferExhaustedException extends FirehoseSecureException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final long requestedBytes;
-  private final long bufferedBytes;
-  private final long maxBufferedBytes;
+    private final long requestedBytes;
+    private final long bufferedBytes;
+    private final long maxBufferedBytes;
 
-  /**
-   * Creates the exception.
-   *
-   * @param requestedBytes buffer space the refused record needed
-   * @param bufferedBytes buffer space in use when the record was refused
-   * @param maxBufferedBytes the configured buffer size
-   * @param waited how long {@code send} waited for space
-   * @param reason why waiting stopped
-   */
-  public BufferExhaustedException(
-      long requestedBytes, long bufferedBytes, long maxBufferedBytes, Duration waited, String reason) {
-    super(
-        "buffer full: record needs "
-            + requestedBytes
-            + " bytes of buffer, "
-            + bufferedBytes
-            + " of maxBufferedBytes="
-            + maxBufferedBytes
-            + " are in use, waited "
-            + waited.toMillis()
-            + " ms ("
-            + reason
-            + "); records are produced faster than Firehose acknowledges them: raise maxBufferedBytes or"
-            + " maxBlock, or slow the producer down",
-        null,
-        true);
-    this.requestedBytes = requestedBytes;
-    this.bufferedBytes = bufferedBytes;
-    this.maxBufferedBytes = maxBufferedBytes;
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param requestedBytes buffer space the refused record needed
+     * @param bufferedBytes buffer space in use when the record was refused
+     * @param maxBufferedBytes the configured buffer size
+     * @param waited how long {@code send} waited for space
+     * @param reason why waiting stopped
+     */
+    public BufferExhaustedException(
+            long requestedBytes, long bufferedBytes, long maxBufferedBytes, Duration waited, String reason) {
+        super(
+                "buffer full: record needs "
+                        + requestedBytes
+                        + " bytes of buffer, "
+                        + bufferedBytes
+                        + " of maxBufferedBytes="
+                        + maxBufferedBytes
+                        + " are in use, waited "
+                        + waited.toMillis()
+                        + " ms ("
+                        + reason
+                        + "); records are produced faster than Firehose acknowledges them: raise maxBufferedBytes or"
+                        + " maxBlock, or slow the producer down",
+                null,
+                true);
+        this.requestedBytes = requestedBytes;
+        this.bufferedBytes = bufferedBytes;
+        this.maxBufferedBytes = maxBufferedBytes;
+    }
 
-  /** @return buffer space the refused record needed, in bytes */
-  public long requestedBytes() {
-    return requestedBytes;
-  }
+    /** @return buffer space the refused record needed, in bytes */
+    public long requestedBytes() {
+        return requestedBytes;
+    }
 
-  /** @return buffer space in use when the record was refused, in bytes */
-  public long bufferedBytes() {
-    return bufferedBytes;
-  }
+    /** @return buffer space in use when the record was refused, in bytes */
+    public long bufferedBytes() {
+        return bufferedBytes;
+    }
 
-  /** @return the configured buffer size, in bytes */
-  public long maxBufferedBytes() {
-    return maxBufferedBytes;
-  }
+    /** @return the configured buffer size, in bytes */
+    public long maxBufferedBytes() {
+        return maxBufferedBytes;
+    }
 }

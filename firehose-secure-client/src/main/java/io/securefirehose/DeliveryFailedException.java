@@ -16,34 +16,34 @@ import org.jspecify.annotations.Nullable;
  */
 public class DeliveryFailedException extends FirehoseSecureException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String errorCode;
-  private final int attempts;
+    private final String errorCode;
+    private final int attempts;
 
-  /**
-   * Creates the exception.
-   *
-   * @param message what happened and how to fix it
-   * @param errorCode Firehose's error code, or this SDK's code for failures that never reached Firehose
-   * @param attempts number of {@code PutRecordBatch} calls that carried the record
-   * @param retriable whether sending the record again later may succeed
-   * @param cause the underlying failure, or {@code null}
-   */
-  public DeliveryFailedException(
-      String message, String errorCode, int attempts, boolean retriable, @Nullable Throwable cause) {
-    super(message, cause, retriable);
-    this.errorCode = errorCode;
-    this.attempts = attempts;
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param message what happened and how to fix it
+     * @param errorCode Firehose's error code, or this SDK's code for failures that never reached Firehose
+     * @param attempts number of {@code PutRecordBatch} calls that carried the record
+     * @param retriable whether sending the record again later may succeed
+     * @param cause the underlying failure, or {@code null}
+     */
+    public DeliveryFailedException(
+            String message, String errorCode, int attempts, boolean retriable, @Nullable Throwable cause) {
+        super(message, cause, retriable);
+        this.errorCode = errorCode;
+        this.attempts = attempts;
+    }
 
-  /** @return Firehose's error code, or this SDK's code for failures that never reached Firehose */
-  public String errorCode() {
-    return errorCode;
-  }
+    /** @return Firehose's error code, or this SDK's code for failures that never reached Firehose */
+    public String errorCode() {
+        return errorCode;
+    }
 
-  /** @return number of {@code PutRecordBatch} calls that carried the record */
-  public int attempts() {
-    return attempts;
-  }
+    /** @return number of {@code PutRecordBatch} calls that carried the record */
+    public int attempts() {
+        return attempts;
+    }
 }

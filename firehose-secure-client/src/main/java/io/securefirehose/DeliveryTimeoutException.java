@@ -13,45 +13,43 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DeliveryTimeoutException extends DeliveryFailedException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final boolean inFlight;
+    private final boolean inFlight;
 
-  /**
-   * Creates the exception.
-   *
-   * @param deliveryTimeout the configured delivery timeout
-   * @param attempts number of {@code PutRecordBatch} calls that carried the record
-   * @param lastErrorCode the last error seen for the record, or {@code null} if none
-   * @param inFlight whether a call carrying the record was still under way
-   * @param lastError the last failure seen for the record, or {@code null}
-   */
-  public DeliveryTimeoutException(
-      Duration deliveryTimeout,
-      int attempts,
-      @Nullable String lastErrorCode,
-      boolean inFlight,
-      @Nullable Throwable lastError) {
-    super(
-        "record not acknowledged within deliveryTimeout="
-            + deliveryTimeout.toMillis()
-            + " ms after "
-            + attempts
-            + " attempt(s), last error: "
-            + (lastErrorCode == null ? "none" : lastErrorCode)
-            + (inFlight
-                ? "; a call carrying it was still in flight, so Firehose may yet store it"
-                : "")
-            + "; check the stream's throttling and health, or raise deliveryTimeout",
-        lastErrorCode == null ? "None" : lastErrorCode,
-        attempts,
-        true,
-        lastError);
-    this.inFlight = inFlight;
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param deliveryTimeout the configured delivery timeout
+     * @param attempts number of {@code PutRecordBatch} calls that carried the record
+     * @param lastErrorCode the last error seen for the record, or {@code null} if none
+     * @param inFlight whether a call carrying the record was still under way
+     * @param lastError the last failure seen for the record, or {@code null}
+     */
+    public DeliveryTimeoutException(
+            Duration deliveryTimeout,
+            int attempts,
+            @Nullable String lastErrorCode,
+            boolean inFlight,
+            @Nullable Throwable lastError) {
+        super(
+                "record not acknowledged within deliveryTimeout="
+                        + deliveryTimeout.toMillis()
+                        + " ms after "
+                        + attempts
+                        + " attempt(s), last error: "
+                        + (lastErrorCode == null ? "none" : lastErrorCode)
+                        + (inFlight ? "; a call carrying it was still in flight, so Firehose may yet store it" : "")
+                        + "; check the stream's throttling and health, or raise deliveryTimeout",
+                lastErrorCode == null ? "None" : lastErrorCode,
+                attempts,
+                true,
+                lastError);
+        this.inFlight = inFlight;
+    }
 
-  /** @return whether a call carrying the record was still under way when the timeout passed */
-  public boolean wasInFlight() {
-    return inFlight;
-  }
+    /** @return whether a call carrying the record was still under way when the timeout passed */
+    public boolean wasInFlight() {
+        return inFlight;
+    }
 }

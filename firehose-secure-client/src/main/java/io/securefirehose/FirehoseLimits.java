@@ -7,14 +7,14 @@ package io.securefirehose;
  */
 public final class FirehoseLimits {
 
-  /** Most records one {@code PutRecordBatch} call may carry. */
-  public static final int MAX_RECORDS_PER_BATCH = 500;
+    /** Most records one {@code PutRecordBatch} call may carry. */
+    public static final int MAX_RECORDS_PER_BATCH = 500;
 
-  /** Most bytes (sum of record sizes) one {@code PutRecordBatch} call may carry: 4 MiB. */
-  public static final int MAX_BYTES_PER_BATCH = 4 * 1024 * 1024;
+    /** Most bytes (sum of record sizes) one {@code PutRecordBatch} call may carry: 4 MiB. */
+    public static final int MAX_BYTES_PER_BATCH = 4 * 1024 * 1024;
 
-  /** Largest single record: 1,000 KiB. */
-  public static final int MAX_RECORD_BYTES = 1_024_000;
+    /** Largest single record: 1,000 KiB. */
+    public static final int MAX_RECORD_BYTES = 1_024_000;
 
-  private FirehoseLimits() {}
+    private FirehoseLimits() {}
 }

@@ -12,28 +12,28 @@ package io.securefirehose;
  */
 public class FirehoseSecureException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final boolean retriable;
+    private final boolean retriable;
 
-  /**
-   * Creates an exception.
-   *
-   * @param message what happened, which rule applies and how to fix it
-   * @param cause the underlying failure, or {@code null}
-   * @param retriable whether sending the same record again later may succeed
-   */
-  protected FirehoseSecureException(String message, Throwable cause, boolean retriable) {
-    super(message, cause);
-    this.retriable = retriable;
-  }
+    /**
+     * Creates an exception.
+     *
+     * @param message what happened, which rule applies and how to fix it
+     * @param cause the underlying failure, or {@code null}
+     * @param retriable whether sending the same record again later may succeed
+     */
+    protected FirehoseSecureException(String message, Throwable cause, boolean retriable) {
+        super(message, cause);
+        this.retriable = retriable;
+    }
 
-  /**
-   * Whether sending the same record again later may succeed.
-   *
-   * @return {@code true} for transient causes, {@code false} when something must change first
-   */
-  public boolean isRetriable() {
-    return retriable;
-  }
+    /**
+     * Whether sending the same record again later may succeed.
+     *
+     * @return {@code true} for transient causes, {@code false} when something must change first
+     */
+    public boolean isRetriable() {
+        return retriable;
+    }
 }

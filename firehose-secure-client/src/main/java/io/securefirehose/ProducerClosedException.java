@@ -9,30 +9,30 @@ package io.securefirehose;
  */
 public final class ProducerClosedException extends FirehoseSecureException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final boolean inFlight;
+    private final boolean inFlight;
 
-  /**
-   * Creates the exception.
-   *
-   * @param attempts number of {@code PutRecordBatch} calls that carried the record
-   * @param inFlight whether a call carrying the record was still under way
-   */
-  public ProducerClosedException(int attempts, boolean inFlight) {
-    super(
-        "producer closed before delivery: the record was not acknowledged before close() gave up, after "
-            + attempts
-            + " attempt(s)"
-            + (inFlight ? "; a call carrying it was in flight, so Firehose may have stored it" : "")
-            + "; give close() more time, or flush() before closing",
-        null,
-        true);
-    this.inFlight = inFlight;
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param attempts number of {@code PutRecordBatch} calls that carried the record
+     * @param inFlight whether a call carrying the record was still under way
+     */
+    public ProducerClosedException(int attempts, boolean inFlight) {
+        super(
+                "producer closed before delivery: the record was not acknowledged before close() gave up, after "
+                        + attempts
+                        + " attempt(s)"
+                        + (inFlight ? "; a call carrying it was in flight, so Firehose may have stored it" : "")
+                        + "; give close() more time, or flush() before closing",
+                null,
+                true);
+        this.inFlight = inFlight;
+    }
 
-  /** @return whether a call carrying the record was still under way when the producer closed */
-  public boolean wasInFlight() {
-    return inFlight;
-  }
+    /** @return whether a call carrying the record was still under way when the producer closed */
+    public boolean wasInFlight() {
+        return inFlight;
+    }
 }

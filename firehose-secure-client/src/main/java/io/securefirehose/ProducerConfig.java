@@ -15,160 +15,160 @@ import software.amazon.awssdk.regions.Region;
  */
 public final class ProducerConfig {
 
-  private final String deliveryStreamName;
-  private final Region region;
-  private final @Nullable URI endpoint;
-  private final AwsCredentialsProvider credentialsProvider;
-  private final TrustMaterial trustMaterial;
-  private final Duration linger;
-  private final int maxBatchRecords;
-  private final int maxBatchBytes;
-  private final long maxBufferedBytes;
-  private final Duration maxBlock;
-  private final int maxInFlightRequests;
-  private final Duration deliveryTimeout;
-  private final Duration requestTimeout;
-  private final Duration retryBackoff;
-  private final Duration retryBackoffMax;
+    private final String deliveryStreamName;
+    private final Region region;
+    private final @Nullable URI endpoint;
+    private final AwsCredentialsProvider credentialsProvider;
+    private final TrustMaterial trustMaterial;
+    private final Duration linger;
+    private final int maxBatchRecords;
+    private final int maxBatchBytes;
+    private final long maxBufferedBytes;
+    private final Duration maxBlock;
+    private final int maxInFlightRequests;
+    private final Duration deliveryTimeout;
+    private final Duration requestTimeout;
+    private final Duration retryBackoff;
+    private final Duration retryBackoffMax;
 
-  ProducerConfig(
-      String deliveryStreamName,
-      Region region,
-      @Nullable URI endpoint,
-      AwsCredentialsProvider credentialsProvider,
-      TrustMaterial trustMaterial,
-      Duration linger,
-      int maxBatchRecords,
-      int maxBatchBytes,
-      long maxBufferedBytes,
-      Duration maxBlock,
-      int maxInFlightRequests,
-      Duration deliveryTimeout,
-      Duration requestTimeout,
-      Duration retryBackoff,
-      Duration retryBackoffMax) {
-    this.deliveryStreamName = deliveryStreamName;
-    this.region = region;
-    this.endpoint = endpoint;
-    this.credentialsProvider = credentialsProvider;
-    this.trustMaterial = trustMaterial;
-    this.linger = linger;
-    this.maxBatchRecords = maxBatchRecords;
-    this.maxBatchBytes = maxBatchBytes;
-    this.maxBufferedBytes = maxBufferedBytes;
-    this.maxBlock = maxBlock;
-    this.maxInFlightRequests = maxInFlightRequests;
-    this.deliveryTimeout = deliveryTimeout;
-    this.requestTimeout = requestTimeout;
-    this.retryBackoff = retryBackoff;
-    this.retryBackoffMax = retryBackoffMax;
-  }
+    ProducerConfig(
+            String deliveryStreamName,
+            Region region,
+            @Nullable URI endpoint,
+            AwsCredentialsProvider credentialsProvider,
+            TrustMaterial trustMaterial,
+            Duration linger,
+            int maxBatchRecords,
+            int maxBatchBytes,
+            long maxBufferedBytes,
+            Duration maxBlock,
+            int maxInFlightRequests,
+            Duration deliveryTimeout,
+            Duration requestTimeout,
+            Duration retryBackoff,
+            Duration retryBackoffMax) {
+        this.deliveryStreamName = deliveryStreamName;
+        this.region = region;
+        this.endpoint = endpoint;
+        this.credentialsProvider = credentialsProvider;
+        this.trustMaterial = trustMaterial;
+        this.linger = linger;
+        this.maxBatchRecords = maxBatchRecords;
+        this.maxBatchBytes = maxBatchBytes;
+        this.maxBufferedBytes = maxBufferedBytes;
+        this.maxBlock = maxBlock;
+        this.maxInFlightRequests = maxInFlightRequests;
+        this.deliveryTimeout = deliveryTimeout;
+        this.requestTimeout = requestTimeout;
+        this.retryBackoff = retryBackoff;
+        this.retryBackoffMax = retryBackoffMax;
+    }
 
-  /** @return name of the delivery stream records go to */
-  public String deliveryStreamName() {
-    return deliveryStreamName;
-  }
+    /** @return name of the delivery stream records go to */
+    public String deliveryStreamName() {
+        return deliveryStreamName;
+    }
 
-  /** @return AWS region of the stream; requests are signed for it */
-  public Region region() {
-    return region;
-  }
+    /** @return AWS region of the stream; requests are signed for it */
+    public Region region() {
+        return region;
+    }
 
-  /** @return the HTTPS endpoint override, or {@code null} for the region's standard endpoint */
-  public @Nullable URI endpoint() {
-    return endpoint;
-  }
+    /** @return the HTTPS endpoint override, or {@code null} for the region's standard endpoint */
+    public @Nullable URI endpoint() {
+        return endpoint;
+    }
 
-  /** @return where request-signing credentials come from */
-  public AwsCredentialsProvider credentialsProvider() {
-    return credentialsProvider;
-  }
+    /** @return where request-signing credentials come from */
+    public AwsCredentialsProvider credentialsProvider() {
+        return credentialsProvider;
+    }
 
-  /** @return the certificate authorities trusted for TLS */
-  public TrustMaterial trustMaterial() {
-    return trustMaterial;
-  }
+    /** @return the certificate authorities trusted for TLS */
+    public TrustMaterial trustMaterial() {
+        return trustMaterial;
+    }
 
-  /** @return how long a batch that is not full may wait for more records */
-  public Duration linger() {
-    return linger;
-  }
+    /** @return how long a batch that is not full may wait for more records */
+    public Duration linger() {
+        return linger;
+    }
 
-  /** @return most records per {@code PutRecordBatch} call */
-  public int maxBatchRecords() {
-    return maxBatchRecords;
-  }
+    /** @return most records per {@code PutRecordBatch} call */
+    public int maxBatchRecords() {
+        return maxBatchRecords;
+    }
 
-  /** @return most record bytes (before base64) per {@code PutRecordBatch} call */
-  public int maxBatchBytes() {
-    return maxBatchBytes;
-  }
+    /** @return most record bytes (before base64) per {@code PutRecordBatch} call */
+    public int maxBatchBytes() {
+        return maxBatchBytes;
+    }
 
-  /** @return buffer size: bytes of accepted, not yet completed records (plus 64 bytes each) */
-  public long maxBufferedBytes() {
-    return maxBufferedBytes;
-  }
+    /** @return buffer size: bytes of accepted, not yet completed records (plus 64 bytes each) */
+    public long maxBufferedBytes() {
+        return maxBufferedBytes;
+    }
 
-  /** @return how long {@code send} may wait for buffer space */
-  public Duration maxBlock() {
-    return maxBlock;
-  }
+    /** @return how long {@code send} may wait for buffer space */
+    public Duration maxBlock() {
+        return maxBlock;
+    }
 
-  /** @return most {@code PutRecordBatch} calls under way at once */
-  public int maxInFlightRequests() {
-    return maxInFlightRequests;
-  }
+    /** @return most {@code PutRecordBatch} calls under way at once */
+    public int maxInFlightRequests() {
+        return maxInFlightRequests;
+    }
 
-  /** @return bound on the time from {@code send} to the record's future completing, retries included */
-  public Duration deliveryTimeout() {
-    return deliveryTimeout;
-  }
+    /** @return bound on the time from {@code send} to the record's future completing, retries included */
+    public Duration deliveryTimeout() {
+        return deliveryTimeout;
+    }
 
-  /** @return bound on one {@code PutRecordBatch} call */
-  public Duration requestTimeout() {
-    return requestTimeout;
-  }
+    /** @return bound on one {@code PutRecordBatch} call */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
 
-  /** @return backoff before the first retry; it doubles with each attempt */
-  public Duration retryBackoff() {
-    return retryBackoff;
-  }
+    /** @return backoff before the first retry; it doubles with each attempt */
+    public Duration retryBackoff() {
+        return retryBackoff;
+    }
 
-  /** @return largest backoff between attempts (before jitter) */
-  public Duration retryBackoffMax() {
-    return retryBackoffMax;
-  }
+    /** @return largest backoff between attempts (before jitter) */
+    public Duration retryBackoffMax() {
+        return retryBackoffMax;
+    }
 
-  @Override
-  public String toString() {
-    return "ProducerConfig{stream="
-        + deliveryStreamName
-        + ", region="
-        + region
-        + ", endpoint="
-        + endpoint
-        + ", trust="
-        + trustMaterial
-        + ", linger="
-        + linger
-        + ", maxBatchRecords="
-        + maxBatchRecords
-        + ", maxBatchBytes="
-        + maxBatchBytes
-        + ", maxBufferedBytes="
-        + maxBufferedBytes
-        + ", maxBlock="
-        + maxBlock
-        + ", maxInFlightRequests="
-        + maxInFlightRequests
-        + ", deliveryTimeout="
-        + deliveryTimeout
-        + ", requestTimeout="
-        + requestTimeout
-        + ", retryBackoff="
-        + retryBackoff
-        + ".."
-        + retryBackoffMax
-        + "}";
-  }
+    @Override
+    public String toString() {
+        return "ProducerConfig{stream="
+                + deliveryStreamName
+                + ", region="
+                + region
+                + ", endpoint="
+                + endpoint
+                + ", trust="
+                + trustMaterial
+                + ", linger="
+                + linger
+                + ", maxBatchRecords="
+                + maxBatchRecords
+                + ", maxBatchBytes="
+                + maxBatchBytes
+                + ", maxBufferedBytes="
+                + maxBufferedBytes
+                + ", maxBlock="
+                + maxBlock
+                + ", maxInFlightRequests="
+                + maxInFlightRequests
+                + ", deliveryTimeout="
+                + deliveryTimeout
+                + ", requestTimeout="
+                + requestTimeout
+                + ", retryBackoff="
+                + retryBackoff
+                + ".."
+                + retryBackoffMax
+                + "}";
+    }
 }

@@ -11,16 +11,16 @@ import java.util.Objects;
  */
 public record RecordReceipt(String recordId, int attempts, boolean serverSideEncrypted) {
 
-  /**
-   * Checks the receipt's fields.
-   *
-   * @throws NullPointerException if {@code recordId} is null
-   * @throws IllegalArgumentException if {@code attempts} is less than 1
-   */
-  public RecordReceipt {
-    Objects.requireNonNull(recordId, "recordId");
-    if (attempts < 1) {
-      throw new IllegalArgumentException("attempts must be at least 1, was " + attempts);
+    /**
+     * Checks the receipt's fields.
+     *
+     * @throws NullPointerException if {@code recordId} is null
+     * @throws IllegalArgumentException if {@code attempts} is less than 1
+     */
+    public RecordReceipt {
+        Objects.requireNonNull(recordId, "recordId");
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1, was " + attempts);
+        }
     }
-  }
 }

@@ -8,37 +8,37 @@ package io.securefirehose;
  */
 public final class RecordTooLargeException extends FirehoseSecureException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final long recordBytes;
-  private final long maxRecordBytes;
+    private final long recordBytes;
+    private final long maxRecordBytes;
 
-  /**
-   * Creates the exception.
-   *
-   * @param recordBytes size of the refused record in bytes
-   * @param maxRecordBytes the largest record size accepted
-   */
-  public RecordTooLargeException(long recordBytes, long maxRecordBytes) {
-    super(
-        "record of "
-            + recordBytes
-            + " bytes is larger than the "
-            + maxRecordBytes
-            + "-byte limit Firehose sets for one record (before base64): split or compress it",
-        null,
-        false);
-    this.recordBytes = recordBytes;
-    this.maxRecordBytes = maxRecordBytes;
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param recordBytes size of the refused record in bytes
+     * @param maxRecordBytes the largest record size accepted
+     */
+    public RecordTooLargeException(long recordBytes, long maxRecordBytes) {
+        super(
+                "record of "
+                        + recordBytes
+                        + " bytes is larger than the "
+                        + maxRecordBytes
+                        + "-byte limit Firehose sets for one record (before base64): split or compress it",
+                null,
+                false);
+        this.recordBytes = recordBytes;
+        this.maxRecordBytes = maxRecordBytes;
+    }
 
-  /** @return size of the refused record in bytes */
-  public long recordBytes() {
-    return recordBytes;
-  }
+    /** @return size of the refused record in bytes */
+    public long recordBytes() {
+        return recordBytes;
+    }
 
-  /** @return the largest record size accepted, in bytes */
-  public long maxRecordBytes() {
-    return maxRecordBytes;
-  }
+    /** @return the largest record size accepted, in bytes */
+    public long maxRecordBytes() {
+        return maxRecordBytes;
+    }
 }

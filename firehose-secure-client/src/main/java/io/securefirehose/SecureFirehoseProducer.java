@@ -58,455 +58,459 @@ import software.amazon.awssdk.regions.Region;
  */
 public final class SecureFirehoseProducer implements AutoCloseable {
 
-  private final ProducerCore core;
+    private final ProducerCore core;
 
-  private SecureFirehoseProducer(ProducerCore core) {
-    this.core = core;
-  }
-
-  /**
-   * Starts a builder.
-   *
-   * @return a builder with the documented defaults
-   */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /**
-   * Sends a record, waiting up to {@code maxBlock} for buffer space. The bytes are copied, so the caller may
-   * reuse the array at once.
-   *
-   * @param record the record's bytes, at most 1,024,000
-   * @return completes with a receipt when Firehose acknowledged the record, or with the reason it was not
-   * @throws NullPointerException if {@code record} is null
-   * @throws RecordTooLargeException if the record exceeds Firehose's record size limit
-   * @throws BufferExhaustedException if no buffer space freed up within {@code maxBlock}
-   * @throws IllegalStateException if the producer was closed
-   */
-  public CompletableFuture<RecordReceipt> send(byte[] record) {
-    return core.send(copyOf(record));
-  }
-
-  /**
-   * Sends the remaining bytes of a buffer, waiting up to {@code maxBlock} for buffer space. The bytes are copied;
-   * the buffer's position and limit are not changed.
-   *
-   * @param record the record's bytes, between position and limit
-   * @return completes with a receipt when Firehose acknowledged the record, or with the reason it was not
-   * @throws NullPointerException if {@code record} is null
-   * @throws RecordTooLargeException if the record exceeds Firehose's record size limit
-   * @throws BufferExhaustedException if no buffer space freed up within {@code maxBlock}
-   * @throws IllegalStateException if the producer was closed
-   */
-  public CompletableFuture<RecordReceipt> send(ByteBuffer record) {
-    return core.send(copyOf(record));
-  }
-
-  /**
-   * Sends a record only if buffer space is free now; never blocks.
-   *
-   * @param record the record's bytes, at most 1,024,000; copied
-   * @return the record's future, or empty if the buffer is full (the record was not accepted)
-   * @throws NullPointerException if {@code record} is null
-   * @throws RecordTooLargeException if the record exceeds Firehose's record size limit
-   * @throws IllegalStateException if the producer was closed
-   */
-  public Optional<CompletableFuture<RecordReceipt>> trySend(byte[] record) {
-    return Optional.ofNullable(core.trySend(copyOf(record)));
-  }
-
-  /**
-   * Sends every record accepted before this call at once (without waiting for {@code linger}) and blocks until
-   * each of their futures has completed, successfully or not. Records sent concurrently with {@code flush} may
-   * or may not be included.
-   *
-   * @throws IllegalStateException if called from a record callback on the producer's thread
-   * @throws java.util.concurrent.CancellationException if the calling thread is interrupted
-   */
-  public void flush() {
-    core.flush();
-  }
-
-  /**
-   * Closes the producer, waiting as long as the buffered records may take to deliver ({@code deliveryTimeout}
-   * plus {@code requestTimeout}). See {@link #close(Duration)}.
-   */
-  @Override
-  public void close() {
-    core.close();
-  }
-
-  /**
-   * Closes the producer: refuses new records at once, sends what is buffered, waits up to {@code timeout} for
-   * it, then fails every record still not acknowledged with {@link ProducerClosedException} and releases
-   * connections and threads. No future is left incomplete. Calling it again waits for the first close.
-   *
-   * @param timeout how long to wait for buffered records; {@link Duration#ZERO} fails them at once
-   */
-  public void close(Duration timeout) {
-    core.close(timeout);
-  }
-
-  /**
-   * The producer's meters; bind them with {@code producer.metrics().bindTo(registry)}.
-   *
-   * @return the meter binder of this producer
-   */
-  public ProducerMetrics metrics() {
-    return core.metrics();
-  }
-
-  /**
-   * The settings this producer was built with.
-   *
-   * @return the immutable configuration
-   */
-  public ProducerConfig config() {
-    return core.config();
-  }
-
-  /** Copies after the size check, so that an oversized record is refused without being copied. */
-  private static byte[] copyOf(byte[] record) {
-    Objects.requireNonNull(record, "record must not be null");
-    ProducerCore.checkSize(record.length);
-    return record.clone();
-  }
-
-  private static byte[] copyOf(ByteBuffer record) {
-    Objects.requireNonNull(record, "record must not be null");
-    ProducerCore.checkSize(record.remaining());
-    byte[] copy = new byte[record.remaining()];
-    record.duplicate().get(copy);
-    return copy;
-  }
-
-  /**
-   * Builds a {@link SecureFirehoseProducer}. Each setter checks its value at once and throws
-   * {@link IllegalArgumentException} naming the option, the rule and the value; {@link #build()} checks the
-   * rules that tie options together. Not thread-safe; a builder can build several producers.
-   */
-  public static final class Builder {
-
-    private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
-
-    private @Nullable String deliveryStreamName;
-    private @Nullable Region region;
-    private @Nullable URI endpoint;
-    private @Nullable AwsCredentialsProvider credentialsProvider;
-    private TrustMaterial trustMaterial = TrustMaterial.systemDefault();
-    private Duration linger = ProducerDefaults.LINGER;
-    private int maxBatchRecords = FirehoseLimits.MAX_RECORDS_PER_BATCH;
-    private int maxBatchBytes = FirehoseLimits.MAX_BYTES_PER_BATCH;
-    private long maxBufferedBytes = ProducerDefaults.MAX_BUFFERED_BYTES;
-    private Duration maxBlock = ProducerDefaults.MAX_BLOCK;
-    private int maxInFlightRequests = ProducerDefaults.MAX_IN_FLIGHT_REQUESTS;
-    private Duration deliveryTimeout = ProducerDefaults.DELIVERY_TIMEOUT;
-    private Duration requestTimeout = ProducerDefaults.REQUEST_TIMEOUT;
-    private Duration retryBackoff = ProducerDefaults.RETRY_BACKOFF;
-    private Duration retryBackoffMax = ProducerDefaults.RETRY_BACKOFF_MAX;
-    private @Nullable TaskScheduler scheduler;
-
-    private Builder() {}
-
-    /**
-     * The delivery stream to send to. Required.
-     *
-     * @param name 1 to 64 characters of letters, digits, {@code _ . -}
-     * @return this builder
-     */
-    public Builder deliveryStream(String name) {
-      Objects.requireNonNull(name, "deliveryStream must not be null");
-      if (!STREAM_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(
-            "deliveryStream must be 1 to 64 characters of letters, digits, '_', '.' or '-', was '" + name + "'");
-      }
-      this.deliveryStreamName = name;
-      return this;
+    private SecureFirehoseProducer(ProducerCore core) {
+        this.core = core;
     }
 
     /**
-     * The stream's AWS region; requests are signed for it. Required.
+     * Starts a builder.
      *
-     * @param region the region
-     * @return this builder
+     * @return a builder with the documented defaults
      */
-    public Builder region(Region region) {
-      this.region = Objects.requireNonNull(region, "region must not be null");
-      return this;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * The stream's AWS region by id, for example {@code eu-west-1}. Required.
+     * Sends a record, waiting up to {@code maxBlock} for buffer space. The bytes are copied, so the caller may
+     * reuse the array at once.
      *
-     * @param regionId the region id
-     * @return this builder
+     * @param record the record's bytes, at most 1,024,000
+     * @return completes with a receipt when Firehose acknowledged the record, or with the reason it was not
+     * @throws NullPointerException if {@code record} is null
+     * @throws RecordTooLargeException if the record exceeds Firehose's record size limit
+     * @throws BufferExhaustedException if no buffer space freed up within {@code maxBlock}
+     * @throws IllegalStateException if the producer was closed
      */
-    public Builder region(String regionId) {
-      Objects.requireNonNull(regionId, "region must not be null");
-      if (!regionId.matches("[a-z]{2}(-[a-z]+)+-\\d{1,2}")) {
-        throw new IllegalArgumentException(
-            "region must be an AWS region id such as 'eu-west-1', was '" + regionId + "'");
-      }
-      return region(Region.of(regionId));
+    public CompletableFuture<RecordReceipt> send(byte[] record) {
+        return core.send(copyOf(record));
     }
 
     /**
-     * Sends to this HTTPS endpoint instead of the region's standard one (for example a local test endpoint).
-     * Plain {@code http://} is refused: records always travel over TLS.
+     * Sends the remaining bytes of a buffer, waiting up to {@code maxBlock} for buffer space. The bytes are copied;
+     * the buffer's position and limit are not changed.
      *
-     * @param endpoint an absolute {@code https://host[:port]} URI without path, query or user info
-     * @return this builder
+     * @param record the record's bytes, between position and limit
+     * @return completes with a receipt when Firehose acknowledged the record, or with the reason it was not
+     * @throws NullPointerException if {@code record} is null
+     * @throws RecordTooLargeException if the record exceeds Firehose's record size limit
+     * @throws BufferExhaustedException if no buffer space freed up within {@code maxBlock}
+     * @throws IllegalStateException if the producer was closed
      */
-    public Builder endpoint(URI endpoint) {
-      Objects.requireNonNull(endpoint, "endpoint must not be null");
-      String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
-      if (!"https".equals(scheme)) {
-        throw new IllegalArgumentException(
-            "endpoint must use https:// so that records travel over TLS, was '" + endpoint + "'");
-      }
-      if (endpoint.getHost() == null
-          || endpoint.getRawUserInfo() != null
-          || endpoint.getRawQuery() != null
-          || endpoint.getRawFragment() != null
-          || !(endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() || "/".equals(endpoint.getRawPath()))) {
-        throw new IllegalArgumentException(
-            "endpoint must be https://host[:port] with no user info, path, query or fragment, was '"
-                + endpoint + "'");
-      }
-      this.endpoint = endpoint;
-      return this;
+    public CompletableFuture<RecordReceipt> send(ByteBuffer record) {
+        return core.send(copyOf(record));
     }
 
     /**
-     * Where request-signing credentials come from. Default: the AWS SDK's default provider chain.
+     * Sends a record only if buffer space is free now; never blocks.
      *
-     * @param provider the credentials provider
-     * @return this builder
+     * @param record the record's bytes, at most 1,024,000; copied
+     * @return the record's future, or empty if the buffer is full (the record was not accepted)
+     * @throws NullPointerException if {@code record} is null
+     * @throws RecordTooLargeException if the record exceeds Firehose's record size limit
+     * @throws IllegalStateException if the producer was closed
      */
-    public Builder credentialsProvider(AwsCredentialsProvider provider) {
-      this.credentialsProvider = Objects.requireNonNull(provider, "credentialsProvider must not be null");
-      return this;
+    public Optional<CompletableFuture<RecordReceipt>> trySend(byte[] record) {
+        return Optional.ofNullable(core.trySend(copyOf(record)));
     }
 
     /**
-     * Which certificate authorities to trust. Default: the JDK's trust store. Certificate and host name
-     * verification are always on, whatever is chosen here.
+     * Sends every record accepted before this call at once (without waiting for {@code linger}) and blocks until
+     * each of their futures has completed, successfully or not. Records sent concurrently with {@code flush} may
+     * or may not be included.
      *
-     * @param trust the trusted authorities
-     * @return this builder
+     * @throws IllegalStateException if called from a record callback on the producer's thread
+     * @throws java.util.concurrent.CancellationException if the calling thread is interrupted
      */
-    public Builder trustMaterial(TrustMaterial trust) {
-      this.trustMaterial = Objects.requireNonNull(trust, "trustMaterial must not be null");
-      return this;
+    public void flush() {
+        core.flush();
     }
 
     /**
-     * How long a batch that is not full waits for more records before it is sent. Default 5 ms. Larger values
-     * make fuller batches (fewer calls, lower cost) at the price of latency.
-     *
-     * @param linger zero or more
-     * @return this builder
+     * Closes the producer, waiting as long as the buffered records may take to deliver ({@code deliveryTimeout}
+     * plus {@code requestTimeout}). See {@link #close(Duration)}.
      */
-    public Builder linger(Duration linger) {
-      this.linger = nonNegative("linger", linger);
-      return this;
+    @Override
+    public void close() {
+        core.close();
     }
 
     /**
-     * Most records per call. Default and maximum 500 (Firehose's limit).
+     * Closes the producer: refuses new records at once, sends what is buffered, waits up to {@code timeout} for
+     * it, then fails every record still not acknowledged with {@link ProducerClosedException} and releases
+     * connections and threads. No future is left incomplete. Calling it again waits for the first close.
      *
-     * @param records 1 to 500
-     * @return this builder
+     * @param timeout how long to wait for buffered records; {@link Duration#ZERO} fails them at once
      */
-    public Builder maxBatchRecords(int records) {
-      if (records < 1 || records > FirehoseLimits.MAX_RECORDS_PER_BATCH) {
-        throw new IllegalArgumentException(
-            "maxBatchRecords must be between 1 and " + FirehoseLimits.MAX_RECORDS_PER_BATCH
-                + " (Firehose's PutRecordBatch limit), was " + records);
-      }
-      this.maxBatchRecords = records;
-      return this;
+    public void close(Duration timeout) {
+        core.close(timeout);
     }
 
     /**
-     * Most record bytes (before base64) per call. Default and maximum 4,194,304 (Firehose's 4 MiB limit); at
-     * least 1,024,000 so that any valid record fits.
+     * The producer's meters; bind them with {@code producer.metrics().bindTo(registry)}.
      *
-     * @param bytes 1,024,000 to 4,194,304
-     * @return this builder
+     * @return the meter binder of this producer
      */
-    public Builder maxBatchBytes(int bytes) {
-      if (bytes < FirehoseLimits.MAX_RECORD_BYTES || bytes > FirehoseLimits.MAX_BYTES_PER_BATCH) {
-        throw new IllegalArgumentException(
-            "maxBatchBytes must be between " + FirehoseLimits.MAX_RECORD_BYTES + " (one largest record) and "
-                + FirehoseLimits.MAX_BYTES_PER_BATCH + " (Firehose's 4 MiB limit), was " + bytes);
-      }
-      this.maxBatchBytes = bytes;
-      return this;
+    public ProducerMetrics metrics() {
+        return core.metrics();
     }
 
     /**
-     * Buffer size: the bytes of records accepted but not yet completed, each counted with 64 bytes of overhead.
-     * When full, {@code send} blocks up to {@code maxBlock}. Default 32 MiB.
+     * The settings this producer was built with.
      *
-     * @param bytes at least 1,024,064 (one largest record)
-     * @return this builder
+     * @return the immutable configuration
      */
-    public Builder maxBufferedBytes(long bytes) {
-      long minimum = (long) FirehoseLimits.MAX_RECORD_BYTES + ProducerCore.RECORD_OVERHEAD_BYTES;
-      if (bytes < minimum) {
-        throw new IllegalArgumentException(
-            "maxBufferedBytes must be at least " + minimum + " (one largest record plus overhead), was " + bytes);
-      }
-      this.maxBufferedBytes = bytes;
-      return this;
+    public ProducerConfig config() {
+        return core.config();
+    }
+
+    /** Copies after the size check, so that an oversized record is refused without being copied. */
+    private static byte[] copyOf(byte[] record) {
+        Objects.requireNonNull(record, "record must not be null");
+        ProducerCore.checkSize(record.length);
+        return record.clone();
+    }
+
+    private static byte[] copyOf(ByteBuffer record) {
+        Objects.requireNonNull(record, "record must not be null");
+        ProducerCore.checkSize(record.remaining());
+        byte[] copy = new byte[record.remaining()];
+        record.duplicate().get(copy);
+        return copy;
     }
 
     /**
-     * How long {@code send} waits for buffer space before it throws {@link BufferExhaustedException}. Default
-     * 60 s; zero never waits.
-     *
-     * @param maxBlock zero or more
-     * @return this builder
+     * Builds a {@link SecureFirehoseProducer}. Each setter checks its value at once and throws
+     * {@link IllegalArgumentException} naming the option, the rule and the value; {@link #build()} checks the
+     * rules that tie options together. Not thread-safe; a builder can build several producers.
      */
-    public Builder maxBlock(Duration maxBlock) {
-      this.maxBlock = nonNegative("maxBlock", maxBlock);
-      return this;
-    }
+    public static final class Builder {
 
-    /**
-     * Most {@code PutRecordBatch} calls under way at once (also the connection pool size). Default 5.
-     *
-     * @param requests 1 to 1000
-     * @return this builder
-     */
-    public Builder maxInFlightRequests(int requests) {
-      if (requests < 1 || requests > 1000) {
-        throw new IllegalArgumentException("maxInFlightRequests must be between 1 and 1000, was " + requests);
-      }
-      this.maxInFlightRequests = requests;
-      return this;
-    }
+        private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
 
-    /**
-     * Upper bound on the time from {@code send} to the record's future completing, retries included. Default
-     * 120 s. Must be at least {@code linger + requestTimeout}.
-     *
-     * @param timeout more than zero
-     * @return this builder
-     */
-    public Builder deliveryTimeout(Duration timeout) {
-      this.deliveryTimeout = positive("deliveryTimeout", timeout);
-      return this;
-    }
+        private @Nullable String deliveryStreamName;
+        private @Nullable Region region;
+        private @Nullable URI endpoint;
+        private @Nullable AwsCredentialsProvider credentialsProvider;
+        private TrustMaterial trustMaterial = TrustMaterial.systemDefault();
+        private Duration linger = ProducerDefaults.LINGER;
+        private int maxBatchRecords = FirehoseLimits.MAX_RECORDS_PER_BATCH;
+        private int maxBatchBytes = FirehoseLimits.MAX_BYTES_PER_BATCH;
+        private long maxBufferedBytes = ProducerDefaults.MAX_BUFFERED_BYTES;
+        private Duration maxBlock = ProducerDefaults.MAX_BLOCK;
+        private int maxInFlightRequests = ProducerDefaults.MAX_IN_FLIGHT_REQUESTS;
+        private Duration deliveryTimeout = ProducerDefaults.DELIVERY_TIMEOUT;
+        private Duration requestTimeout = ProducerDefaults.REQUEST_TIMEOUT;
+        private Duration retryBackoff = ProducerDefaults.RETRY_BACKOFF;
+        private Duration retryBackoffMax = ProducerDefaults.RETRY_BACKOFF_MAX;
+        private @Nullable TaskScheduler scheduler;
 
-    /**
-     * Bound on one {@code PutRecordBatch} call; a call that takes longer fails and its records are retried.
-     * Default 30 s.
-     *
-     * @param timeout more than zero
-     * @return this builder
-     */
-    public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = positive("requestTimeout", timeout);
-      return this;
-    }
+        private Builder() {}
 
-    /**
-     * Backoff between attempts: {@code initial} before the first retry, doubling with each attempt up to
-     * {@code max}, each delay spread by a random factor in [0.5, 1.5]. Default 100 ms to 5 s.
-     *
-     * @param initial first delay, more than zero
-     * @param max largest delay, at least {@code initial}
-     * @return this builder
-     */
-    public Builder retryBackoff(Duration initial, Duration max) {
-      positive("retryBackoff", initial);
-      positive("retryBackoffMax", max);
-      if (max.compareTo(initial) < 0) {
-        throw new IllegalArgumentException(
-            "retryBackoffMax (" + max + ") must be at least retryBackoff (" + initial + ")");
-      }
-      this.retryBackoff = initial;
-      this.retryBackoffMax = max;
-      return this;
-    }
+        /**
+         * The delivery stream to send to. Required.
+         *
+         * @param name 1 to 64 characters of letters, digits, {@code _ . -}
+         * @return this builder
+         */
+        public Builder deliveryStream(String name) {
+            Objects.requireNonNull(name, "deliveryStream must not be null");
+            if (!STREAM_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException(
+                        "deliveryStream must be 1 to 64 characters of letters, digits, '_', '.' or '-', was '" + name
+                                + "'");
+            }
+            this.deliveryStreamName = name;
+            return this;
+        }
 
-    /**
-     * Runs the producer's timers and callbacks on this scheduler instead of a thread of its own. Meant for tests
-     * that move time by hand. The producer does not shut down a scheduler given here.
-     *
-     * @param scheduler the scheduler
-     * @return this builder
-     */
-    public Builder scheduler(TaskScheduler scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
-      return this;
-    }
+        /**
+         * The stream's AWS region; requests are signed for it. Required.
+         *
+         * @param region the region
+         * @return this builder
+         */
+        public Builder region(Region region) {
+            this.region = Objects.requireNonNull(region, "region must not be null");
+            return this;
+        }
 
-    /**
-     * Checks the settings together and starts the producer.
-     *
-     * @return a started producer
-     * @throws IllegalStateException if a required option is missing or options conflict
-     */
-    public SecureFirehoseProducer build() {
-      return new SecureFirehoseProducer(ProducerCore.create(buildConfig(), scheduler));
-    }
+        /**
+         * The stream's AWS region by id, for example {@code eu-west-1}. Required.
+         *
+         * @param regionId the region id
+         * @return this builder
+         */
+        public Builder region(String regionId) {
+            Objects.requireNonNull(regionId, "region must not be null");
+            if (!regionId.matches("[a-z]{2}(-[a-z]+)+-\\d{1,2}")) {
+                throw new IllegalArgumentException(
+                        "region must be an AWS region id such as 'eu-west-1', was '" + regionId + "'");
+            }
+            return region(Region.of(regionId));
+        }
 
-    /**
-     * Checks the settings together and returns them, without starting anything.
-     *
-     * @return the validated configuration
-     * @throws IllegalStateException if a required option is missing or options conflict
-     */
-    public ProducerConfig buildConfig() {
-      if (deliveryStreamName == null) {
-        throw new IllegalStateException("deliveryStream is required: the name of the Firehose delivery stream");
-      }
-      if (region == null) {
-        throw new IllegalStateException("region is required: the AWS region of the delivery stream");
-      }
-      if (deliveryTimeout.compareTo(linger.plus(requestTimeout)) < 0) {
-        throw new IllegalStateException(
-            "deliveryTimeout (" + deliveryTimeout + ") must be at least linger (" + linger + ") + requestTimeout ("
-                + requestTimeout + "), or records could time out before their first call ends");
-      }
-      AwsCredentialsProvider credentials =
-          credentialsProvider != null ? credentialsProvider : DefaultCredentialsProvider.builder().build();
-      return new ProducerConfig(
-          deliveryStreamName,
-          region,
-          endpoint,
-          credentials,
-          trustMaterial,
-          linger,
-          maxBatchRecords,
-          maxBatchBytes,
-          maxBufferedBytes,
-          maxBlock,
-          maxInFlightRequests,
-          deliveryTimeout,
-          requestTimeout,
-          retryBackoff,
-          retryBackoffMax);
-    }
+        /**
+         * Sends to this HTTPS endpoint instead of the region's standard one (for example a local test endpoint).
+         * Plain {@code http://} is refused: records always travel over TLS.
+         *
+         * @param endpoint an absolute {@code https://host[:port]} URI without path, query or user info
+         * @return this builder
+         */
+        public Builder endpoint(URI endpoint) {
+            Objects.requireNonNull(endpoint, "endpoint must not be null");
+            String scheme =
+                    endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
+            if (!"https".equals(scheme)) {
+                throw new IllegalArgumentException(
+                        "endpoint must use https:// so that records travel over TLS, was '" + endpoint + "'");
+            }
+            if (endpoint.getHost() == null
+                    || endpoint.getRawUserInfo() != null
+                    || endpoint.getRawQuery() != null
+                    || endpoint.getRawFragment() != null
+                    || !(endpoint.getRawPath() == null
+                            || endpoint.getRawPath().isEmpty()
+                            || "/".equals(endpoint.getRawPath()))) {
+                throw new IllegalArgumentException(
+                        "endpoint must be https://host[:port] with no user info, path, query or fragment, was '"
+                                + endpoint + "'");
+            }
+            this.endpoint = endpoint;
+            return this;
+        }
 
-    private static Duration nonNegative(String option, Duration value) {
-      Objects.requireNonNull(value, option + " must not be null");
-      if (value.isNegative()) {
-        throw new IllegalArgumentException(option + " must not be negative, was " + value);
-      }
-      return value;
-    }
+        /**
+         * Where request-signing credentials come from. Default: the AWS SDK's default provider chain.
+         *
+         * @param provider the credentials provider
+         * @return this builder
+         */
+        public Builder credentialsProvider(AwsCredentialsProvider provider) {
+            this.credentialsProvider = Objects.requireNonNull(provider, "credentialsProvider must not be null");
+            return this;
+        }
 
-    private static Duration positive(String option, Duration value) {
-      Objects.requireNonNull(value, option + " must not be null");
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(option + " must be more than zero, was " + value);
-      }
-      return value;
+        /**
+         * Which certificate authorities to trust. Default: the JDK's trust store. Certificate and host name
+         * verification are always on, whatever is chosen here.
+         *
+         * @param trust the trusted authorities
+         * @return this builder
+         */
+        public Builder trustMaterial(TrustMaterial trust) {
+            this.trustMaterial = Objects.requireNonNull(trust, "trustMaterial must not be null");
+            return this;
+        }
+
+        /**
+         * How long a batch that is not full waits for more records before it is sent. Default 5 ms. Larger values
+         * make fuller batches (fewer calls, lower cost) at the price of latency.
+         *
+         * @param linger zero or more
+         * @return this builder
+         */
+        public Builder linger(Duration linger) {
+            this.linger = nonNegative("linger", linger);
+            return this;
+        }
+
+        /**
+         * Most records per call. Default and maximum 500 (Firehose's limit).
+         *
+         * @param records 1 to 500
+         * @return this builder
+         */
+        public Builder maxBatchRecords(int records) {
+            if (records < 1 || records > FirehoseLimits.MAX_RECORDS_PER_BATCH) {
+                throw new IllegalArgumentException("maxBatchRecords must be between 1 and "
+                        + FirehoseLimits.MAX_RECORDS_PER_BATCH + " (Firehose's PutRecordBatch limit), was " + records);
+            }
+            this.maxBatchRecords = records;
+            return this;
+        }
+
+        /**
+         * Most record bytes (before base64) per call. Default and maximum 4,194,304 (Firehose's 4 MiB limit); at
+         * least 1,024,000 so that any valid record fits.
+         *
+         * @param bytes 1,024,000 to 4,194,304
+         * @return this builder
+         */
+        public Builder maxBatchBytes(int bytes) {
+            if (bytes < FirehoseLimits.MAX_RECORD_BYTES || bytes > FirehoseLimits.MAX_BYTES_PER_BATCH) {
+                throw new IllegalArgumentException("maxBatchBytes must be between " + FirehoseLimits.MAX_RECORD_BYTES
+                        + " (one largest record) and " + FirehoseLimits.MAX_BYTES_PER_BATCH
+                        + " (Firehose's 4 MiB limit), was " + bytes);
+            }
+            this.maxBatchBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Buffer size: the bytes of records accepted but not yet completed, each counted with 64 bytes of overhead.
+         * When full, {@code send} blocks up to {@code maxBlock}. Default 32 MiB.
+         *
+         * @param bytes at least 1,024,064 (one largest record)
+         * @return this builder
+         */
+        public Builder maxBufferedBytes(long bytes) {
+            long minimum = (long) FirehoseLimits.MAX_RECORD_BYTES + ProducerCore.RECORD_OVERHEAD_BYTES;
+            if (bytes < minimum) {
+                throw new IllegalArgumentException("maxBufferedBytes must be at least " + minimum
+                        + " (one largest record plus overhead), was " + bytes);
+            }
+            this.maxBufferedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How long {@code send} waits for buffer space before it throws {@link BufferExhaustedException}. Default
+         * 60 s; zero never waits.
+         *
+         * @param maxBlock zero or more
+         * @return this builder
+         */
+        public Builder maxBlock(Duration maxBlock) {
+            this.maxBlock = nonNegative("maxBlock", maxBlock);
+            return this;
+        }
+
+        /**
+         * Most {@code PutRecordBatch} calls under way at once (also the connection pool size). Default 5.
+         *
+         * @param requests 1 to 1000
+         * @return this builder
+         */
+        public Builder maxInFlightRequests(int requests) {
+            if (requests < 1 || requests > 1000) {
+                throw new IllegalArgumentException("maxInFlightRequests must be between 1 and 1000, was " + requests);
+            }
+            this.maxInFlightRequests = requests;
+            return this;
+        }
+
+        /**
+         * Upper bound on the time from {@code send} to the record's future completing, retries included. Default
+         * 120 s. Must be at least {@code linger + requestTimeout}.
+         *
+         * @param timeout more than zero
+         * @return this builder
+         */
+        public Builder deliveryTimeout(Duration timeout) {
+            this.deliveryTimeout = positive("deliveryTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Bound on one {@code PutRecordBatch} call; a call that takes longer fails and its records are retried.
+         * Default 30 s.
+         *
+         * @param timeout more than zero
+         * @return this builder
+         */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive("requestTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Backoff between attempts: {@code initial} before the first retry, doubling with each attempt up to
+         * {@code max}, each delay spread by a random factor in [0.5, 1.5]. Default 100 ms to 5 s.
+         *
+         * @param initial first delay, more than zero
+         * @param max largest delay, at least {@code initial}
+         * @return this builder
+         */
+        public Builder retryBackoff(Duration initial, Duration max) {
+            positive("retryBackoff", initial);
+            positive("retryBackoffMax", max);
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException(
+                        "retryBackoffMax (" + max + ") must be at least retryBackoff (" + initial + ")");
+            }
+            this.retryBackoff = initial;
+            this.retryBackoffMax = max;
+            return this;
+        }
+
+        /**
+         * Runs the producer's timers and callbacks on this scheduler instead of a thread of its own. Meant for tests
+         * that move time by hand. The producer does not shut down a scheduler given here.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         */
+        public Builder scheduler(TaskScheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+            return this;
+        }
+
+        /**
+         * Checks the settings together and starts the producer.
+         *
+         * @return a started producer
+         * @throws IllegalStateException if a required option is missing or options conflict
+         */
+        public SecureFirehoseProducer build() {
+            return new SecureFirehoseProducer(ProducerCore.create(buildConfig(), scheduler));
+        }
+
+        /**
+         * Checks the settings together and returns them, without starting anything.
+         *
+         * @return the validated configuration
+         * @throws IllegalStateException if a required option is missing or options conflict
+         */
+        public ProducerConfig buildConfig() {
+            if (deliveryStreamName == null) {
+                throw new IllegalStateException("deliveryStream is required: the name of the Firehose delivery stream");
+            }
+            if (region == null) {
+                throw new IllegalStateException("region is required: the AWS region of the delivery stream");
+            }
+            if (deliveryTimeout.compareTo(linger.plus(requestTimeout)) < 0) {
+                throw new IllegalStateException("deliveryTimeout (" + deliveryTimeout + ") must be at least linger ("
+                        + linger + ") + requestTimeout (" + requestTimeout
+                        + "), or records could time out before their first call ends");
+            }
+            AwsCredentialsProvider credentials = credentialsProvider != null
+                    ? credentialsProvider
+                    : DefaultCredentialsProvider.builder().build();
+            return new ProducerConfig(
+                    deliveryStreamName,
+                    region,
+                    endpoint,
+                    credentials,
+                    trustMaterial,
+                    linger,
+                    maxBatchRecords,
+                    maxBatchBytes,
+                    maxBufferedBytes,
+                    maxBlock,
+                    maxInFlightRequests,
+                    deliveryTimeout,
+                    requestTimeout,
+                    retryBackoff,
+                    retryBackoffMax);
+        }
+
+        private static Duration nonNegative(String option, Duration value) {
+            Objects.requireNonNull(value, option + " must not be null");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException(option + " must not be negative, was " + value);
+            }
+            return value;
+        }
+
+        private static Duration positive(String option, Duration value) {
+            Objects.requireNonNull(value, option + " must not be null");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(option + " must be more than zero, was " + value);
+            }
+            return value;
+        }
     }
-  }
 }

@@ -7,122 +7,125 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /** Every option refuses nonsense with a message that names the option, the rule and the value. */
 class ProducerBuilderTest {
 
-  private static SecureFirehoseProducer.Builder valid() {
-    return SecureFirehoseProducer.builder()
-        .deliveryStream("orders")
-        .region(Region.EU_WEST_1)
-        .credentialsProvider(AnonymousCredentialsProvider.create());
-  }
+    private static SecureFirehoseProducer.Builder valid() {
+        return SecureFirehoseProducer.builder()
+                .deliveryStream("orders")
+                .region(Region.EU_WEST_1)
+                .credentialsProvider(AnonymousCredentialsProvider.create());
+    }
 
-  static Stream<Arguments> invalidOptions() {
-    return Stream.of(
-        bad("deliveryStream", b -> b.deliveryStream(""), "1 to 64 characters"),
-        bad("deliveryStream", b -> b.deliveryStream("a".repeat(65)), "1 to 64 characters"),
-        bad("deliveryStream", b -> b.deliveryStream("has space"), "'has space'"),
-        bad("region", b -> b.region("moon-base"), "'moon-base'"),
-        bad("endpoint", b -> b.endpoint(URI.create("http://localhost:4573")), "https://"),
-        bad("endpoint", b -> b.endpoint(URI.create("https://user@host")), "user info"),
-        bad("endpoint", b -> b.endpoint(URI.create("https://host/path")), "path"),
-        bad("linger", b -> b.linger(Duration.ofMillis(-1)), "must not be negative"),
-        bad("maxBatchRecords", b -> b.maxBatchRecords(0), "between 1 and 500"),
-        bad("maxBatchRecords", b -> b.maxBatchRecords(501), "was 501"),
-        bad("maxBatchBytes", b -> b.maxBatchBytes(1_023_999), "between 1024000"),
-        bad("maxBatchBytes", b -> b.maxBatchBytes(4 * 1024 * 1024 + 1), "was 4194305"),
-        bad("maxBufferedBytes", b -> b.maxBufferedBytes(1000), "at least 1024064"),
-        bad("maxBlock", b -> b.maxBlock(Duration.ofSeconds(-1)), "must not be negative"),
-        bad("maxInFlightRequests", b -> b.maxInFlightRequests(0), "between 1 and 1000"),
-        bad("deliveryTimeout", b -> b.deliveryTimeout(Duration.ZERO), "more than zero"),
-        bad("requestTimeout", b -> b.requestTimeout(Duration.ofSeconds(-5)), "more than zero"),
-        bad("retryBackoff", b -> b.retryBackoff(Duration.ZERO, Duration.ofSeconds(1)), "more than zero"),
-        bad("retryBackoffMax", b -> b.retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)), "at least"));
-  }
+    static Stream<Arguments> invalidOptions() {
+        return Stream.of(
+                bad("deliveryStream", b -> b.deliveryStream(""), "1 to 64 characters"),
+                bad("deliveryStream", b -> b.deliveryStream("a".repeat(65)), "1 to 64 characters"),
+                bad("deliveryStream", b -> b.deliveryStream("has space"), "'has space'"),
+                bad("region", b -> b.region("moon-base"), "'moon-base'"),
+                bad("endpoint", b -> b.endpoint(URI.create("http://localhost:4573")), "https://"),
+                bad("endpoint", b -> b.endpoint(URI.create("https://user@host")), "user info"),
+                bad("endpoint", b -> b.endpoint(URI.create("https://host/path")), "path"),
+                bad("linger", b -> b.linger(Duration.ofMillis(-1)), "must not be negative"),
+                bad("maxBatchRecords", b -> b.maxBatchRecords(0), "between 1 and 500"),
+                bad("maxBatchRecords", b -> b.maxBatchRecords(501), "was 501"),
+                bad("maxBatchBytes", b -> b.maxBatchBytes(1_023_999), "between 1024000"),
+                bad("maxBatchBytes", b -> b.maxBatchBytes(4 * 1024 * 1024 + 1), "was 4194305"),
+                bad("maxBufferedBytes", b -> b.maxBufferedBytes(1000), "at least 1024064"),
+                bad("maxBlock", b -> b.maxBlock(Duration.ofSeconds(-1)), "must not be negative"),
+                bad("maxInFlightRequests", b -> b.maxInFlightRequests(0), "between 1 and 1000"),
+                bad("deliveryTimeout", b -> b.deliveryTimeout(Duration.ZERO), "more than zero"),
+                bad("requestTimeout", b -> b.requestTimeout(Duration.ofSeconds(-5)), "more than zero"),
+                bad("retryBackoff", b -> b.retryBackoff(Duration.ZERO, Duration.ofSeconds(1)), "more than zero"),
+                bad("retryBackoffMax", b -> b.retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)), "at least"));
+    }
 
-  private static Arguments bad(String option, Consumer<SecureFirehoseProducer.Builder> setter, String rule) {
-    return Arguments.of(option, setter, rule);
-  }
+    private static Arguments bad(String option, Consumer<SecureFirehoseProducer.Builder> setter, String rule) {
+        return Arguments.of(option, setter, rule);
+    }
 
-  @ParameterizedTest(name = "{0}: {2}")
-  @MethodSource("invalidOptions")
-  void invalidValuesAreRefusedWithTheOptionAndTheRule(
-      String option, Consumer<SecureFirehoseProducer.Builder> setter, String rule) {
-    assertThatThrownBy(() -> setter.accept(valid()))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(option)
-        .hasMessageContaining(rule);
-  }
+    @ParameterizedTest(name = "{0}: {2}")
+    @MethodSource("invalidOptions")
+    void invalidValuesAreRefusedWithTheOptionAndTheRule(
+            String option, Consumer<SecureFirehoseProducer.Builder> setter, String rule) {
+        assertThatThrownBy(() -> setter.accept(valid()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(option)
+                .hasMessageContaining(rule);
+    }
 
-  @Test
-  void nullsAreRefusedWithTheOptionName() {
-    assertThatThrownBy(() -> valid().deliveryStream(null)).isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("deliveryStream");
-    assertThatThrownBy(() -> valid().region((Region) null)).hasMessageContaining("region");
-    assertThatThrownBy(() -> valid().trustMaterial(null)).hasMessageContaining("trustMaterial");
-    assertThatThrownBy(() -> valid().linger(null)).hasMessageContaining("linger");
-  }
+    @Test
+    void nullsAreRefusedWithTheOptionName() {
+        assertThatThrownBy(() -> valid().deliveryStream(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("deliveryStream");
+        assertThatThrownBy(() -> valid().region((Region) null)).hasMessageContaining("region");
+        assertThatThrownBy(() -> valid().trustMaterial(null)).hasMessageContaining("trustMaterial");
+        assertThatThrownBy(() -> valid().linger(null)).hasMessageContaining("linger");
+    }
 
-  @Test
-  void requiredOptionsAreNamedWhenMissing() {
-    assertThatThrownBy(() -> SecureFirehoseProducer.builder().region(Region.EU_WEST_1).buildConfig())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("deliveryStream is required");
-    assertThatThrownBy(() -> SecureFirehoseProducer.builder().deliveryStream("s").buildConfig())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("region is required");
-  }
+    @Test
+    void requiredOptionsAreNamedWhenMissing() {
+        assertThatThrownBy(() -> SecureFirehoseProducer.builder()
+                        .region(Region.EU_WEST_1)
+                        .buildConfig())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("deliveryStream is required");
+        assertThatThrownBy(() ->
+                        SecureFirehoseProducer.builder().deliveryStream("s").buildConfig())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("region is required");
+    }
 
-  @Test
-  void deliveryTimeoutMustCoverLingerAndOneRequest() {
-    assertThatThrownBy(
-            () -> valid().deliveryTimeout(Duration.ofSeconds(10)).requestTimeout(Duration.ofSeconds(10))
-                .linger(Duration.ofMillis(1)).buildConfig())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("deliveryTimeout (PT10S)")
-        .hasMessageContaining("linger (PT0.001S)")
-        .hasMessageContaining("requestTimeout (PT10S)");
-  }
+    @Test
+    void deliveryTimeoutMustCoverLingerAndOneRequest() {
+        assertThatThrownBy(() -> valid().deliveryTimeout(Duration.ofSeconds(10))
+                        .requestTimeout(Duration.ofSeconds(10))
+                        .linger(Duration.ofMillis(1))
+                        .buildConfig())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("deliveryTimeout (PT10S)")
+                .hasMessageContaining("linger (PT0.001S)")
+                .hasMessageContaining("requestTimeout (PT10S)");
+    }
 
-  @Test
-  void defaultsRespectFirehoseLimitsAndAreDocumentedValues() {
-    ProducerConfig config = valid().buildConfig();
-    assertThat(config.maxBatchRecords()).isEqualTo(500);
-    assertThat(config.maxBatchBytes()).isEqualTo(4_194_304);
-    assertThat(config.linger()).isEqualTo(Duration.ofMillis(5));
-    assertThat(config.maxBufferedBytes()).isEqualTo(32L * 1024 * 1024);
-    assertThat(config.maxBlock()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(config.maxInFlightRequests()).isEqualTo(5);
-    assertThat(config.deliveryTimeout()).isEqualTo(Duration.ofSeconds(120));
-    assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.retryBackoff()).isEqualTo(Duration.ofMillis(100));
-    assertThat(config.retryBackoffMax()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(config.trustMaterial().isSystemDefault()).isTrue();
-    assertThat(config.endpoint()).isNull();
-    assertThat(config.toString()).contains("stream=orders").doesNotContain("secret");
-  }
+    @Test
+    void defaultsRespectFirehoseLimitsAndAreDocumentedValues() {
+        ProducerConfig config = valid().buildConfig();
+        assertThat(config.maxBatchRecords()).isEqualTo(500);
+        assertThat(config.maxBatchBytes()).isEqualTo(4_194_304);
+        assertThat(config.linger()).isEqualTo(Duration.ofMillis(5));
+        assertThat(config.maxBufferedBytes()).isEqualTo(32L * 1024 * 1024);
+        assertThat(config.maxBlock()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.maxInFlightRequests()).isEqualTo(5);
+        assertThat(config.deliveryTimeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.retryBackoff()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.retryBackoffMax()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.trustMaterial().isSystemDefault()).isTrue();
+        assertThat(config.endpoint()).isNull();
+        assertThat(config.toString()).contains("stream=orders").doesNotContain("secret");
+    }
 
-  @Test
-  void edgeValuesAreAccepted() {
-    ProducerConfig config =
-        valid()
-            .maxBatchRecords(1)
-            .maxBatchBytes(1_024_000)
-            .maxBufferedBytes(1_024_064)
-            .maxBlock(Duration.ZERO)
-            .linger(Duration.ZERO)
-            .endpoint(URI.create("https://localhost:8443/"))
-            .region("us-gov-west-1")
-            .buildConfig();
-    assertThat(config.maxBatchRecords()).isEqualTo(1);
-    assertThat(config.endpoint()).hasHost("localhost");
-    assertThat(config.region()).isEqualTo(Region.US_GOV_WEST_1);
-  }
+    @Test
+    void edgeValuesAreAccepted() {
+        ProducerConfig config = valid().maxBatchRecords(1)
+                .maxBatchBytes(1_024_000)
+                .maxBufferedBytes(1_024_064)
+                .maxBlock(Duration.ZERO)
+                .linger(Duration.ZERO)
+                .endpoint(URI.create("https://localhost:8443/"))
+                .region("us-gov-west-1")
+                .buildConfig();
+        assertThat(config.maxBatchRecords()).isEqualTo(1);
+        assertThat(config.endpoint()).hasHost("localhost");
+        assertThat(config.region()).isEqualTo(Region.US_GOV_WEST_1);
+    }
 }

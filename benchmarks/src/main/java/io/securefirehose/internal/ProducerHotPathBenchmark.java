@@ -37,55 +37,54 @@ import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 @Fork(1)
 public class ProducerHotPathBenchmark {
 
-  private static final int RECORDS_PER_OP = 10_000;
+    private static final int RECORDS_PER_OP = 10_000;
 
-  @Param({"100", "1024"})
-  public int recordBytes;
+    @Param({"100", "1024"})
+    public int recordBytes;
 
-  private ProducerCore core;
-  private SingleThreadTaskScheduler scheduler;
-  private byte[] record;
+    private ProducerCore core;
+    private SingleThreadTaskScheduler scheduler;
+    private byte[] record;
 
-  /** Acknowledges every record at once, on the calling (scheduler) thread. */
-  static final class AcknowledgingTransport implements BatchTransport {
-    @Override
-    public CompletableFuture<BatchResponse> send(List<byte[]> records) {
-      String[] ids = new String[records.size()];
-      java.util.Arrays.fill(ids, "id");
-      return CompletableFuture.completedFuture(new BatchResponse(ids, new String[records.size()], false));
+    /** Acknowledges every record at once, on the calling (scheduler) thread. */
+    static final class AcknowledgingTransport implements BatchTransport {
+        @Override
+        public CompletableFuture<BatchResponse> send(List<byte[]> records) {
+            String[] ids = new String[records.size()];
+            java.util.Arrays.fill(ids, "id");
+            return CompletableFuture.completedFuture(new BatchResponse(ids, new String[records.size()], false));
+        }
+
+        @Override
+        public void close() {}
     }
 
-    @Override
-    public void close() {}
-  }
-
-  @Setup(Level.Trial)
-  public void start() {
-    ProducerConfig config =
-        SecureFirehoseProducer.builder()
-            .deliveryStream("bench")
-            .region("us-east-1")
-            .credentialsProvider(AnonymousCredentialsProvider.create())
-            .linger(Duration.ofMillis(5))
-            .buildConfig();
-    scheduler = new SingleThreadTaskScheduler("bench-sender");
-    core = new ProducerCore(config, new AcknowledgingTransport(), scheduler, scheduler);
-    record = new byte[recordBytes];
-  }
-
-  @TearDown(Level.Trial)
-  public void stop() {
-    core.close(Duration.ofSeconds(10));
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(RECORDS_PER_OP)
-  public RecordReceipt sendAndAcknowledge() throws Exception {
-    CompletableFuture<RecordReceipt> last = null;
-    for (int i = 0; i < RECORDS_PER_OP; i++) {
-      last = core.send(record.clone());
+    @Setup(Level.Trial)
+    public void start() {
+        ProducerConfig config = SecureFirehoseProducer.builder()
+                .deliveryStream("bench")
+                .region("us-east-1")
+                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .linger(Duration.ofMillis(5))
+                .buildConfig();
+        scheduler = new SingleThreadTaskScheduler("bench-sender");
+        core = new ProducerCore(config, new AcknowledgingTransport(), scheduler, scheduler);
+        record = new byte[recordBytes];
     }
-    core.flush();
-    return last.get();
-  }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        core.close(Duration.ofSeconds(10));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(RECORDS_PER_OP)
+    public RecordReceipt sendAndAcknowledge() throws Exception {
+        CompletableFuture<RecordReceipt> last = null;
+        for (int i = 0; i < RECORDS_PER_OP; i++) {
+            last = core.send(record.clone());
+        }
+        core.flush();
+        return last.get();
+    }
 }

@@ -12,15 +12,15 @@ import java.util.concurrent.CompletableFuture;
  */
 interface BatchTransport extends AutoCloseable {
 
-  /**
-   * Starts one call carrying {@code records}, in this order.
-   *
-   * @param records raw record bytes, at most the batch limits
-   * @return the call's outcome
-   */
-  CompletableFuture<BatchResponse> send(List<byte[]> records);
+    /**
+     * Starts one call carrying {@code records}, in this order.
+     *
+     * @param records raw record bytes, at most the batch limits
+     * @return the call's outcome
+     */
+    CompletableFuture<BatchResponse> send(List<byte[]> records);
 
-  /** Releases connections and threads. Calls still under way fail. */
-  @Override
-  void close();
+    /** Releases connections and threads. Calls still under way fail. */
+    @Override
+    void close();
 }

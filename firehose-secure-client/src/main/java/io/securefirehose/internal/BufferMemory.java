@@ -17,104 +17,104 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class BufferMemory {
 
-  static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-  private final long limit;
-  private final AtomicLong used = new AtomicLong();
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition freed = lock.newCondition();
-  private final TaskScheduler scheduler;
-  private volatile int waiters;
-  private volatile boolean closed;
+    private final long limit;
+    private final AtomicLong used = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition freed = lock.newCondition();
+    private final TaskScheduler scheduler;
+    private volatile int waiters;
+    private volatile boolean closed;
 
-  BufferMemory(long limit, TaskScheduler scheduler) {
-    this.limit = limit;
-    this.scheduler = scheduler;
-  }
-
-  /** Reserves without waiting; returns false if there is not enough free space. */
-  boolean tryReserve(long bytes) {
-    while (true) {
-      long current = used.get();
-      if (current + bytes > limit) {
-        return false;
-      }
-      if (used.compareAndSet(current, current + bytes)) {
-        return true;
-      }
+    BufferMemory(long limit, TaskScheduler scheduler) {
+        this.limit = limit;
+        this.scheduler = scheduler;
     }
-  }
 
-  /**
-   * Reserves, waiting up to {@code maxWaitNanos} for space.
-   *
-   * @throws BufferExhaustedException if space did not free up in time
-   * @throws IllegalStateException if the producer closed while waiting
-   * @throws InterruptedException if the calling thread was interrupted while waiting
-   */
-  void reserve(long bytes, long maxWaitNanos) throws InterruptedException {
-    if (tryReserve(bytes)) {
-      return;
-    }
-    long start = scheduler.nanoTime();
-    if (maxWaitNanos <= 0) {
-      throw exhausted(bytes, 0, "maxBlock is 0");
-    }
-    lock.lockInterruptibly();
-    try {
-      waiters++;
-      try {
-        while (!tryReserve(bytes)) {
-          if (closed) {
-            throw new IllegalStateException("producer closed while send was waiting for buffer space");
-          }
-          long waited = scheduler.nanoTime() - start;
-          long remaining = maxWaitNanos - waited;
-          if (remaining <= 0) {
-            throw exhausted(bytes, waited, "maxBlock elapsed");
-          }
-          freed.awaitNanos(Math.min(remaining, RECHECK_NANOS));
+    /** Reserves without waiting; returns false if there is not enough free space. */
+    boolean tryReserve(long bytes) {
+        while (true) {
+            long current = used.get();
+            if (current + bytes > limit) {
+                return false;
+            }
+            if (used.compareAndSet(current, current + bytes)) {
+                return true;
+            }
         }
-      } finally {
-        waiters--;
-      }
-    } finally {
-      lock.unlock();
     }
-  }
 
-  void release(long bytes) {
-    used.addAndGet(-bytes);
-    if (waiters > 0) {
-      lock.lock();
-      try {
-        freed.signalAll();
-      } finally {
-        lock.unlock();
-      }
+    /**
+     * Reserves, waiting up to {@code maxWaitNanos} for space.
+     *
+     * @throws BufferExhaustedException if space did not free up in time
+     * @throws IllegalStateException if the producer closed while waiting
+     * @throws InterruptedException if the calling thread was interrupted while waiting
+     */
+    void reserve(long bytes, long maxWaitNanos) throws InterruptedException {
+        if (tryReserve(bytes)) {
+            return;
+        }
+        long start = scheduler.nanoTime();
+        if (maxWaitNanos <= 0) {
+            throw exhausted(bytes, 0, "maxBlock is 0");
+        }
+        lock.lockInterruptibly();
+        try {
+            waiters++;
+            try {
+                while (!tryReserve(bytes)) {
+                    if (closed) {
+                        throw new IllegalStateException("producer closed while send was waiting for buffer space");
+                    }
+                    long waited = scheduler.nanoTime() - start;
+                    long remaining = maxWaitNanos - waited;
+                    if (remaining <= 0) {
+                        throw exhausted(bytes, waited, "maxBlock elapsed");
+                    }
+                    freed.awaitNanos(Math.min(remaining, RECHECK_NANOS));
+                }
+            } finally {
+                waiters--;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
-  }
 
-  /** Wakes every waiting caller; they fail with {@link IllegalStateException}. */
-  void close() {
-    closed = true;
-    lock.lock();
-    try {
-      freed.signalAll();
-    } finally {
-      lock.unlock();
+    void release(long bytes) {
+        used.addAndGet(-bytes);
+        if (waiters > 0) {
+            lock.lock();
+            try {
+                freed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
-  }
 
-  long used() {
-    return used.get();
-  }
+    /** Wakes every waiting caller; they fail with {@link IllegalStateException}. */
+    void close() {
+        closed = true;
+        lock.lock();
+        try {
+            freed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
 
-  long limit() {
-    return limit;
-  }
+    long used() {
+        return used.get();
+    }
 
-  BufferExhaustedException exhausted(long bytes, long waitedNanos, String reason) {
-    return new BufferExhaustedException(bytes, used.get(), limit, Duration.ofNanos(waitedNanos), reason);
-  }
+    long limit() {
+        return limit;
+    }
+
+    BufferExhaustedException exhausted(long bytes, long waitedNanos, String reason) {
+        return new BufferExhaustedException(bytes, used.get(), limit, Duration.ofNanos(waitedNanos), reason);
+    }
 }

@@ -10,30 +10,35 @@ import org.jspecify.annotations.Nullable;
  */
 final class PendingRecord {
 
-  final byte[] data;
-  final CompletableFuture<RecordReceipt> future;
-  final long enqueuedNanos;
-  final long deadlineNanos;
-  final long bufferBytes;
+    final byte[] data;
+    final CompletableFuture<RecordReceipt> future;
+    final long enqueuedNanos;
+    final long deadlineNanos;
+    final long bufferBytes;
 
-  /** The batch the record was first appended to; it counts the record until the record completes. */
-  @Nullable RecordBatch origin;
+    /** The batch the record was first appended to; it counts the record until the record completes. */
+    @Nullable
+    RecordBatch origin;
 
-  int attempts;
-  boolean completed;
-  boolean inFlight;
-  @Nullable String lastErrorCode;
-  @Nullable Throwable lastError;
+    int attempts;
+    boolean completed;
+    boolean inFlight;
 
-  PendingRecord(byte[] data, long enqueuedNanos, long deadlineNanos, long bufferBytes) {
-    this.data = data;
-    this.future = new CompletableFuture<>();
-    this.enqueuedNanos = enqueuedNanos;
-    this.deadlineNanos = deadlineNanos;
-    this.bufferBytes = bufferBytes;
-  }
+    @Nullable
+    String lastErrorCode;
 
-  boolean isExpired(long nowNanos) {
-    return nowNanos - deadlineNanos >= 0;
-  }
+    @Nullable
+    Throwable lastError;
+
+    PendingRecord(byte[] data, long enqueuedNanos, long deadlineNanos, long bufferBytes) {
+        this.data = data;
+        this.future = new CompletableFuture<>();
+        this.enqueuedNanos = enqueuedNanos;
+        this.deadlineNanos = deadlineNanos;
+        this.bufferBytes = bufferBytes;
+    }
+
+    boolean isExpired(long nowNanos) {
+        return nowNanos - deadlineNanos >= 0;
+    }
 }

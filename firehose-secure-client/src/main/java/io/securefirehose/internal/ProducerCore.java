@@ -27,311 +27,309 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProducerCore implements AutoCloseable {
 
-  /** Buffer space counted for every record on top of its bytes, so that empty records are bounded too. */
-  public static final int RECORD_OVERHEAD_BYTES = 64;
+    /** Buffer space counted for every record on top of its bytes, so that empty records are bounded too. */
+    public static final int RECORD_OVERHEAD_BYTES = 64;
 
-  /** Random spread of each backoff delay: a delay {@code d} becomes a value in {@code [d*0.5, d*1.5]}. */
-  public static final double RETRY_JITTER = RetryBackoff.JITTER;
+    /** Random spread of each backoff delay: a delay {@code d} becomes a value in {@code [d*0.5, d*1.5]}. */
+    public static final double RETRY_JITTER = RetryBackoff.JITTER;
 
-  private static final Logger LOG = LoggerFactory.getLogger(ProducerCore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ProducerCore.class);
 
-  private final ProducerConfig config;
-  private final TaskScheduler scheduler;
-  private final @Nullable AutoCloseable ownedScheduler;
-  private final BatchTransport transport;
-  private final BufferMemory memory;
-  private final RecordAccumulator accumulator;
-  private final Sender sender;
-  private final ProducerMetrics metrics;
-  private final LongAdder bufferedRecords = new LongAdder();
-  private final long maxBlockNanos;
-  private final long deliveryTimeoutNanos;
-  private final AtomicBoolean closeStarted = new AtomicBoolean();
-  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final ProducerConfig config;
+    private final TaskScheduler scheduler;
+    private final @Nullable AutoCloseable ownedScheduler;
+    private final BatchTransport transport;
+    private final BufferMemory memory;
+    private final RecordAccumulator accumulator;
+    private final Sender sender;
+    private final ProducerMetrics metrics;
+    private final LongAdder bufferedRecords = new LongAdder();
+    private final long maxBlockNanos;
+    private final long deliveryTimeoutNanos;
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-  ProducerCore(
-      ProducerConfig config,
-      BatchTransport transport,
-      TaskScheduler scheduler,
-      @Nullable AutoCloseable ownedScheduler) {
-    this.config = config;
-    this.transport = transport;
-    this.scheduler = scheduler;
-    this.ownedScheduler = ownedScheduler;
-    this.memory = new BufferMemory(config.maxBufferedBytes(), scheduler);
-    this.accumulator = new RecordAccumulator(config.maxBatchRecords(), config.maxBatchBytes());
-    this.maxBlockNanos = config.maxBlock().toNanos();
-    this.deliveryTimeoutNanos = config.deliveryTimeout().toNanos();
-    this.metrics =
-        new ProducerMetrics(
-            config.deliveryStreamName(), memory::used, bufferedRecords::sum, this::inFlightRequests);
-    RetryBackoff backoff = new RetryBackoff(config.retryBackoff(), config.retryBackoffMax());
-    this.sender =
-        new Sender(
-            config.deliveryStreamName(),
-            accumulator,
-            transport,
-            scheduler,
-            memory,
-            metrics,
-            bufferedRecords,
-            new Sender.Settings(
-                config.linger().toNanos(),
-                config.maxInFlightRequests(),
-                config.maxBatchRecords(),
-                config.maxBatchBytes(),
-                config.deliveryTimeout(),
-                backoff,
-                expiryCheckInterval(config.deliveryTimeout())));
-    sender.start();
-  }
-
-  /**
-   * Creates the core for a producer that sends through the AWS SDK.
-   *
-   * @param config validated configuration
-   * @param scheduler the scheduler to use, or {@code null} to create (and own) a single-thread one
-   * @return a started core
-   */
-  public static ProducerCore create(ProducerConfig config, @Nullable TaskScheduler scheduler) {
-    BatchTransport transport = SdkBatchTransport.create(config);
-    if (scheduler != null) {
-      return new ProducerCore(config, transport, scheduler, null);
+    ProducerCore(
+            ProducerConfig config,
+            BatchTransport transport,
+            TaskScheduler scheduler,
+            @Nullable AutoCloseable ownedScheduler) {
+        this.config = config;
+        this.transport = transport;
+        this.scheduler = scheduler;
+        this.ownedScheduler = ownedScheduler;
+        this.memory = new BufferMemory(config.maxBufferedBytes(), scheduler);
+        this.accumulator = new RecordAccumulator(config.maxBatchRecords(), config.maxBatchBytes());
+        this.maxBlockNanos = config.maxBlock().toNanos();
+        this.deliveryTimeoutNanos = config.deliveryTimeout().toNanos();
+        this.metrics = new ProducerMetrics(
+                config.deliveryStreamName(), memory::used, bufferedRecords::sum, this::inFlightRequests);
+        RetryBackoff backoff = new RetryBackoff(config.retryBackoff(), config.retryBackoffMax());
+        this.sender = new Sender(
+                config.deliveryStreamName(),
+                accumulator,
+                transport,
+                scheduler,
+                memory,
+                metrics,
+                bufferedRecords,
+                new Sender.Settings(
+                        config.linger().toNanos(),
+                        config.maxInFlightRequests(),
+                        config.maxBatchRecords(),
+                        config.maxBatchBytes(),
+                        config.deliveryTimeout(),
+                        backoff,
+                        expiryCheckInterval(config.deliveryTimeout())));
+        sender.start();
     }
-    io.securefirehose.time.SingleThreadTaskScheduler own =
-        new io.securefirehose.time.SingleThreadTaskScheduler(
-            "firehose-secure-sender-" + config.deliveryStreamName());
-    return new ProducerCore(config, transport, own, own);
-  }
 
-  /** How often records are checked against their delivery deadline: a twentieth of it, within [1 ms, 250 ms]. */
-  static long expiryCheckInterval(Duration deliveryTimeout) {
-    long twentieth = deliveryTimeout.toNanos() / 20;
-    return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(twentieth, TimeUnit.MILLISECONDS.toNanos(250)));
-  }
+    /**
+     * Creates the core for a producer that sends through the AWS SDK.
+     *
+     * @param config validated configuration
+     * @param scheduler the scheduler to use, or {@code null} to create (and own) a single-thread one
+     * @return a started core
+     */
+    public static ProducerCore create(ProducerConfig config, @Nullable TaskScheduler scheduler) {
+        BatchTransport transport = SdkBatchTransport.create(config);
+        if (scheduler != null) {
+            return new ProducerCore(config, transport, scheduler, null);
+        }
+        io.securefirehose.time.SingleThreadTaskScheduler own = new io.securefirehose.time.SingleThreadTaskScheduler(
+                "firehose-secure-sender-" + config.deliveryStreamName());
+        return new ProducerCore(config, transport, own, own);
+    }
 
-  /**
-   * Accepts a record, waiting up to {@code maxBlock} for buffer space. The array is owned by the producer from
-   * now on.
-   */
-  public CompletableFuture<RecordReceipt> send(byte[] data) {
-    checkSize(data);
-    long cost = bufferCost(data);
-    if (scheduler.inSchedulerThread()) {
-      if (!memory.tryReserve(cost)) {
-        metrics.bufferExhausted();
-        throw memory.exhausted(
-            cost, 0, "send was called on the producer's callback thread, which must not wait for buffer space");
-      }
-    } else {
-      try {
-        memory.reserve(cost, maxBlockNanos);
-      } catch (BufferExhaustedException e) {
-        metrics.bufferExhausted();
-        throw e;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw memory.exhausted(cost, 0, "interrupted while waiting for buffer space");
-      }
+    /** How often records are checked against their delivery deadline: a twentieth of it, within [1 ms, 250 ms]. */
+    static long expiryCheckInterval(Duration deliveryTimeout) {
+        long twentieth = deliveryTimeout.toNanos() / 20;
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(twentieth, TimeUnit.MILLISECONDS.toNanos(250)));
     }
-    return append(data, cost);
-  }
 
-  /** Accepts a record only if buffer space is free now; returns {@code null} otherwise. */
-  public @Nullable CompletableFuture<RecordReceipt> trySend(byte[] data) {
-    checkSize(data);
-    long cost = bufferCost(data);
-    if (!memory.tryReserve(cost)) {
-      return null;
+    /**
+     * Accepts a record, waiting up to {@code maxBlock} for buffer space. The array is owned by the producer from
+     * now on.
+     */
+    public CompletableFuture<RecordReceipt> send(byte[] data) {
+        checkSize(data);
+        long cost = bufferCost(data);
+        if (scheduler.inSchedulerThread()) {
+            if (!memory.tryReserve(cost)) {
+                metrics.bufferExhausted();
+                throw memory.exhausted(
+                        cost,
+                        0,
+                        "send was called on the producer's callback thread, which must not wait for buffer space");
+            }
+        } else {
+            try {
+                memory.reserve(cost, maxBlockNanos);
+            } catch (BufferExhaustedException e) {
+                metrics.bufferExhausted();
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw memory.exhausted(cost, 0, "interrupted while waiting for buffer space");
+            }
+        }
+        return append(data, cost);
     }
-    return append(data, cost);
-  }
 
-  private static void checkSize(byte[] data) {
-    Objects.requireNonNull(data, "record must not be null");
-    checkSize(data.length);
-  }
+    /** Accepts a record only if buffer space is free now; returns {@code null} otherwise. */
+    public @Nullable CompletableFuture<RecordReceipt> trySend(byte[] data) {
+        checkSize(data);
+        long cost = bufferCost(data);
+        if (!memory.tryReserve(cost)) {
+            return null;
+        }
+        return append(data, cost);
+    }
 
-  /**
-   * Refuses a record larger than Firehose accepts.
-   *
-   * @param recordBytes the record's size
-   * @throws RecordTooLargeException if it is over 1,024,000 bytes
-   */
-  public static void checkSize(long recordBytes) {
-    if (recordBytes > FirehoseLimits.MAX_RECORD_BYTES) {
-      throw new RecordTooLargeException(recordBytes, FirehoseLimits.MAX_RECORD_BYTES);
+    private static void checkSize(byte[] data) {
+        Objects.requireNonNull(data, "record must not be null");
+        checkSize(data.length);
     }
-  }
 
-  private static long bufferCost(byte[] data) {
-    return (long) data.length + RECORD_OVERHEAD_BYTES;
-  }
+    /**
+     * Refuses a record larger than Firehose accepts.
+     *
+     * @param recordBytes the record's size
+     * @throws RecordTooLargeException if it is over 1,024,000 bytes
+     */
+    public static void checkSize(long recordBytes) {
+        if (recordBytes > FirehoseLimits.MAX_RECORD_BYTES) {
+            throw new RecordTooLargeException(recordBytes, FirehoseLimits.MAX_RECORD_BYTES);
+        }
+    }
 
-  private CompletableFuture<RecordReceipt> append(byte[] data, long cost) {
-    long now = scheduler.nanoTime();
-    PendingRecord record = new PendingRecord(data, now, now + deliveryTimeoutNanos, cost);
-    bufferedRecords.increment();
-    int result;
-    try {
-      result = accumulator.append(record);
-    } catch (IllegalStateException closedProducer) {
-      bufferedRecords.decrement();
-      memory.release(cost);
-      throw closedProducer;
+    private static long bufferCost(byte[] data) {
+        return (long) data.length + RECORD_OVERHEAD_BYTES;
     }
-    if ((result & RecordAccumulator.SEALED) != 0) {
-      sender.wakeup();
-    } else if ((result & RecordAccumulator.NEW_BATCH) != 0) {
-      sender.batchStarted();
-    }
-    return record.future;
-  }
 
-  /**
-   * Sends every record accepted before this call without waiting for linger, and waits until each has completed.
-   *
-   * @throws IllegalStateException if called from the producer's callback thread
-   * @throws CancellationException if the calling thread is interrupted (its interrupt flag is set again)
-   */
-  public void flush() {
-    if (scheduler.inSchedulerThread()) {
-      throw new IllegalStateException(
-          "flush() was called from a record callback; it would wait for the thread it runs on. Call it from"
-              + " another thread.");
+    private CompletableFuture<RecordReceipt> append(byte[] data, long cost) {
+        long now = scheduler.nanoTime();
+        PendingRecord record = new PendingRecord(data, now, now + deliveryTimeoutNanos, cost);
+        bufferedRecords.increment();
+        int result;
+        try {
+            result = accumulator.append(record);
+        } catch (IllegalStateException closedProducer) {
+            bufferedRecords.decrement();
+            memory.release(cost);
+            throw closedProducer;
+        }
+        if ((result & RecordAccumulator.SEALED) != 0) {
+            sender.wakeup();
+        } else if ((result & RecordAccumulator.NEW_BATCH) != 0) {
+            sender.batchStarted();
+        }
+        return record.future;
     }
-    CompletableFuture<Void> all = accumulator.sealAndAwaitAll();
-    sender.wakeup();
-    try {
-      all.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancellationException("flush interrupted");
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("unexpected failure while flushing", e);
-    }
-  }
 
-  /**
-   * Refuses new records, sends what is buffered, waits up to {@code timeout} for it, then fails whatever is left
-   * with {@link io.securefirehose.ProducerClosedException} and releases threads and connections. From the
-   * producer's callback thread it does not wait. Idempotent.
-   */
-  public void close(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("close timeout must not be negative, was " + timeout);
+    /**
+     * Sends every record accepted before this call without waiting for linger, and waits until each has completed.
+     *
+     * @throws IllegalStateException if called from the producer's callback thread
+     * @throws CancellationException if the calling thread is interrupted (its interrupt flag is set again)
+     */
+    public void flush() {
+        if (scheduler.inSchedulerThread()) {
+            throw new IllegalStateException(
+                    "flush() was called from a record callback; it would wait for the thread it runs on. Call it from"
+                            + " another thread.");
+        }
+        CompletableFuture<Void> all = accumulator.sealAndAwaitAll();
+        sender.wakeup();
+        try {
+            all.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("flush interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("unexpected failure while flushing", e);
+        }
     }
-    boolean onSchedulerThread = scheduler.inSchedulerThread();
-    if (!closeStarted.compareAndSet(false, true)) {
-      if (!onSchedulerThread) {
-        awaitQuietly(closed, timeout);
-      }
-      return;
-    }
-    accumulator.close();
-    memory.close();
-    CompletableFuture<Void> all = accumulator.sealAndAwaitAll();
-    if (onSchedulerThread) {
-      sender.terminate();
-      shutdown();
-      return;
-    }
-    runOnScheduler(sender::beginClosing);
-    awaitQuietly(all, timeout);
-    runOnScheduler(sender::terminate);
-    shutdown();
-  }
 
-  private void shutdown() {
-    try {
-      transport.close();
-    } catch (RuntimeException e) {
-      LOG.warn("closing the transport failed: {}", e.toString());
+    /**
+     * Refuses new records, sends what is buffered, waits up to {@code timeout} for it, then fails whatever is left
+     * with {@link io.securefirehose.ProducerClosedException} and releases threads and connections. From the
+     * producer's callback thread it does not wait. Idempotent.
+     */
+    public void close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("close timeout must not be negative, was " + timeout);
+        }
+        boolean onSchedulerThread = scheduler.inSchedulerThread();
+        if (!closeStarted.compareAndSet(false, true)) {
+            if (!onSchedulerThread) {
+                awaitQuietly(closed, timeout);
+            }
+            return;
+        }
+        accumulator.close();
+        memory.close();
+        CompletableFuture<Void> all = accumulator.sealAndAwaitAll();
+        if (onSchedulerThread) {
+            sender.terminate();
+            shutdown();
+            return;
+        }
+        runOnScheduler(sender::beginClosing);
+        awaitQuietly(all, timeout);
+        runOnScheduler(sender::terminate);
+        shutdown();
     }
-    metrics.close();
-    if (ownedScheduler != null) {
-      try {
-        ownedScheduler.close();
-      } catch (Exception e) {
-        LOG.warn("stopping the scheduler failed: {}", e.toString());
-      }
-    }
-    closed.complete(null);
-  }
 
-  /** Runs a task on the scheduler and waits for it; the task settles records, so it must run. */
-  private void runOnScheduler(Runnable task) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    scheduler.execute(
-        () -> {
-          try {
-            task.run();
-            done.complete(null);
-          } catch (RuntimeException | Error e) {
-            done.completeExceptionally(e);
-            throw e;
-          }
+    private void shutdown() {
+        try {
+            transport.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the transport failed: {}", e.toString());
+        }
+        metrics.close();
+        if (ownedScheduler != null) {
+            try {
+                ownedScheduler.close();
+            } catch (Exception e) {
+                LOG.warn("stopping the scheduler failed: {}", e.toString());
+            }
+        }
+        closed.complete(null);
+    }
+
+    /** Runs a task on the scheduler and waits for it; the task settles records, so it must run. */
+    private void runOnScheduler(Runnable task) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            try {
+                task.run();
+                done.complete(null);
+            } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+                throw e;
+            }
         });
-    boolean interrupted = false;
-    while (true) {
-      try {
-        done.get();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("producer shutdown step failed", e.getCause());
-      }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("producer shutdown step failed", e.getCause());
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+
+    private static void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {
+        try {
+            long nanos = timeout.toNanos();
+            if (nanos > 0) {
+                future.get(nanos, TimeUnit.NANOSECONDS);
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            // Whatever is left is failed next.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
-  }
 
-  private static void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {
-    try {
-      long nanos = timeout.toNanos();
-      if (nanos > 0) {
-        future.get(nanos, TimeUnit.NANOSECONDS);
-      }
-    } catch (TimeoutException | ExecutionException e) {
-      // Whatever is left is failed next.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    /** Closes and waits as long as deliveries may take: {@code deliveryTimeout} plus a margin. */
+    @Override
+    public void close() {
+        close(config.deliveryTimeout().plus(config.requestTimeout()));
     }
-  }
 
-  /** Closes and waits as long as deliveries may take: {@code deliveryTimeout} plus a margin. */
-  @Override
-  public void close() {
-    close(config.deliveryTimeout().plus(config.requestTimeout()));
-  }
+    public boolean isClosed() {
+        return closeStarted.get();
+    }
 
-  public boolean isClosed() {
-    return closeStarted.get();
-  }
+    public ProducerMetrics metrics() {
+        return metrics;
+    }
 
-  public ProducerMetrics metrics() {
-    return metrics;
-  }
+    public ProducerConfig config() {
+        return config;
+    }
 
-  public ProducerConfig config() {
-    return config;
-  }
+    /** Bytes of buffer in use. */
+    public long bufferedBytes() {
+        return memory.used();
+    }
 
-  /** Bytes of buffer in use. */
-  public long bufferedBytes() {
-    return memory.used();
-  }
+    /** Accepted records not completed yet. */
+    public long bufferedRecords() {
+        return bufferedRecords.sum();
+    }
 
-  /** Accepted records not completed yet. */
-  public long bufferedRecords() {
-    return bufferedRecords.sum();
-  }
-
-  /** Calls under way. */
-  public int inFlightRequests() {
-    return sender.inFlightRequests();
-  }
+    /** Calls under way. */
+    public int inFlightRequests() {
+        return sender.inFlightRequests();
+    }
 }

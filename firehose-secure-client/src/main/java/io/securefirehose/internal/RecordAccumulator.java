@@ -19,154 +19,157 @@ import org.jspecify.annotations.Nullable;
  */
 final class RecordAccumulator {
 
-  /** {@link #append} result bit: the record started a new batch, which needs a linger timer. */
-  static final int NEW_BATCH = 1;
+    /** {@link #append} result bit: the record started a new batch, which needs a linger timer. */
+    static final int NEW_BATCH = 1;
 
-  /** {@link #append} result bit: a batch was sealed and is ready to send. */
-  static final int SEALED = 2;
+    /** {@link #append} result bit: a batch was sealed and is ready to send. */
+    static final int SEALED = 2;
 
-  private final int maxRecords;
-  private final int maxBytes;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Queue<RecordBatch> sealed = new ConcurrentLinkedQueue<>();
-  private final Set<RecordBatch> incompleteOrigins = ConcurrentHashMap.newKeySet();
-  private @Nullable RecordBatch open; // guarded by lock
-  private boolean closed; // guarded by lock
+    private final int maxRecords;
+    private final int maxBytes;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Queue<RecordBatch> sealed = new ConcurrentLinkedQueue<>();
+    private final Set<RecordBatch> incompleteOrigins = ConcurrentHashMap.newKeySet();
+    private @Nullable RecordBatch open; // guarded by lock
+    private boolean closed; // guarded by lock
 
-  RecordAccumulator(int maxRecords, int maxBytes) {
-    this.maxRecords = maxRecords;
-    this.maxBytes = maxBytes;
-  }
-
-  /**
-   * Appends an accepted record.
-   *
-   * @return a combination of {@link #NEW_BATCH} and {@link #SEALED}
-   * @throws IllegalStateException if the accumulator was closed
-   */
-  int append(PendingRecord record) {
-    int length = record.data.length;
-    lock.lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("send after close: this producer was closed and accepts no more records");
-      }
-      int result = 0;
-      RecordBatch batch = open;
-      if (batch != null && !batch.hasRoomFor(length, maxRecords, maxBytes)) {
-        sealLocked(batch);
-        result |= SEALED;
-        batch = null;
-      }
-      if (batch == null) {
-        batch = new RecordBatch(record.enqueuedNanos, Math.min(maxRecords, 64));
-        open = batch;
-        incompleteOrigins.add(batch);
-        result |= NEW_BATCH;
-      }
-      batch.appendNew(record);
-      if (batch.size() == maxRecords || batch.bytes() == maxBytes) {
-        sealLocked(batch);
-        result |= SEALED;
-      }
-      return result;
-    } finally {
-      lock.unlock();
+    RecordAccumulator(int maxRecords, int maxBytes) {
+        this.maxRecords = maxRecords;
+        this.maxBytes = maxBytes;
     }
-  }
 
-  /** Next sealed batch, or {@code null}. Scheduler thread. */
-  @Nullable RecordBatch pollSealed() {
-    return sealed.poll();
-  }
-
-  /** Sealed batches in the order they will be sent, for expiry checks. Scheduler thread. */
-  Iterable<RecordBatch> sealedView() {
-    return sealed;
-  }
-
-  /**
-   * Takes the open batch if its oldest record has waited at least {@code lingerNanos}, or unconditionally if
-   * {@code force}. Scheduler thread.
-   */
-  @Nullable RecordBatch takeOpen(long nowNanos, long lingerNanos, boolean force) {
-    lock.lock();
-    try {
-      RecordBatch batch = open;
-      if (batch == null || (!force && nowNanos - batch.createdNanos < lingerNanos)) {
-        return null;
-      }
-      open = null;
-      return batch;
-    } finally {
-      lock.unlock();
+    /**
+     * Appends an accepted record.
+     *
+     * @return a combination of {@link #NEW_BATCH} and {@link #SEALED}
+     * @throws IllegalStateException if the accumulator was closed
+     */
+    int append(PendingRecord record) {
+        int length = record.data.length;
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException(
+                        "send after close: this producer was closed and accepts no more records");
+            }
+            int result = 0;
+            RecordBatch batch = open;
+            if (batch != null && !batch.hasRoomFor(length, maxRecords, maxBytes)) {
+                sealLocked(batch);
+                result |= SEALED;
+                batch = null;
+            }
+            if (batch == null) {
+                batch = new RecordBatch(record.enqueuedNanos, Math.min(maxRecords, 64));
+                open = batch;
+                incompleteOrigins.add(batch);
+                result |= NEW_BATCH;
+            }
+            batch.appendNew(record);
+            if (batch.size() == maxRecords || batch.bytes() == maxBytes) {
+                sealLocked(batch);
+                result |= SEALED;
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
     }
-  }
 
-  /** Seals the open batch if its oldest record's deadline has passed, so that expiry checks can see it. */
-  void sealOpenIfExpired(long nowNanos) {
-    lock.lock();
-    try {
-      RecordBatch batch = open;
-      if (batch != null && !batch.isEmpty() && batch.records.get(0).isExpired(nowNanos)) {
-        sealLocked(batch);
-      }
-    } finally {
-      lock.unlock();
+    /** Next sealed batch, or {@code null}. Scheduler thread. */
+    @Nullable
+    RecordBatch pollSealed() {
+        return sealed.poll();
     }
-  }
 
-  /**
-   * Seals the open batch and returns a future that completes when every record accepted so far has completed.
-   */
-  CompletableFuture<Void> sealAndAwaitAll() {
-    List<CompletableFuture<Void>> pending;
-    lock.lock();
-    try {
-      if (open != null) {
-        sealLocked(open);
-      }
-      pending = new ArrayList<>(incompleteOrigins.size());
-      for (RecordBatch batch : incompleteOrigins) {
-        pending.add(batch.allCompleted());
-      }
-    } finally {
-      lock.unlock();
+    /** Sealed batches in the order they will be sent, for expiry checks. Scheduler thread. */
+    Iterable<RecordBatch> sealedView() {
+        return sealed;
     }
-    return CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]));
-  }
 
-  /** Refuses further appends and seals the open batch. Idempotent. */
-  void close() {
-    lock.lock();
-    try {
-      closed = true;
-      if (open != null) {
-        sealLocked(open);
-      }
-    } finally {
-      lock.unlock();
+    /**
+     * Takes the open batch if its oldest record has waited at least {@code lingerNanos}, or unconditionally if
+     * {@code force}. Scheduler thread.
+     */
+    @Nullable
+    RecordBatch takeOpen(long nowNanos, long lingerNanos, boolean force) {
+        lock.lock();
+        try {
+            RecordBatch batch = open;
+            if (batch == null || (!force && nowNanos - batch.createdNanos < lingerNanos)) {
+                return null;
+            }
+            open = null;
+            return batch;
+        } finally {
+            lock.unlock();
+        }
     }
-  }
 
-  boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
+    /** Seals the open batch if its oldest record's deadline has passed, so that expiry checks can see it. */
+    void sealOpenIfExpired(long nowNanos) {
+        lock.lock();
+        try {
+            RecordBatch batch = open;
+            if (batch != null && !batch.isEmpty() && batch.records.get(0).isExpired(nowNanos)) {
+                sealLocked(batch);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
-  }
 
-  /** Called by the scheduler thread when every record of an origin batch has completed. */
-  void originCompleted(RecordBatch batch) {
-    incompleteOrigins.remove(batch);
-  }
-
-  private void sealLocked(RecordBatch batch) {
-    sealed.add(batch);
-    if (open == batch) {
-      open = null;
+    /**
+     * Seals the open batch and returns a future that completes when every record accepted so far has completed.
+     */
+    CompletableFuture<Void> sealAndAwaitAll() {
+        List<CompletableFuture<Void>> pending;
+        lock.lock();
+        try {
+            if (open != null) {
+                sealLocked(open);
+            }
+            pending = new ArrayList<>(incompleteOrigins.size());
+            for (RecordBatch batch : incompleteOrigins) {
+                pending.add(batch.allCompleted());
+            }
+        } finally {
+            lock.unlock();
+        }
+        return CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]));
     }
-  }
+
+    /** Refuses further appends and seals the open batch. Idempotent. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            if (open != null) {
+                sealLocked(open);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called by the scheduler thread when every record of an origin batch has completed. */
+    void originCompleted(RecordBatch batch) {
+        incompleteOrigins.remove(batch);
+    }
+
+    private void sealLocked(RecordBatch batch) {
+        sealed.add(batch);
+        if (open == batch) {
+            open = null;
+        }
+    }
 }

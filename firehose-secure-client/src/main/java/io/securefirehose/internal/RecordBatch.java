@@ -15,75 +15,75 @@ import java.util.concurrent.CompletableFuture;
  */
 final class RecordBatch {
 
-  final long createdNanos;
-  final List<PendingRecord> records;
-  private long bytes;
-  private int unfinished;
-  private final CompletableFuture<Void> allCompleted = new CompletableFuture<>();
-  private long requestStartNanos;
+    final long createdNanos;
+    final List<PendingRecord> records;
+    private long bytes;
+    private int unfinished;
+    private final CompletableFuture<Void> allCompleted = new CompletableFuture<>();
+    private long requestStartNanos;
 
-  RecordBatch(long createdNanos, int expectedRecords) {
-    this.createdNanos = createdNanos;
-    this.records = new ArrayList<>(expectedRecords);
-  }
-
-  /** Adds an accepted record and makes this batch its origin. */
-  void appendNew(PendingRecord record) {
-    records.add(record);
-    bytes += record.data.length;
-    record.origin = this;
-    unfinished++;
-  }
-
-  /** Adds a record that is being retried; its origin stays where it was. */
-  void appendRetry(PendingRecord record) {
-    records.add(record);
-    bytes += record.data.length;
-  }
-
-  boolean hasRoomFor(int recordBytes, int maxRecords, int maxBytes) {
-    return records.size() < maxRecords && bytes + recordBytes <= maxBytes;
-  }
-
-  int size() {
-    return records.size();
-  }
-
-  boolean isEmpty() {
-    return records.isEmpty();
-  }
-
-  long bytes() {
-    return bytes;
-  }
-
-  /** Drops records that were completed (for example expired) before the batch was sent. */
-  void removeCompleted() {
-    if (records.removeIf(r -> r.completed)) {
-      long total = 0;
-      for (PendingRecord record : records) {
-        total += record.data.length;
-      }
-      bytes = total;
+    RecordBatch(long createdNanos, int expectedRecords) {
+        this.createdNanos = createdNanos;
+        this.records = new ArrayList<>(expectedRecords);
     }
-  }
 
-  /** Called once for each record of which this batch is the origin, when that record completes. */
-  void originRecordCompleted() {
-    if (--unfinished == 0) {
-      allCompleted.complete(null);
+    /** Adds an accepted record and makes this batch its origin. */
+    void appendNew(PendingRecord record) {
+        records.add(record);
+        bytes += record.data.length;
+        record.origin = this;
+        unfinished++;
     }
-  }
 
-  CompletableFuture<Void> allCompleted() {
-    return allCompleted;
-  }
+    /** Adds a record that is being retried; its origin stays where it was. */
+    void appendRetry(PendingRecord record) {
+        records.add(record);
+        bytes += record.data.length;
+    }
 
-  void markRequestStart(long nowNanos) {
-    requestStartNanos = nowNanos;
-  }
+    boolean hasRoomFor(int recordBytes, int maxRecords, int maxBytes) {
+        return records.size() < maxRecords && bytes + recordBytes <= maxBytes;
+    }
 
-  long requestStartNanos() {
-    return requestStartNanos;
-  }
+    int size() {
+        return records.size();
+    }
+
+    boolean isEmpty() {
+        return records.isEmpty();
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    /** Drops records that were completed (for example expired) before the batch was sent. */
+    void removeCompleted() {
+        if (records.removeIf(r -> r.completed)) {
+            long total = 0;
+            for (PendingRecord record : records) {
+                total += record.data.length;
+            }
+            bytes = total;
+        }
+    }
+
+    /** Called once for each record of which this batch is the origin, when that record completes. */
+    void originRecordCompleted() {
+        if (--unfinished == 0) {
+            allCompleted.complete(null);
+        }
+    }
+
+    CompletableFuture<Void> allCompleted() {
+        return allCompleted;
+    }
+
+    void markRequestStart(long nowNanos) {
+        requestStartNanos = nowNanos;
+    }
+
+    long requestStartNanos() {
+        return requestStartNanos;
+    }
 }

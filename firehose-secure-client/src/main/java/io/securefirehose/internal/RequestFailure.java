@@ -21,76 +21,78 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  */
 record RequestFailure(String code, String message, boolean retriable, boolean throttled, Throwable cause) {
 
-  /** Per-record error codes Firehose documents; both are transient. */
-  static final Set<String> RETRIABLE_RECORD_ERRORS = Set.of("ServiceUnavailableException", "InternalFailure");
+    /** Per-record error codes Firehose documents; both are transient. */
+    static final Set<String> RETRIABLE_RECORD_ERRORS = Set.of("ServiceUnavailableException", "InternalFailure");
 
-  private static final Set<String> THROTTLING_CODES =
-      Set.of(
-          "ServiceUnavailableException",
-          "ThrottlingException",
-          "Throttling",
-          "TooManyRequestsException",
-          "LimitExceededException",
-          "RequestLimitExceeded",
-          "SlowDown");
+    private static final Set<String> THROTTLING_CODES = Set.of(
+            "ServiceUnavailableException",
+            "ThrottlingException",
+            "Throttling",
+            "TooManyRequestsException",
+            "LimitExceededException",
+            "RequestLimitExceeded",
+            "SlowDown");
 
-  static RequestFailure classify(Throwable failure) {
-    Throwable error = unwrap(failure);
-    if (error instanceof AwsServiceException) {
-      AwsServiceException service = (AwsServiceException) error;
-      AwsErrorDetails details = service.awsErrorDetails();
-      String code = details != null && details.errorCode() != null ? details.errorCode() : "HTTP" + service.statusCode();
-      String message = details != null && details.errorMessage() != null ? details.errorMessage() : "";
-      boolean throttled =
-          THROTTLING_CODES.contains(code) || service.isThrottlingException() || service.statusCode() == 429;
-      boolean retriable = throttled || service.statusCode() >= 500;
-      return new RequestFailure(code, message, retriable, throttled, service);
+    static RequestFailure classify(Throwable failure) {
+        Throwable error = unwrap(failure);
+        if (error instanceof AwsServiceException) {
+            AwsServiceException service = (AwsServiceException) error;
+            AwsErrorDetails details = service.awsErrorDetails();
+            String code = details != null && details.errorCode() != null
+                    ? details.errorCode()
+                    : "HTTP" + service.statusCode();
+            String message = details != null && details.errorMessage() != null ? details.errorMessage() : "";
+            boolean throttled =
+                    THROTTLING_CODES.contains(code) || service.isThrottlingException() || service.statusCode() == 429;
+            boolean retriable = throttled || service.statusCode() >= 500;
+            return new RequestFailure(code, message, retriable, throttled, service);
+        }
+        if (error instanceof SdkServiceException) {
+            SdkServiceException service = (SdkServiceException) error;
+            boolean throttled = service.isThrottlingException() || service.statusCode() == 429;
+            return new RequestFailure(
+                    "HTTP" + service.statusCode(),
+                    String.valueOf(service.getMessage()),
+                    throttled || service.statusCode() >= 500,
+                    throttled,
+                    service);
+        }
+        if (error instanceof ApiCallAttemptTimeoutException
+                || error instanceof ApiCallTimeoutException
+                || hasCause(error, TimeoutException.class)) {
+            return new RequestFailure("RequestTimeout", String.valueOf(error.getMessage()), true, false, error);
+        }
+        if (hasCause(error, IOException.class)) {
+            return new RequestFailure("ConnectionError", String.valueOf(error.getMessage()), true, false, error);
+        }
+        return new RequestFailure(
+                "ClientError", error.getClass().getSimpleName() + ": " + error.getMessage(), false, false, error);
     }
-    if (error instanceof SdkServiceException) {
-      SdkServiceException service = (SdkServiceException) error;
-      boolean throttled = service.isThrottlingException() || service.statusCode() == 429;
-      return new RequestFailure(
-          "HTTP" + service.statusCode(),
-          String.valueOf(service.getMessage()),
-          throttled || service.statusCode() >= 500,
-          throttled,
-          service);
-    }
-    if (error instanceof ApiCallAttemptTimeoutException
-        || error instanceof ApiCallTimeoutException
-        || hasCause(error, TimeoutException.class)) {
-      return new RequestFailure("RequestTimeout", String.valueOf(error.getMessage()), true, false, error);
-    }
-    if (hasCause(error, IOException.class)) {
-      return new RequestFailure("ConnectionError", String.valueOf(error.getMessage()), true, false, error);
-    }
-    return new RequestFailure(
-        "ClientError", error.getClass().getSimpleName() + ": " + error.getMessage(), false, false, error);
-  }
 
-  /** A response whose shape does not match the request: retried, because it says nothing reliable. */
-  static RequestFailure malformedResponse(String detail) {
-    IllegalStateException cause = new IllegalStateException("malformed PutRecordBatch response: " + detail);
-    return new RequestFailure("MalformedResponse", cause.getMessage(), true, false, cause);
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    Throwable error = failure;
-    while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
-      error = error.getCause();
+    /** A response whose shape does not match the request: retried, because it says nothing reliable. */
+    static RequestFailure malformedResponse(String detail) {
+        IllegalStateException cause = new IllegalStateException("malformed PutRecordBatch response: " + detail);
+        return new RequestFailure("MalformedResponse", cause.getMessage(), true, false, cause);
     }
-    return error;
-  }
 
-  private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
-    for (@Nullable Throwable t = error; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
+    private static Throwable unwrap(Throwable failure) {
+        Throwable error = failure;
+        while ((error instanceof CompletionException || error instanceof ExecutionException)
+                && error.getCause() != null) {
+            error = error.getCause();
+        }
+        return error;
     }
-    return false;
-  }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        for (@Nullable Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
 }

@@ -17,28 +17,28 @@ import java.util.random.RandomGenerator;
  */
 final class RetryBackoff {
 
-  /** Random spread of each delay. */
-  static final double JITTER = 0.5;
+    /** Random spread of each delay. */
+    static final double JITTER = 0.5;
 
-  private final IntervalFunction capped;
-  private final RandomGenerator random;
+    private final IntervalFunction capped;
+    private final RandomGenerator random;
 
-  RetryBackoff(Duration initial, Duration max) {
-    this(initial, max, new SplittableRandom());
-  }
+    RetryBackoff(Duration initial, Duration max) {
+        this(initial, max, new SplittableRandom());
+    }
 
-  RetryBackoff(Duration initial, Duration max, RandomGenerator random) {
-    this.capped = IntervalFunction.ofExponentialBackoff(initial, 2.0, max);
-    this.random = random;
-  }
+    RetryBackoff(Duration initial, Duration max, RandomGenerator random) {
+        this.capped = IntervalFunction.ofExponentialBackoff(initial, 2.0, max);
+        this.random = random;
+    }
 
-  /**
-   * @param attempt the attempt that just failed, from 1
-   * @return milliseconds to wait before the next attempt
-   */
-  long delayMillis(int attempt) {
-    long base = capped.apply(Math.max(1, attempt));
-    double factor = 1 - JITTER + 2 * JITTER * random.nextDouble();
-    return Math.max(1, Math.round(base * factor));
-  }
+    /**
+     * @param attempt the attempt that just failed, from 1
+     * @return milliseconds to wait before the next attempt
+     */
+    long delayMillis(int attempt) {
+        long base = capped.apply(Math.max(1, attempt));
+        double factor = 1 - JITTER + 2 * JITTER * random.nextDouble();
+        return Math.max(1, Math.round(base * factor));
+    }
 }

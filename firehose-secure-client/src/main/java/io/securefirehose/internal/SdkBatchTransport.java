@@ -1,5 +1,10 @@
 package io.securefirehose.internal;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.securefirehose.ProducerConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -7,11 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslProvider;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
@@ -34,89 +34,87 @@ import software.amazon.awssdk.services.firehose.model.Record;
  */
 final class SdkBatchTransport implements BatchTransport {
 
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-  private final String streamName;
-  private final EventLoopGroup eventLoops;
-  private final SdkAsyncHttpClient httpClient;
-  private final FirehoseAsyncClient client;
+    private final String streamName;
+    private final EventLoopGroup eventLoops;
+    private final SdkAsyncHttpClient httpClient;
+    private final FirehoseAsyncClient client;
 
-  private SdkBatchTransport(
-      String streamName, EventLoopGroup eventLoops, SdkAsyncHttpClient httpClient, FirehoseAsyncClient client) {
-    this.streamName = streamName;
-    this.eventLoops = eventLoops;
-    this.httpClient = httpClient;
-    this.client = client;
-  }
-
-  static SdkBatchTransport create(ProducerConfig config) {
-    // Our own event loops, so that close() can stop them without Netty's default two-second quiet period.
-    EventLoopGroup eventLoops =
-        new NioEventLoopGroup(
-            Math.min(2, Runtime.getRuntime().availableProcessors()),
-            new DefaultThreadFactory("firehose-secure-io-" + config.deliveryStreamName(), true));
-    NettyNioAsyncHttpClient.Builder http =
-        NettyNioAsyncHttpClient.builder()
-            .eventLoopGroup(SdkEventLoopGroup.create(eventLoops, NioSocketChannel::new))
-            .protocol(Protocol.HTTP1_1)
-            // Chosen explicitly, never by whatever TLS library happens to be on the class path.
-            .sslProvider(SslProvider.JDK)
-            .maxConcurrency(config.maxInFlightRequests())
-            .connectionTimeout(CONNECT_TIMEOUT)
-            .tlsNegotiationTimeout(CONNECT_TIMEOUT);
-    if (!config.trustMaterial().isSystemDefault()) {
-      http.tlsTrustManagersProvider(config.trustMaterial()::trustManagers);
+    private SdkBatchTransport(
+            String streamName, EventLoopGroup eventLoops, SdkAsyncHttpClient httpClient, FirehoseAsyncClient client) {
+        this.streamName = streamName;
+        this.eventLoops = eventLoops;
+        this.httpClient = httpClient;
+        this.client = client;
     }
-    SdkAsyncHttpClient httpClient = http.build();
-    FirehoseAsyncClientBuilder builder =
-        FirehoseAsyncClient.builder()
-            .region(config.region())
-            .credentialsProvider(config.credentialsProvider())
-            .httpClient(httpClient)
-            .overrideConfiguration(
-                o ->
-                    o.retryStrategy(AwsRetryStrategy.doNotRetry())
+
+    static SdkBatchTransport create(ProducerConfig config) {
+        // Our own event loops, so that close() can stop them without Netty's default two-second quiet period.
+        EventLoopGroup eventLoops = new NioEventLoopGroup(
+                Math.min(2, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory("firehose-secure-io-" + config.deliveryStreamName(), true));
+        NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
+                .eventLoopGroup(SdkEventLoopGroup.create(eventLoops, NioSocketChannel::new))
+                .protocol(Protocol.HTTP1_1)
+                // Chosen explicitly, never by whatever TLS library happens to be on the class path.
+                .sslProvider(SslProvider.JDK)
+                .maxConcurrency(config.maxInFlightRequests())
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .tlsNegotiationTimeout(CONNECT_TIMEOUT);
+        if (!config.trustMaterial().isSystemDefault()) {
+            http.tlsTrustManagersProvider(config.trustMaterial()::trustManagers);
+        }
+        SdkAsyncHttpClient httpClient = http.build();
+        FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
+                .region(config.region())
+                .credentialsProvider(config.credentialsProvider())
+                .httpClient(httpClient)
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(config.requestTimeout())
                         .apiCallTimeout(config.requestTimeout()))
-            .asyncConfiguration(
-                a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run));
-    URI endpoint = config.endpoint();
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint);
+                .asyncConfiguration(
+                        a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run));
+        URI endpoint = config.endpoint();
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return new SdkBatchTransport(config.deliveryStreamName(), eventLoops, httpClient, builder.build());
     }
-    return new SdkBatchTransport(config.deliveryStreamName(), eventLoops, httpClient, builder.build());
-  }
 
-  @Override
-  public CompletableFuture<BatchResponse> send(List<byte[]> records) {
-    List<Record> entries = new ArrayList<>(records.size());
-    for (byte[] data : records) {
-      entries.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(data)).build());
+    @Override
+    public CompletableFuture<BatchResponse> send(List<byte[]> records) {
+        List<Record> entries = new ArrayList<>(records.size());
+        for (byte[] data : records) {
+            entries.add(
+                    Record.builder().data(SdkBytes.fromByteArrayUnsafe(data)).build());
+        }
+        PutRecordBatchRequest request = PutRecordBatchRequest.builder()
+                .deliveryStreamName(streamName)
+                .records(entries)
+                .build();
+        return client.putRecordBatch(request).thenApply(SdkBatchTransport::toBatchResponse);
     }
-    PutRecordBatchRequest request =
-        PutRecordBatchRequest.builder().deliveryStreamName(streamName).records(entries).build();
-    return client.putRecordBatch(request).thenApply(SdkBatchTransport::toBatchResponse);
-  }
 
-  private static BatchResponse toBatchResponse(PutRecordBatchResponse response) {
-    List<PutRecordBatchResponseEntry> entries = response.requestResponses();
-    String[] recordIds = new String[entries.size()];
-    String[] errorCodes = new String[entries.size()];
-    for (int i = 0; i < entries.size(); i++) {
-      PutRecordBatchResponseEntry entry = entries.get(i);
-      if (entry.errorCode() != null) {
-        errorCodes[i] = entry.errorCode();
-      } else {
-        recordIds[i] = entry.recordId();
-      }
+    private static BatchResponse toBatchResponse(PutRecordBatchResponse response) {
+        List<PutRecordBatchResponseEntry> entries = response.requestResponses();
+        String[] recordIds = new String[entries.size()];
+        String[] errorCodes = new String[entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            PutRecordBatchResponseEntry entry = entries.get(i);
+            if (entry.errorCode() != null) {
+                errorCodes[i] = entry.errorCode();
+            } else {
+                recordIds[i] = entry.recordId();
+            }
+        }
+        return new BatchResponse(recordIds, errorCodes, Boolean.TRUE.equals(response.encrypted()));
     }
-    return new BatchResponse(recordIds, errorCodes, Boolean.TRUE.equals(response.encrypted()));
-  }
 
-  @Override
-  public void close() {
-    client.close();
-    httpClient.close();
-    eventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-  }
+    @Override
+    public void close() {
+        client.close();
+        httpClient.close();
+        eventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
 }

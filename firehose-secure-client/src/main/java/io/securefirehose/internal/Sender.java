@@ -34,427 +34,442 @@ import org.slf4j.LoggerFactory;
  */
 final class Sender {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
 
-  private final String streamName;
-  private final RecordAccumulator accumulator;
-  private final BatchTransport transport;
-  private final TaskScheduler scheduler;
-  private final BufferMemory memory;
-  private final ProducerMetrics metrics;
-  private final Settings settings;
-  private final AtomicBoolean wakeupPending = new AtomicBoolean();
-  private final LongAdder bufferedRecords;
+    private final String streamName;
+    private final RecordAccumulator accumulator;
+    private final BatchTransport transport;
+    private final TaskScheduler scheduler;
+    private final BufferMemory memory;
+    private final ProducerMetrics metrics;
+    private final Settings settings;
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final LongAdder bufferedRecords;
 
-  private final ArrayDeque<PendingRecord> retryReady = new ArrayDeque<>();
-  private final PriorityQueue<RetryGroup> retryWaiting =
-      new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos - b.dueNanos, 0));
-  private final Set<RecordBatch> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
-  private volatile int inFlightCount;
-  private boolean closing;
-  private boolean terminated;
+    private final ArrayDeque<PendingRecord> retryReady = new ArrayDeque<>();
+    private final PriorityQueue<RetryGroup> retryWaiting =
+            new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos - b.dueNanos, 0));
+    private final Set<RecordBatch> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    private volatile int inFlightCount;
+    private boolean closing;
+    private boolean terminated;
 
-  /** Numbers the sender works with, all validated by the producer's builder. */
-  record Settings(
-      long lingerNanos,
-      int maxInFlight,
-      int maxBatchRecords,
-      int maxBatchBytes,
-      Duration deliveryTimeout,
-      RetryBackoff backoff,
-      long expiryCheckNanos) {}
+    /** Numbers the sender works with, all validated by the producer's builder. */
+    record Settings(
+            long lingerNanos,
+            int maxInFlight,
+            int maxBatchRecords,
+            int maxBatchBytes,
+            Duration deliveryTimeout,
+            RetryBackoff backoff,
+            long expiryCheckNanos) {}
 
-  private record RetryGroup(long dueNanos, List<PendingRecord> records) {}
+    private record RetryGroup(long dueNanos, List<PendingRecord> records) {}
 
-  Sender(
-      String streamName,
-      RecordAccumulator accumulator,
-      BatchTransport transport,
-      TaskScheduler scheduler,
-      BufferMemory memory,
-      ProducerMetrics metrics,
-      LongAdder bufferedRecords,
-      Settings settings) {
-    this.streamName = streamName;
-    this.accumulator = accumulator;
-    this.transport = transport;
-    this.scheduler = scheduler;
-    this.memory = memory;
-    this.metrics = metrics;
-    this.bufferedRecords = bufferedRecords;
-    this.settings = settings;
-  }
-
-  /** Starts the periodic delivery-timeout check. */
-  void start() {
-    scheduler.schedule(this::checkExpiry, settings.expiryCheckNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  /** Asks for a drain soon. Any thread; at most one drain is queued at a time. */
-  void wakeup() {
-    if (!wakeupPending.getAndSet(true)) {
-      submit(this::drain);
+    Sender(
+            String streamName,
+            RecordAccumulator accumulator,
+            BatchTransport transport,
+            TaskScheduler scheduler,
+            BufferMemory memory,
+            ProducerMetrics metrics,
+            LongAdder bufferedRecords,
+            Settings settings) {
+        this.streamName = streamName;
+        this.accumulator = accumulator;
+        this.transport = transport;
+        this.scheduler = scheduler;
+        this.memory = memory;
+        this.metrics = metrics;
+        this.bufferedRecords = bufferedRecords;
+        this.settings = settings;
     }
-  }
 
-  /** Asks for a drain once a batch started now has lingered. Any thread. */
-  void batchStarted() {
-    if (settings.lingerNanos() == 0) {
-      wakeup();
-    } else {
-      try {
-        scheduler.schedule(this::wakeup, settings.lingerNanos(), TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException closed) {
-        // The producer is shutting down; close() settles every record.
-      }
+    /** Starts the periodic delivery-timeout check. */
+    void start() {
+        scheduler.schedule(this::checkExpiry, settings.expiryCheckNanos(), TimeUnit.NANOSECONDS);
     }
-  }
 
-  int inFlightRequests() {
-    return inFlightCount;
-  }
+    /** Asks for a drain soon. Any thread; at most one drain is queued at a time. */
+    void wakeup() {
+        if (!wakeupPending.getAndSet(true)) {
+            submit(this::drain);
+        }
+    }
 
-  /** From now on, ignore linger: send everything as soon as a slot is free. Scheduler thread. */
-  void beginClosing() {
-    closing = true;
-    drain();
-  }
+    /** Asks for a drain once a batch started now has lingered. Any thread. */
+    void batchStarted() {
+        if (settings.lingerNanos() == 0) {
+            wakeup();
+        } else {
+            try {
+                scheduler.schedule(this::wakeup, settings.lingerNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closed) {
+                // The producer is shutting down; close() settles every record.
+            }
+        }
+    }
 
-  /**
-   * Fails every record not yet completed with {@link ProducerClosedException} and ignores responses from now on.
-   * Scheduler thread.
-   */
-  void terminate() {
-    terminated = true;
-    List<PendingRecord> leftovers = new ArrayList<>(retryReady);
-    retryReady.clear();
-    for (RetryGroup group : retryWaiting) {
-      leftovers.addAll(group.records());
+    int inFlightRequests() {
+        return inFlightCount;
     }
-    retryWaiting.clear();
-    for (RecordBatch batch : inFlight) {
-      leftovers.addAll(batch.records);
-    }
-    accumulator.close();
-    for (RecordBatch batch = accumulator.pollSealed(); batch != null; batch = accumulator.pollSealed()) {
-      leftovers.addAll(batch.records);
-    }
-    int failed = 0;
-    for (PendingRecord record : leftovers) {
-      if (!record.completed) {
-        fail(record, new ProducerClosedException(record.attempts, record.inFlight), null);
-        failed++;
-      }
-    }
-    if (failed > 0) {
-      metrics.recordsFailed("closed", failed);
-      LOG.warn("producer for stream {} closed with {} record(s) not delivered", streamName, failed);
-    }
-  }
 
-  private void drain() {
-    wakeupPending.set(false);
-    if (terminated) {
-      return;
+    /** From now on, ignore linger: send everything as soon as a slot is free. Scheduler thread. */
+    void beginClosing() {
+        closing = true;
+        drain();
     }
-    long now = scheduler.nanoTime();
-    while (inFlight.size() < settings.maxInFlight()) {
-      RecordBatch batch = nextBatch(now);
-      if (batch == null) {
-        return;
-      }
-      dispatch(batch, now);
-    }
-  }
 
-  private @Nullable RecordBatch nextBatch(long now) {
-    RecordBatch retries = retryBatch();
-    if (retries != null) {
-      return retries;
+    /**
+     * Fails every record not yet completed with {@link ProducerClosedException} and ignores responses from now on.
+     * Scheduler thread.
+     */
+    void terminate() {
+        terminated = true;
+        List<PendingRecord> leftovers = new ArrayList<>(retryReady);
+        retryReady.clear();
+        for (RetryGroup group : retryWaiting) {
+            leftovers.addAll(group.records());
+        }
+        retryWaiting.clear();
+        for (RecordBatch batch : inFlight) {
+            leftovers.addAll(batch.records);
+        }
+        accumulator.close();
+        for (RecordBatch batch = accumulator.pollSealed(); batch != null; batch = accumulator.pollSealed()) {
+            leftovers.addAll(batch.records);
+        }
+        int failed = 0;
+        for (PendingRecord record : leftovers) {
+            if (!record.completed) {
+                fail(record, new ProducerClosedException(record.attempts, record.inFlight), null);
+                failed++;
+            }
+        }
+        if (failed > 0) {
+            metrics.recordsFailed("closed", failed);
+            LOG.warn("producer for stream {} closed with {} record(s) not delivered", streamName, failed);
+        }
     }
-    for (RecordBatch batch = accumulator.pollSealed(); batch != null; batch = accumulator.pollSealed()) {
-      batch.removeCompleted();
-      if (!batch.isEmpty()) {
+
+    private void drain() {
+        wakeupPending.set(false);
+        if (terminated) {
+            return;
+        }
+        long now = scheduler.nanoTime();
+        while (inFlight.size() < settings.maxInFlight()) {
+            RecordBatch batch = nextBatch(now);
+            if (batch == null) {
+                return;
+            }
+            dispatch(batch, now);
+        }
+    }
+
+    private @Nullable RecordBatch nextBatch(long now) {
+        RecordBatch retries = retryBatch();
+        if (retries != null) {
+            return retries;
+        }
+        for (RecordBatch batch = accumulator.pollSealed(); batch != null; batch = accumulator.pollSealed()) {
+            batch.removeCompleted();
+            if (!batch.isEmpty()) {
+                return batch;
+            }
+        }
+        RecordBatch open = accumulator.takeOpen(now, settings.lingerNanos(), closing);
+        if (open != null) {
+            open.removeCompleted();
+            if (!open.isEmpty()) {
+                return open;
+            }
+        }
+        return null;
+    }
+
+    private @Nullable RecordBatch retryBatch() {
+        RecordBatch batch = null;
+        while (!retryReady.isEmpty()) {
+            PendingRecord record = retryReady.peekFirst();
+            if (record.completed) {
+                retryReady.pollFirst();
+                continue;
+            }
+            if (batch == null) {
+                batch = new RecordBatch(record.enqueuedNanos, Math.min(retryReady.size(), settings.maxBatchRecords()));
+            } else if (!batch.hasRoomFor(record.data.length, settings.maxBatchRecords(), settings.maxBatchBytes())) {
+                break;
+            }
+            batch.appendRetry(retryReady.pollFirst());
+        }
         return batch;
-      }
     }
-    RecordBatch open = accumulator.takeOpen(now, settings.lingerNanos(), closing);
-    if (open != null) {
-      open.removeCompleted();
-      if (!open.isEmpty()) {
-        return open;
-      }
-    }
-    return null;
-  }
 
-  private @Nullable RecordBatch retryBatch() {
-    RecordBatch batch = null;
-    while (!retryReady.isEmpty()) {
-      PendingRecord record = retryReady.peekFirst();
-      if (record.completed) {
-        retryReady.pollFirst();
-        continue;
-      }
-      if (batch == null) {
-        batch = new RecordBatch(record.enqueuedNanos, Math.min(retryReady.size(), settings.maxBatchRecords()));
-      } else if (!batch.hasRoomFor(record.data.length, settings.maxBatchRecords(), settings.maxBatchBytes())) {
-        break;
-      }
-      batch.appendRetry(retryReady.pollFirst());
-    }
-    return batch;
-  }
-
-  private void dispatch(RecordBatch batch, long now) {
-    List<byte[]> payloads = new ArrayList<>(batch.size());
-    boolean firstAttempt = true;
-    long oldestEnqueued = now;
-    for (PendingRecord record : batch.records) {
-      firstAttempt &= record.attempts == 0;
-      oldestEnqueued = Math.min(oldestEnqueued, record.enqueuedNanos);
-      record.attempts++;
-      record.inFlight = true;
-      payloads.add(record.data);
-    }
-    batch.markRequestStart(now);
-    inFlight.add(batch);
-    inFlightCount = inFlight.size();
-    metrics.batchSent(batch.size(), batch.bytes(), firstAttempt ? now - oldestEnqueued : -1);
-    CompletableFuture<BatchResponse> call;
-    try {
-      call = transport.send(payloads);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    call.whenComplete((response, error) -> submit(() -> onCallFinished(batch, response, error)));
-  }
-
-  private void onCallFinished(RecordBatch batch, @Nullable BatchResponse response, @Nullable Throwable error) {
-    inFlight.remove(batch);
-    inFlightCount = inFlight.size();
-    for (PendingRecord record : batch.records) {
-      record.inFlight = false;
-    }
-    if (terminated) {
-      return;
-    }
-    long now = scheduler.nanoTime();
-    long latency = now - batch.requestStartNanos();
-    if (error != null) {
-      onCallFailed(batch, RequestFailure.classify(error), latency, now);
-    } else if (response == null || response.size() != batch.size()) {
-      onCallFailed(
-          batch,
-          RequestFailure.malformedResponse(
-              (response == null ? "none" : String.valueOf(response.size())) + " results for " + batch.size()
-                  + " records"),
-          latency,
-          now);
-    } else {
-      onResponse(batch, response, latency, now);
-    }
-    drain();
-  }
-
-  private void onResponse(RecordBatch batch, BatchResponse response, long latencyNanos, long now) {
-    List<PendingRecord> failed = null;
-    int acknowledged = 0;
-    long acknowledgedBytes = 0;
-    for (int i = 0; i < batch.size(); i++) {
-      PendingRecord record = batch.records.get(i);
-      String recordId = response.recordId(i);
-      if (recordId != null) {
-        if (!record.completed) {
-          acknowledged++;
-          acknowledgedBytes += record.data.length;
-          complete(record, new RecordReceipt(recordId, record.attempts, response.encrypted()));
+    private void dispatch(RecordBatch batch, long now) {
+        List<byte[]> payloads = new ArrayList<>(batch.size());
+        boolean firstAttempt = true;
+        long oldestEnqueued = now;
+        for (PendingRecord record : batch.records) {
+            firstAttempt &= record.attempts == 0;
+            oldestEnqueued = Math.min(oldestEnqueued, record.enqueuedNanos);
+            record.attempts++;
+            record.inFlight = true;
+            payloads.add(record.data);
         }
-        continue;
-      }
-      String code = response.errorCode(i);
-      record.lastErrorCode = code == null ? "MissingRecordResult" : code;
-      record.lastError = null;
-      if (!record.completed) {
-        if (failed == null) {
-          failed = new ArrayList<>();
+        batch.markRequestStart(now);
+        inFlight.add(batch);
+        inFlightCount = inFlight.size();
+        metrics.batchSent(batch.size(), batch.bytes(), firstAttempt ? now - oldestEnqueued : -1);
+        CompletableFuture<BatchResponse> call;
+        try {
+            call = transport.send(payloads);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
         }
-        failed.add(record);
-      }
+        call.whenComplete((response, error) -> submit(() -> onCallFinished(batch, response, error)));
     }
-    metrics.recordsSent(acknowledged, acknowledgedBytes);
-    metrics.requestFinished(failed == null ? "success" : "partial_failure", latencyNanos);
-    if (failed != null) {
-      if (LOG.isDebugEnabled()) {
-        LOG.debug(
-            "stream {}: {} of {} records not accepted (first code {}), retrying only those",
-            streamName, failed.size(), batch.size(), failed.get(0).lastErrorCode);
-      }
-      retryLater(failed, now);
-    }
-  }
 
-  private void onCallFailed(RecordBatch batch, RequestFailure failure, long latencyNanos, long now) {
-    metrics.requestFinished(
-        failure.throttled() ? "throttled" : failure.retriable() ? "retriable_error" : "fatal_error", latencyNanos);
-    List<PendingRecord> open = new ArrayList<>(batch.size());
-    for (PendingRecord record : batch.records) {
-      if (!record.completed) {
-        record.lastErrorCode = failure.code();
-        record.lastError = failure.cause();
-        open.add(record);
-      }
-    }
-    if (failure.retriable()) {
-      if (LOG.isDebugEnabled()) {
-        LOG.debug("stream {}: PutRecordBatch failed with {}, retrying {} records", streamName, failure.code(), open.size());
-      }
-      retryLater(open, now);
-      return;
-    }
-    LOG.warn(
-        "stream {}: PutRecordBatch failed with non-retriable {}: {}; failing {} record(s)",
-        streamName, failure.code(), failure.message(), open.size());
-    for (PendingRecord record : open) {
-      fail(
-          record,
-          new DeliveryFailedException(
-              "Firehose refused the records of stream '" + streamName + "' with " + failure.code() + ": "
-                  + failure.message() + " (not retriable: check that the stream exists in this region and that"
-                  + " the credentials may put records to it)",
-              failure.code(),
-              record.attempts,
-              false,
-              failure.cause()),
-          failure.code());
-    }
-  }
-
-  private void retryLater(List<PendingRecord> records, long now) {
-    if (records.isEmpty()) {
-      return;
-    }
-    int attempt = 1;
-    for (PendingRecord record : records) {
-      attempt = Math.max(attempt, record.attempts);
-    }
-    long delayNanos = TimeUnit.MILLISECONDS.toNanos(settings.backoff().delayMillis(attempt));
-    metrics.recordsRetried(records.size());
-    retryWaiting.add(new RetryGroup(now + delayNanos, records));
-    try {
-      scheduler.schedule(this::promoteDueRetries, delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException shuttingDown) {
-      // close() settles every record.
-    }
-  }
-
-  private void promoteDueRetries() {
-    long now = scheduler.nanoTime();
-    while (!retryWaiting.isEmpty() && now - retryWaiting.peek().dueNanos() >= 0) {
-      retryReady.addAll(retryWaiting.poll().records());
-    }
-    drain();
-  }
-
-  private void checkExpiry() {
-    if (terminated) {
-      return;
-    }
-    long now = scheduler.nanoTime();
-    accumulator.sealOpenIfExpired(now);
-    int expired = 0;
-    // Sealed batches hold records in acceptance order, so deadlines only grow along the queue.
-    sealed:
-    for (RecordBatch batch : accumulator.sealedView()) {
-      for (PendingRecord record : batch.records) {
-        if (record.completed) {
-          continue;
+    private void onCallFinished(RecordBatch batch, @Nullable BatchResponse response, @Nullable Throwable error) {
+        inFlight.remove(batch);
+        inFlightCount = inFlight.size();
+        for (PendingRecord record : batch.records) {
+            record.inFlight = false;
         }
-        if (!record.isExpired(now)) {
-          break sealed;
+        if (terminated) {
+            return;
         }
-        expire(record);
-        expired++;
-      }
+        long now = scheduler.nanoTime();
+        long latency = now - batch.requestStartNanos();
+        if (error != null) {
+            onCallFailed(batch, RequestFailure.classify(error), latency, now);
+        } else if (response == null || response.size() != batch.size()) {
+            onCallFailed(
+                    batch,
+                    RequestFailure.malformedResponse((response == null ? "none" : String.valueOf(response.size()))
+                            + " results for " + batch.size() + " records"),
+                    latency,
+                    now);
+        } else {
+            onResponse(batch, response, latency, now);
+        }
+        drain();
     }
-    for (PendingRecord record : retryReady) {
-      expired += expireIfDue(record, now);
-    }
-    for (RetryGroup group : retryWaiting) {
-      for (PendingRecord record : group.records()) {
-        expired += expireIfDue(record, now);
-      }
-    }
-    for (RecordBatch batch : inFlight) {
-      for (PendingRecord record : batch.records) {
-        expired += expireIfDue(record, now);
-      }
-    }
-    if (expired > 0) {
-      metrics.recordsFailed("delivery_timeout", expired);
-      LOG.warn("stream {}: {} record(s) failed after deliveryTimeout", streamName, expired);
-    }
-    try {
-      scheduler.schedule(this::checkExpiry, settings.expiryCheckNanos(), TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException shuttingDown) {
-      // close() settles every record.
-    }
-  }
 
-  private int expireIfDue(PendingRecord record, long now) {
-    if (!record.completed && record.isExpired(now)) {
-      expire(record);
-      return 1;
+    private void onResponse(RecordBatch batch, BatchResponse response, long latencyNanos, long now) {
+        List<PendingRecord> failed = null;
+        int acknowledged = 0;
+        long acknowledgedBytes = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            PendingRecord record = batch.records.get(i);
+            String recordId = response.recordId(i);
+            if (recordId != null) {
+                if (!record.completed) {
+                    acknowledged++;
+                    acknowledgedBytes += record.data.length;
+                    complete(record, new RecordReceipt(recordId, record.attempts, response.encrypted()));
+                }
+                continue;
+            }
+            String code = response.errorCode(i);
+            record.lastErrorCode = code == null ? "MissingRecordResult" : code;
+            record.lastError = null;
+            if (!record.completed) {
+                if (failed == null) {
+                    failed = new ArrayList<>();
+                }
+                failed.add(record);
+            }
+        }
+        metrics.recordsSent(acknowledged, acknowledgedBytes);
+        metrics.requestFinished(failed == null ? "success" : "partial_failure", latencyNanos);
+        if (failed != null) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(
+                        "stream {}: {} of {} records not accepted (first code {}), retrying only those",
+                        streamName,
+                        failed.size(),
+                        batch.size(),
+                        failed.get(0).lastErrorCode);
+            }
+            retryLater(failed, now);
+        }
     }
-    return 0;
-  }
 
-  private void expire(PendingRecord record) {
-    fail(
-        record,
-        new DeliveryTimeoutException(
-            settings.deliveryTimeout(), record.attempts, record.lastErrorCode, record.inFlight, record.lastError),
-        null);
-  }
-
-  private void complete(PendingRecord record, RecordReceipt receipt) {
-    settle(record);
-    record.future.complete(receipt);
-    countOriginDone(record);
-  }
-
-  private void fail(PendingRecord record, FirehoseSecureException cause, @Nullable String metricReason) {
-    settle(record);
-    if (metricReason != null) {
-      metrics.recordsFailed(metricReason, 1);
+    private void onCallFailed(RecordBatch batch, RequestFailure failure, long latencyNanos, long now) {
+        metrics.requestFinished(
+                failure.throttled() ? "throttled" : failure.retriable() ? "retriable_error" : "fatal_error",
+                latencyNanos);
+        List<PendingRecord> open = new ArrayList<>(batch.size());
+        for (PendingRecord record : batch.records) {
+            if (!record.completed) {
+                record.lastErrorCode = failure.code();
+                record.lastError = failure.cause();
+                open.add(record);
+            }
+        }
+        if (failure.retriable()) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(
+                        "stream {}: PutRecordBatch failed with {}, retrying {} records",
+                        streamName,
+                        failure.code(),
+                        open.size());
+            }
+            retryLater(open, now);
+            return;
+        }
+        LOG.warn(
+                "stream {}: PutRecordBatch failed with non-retriable {}: {}; failing {} record(s)",
+                streamName,
+                failure.code(),
+                failure.message(),
+                open.size());
+        for (PendingRecord record : open) {
+            fail(
+                    record,
+                    new DeliveryFailedException(
+                            "Firehose refused the records of stream '" + streamName + "' with " + failure.code() + ": "
+                                    + failure.message()
+                                    + " (not retriable: check that the stream exists in this region and that"
+                                    + " the credentials may put records to it)",
+                            failure.code(),
+                            record.attempts,
+                            false,
+                            failure.cause()),
+                    failure.code());
+        }
     }
-    record.future.completeExceptionally(cause);
-    countOriginDone(record);
-  }
 
-  /** Frees the record's buffer space before its callbacks run, so that a callback may send again. */
-  private void settle(PendingRecord record) {
-    record.completed = true;
-    memory.release(record.bufferBytes);
-    bufferedRecords.decrement();
-  }
-
-  /** Only after the record's future completed: flush() must not return before every future is done. */
-  private void countOriginDone(PendingRecord record) {
-    RecordBatch origin = record.origin;
-    if (origin != null) {
-      origin.originRecordCompleted();
-      if (origin.allCompleted().isDone()) {
-        accumulator.originCompleted(origin);
-      }
+    private void retryLater(List<PendingRecord> records, long now) {
+        if (records.isEmpty()) {
+            return;
+        }
+        int attempt = 1;
+        for (PendingRecord record : records) {
+            attempt = Math.max(attempt, record.attempts);
+        }
+        long delayNanos = TimeUnit.MILLISECONDS.toNanos(settings.backoff().delayMillis(attempt));
+        metrics.recordsRetried(records.size());
+        retryWaiting.add(new RetryGroup(now + delayNanos, records));
+        try {
+            scheduler.schedule(this::promoteDueRetries, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // close() settles every record.
+        }
     }
-  }
 
-  private void submit(Runnable task) {
-    try {
-      scheduler.execute(task);
-    } catch (RejectedExecutionException shuttingDown) {
-      // Only after terminate(): every record has been settled already.
+    private void promoteDueRetries() {
+        long now = scheduler.nanoTime();
+        while (!retryWaiting.isEmpty() && now - retryWaiting.peek().dueNanos() >= 0) {
+            retryReady.addAll(retryWaiting.poll().records());
+        }
+        drain();
     }
-  }
+
+    private void checkExpiry() {
+        if (terminated) {
+            return;
+        }
+        long now = scheduler.nanoTime();
+        accumulator.sealOpenIfExpired(now);
+        int expired = 0;
+        // Sealed batches hold records in acceptance order, so deadlines only grow along the queue.
+        sealed:
+        for (RecordBatch batch : accumulator.sealedView()) {
+            for (PendingRecord record : batch.records) {
+                if (record.completed) {
+                    continue;
+                }
+                if (!record.isExpired(now)) {
+                    break sealed;
+                }
+                expire(record);
+                expired++;
+            }
+        }
+        for (PendingRecord record : retryReady) {
+            expired += expireIfDue(record, now);
+        }
+        for (RetryGroup group : retryWaiting) {
+            for (PendingRecord record : group.records()) {
+                expired += expireIfDue(record, now);
+            }
+        }
+        for (RecordBatch batch : inFlight) {
+            for (PendingRecord record : batch.records) {
+                expired += expireIfDue(record, now);
+            }
+        }
+        if (expired > 0) {
+            metrics.recordsFailed("delivery_timeout", expired);
+            LOG.warn("stream {}: {} record(s) failed after deliveryTimeout", streamName, expired);
+        }
+        try {
+            scheduler.schedule(this::checkExpiry, settings.expiryCheckNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // close() settles every record.
+        }
+    }
+
+    private int expireIfDue(PendingRecord record, long now) {
+        if (!record.completed && record.isExpired(now)) {
+            expire(record);
+            return 1;
+        }
+        return 0;
+    }
+
+    private void expire(PendingRecord record) {
+        fail(
+                record,
+                new DeliveryTimeoutException(
+                        settings.deliveryTimeout(),
+                        record.attempts,
+                        record.lastErrorCode,
+                        record.inFlight,
+                        record.lastError),
+                null);
+    }
+
+    private void complete(PendingRecord record, RecordReceipt receipt) {
+        settle(record);
+        record.future.complete(receipt);
+        countOriginDone(record);
+    }
+
+    private void fail(PendingRecord record, FirehoseSecureException cause, @Nullable String metricReason) {
+        settle(record);
+        if (metricReason != null) {
+            metrics.recordsFailed(metricReason, 1);
+        }
+        record.future.completeExceptionally(cause);
+        countOriginDone(record);
+    }
+
+    /** Frees the record's buffer space before its callbacks run, so that a callback may send again. */
+    private void settle(PendingRecord record) {
+        record.completed = true;
+        memory.release(record.bufferBytes);
+        bufferedRecords.decrement();
+    }
+
+    /** Only after the record's future completed: flush() must not return before every future is done. */
+    private void countOriginDone(PendingRecord record) {
+        RecordBatch origin = record.origin;
+        if (origin != null) {
+            origin.originRecordCompleted();
+            if (origin.allCompleted().isDone()) {
+                accumulator.originCompleted(origin);
+            }
+        }
+    }
+
+    private void submit(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException shuttingDown) {
+            // Only after terminate(): every record has been settled already.
+        }
+    }
 }

@@ -30,189 +30,196 @@ import java.util.function.LongSupplier;
  */
 public final class ProducerMetrics implements MeterBinder, AutoCloseable {
 
-  /** Prefix of every meter name. */
-  public static final String PREFIX = "firehose.producer.";
+    /** Prefix of every meter name. */
+    public static final String PREFIX = "firehose.producer.";
 
-  private final CompositeMeterRegistry composite = new CompositeMeterRegistry();
-  private final Tags tags;
-  private final Counter recordsSent;
-  private final Counter recordsRetried;
-  private final Counter bytesSent;
-  private final Counter throttled;
-  private final Counter bufferExhausted;
-  private final Timer requestLatency;
-  private final Timer bufferTime;
-  private final DistributionSummary batchRecords;
-  private final DistributionSummary batchBytes;
-  private final Map<String, Counter> failedByReason = new ConcurrentHashMap<>();
-  private final Map<String, Counter> requestsByOutcome = new ConcurrentHashMap<>();
+    private final CompositeMeterRegistry composite = new CompositeMeterRegistry();
+    private final Tags tags;
+    private final Counter recordsSent;
+    private final Counter recordsRetried;
+    private final Counter bytesSent;
+    private final Counter throttled;
+    private final Counter bufferExhausted;
+    private final Timer requestLatency;
+    private final Timer bufferTime;
+    private final DistributionSummary batchRecords;
+    private final DistributionSummary batchBytes;
+    private final Map<String, Counter> failedByReason = new ConcurrentHashMap<>();
+    private final Map<String, Counter> requestsByOutcome = new ConcurrentHashMap<>();
 
-  /**
-   * Creates the meters of one producer.
-   *
-   * @param streamName the delivery stream, used as the {@code stream} tag
-   * @param bufferedBytes current buffered bytes
-   * @param bufferedRecords current buffered records (accepted, not yet completed)
-   * @param inFlightRequests current {@code PutRecordBatch} calls under way
-   */
-  public ProducerMetrics(
-      String streamName, LongSupplier bufferedBytes, LongSupplier bufferedRecords, LongSupplier inFlightRequests) {
-    this.tags = Tags.of("stream", streamName);
-    recordsSent = counter("records.sent", "Records acknowledged by Firehose", "records");
-    recordsRetried =
-        counter(
-            "records.retried",
-            "Records sent again after a failed attempt (per-record or whole-request failure)",
-            "records");
-    bytesSent = counter("bytes.sent", "Record bytes (before base64) acknowledged by Firehose", BaseUnits.BYTES);
-    throttled =
-        counter(
-            "requests.throttled",
-            "PutRecordBatch calls refused with ServiceUnavailableException or another throttling error",
-            "requests");
-    bufferExhausted =
-        counter("buffer.exhausted", "send calls refused because the buffer stayed full for maxBlock", "calls");
-    requestLatency = timer("request.latency", "Time from sending a PutRecordBatch call to its response or failure");
-    bufferTime =
-        timer("buffer.time", "Time the oldest record of a batch waited between send and the batch's first call");
-    batchRecords = summary("batch.records", "Records per PutRecordBatch call", "records");
-    batchBytes = summary("batch.bytes", "Record bytes (before base64) per PutRecordBatch call", BaseUnits.BYTES);
-    gauge("buffered.bytes", "Buffer space in use by accepted records not yet completed", BaseUnits.BYTES,
-        bufferedBytes);
-    gauge("buffered.records", "Accepted records whose futures have not completed yet", "records", bufferedRecords);
-    gauge("requests.in.flight", "PutRecordBatch calls under way", "requests", inFlightRequests);
-  }
-
-  private Counter counter(String name, String description, String unit) {
-    return Counter.builder(PREFIX + name).description(description).baseUnit(unit).tags(tags).register(composite);
-  }
-
-  private Timer timer(String name, String description) {
-    return Timer.builder(PREFIX + name).description(description).tags(tags).register(composite);
-  }
-
-  private DistributionSummary summary(String name, String description, String unit) {
-    return DistributionSummary.builder(PREFIX + name)
-        .description(description)
-        .baseUnit(unit)
-        .tags(tags)
-        .register(composite);
-  }
-
-  private void gauge(String name, String description, String unit, LongSupplier value) {
-    Gauge.builder(PREFIX + name, value, LongSupplier::getAsLong)
-        .description(description)
-        .baseUnit(unit)
-        .tags(tags)
-        .strongReference(true)
-        .register(composite);
-  }
-
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    composite.add(registry);
-  }
-
-  /** Removes this producer's meters from every bound registry. Called by the producer's {@code close}. */
-  @Override
-  public void close() {
-    List<Meter> meters = new ArrayList<>(composite.getMeters());
-    for (Meter meter : meters) {
-      composite.remove(meter);
+    /**
+     * Creates the meters of one producer.
+     *
+     * @param streamName the delivery stream, used as the {@code stream} tag
+     * @param bufferedBytes current buffered bytes
+     * @param bufferedRecords current buffered records (accepted, not yet completed)
+     * @param inFlightRequests current {@code PutRecordBatch} calls under way
+     */
+    public ProducerMetrics(
+            String streamName,
+            LongSupplier bufferedBytes,
+            LongSupplier bufferedRecords,
+            LongSupplier inFlightRequests) {
+        this.tags = Tags.of("stream", streamName);
+        recordsSent = counter("records.sent", "Records acknowledged by Firehose", "records");
+        recordsRetried = counter(
+                "records.retried",
+                "Records sent again after a failed attempt (per-record or whole-request failure)",
+                "records");
+        bytesSent = counter("bytes.sent", "Record bytes (before base64) acknowledged by Firehose", BaseUnits.BYTES);
+        throttled = counter(
+                "requests.throttled",
+                "PutRecordBatch calls refused with ServiceUnavailableException or another throttling error",
+                "requests");
+        bufferExhausted =
+                counter("buffer.exhausted", "send calls refused because the buffer stayed full for maxBlock", "calls");
+        requestLatency = timer("request.latency", "Time from sending a PutRecordBatch call to its response or failure");
+        bufferTime = timer(
+                "buffer.time", "Time the oldest record of a batch waited between send and the batch's first call");
+        batchRecords = summary("batch.records", "Records per PutRecordBatch call", "records");
+        batchBytes = summary("batch.bytes", "Record bytes (before base64) per PutRecordBatch call", BaseUnits.BYTES);
+        gauge(
+                "buffered.bytes",
+                "Buffer space in use by accepted records not yet completed",
+                BaseUnits.BYTES,
+                bufferedBytes);
+        gauge("buffered.records", "Accepted records whose futures have not completed yet", "records", bufferedRecords);
+        gauge("requests.in.flight", "PutRecordBatch calls under way", "requests", inFlightRequests);
     }
-    for (MeterRegistry registry : new ArrayList<>(composite.getRegistries())) {
-      for (Meter meter : new ArrayList<>(registry.getMeters())) {
-        if (meter.getId().getName().startsWith(PREFIX)
-            && tags.stream().allMatch(t -> t.getValue().equals(meter.getId().getTag(t.getKey())))) {
-          registry.remove(meter);
+
+    private Counter counter(String name, String description, String unit) {
+        return Counter.builder(PREFIX + name)
+                .description(description)
+                .baseUnit(unit)
+                .tags(tags)
+                .register(composite);
+    }
+
+    private Timer timer(String name, String description) {
+        return Timer.builder(PREFIX + name).description(description).tags(tags).register(composite);
+    }
+
+    private DistributionSummary summary(String name, String description, String unit) {
+        return DistributionSummary.builder(PREFIX + name)
+                .description(description)
+                .baseUnit(unit)
+                .tags(tags)
+                .register(composite);
+    }
+
+    private void gauge(String name, String description, String unit, LongSupplier value) {
+        Gauge.builder(PREFIX + name, value, LongSupplier::getAsLong)
+                .description(description)
+                .baseUnit(unit)
+                .tags(tags)
+                .strongReference(true)
+                .register(composite);
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        composite.add(registry);
+    }
+
+    /** Removes this producer's meters from every bound registry. Called by the producer's {@code close}. */
+    @Override
+    public void close() {
+        List<Meter> meters = new ArrayList<>(composite.getMeters());
+        for (Meter meter : meters) {
+            composite.remove(meter);
         }
-      }
-      composite.remove(registry);
+        for (MeterRegistry registry : new ArrayList<>(composite.getRegistries())) {
+            for (Meter meter : new ArrayList<>(registry.getMeters())) {
+                if (meter.getId().getName().startsWith(PREFIX)
+                        && tags.stream()
+                                .allMatch(t -> t.getValue().equals(meter.getId().getTag(t.getKey())))) {
+                    registry.remove(meter);
+                }
+            }
+            composite.remove(registry);
+        }
     }
-  }
 
-  /**
-   * Records one finished {@code PutRecordBatch} call.
-   *
-   * @param outcome {@code success}, {@code partial_failure}, {@code throttled}, {@code retriable_error} or
-   *     {@code fatal_error}
-   * @param latencyNanos time from sending the call to its end
-   */
-  public void requestFinished(String outcome, long latencyNanos) {
-    requestLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
-    requestsByOutcome
-        .computeIfAbsent(
-            outcome,
-            o ->
-                Counter.builder(PREFIX + "requests")
-                    .description("PutRecordBatch calls finished, by outcome")
-                    .baseUnit("requests")
-                    .tags(tags)
-                    .tag("outcome", o)
-                    .register(composite))
-        .increment();
-    if ("throttled".equals(outcome)) {
-      throttled.increment();
+    /**
+     * Records one finished {@code PutRecordBatch} call.
+     *
+     * @param outcome {@code success}, {@code partial_failure}, {@code throttled}, {@code retriable_error} or
+     *     {@code fatal_error}
+     * @param latencyNanos time from sending the call to its end
+     */
+    public void requestFinished(String outcome, long latencyNanos) {
+        requestLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
+        requestsByOutcome
+                .computeIfAbsent(
+                        outcome,
+                        o -> Counter.builder(PREFIX + "requests")
+                                .description("PutRecordBatch calls finished, by outcome")
+                                .baseUnit("requests")
+                                .tags(tags)
+                                .tag("outcome", o)
+                                .register(composite))
+                .increment();
+        if ("throttled".equals(outcome)) {
+            throttled.increment();
+        }
     }
-  }
 
-  /**
-   * Records a call about to be sent.
-   *
-   * @param records records in the call
-   * @param bytes record bytes in the call
-   * @param oldestWaitNanos how long the batch's oldest record waited in the buffer (first attempt only, else -1)
-   */
-  public void batchSent(int records, long bytes, long oldestWaitNanos) {
-    batchRecords.record(records);
-    batchBytes.record(bytes);
-    if (oldestWaitNanos >= 0) {
-      bufferTime.record(oldestWaitNanos, TimeUnit.NANOSECONDS);
+    /**
+     * Records a call about to be sent.
+     *
+     * @param records records in the call
+     * @param bytes record bytes in the call
+     * @param oldestWaitNanos how long the batch's oldest record waited in the buffer (first attempt only, else -1)
+     */
+    public void batchSent(int records, long bytes, long oldestWaitNanos) {
+        batchRecords.record(records);
+        batchBytes.record(bytes);
+        if (oldestWaitNanos >= 0) {
+            bufferTime.record(oldestWaitNanos, TimeUnit.NANOSECONDS);
+        }
     }
-  }
 
-  /**
-   * Records acknowledged records.
-   *
-   * @param records how many
-   * @param bytes their bytes
-   */
-  public void recordsSent(int records, long bytes) {
-    recordsSent.increment(records);
-    bytesSent.increment(bytes);
-  }
+    /**
+     * Records acknowledged records.
+     *
+     * @param records how many
+     * @param bytes their bytes
+     */
+    public void recordsSent(int records, long bytes) {
+        recordsSent.increment(records);
+        bytesSent.increment(bytes);
+    }
 
-  /**
-   * Records records scheduled for another attempt.
-   *
-   * @param records how many
-   */
-  public void recordsRetried(int records) {
-    recordsRetried.increment(records);
-  }
+    /**
+     * Records records scheduled for another attempt.
+     *
+     * @param records how many
+     */
+    public void recordsRetried(int records) {
+        recordsRetried.increment(records);
+    }
 
-  /**
-   * Records failed records.
-   *
-   * @param reason a short, bounded reason: an error code, {@code delivery_timeout} or {@code closed}
-   * @param records how many
-   */
-  public void recordsFailed(String reason, int records) {
-    failedByReason
-        .computeIfAbsent(
-            reason,
-            r ->
-                Counter.builder(PREFIX + "records.failed")
-                    .description("Records whose futures failed, by reason")
-                    .baseUnit("records")
-                    .tags(tags)
-                    .tag("reason", r)
-                    .register(composite))
-        .increment(records);
-  }
+    /**
+     * Records failed records.
+     *
+     * @param reason a short, bounded reason: an error code, {@code delivery_timeout} or {@code closed}
+     * @param records how many
+     */
+    public void recordsFailed(String reason, int records) {
+        failedByReason
+                .computeIfAbsent(
+                        reason,
+                        r -> Counter.builder(PREFIX + "records.failed")
+                                .description("Records whose futures failed, by reason")
+                                .baseUnit("records")
+                                .tags(tags)
+                                .tag("reason", r)
+                                .register(composite))
+                .increment(records);
+    }
 
-  /** Records a {@code send} refused because the buffer was full. */
-  public void bufferExhausted() {
-    bufferExhausted.increment();
-  }
+    /** Records a {@code send} refused because the buffer was full. */
+    public void bufferExhausted() {
+        bufferExhausted.increment();
+    }
 }

@@ -12,72 +12,71 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SingleThreadTaskScheduler implements TaskScheduler, AutoCloseable {
 
-  private final ScheduledThreadPoolExecutor executor;
-  private volatile Thread thread;
+    private final ScheduledThreadPoolExecutor executor;
+    private volatile Thread thread;
 
-  /**
-   * Starts a scheduler whose thread has the given name.
-   *
-   * @param threadName name of the worker thread, shown in thread dumps and profiles
-   */
-  public SingleThreadTaskScheduler(String threadName) {
-    ThreadFactory factory =
-        runnable -> {
-          Thread t = new Thread(runnable, threadName);
-          t.setDaemon(true);
-          thread = t;
-          return t;
+    /**
+     * Starts a scheduler whose thread has the given name.
+     *
+     * @param threadName name of the worker thread, shown in thread dumps and profiles
+     */
+    public SingleThreadTaskScheduler(String threadName) {
+        ThreadFactory factory = runnable -> {
+            Thread t = new Thread(runnable, threadName);
+            t.setDaemon(true);
+            thread = t;
+            return t;
         };
-    this.executor = new ScheduledThreadPoolExecutor(1, factory);
-    this.executor.setRemoveOnCancelPolicy(true);
-    this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.thread = new Thread(() -> {}); // replaced by the factory when the worker starts
-    this.executor.prestartCoreThread();
-  }
-
-  @Override
-  public long nanoTime() {
-    return System.nanoTime();
-  }
-
-  @Override
-  public void execute(Runnable task) {
-    executor.execute(task);
-  }
-
-  @Override
-  public void schedule(Runnable task, long delay, TimeUnit unit) {
-    executor.schedule(task, delay, unit);
-  }
-
-  @Override
-  public boolean inSchedulerThread() {
-    return Thread.currentThread() == thread;
-  }
-
-  /**
-   * Stops accepting tasks, drops timers that have not fired, and waits up to {@code timeout} for the running
-   * task to finish.
-   *
-   * @param timeout how long to wait for the worker thread to end
-   * @return {@code true} if the worker thread ended in time
-   */
-  public boolean shutdown(Duration timeout) {
-    executor.shutdown();
-    if (inSchedulerThread()) {
-      return false;
+        this.executor = new ScheduledThreadPoolExecutor(1, factory);
+        this.executor.setRemoveOnCancelPolicy(true);
+        this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.thread = new Thread(() -> {}); // replaced by the factory when the worker starts
+        this.executor.prestartCoreThread();
     }
-    try {
-      return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
 
-  /** Shuts down, waiting up to ten seconds for the running task. */
-  @Override
-  public void close() {
-    shutdown(Duration.ofSeconds(10));
-  }
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    @Override
+    public void schedule(Runnable task, long delay, TimeUnit unit) {
+        executor.schedule(task, delay, unit);
+    }
+
+    @Override
+    public boolean inSchedulerThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Stops accepting tasks, drops timers that have not fired, and waits up to {@code timeout} for the running
+     * task to finish.
+     *
+     * @param timeout how long to wait for the worker thread to end
+     * @return {@code true} if the worker thread ended in time
+     */
+    public boolean shutdown(Duration timeout) {
+        executor.shutdown();
+        if (inSchedulerThread()) {
+            return false;
+        }
+        try {
+            return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Shuts down, waiting up to ten seconds for the running task. */
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(10));
+    }
 }

@@ -22,36 +22,36 @@ import java.util.concurrent.TimeUnit;
  */
 public interface TaskScheduler {
 
-  /**
-   * Current time of this scheduler's clock.
-   *
-   * @return monotonic time in nanoseconds, from an arbitrary origin
-   */
-  long nanoTime();
+    /**
+     * Current time of this scheduler's clock.
+     *
+     * @return monotonic time in nanoseconds, from an arbitrary origin
+     */
+    long nanoTime();
 
-  /**
-   * Runs {@code task} soon, after the tasks already passed to this method.
-   *
-   * @param task the task
-   * @throws java.util.concurrent.RejectedExecutionException if the scheduler was shut down
-   */
-  void execute(Runnable task);
+    /**
+     * Runs {@code task} soon, after the tasks already passed to this method.
+     *
+     * @param task the task
+     * @throws java.util.concurrent.RejectedExecutionException if the scheduler was shut down
+     */
+    void execute(Runnable task);
 
-  /**
-   * Runs {@code task} once {@code delay} has passed on this scheduler's clock.
-   *
-   * @param task the task
-   * @param delay how long to wait, not negative
-   * @param unit unit of {@code delay}
-   * @throws java.util.concurrent.RejectedExecutionException if the scheduler was shut down
-   */
-  void schedule(Runnable task, long delay, TimeUnit unit);
+    /**
+     * Runs {@code task} once {@code delay} has passed on this scheduler's clock.
+     *
+     * @param task the task
+     * @param delay how long to wait, not negative
+     * @param unit unit of {@code delay}
+     * @throws java.util.concurrent.RejectedExecutionException if the scheduler was shut down
+     */
+    void schedule(Runnable task, long delay, TimeUnit unit);
 
-  /**
-   * Whether the calling thread is the one that runs this scheduler's tasks. The producer uses it to refuse to
-   * block that thread (for example in {@code send} called from a record's callback).
-   *
-   * @return {@code true} if called from inside a task of this scheduler
-   */
-  boolean inSchedulerThread();
+    /**
+     * Whether the calling thread is the one that runs this scheduler's tasks. The producer uses it to refuse to
+     * block that thread (for example in {@code send} called from a record's callback).
+     *
+     * @return {@code true} if called from inside a task of this scheduler
+     */
+    boolean inSchedulerThread();
 }

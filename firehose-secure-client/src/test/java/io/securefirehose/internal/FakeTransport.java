@@ -14,77 +14,80 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  */
 final class FakeTransport implements BatchTransport {
 
-  record Call(List<byte[]> records, CompletableFuture<BatchResponse> response) {}
+    record Call(List<byte[]> records, CompletableFuture<BatchResponse> response) {}
 
-  private final List<Call> calls = new ArrayList<>();
-  private boolean closed;
+    private final List<Call> calls = new ArrayList<>();
+    private boolean closed;
 
-  @Override
-  public synchronized CompletableFuture<BatchResponse> send(List<byte[]> records) {
-    Call call = new Call(List.copyOf(records), new CompletableFuture<>());
-    calls.add(call);
-    return call.response();
-  }
-
-  @Override
-  public synchronized void close() {
-    closed = true;
-    for (Call call : calls) {
-      call.response().completeExceptionally(new IllegalStateException("transport closed"));
+    @Override
+    public synchronized CompletableFuture<BatchResponse> send(List<byte[]> records) {
+        Call call = new Call(List.copyOf(records), new CompletableFuture<>());
+        calls.add(call);
+        return call.response();
     }
-  }
 
-  synchronized boolean isClosed() {
-    return closed;
-  }
-
-  synchronized List<Call> calls() {
-    return List.copyOf(calls);
-  }
-
-  synchronized Call call(int index) {
-    return calls.get(index);
-  }
-
-  synchronized int callCount() {
-    return calls.size();
-  }
-
-  synchronized long openCalls() {
-    return calls.stream().filter(c -> !c.response().isDone()).count();
-  }
-
-  /** Accepts every record of call {@code index}. */
-  void acceptAll(int index) {
-    answer(index, i -> null);
-  }
-
-  /** Answers call {@code index}: {@code errorFor(i)} is the error code of record i, or null to accept it. */
-  void answer(int index, IntFunction<String> errorFor) {
-    Call call = call(index);
-    int n = call.records().size();
-    String[] ids = new String[n];
-    String[] codes = new String[n];
-    for (int i = 0; i < n; i++) {
-      String code = errorFor.apply(i);
-      if (code == null) {
-        ids[i] = "id-" + index + "-" + i;
-      } else {
-        codes[i] = code;
-      }
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (Call call : calls) {
+            call.response().completeExceptionally(new IllegalStateException("transport closed"));
+        }
     }
-    call.response().complete(new BatchResponse(ids, codes, false));
-  }
 
-  /** Fails call {@code index} as the SDK would for an AWS error answer. */
-  void failWith(int index, int status, String errorCode) {
-    call(index).response().completeExceptionally(serviceError(status, errorCode));
-  }
+    synchronized boolean isClosed() {
+        return closed;
+    }
 
-  static AwsServiceException serviceError(int status, String errorCode) {
-    return AwsServiceException.builder()
-        .statusCode(status)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode(errorCode).errorMessage("test " + errorCode).build())
-        .build();
-  }
+    synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    synchronized Call call(int index) {
+        return calls.get(index);
+    }
+
+    synchronized int callCount() {
+        return calls.size();
+    }
+
+    synchronized long openCalls() {
+        return calls.stream().filter(c -> !c.response().isDone()).count();
+    }
+
+    /** Accepts every record of call {@code index}. */
+    void acceptAll(int index) {
+        answer(index, i -> null);
+    }
+
+    /** Answers call {@code index}: {@code errorFor(i)} is the error code of record i, or null to accept it. */
+    void answer(int index, IntFunction<String> errorFor) {
+        Call call = call(index);
+        int n = call.records().size();
+        String[] ids = new String[n];
+        String[] codes = new String[n];
+        for (int i = 0; i < n; i++) {
+            String code = errorFor.apply(i);
+            if (code == null) {
+                ids[i] = "id-" + index + "-" + i;
+            } else {
+                codes[i] = code;
+            }
+        }
+        call.response().complete(new BatchResponse(ids, codes, false));
+    }
+
+    /** Fails call {@code index} as the SDK would for an AWS error answer. */
+    void failWith(int index, int status, String errorCode) {
+        call(index).response().completeExceptionally(serviceError(status, errorCode));
+    }
+
+    static AwsServiceException serviceError(int status, String errorCode) {
+        return AwsServiceException.builder()
+                .statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode(errorCode)
+                        .errorMessage("test " + errorCode)
+                        .build())
+                .build();
+    }
 }

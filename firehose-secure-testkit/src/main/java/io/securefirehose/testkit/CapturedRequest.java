@@ -16,11 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param failedRecordIndexes positions of records answered with a per-record error
  */
 public record CapturedRequest(
-    long sequence,
-    String action,
-    @Nullable String stream,
-    int recordCount,
-    long recordBytes,
-    String outcome,
-    @Nullable String accessKeyId,
-    List<Integer> failedRecordIndexes) {}
+        long sequence,
+        String action,
+        @Nullable String stream,
+        int recordCount,
+        long recordBytes,
+        String outcome,
+        @Nullable String accessKeyId,
+        List<Integer> failedRecordIndexes) {}

@@ -12,107 +12,109 @@ import java.util.Objects;
  */
 public final class Fault {
 
-  /** What the fault does. */
-  public enum Kind {
-    /** Answer {@code ServiceUnavailableException} (HTTP 500), as Firehose does when a stream is throttled. */
-    THROTTLE,
-    /** Answer {@code InternalFailure} with HTTP 500. */
-    SERVER_ERROR,
-    /** Close the connection with a TCP reset instead of answering. */
-    CONNECTION_RESET,
-    /** Answer with a chosen status and error code. */
-    ERROR,
-    /** Accept the call but fail the records at the given indexes. */
-    FAIL_RECORDS,
-    /** Handle the call normally, answering after a delay. */
-    DELAY
-  }
+    /** What the fault does. */
+    public enum Kind {
+        /** Answer {@code ServiceUnavailableException} (HTTP 500), as Firehose does when a stream is throttled. */
+        THROTTLE,
+        /** Answer {@code InternalFailure} with HTTP 500. */
+        SERVER_ERROR,
+        /** Close the connection with a TCP reset instead of answering. */
+        CONNECTION_RESET,
+        /** Answer with a chosen status and error code. */
+        ERROR,
+        /** Accept the call but fail the records at the given indexes. */
+        FAIL_RECORDS,
+        /** Handle the call normally, answering after a delay. */
+        DELAY
+    }
 
-  private final Kind kind;
-  private final int status;
-  private final String errorCode;
-  private final int[] recordIndexes;
-  private final Duration delay;
+    private final Kind kind;
+    private final int status;
+    private final String errorCode;
+    private final int[] recordIndexes;
+    private final Duration delay;
 
-  private Fault(Kind kind, int status, String errorCode, int[] recordIndexes, Duration delay) {
-    this.kind = kind;
-    this.status = status;
-    this.errorCode = errorCode;
-    this.recordIndexes = recordIndexes;
-    this.delay = delay;
-  }
+    private Fault(Kind kind, int status, String errorCode, int[] recordIndexes, Duration delay) {
+        this.kind = kind;
+        this.status = status;
+        this.errorCode = errorCode;
+        this.recordIndexes = recordIndexes;
+        this.delay = delay;
+    }
 
-  /** @return a throttling answer: {@code ServiceUnavailableException}, HTTP 500 */
-  public static Fault throttle() {
-    return new Fault(Kind.THROTTLE, 500, "ServiceUnavailableException", new int[0], Duration.ZERO);
-  }
+    /** @return a throttling answer: {@code ServiceUnavailableException}, HTTP 500 */
+    public static Fault throttle() {
+        return new Fault(Kind.THROTTLE, 500, "ServiceUnavailableException", new int[0], Duration.ZERO);
+    }
 
-  /** @return an {@code InternalFailure} answer with HTTP 500 */
-  public static Fault serverError() {
-    return new Fault(Kind.SERVER_ERROR, 500, "InternalFailure", new int[0], Duration.ZERO);
-  }
+    /** @return an {@code InternalFailure} answer with HTTP 500 */
+    public static Fault serverError() {
+        return new Fault(Kind.SERVER_ERROR, 500, "InternalFailure", new int[0], Duration.ZERO);
+    }
 
-  /** @return a TCP reset instead of an answer */
-  public static Fault connectionReset() {
-    return new Fault(Kind.CONNECTION_RESET, 0, "", new int[0], Duration.ZERO);
-  }
+    /** @return a TCP reset instead of an answer */
+    public static Fault connectionReset() {
+        return new Fault(Kind.CONNECTION_RESET, 0, "", new int[0], Duration.ZERO);
+    }
 
-  /**
-   * @param status HTTP status
-   * @param errorCode AWS error code, for example {@code AccessDeniedException}
-   * @return an error answer
-   */
-  public static Fault error(int status, String errorCode) {
-    Objects.requireNonNull(errorCode, "errorCode");
-    return new Fault(Kind.ERROR, status, errorCode, new int[0], Duration.ZERO);
-  }
+    /**
+     * @param status HTTP status
+     * @param errorCode AWS error code, for example {@code AccessDeniedException}
+     * @return an error answer
+     */
+    public static Fault error(int status, String errorCode) {
+        Objects.requireNonNull(errorCode, "errorCode");
+        return new Fault(Kind.ERROR, status, errorCode, new int[0], Duration.ZERO);
+    }
 
-  /**
-   * @param errorCode per-record error code, for example {@code ServiceUnavailableException}
-   * @param indexes zero-based positions of the records to fail in the call
-   * @return an answer that accepts every other record
-   */
-  public static Fault failRecords(String errorCode, int... indexes) {
-    Objects.requireNonNull(errorCode, "errorCode");
-    return new Fault(Kind.FAIL_RECORDS, 200, errorCode, indexes.clone(), Duration.ZERO);
-  }
+    /**
+     * @param errorCode per-record error code, for example {@code ServiceUnavailableException}
+     * @param indexes zero-based positions of the records to fail in the call
+     * @return an answer that accepts every other record
+     */
+    public static Fault failRecords(String errorCode, int... indexes) {
+        Objects.requireNonNull(errorCode, "errorCode");
+        return new Fault(Kind.FAIL_RECORDS, 200, errorCode, indexes.clone(), Duration.ZERO);
+    }
 
-  /**
-   * @param delay how long to wait before answering
-   * @return a normal answer, late
-   */
-  public static Fault delay(Duration delay) {
-    Objects.requireNonNull(delay, "delay");
-    return new Fault(Kind.DELAY, 200, "", new int[0], delay);
-  }
+    /**
+     * @param delay how long to wait before answering
+     * @return a normal answer, late
+     */
+    public static Fault delay(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        return new Fault(Kind.DELAY, 200, "", new int[0], delay);
+    }
 
-  /** @return what the fault does */
-  public Kind kind() {
-    return kind;
-  }
+    /** @return what the fault does */
+    public Kind kind() {
+        return kind;
+    }
 
-  /** @return HTTP status of the answer (0 for a reset) */
-  public int status() {
-    return status;
-  }
+    /** @return HTTP status of the answer (0 for a reset) */
+    public int status() {
+        return status;
+    }
 
-  /** @return the error code of the answer or of the failed records */
-  public String errorCode() {
-    return errorCode;
-  }
+    /** @return the error code of the answer or of the failed records */
+    public String errorCode() {
+        return errorCode;
+    }
 
-  /** @return the record positions to fail, for {@link Kind#FAIL_RECORDS} */
-  public int[] recordIndexes() {
-    return recordIndexes.clone();
-  }
+    /** @return the record positions to fail, for {@link Kind#FAIL_RECORDS} */
+    public int[] recordIndexes() {
+        return recordIndexes.clone();
+    }
 
-  /** @return the delay, for {@link Kind#DELAY} */
-  public Duration delay() {
-    return delay;
-  }
+    /** @return the delay, for {@link Kind#DELAY} */
+    public Duration delay() {
+        return delay;
+    }
 
-  @Override
-  public String toString() {
-    return kind + (recordIndexes.length > 0 ? Arrays.toString(recordIndexes) : "") + (errorCode.isEmpty() ? "" : " " + errorCode);
-  }
+    @Override
+    public String toString() {
+        return kind
+                + (recordIndexes.length > 0 ? Arrays.toString(recordIndexes) : "")
+                + (errorCode.isEmpty() ? "" : " " + errorCode);
+    }
 }

@@ -18,184 +18,184 @@ import java.util.Objects;
  */
 public final class FaultPlan {
 
-  private static final FaultPlan NONE = builder().build();
+    private static final FaultPlan NONE = builder().build();
 
-  private final long seed;
-  private final double recordFailureRate;
-  private final List<String> recordErrorCodes;
-  private final double throttleRate;
-  private final double serverErrorRate;
-  private final double connectionResetRate;
-  private final Duration minLatency;
-  private final Duration maxLatency;
+    private final long seed;
+    private final double recordFailureRate;
+    private final List<String> recordErrorCodes;
+    private final double throttleRate;
+    private final double serverErrorRate;
+    private final double connectionResetRate;
+    private final Duration minLatency;
+    private final Duration maxLatency;
 
-  private FaultPlan(Builder b) {
-    this.seed = b.seed;
-    this.recordFailureRate = b.recordFailureRate;
-    this.recordErrorCodes = List.copyOf(b.recordErrorCodes);
-    this.throttleRate = b.throttleRate;
-    this.serverErrorRate = b.serverErrorRate;
-    this.connectionResetRate = b.connectionResetRate;
-    this.minLatency = b.minLatency;
-    this.maxLatency = b.maxLatency;
-  }
-
-  /** @return a plan with no faults */
-  public static FaultPlan none() {
-    return NONE;
-  }
-
-  /** @return a builder with no faults and seed 0 */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** @return the seed */
-  public long seed() {
-    return seed;
-  }
-
-  /** @return chance that one record of an otherwise successful call fails */
-  public double recordFailureRate() {
-    return recordFailureRate;
-  }
-
-  /** @return error codes a failed record gets, picked at random */
-  public List<String> recordErrorCodes() {
-    return recordErrorCodes;
-  }
-
-  /** @return chance that a call is throttled */
-  public double throttleRate() {
-    return throttleRate;
-  }
-
-  /** @return chance that a call fails with HTTP 500 */
-  public double serverErrorRate() {
-    return serverErrorRate;
-  }
-
-  /** @return chance that a call's connection is reset */
-  public double connectionResetRate() {
-    return connectionResetRate;
-  }
-
-  /** @return least added latency */
-  public Duration minLatency() {
-    return minLatency;
-  }
-
-  /** @return most added latency */
-  public Duration maxLatency() {
-    return maxLatency;
-  }
-
-  /** @return whether this plan injects nothing */
-  public boolean isNone() {
-    return recordFailureRate == 0
-        && throttleRate == 0
-        && serverErrorRate == 0
-        && connectionResetRate == 0
-        && maxLatency.isZero();
-  }
-
-  /** Builds a {@link FaultPlan}; each rate is a probability between 0 and 1. Not thread-safe. */
-  public static final class Builder {
-    private long seed;
-    private double recordFailureRate;
-    private List<String> recordErrorCodes = List.of("ServiceUnavailableException", "InternalFailure");
-    private double throttleRate;
-    private double serverErrorRate;
-    private double connectionResetRate;
-    private Duration minLatency = Duration.ZERO;
-    private Duration maxLatency = Duration.ZERO;
-
-    private Builder() {}
-
-    /**
-     * @param seed seed of the random draws
-     * @return this builder
-     */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
+    private FaultPlan(Builder b) {
+        this.seed = b.seed;
+        this.recordFailureRate = b.recordFailureRate;
+        this.recordErrorCodes = List.copyOf(b.recordErrorCodes);
+        this.throttleRate = b.throttleRate;
+        this.serverErrorRate = b.serverErrorRate;
+        this.connectionResetRate = b.connectionResetRate;
+        this.minLatency = b.minLatency;
+        this.maxLatency = b.maxLatency;
     }
 
-    /**
-     * @param rate chance that each record of a call fails on its own
-     * @return this builder
-     */
-    public Builder recordFailureRate(double rate) {
-      this.recordFailureRate = rate("recordFailureRate", rate);
-      return this;
+    /** @return a plan with no faults */
+    public static FaultPlan none() {
+        return NONE;
     }
 
-    /**
-     * @param codes error codes failed records get (Firehose uses {@code ServiceUnavailableException} and
-     *     {@code InternalFailure})
-     * @return this builder
-     */
-    public Builder recordErrorCodes(String... codes) {
-      if (codes.length == 0) {
-        throw new IllegalArgumentException("recordErrorCodes needs at least one code");
-      }
-      this.recordErrorCodes = List.of(codes);
-      return this;
+    /** @return a builder with no faults and seed 0 */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /**
-     * @param rate chance that a call is throttled
-     * @return this builder
-     */
-    public Builder throttleRate(double rate) {
-      this.throttleRate = rate("throttleRate", rate);
-      return this;
+    /** @return the seed */
+    public long seed() {
+        return seed;
     }
 
-    /**
-     * @param rate chance that a call fails with HTTP 500
-     * @return this builder
-     */
-    public Builder serverErrorRate(double rate) {
-      this.serverErrorRate = rate("serverErrorRate", rate);
-      return this;
+    /** @return chance that one record of an otherwise successful call fails */
+    public double recordFailureRate() {
+        return recordFailureRate;
     }
 
-    /**
-     * @param rate chance that a call's connection is reset
-     * @return this builder
-     */
-    public Builder connectionResetRate(double rate) {
-      this.connectionResetRate = rate("connectionResetRate", rate);
-      return this;
+    /** @return error codes a failed record gets, picked at random */
+    public List<String> recordErrorCodes() {
+        return recordErrorCodes;
     }
 
-    /**
-     * @param min least latency added to each call
-     * @param max most latency added to each call
-     * @return this builder
-     */
-    public Builder latency(Duration min, Duration max) {
-      Objects.requireNonNull(min, "min");
-      Objects.requireNonNull(max, "max");
-      if (min.isNegative() || max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("latency needs 0 <= min <= max, was " + min + ".." + max);
-      }
-      this.minLatency = min;
-      this.maxLatency = max;
-      return this;
+    /** @return chance that a call is throttled */
+    public double throttleRate() {
+        return throttleRate;
     }
 
-    /** @return the plan */
-    public FaultPlan build() {
-      return new FaultPlan(this);
+    /** @return chance that a call fails with HTTP 500 */
+    public double serverErrorRate() {
+        return serverErrorRate;
     }
 
-    private static double rate(String name, double rate) {
-      if (!(rate >= 0 && rate <= 1)) {
-        throw new IllegalArgumentException(name + " must be between 0 and 1, was " + rate);
-      }
-      return rate;
+    /** @return chance that a call's connection is reset */
+    public double connectionResetRate() {
+        return connectionResetRate;
     }
-  }
+
+    /** @return least added latency */
+    public Duration minLatency() {
+        return minLatency;
+    }
+
+    /** @return most added latency */
+    public Duration maxLatency() {
+        return maxLatency;
+    }
+
+    /** @return whether this plan injects nothing */
+    public boolean isNone() {
+        return recordFailureRate == 0
+                && throttleRate == 0
+                && serverErrorRate == 0
+                && connectionResetRate == 0
+                && maxLatency.isZero();
+    }
+
+    /** Builds a {@link FaultPlan}; each rate is a probability between 0 and 1. Not thread-safe. */
+    public static final class Builder {
+        private long seed;
+        private double recordFailureRate;
+        private List<String> recordErrorCodes = List.of("ServiceUnavailableException", "InternalFailure");
+        private double throttleRate;
+        private double serverErrorRate;
+        private double connectionResetRate;
+        private Duration minLatency = Duration.ZERO;
+        private Duration maxLatency = Duration.ZERO;
+
+        private Builder() {}
+
+        /**
+         * @param seed seed of the random draws
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * @param rate chance that each record of a call fails on its own
+         * @return this builder
+         */
+        public Builder recordFailureRate(double rate) {
+            this.recordFailureRate = rate("recordFailureRate", rate);
+            return this;
+        }
+
+        /**
+         * @param codes error codes failed records get (Firehose uses {@code ServiceUnavailableException} and
+         *     {@code InternalFailure})
+         * @return this builder
+         */
+        public Builder recordErrorCodes(String... codes) {
+            if (codes.length == 0) {
+                throw new IllegalArgumentException("recordErrorCodes needs at least one code");
+            }
+            this.recordErrorCodes = List.of(codes);
+            return this;
+        }
+
+        /**
+         * @param rate chance that a call is throttled
+         * @return this builder
+         */
+        public Builder throttleRate(double rate) {
+            this.throttleRate = rate("throttleRate", rate);
+            return this;
+        }
+
+        /**
+         * @param rate chance that a call fails with HTTP 500
+         * @return this builder
+         */
+        public Builder serverErrorRate(double rate) {
+            this.serverErrorRate = rate("serverErrorRate", rate);
+            return this;
+        }
+
+        /**
+         * @param rate chance that a call's connection is reset
+         * @return this builder
+         */
+        public Builder connectionResetRate(double rate) {
+            this.connectionResetRate = rate("connectionResetRate", rate);
+            return this;
+        }
+
+        /**
+         * @param min least latency added to each call
+         * @param max most latency added to each call
+         * @return this builder
+         */
+        public Builder latency(Duration min, Duration max) {
+            Objects.requireNonNull(min, "min");
+            Objects.requireNonNull(max, "max");
+            if (min.isNegative() || max.compareTo(min) < 0) {
+                throw new IllegalArgumentException("latency needs 0 <= min <= max, was " + min + ".." + max);
+            }
+            this.minLatency = min;
+            this.maxLatency = max;
+            return this;
+        }
+
+        /** @return the plan */
+        public FaultPlan build() {
+            return new FaultPlan(this);
+        }
+
+        private static double rate(String name, double rate) {
+            if (!(rate >= 0 && rate <= 1)) {
+                throw new IllegalArgumentException(name + " must be between 0 and 1, was " + rate);
+            }
+            return rate;
+        }
+    }
 }

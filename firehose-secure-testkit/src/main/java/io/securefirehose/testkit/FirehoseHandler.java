@@ -38,426 +38,494 @@ import org.slf4j.LoggerFactory;
 @ChannelHandler.Sharable
 final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-  static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
-  static final int MAX_RECORDS = 500;
-  static final int MAX_RECORD_BYTES = 1_024_000;
-  static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+    static final int MAX_RECORDS = 500;
+    static final int MAX_RECORD_BYTES = 1_024_000;
+    static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
-  private static final Logger LOG = LoggerFactory.getLogger(FirehoseHandler.class);
-  private static final String TARGET_PREFIX = "Firehose_20150804.";
-  private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    private static final Logger LOG = LoggerFactory.getLogger(FirehoseHandler.class);
+    private static final String TARGET_PREFIX = "Firehose_20150804.";
+    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
 
-  private final LocalFirehose server;
-  private final SigV4Verifier verifier;
-  private final Object pauseLock = new Object();
-  private final List<Runnable> paused = new ArrayList<>(); // guarded by pauseLock
-  private boolean pausing; // guarded by pauseLock
+    private final LocalFirehose server;
+    private final SigV4Verifier verifier;
+    private final Object pauseLock = new Object();
+    private final List<Runnable> paused = new ArrayList<>(); // guarded by pauseLock
+    private boolean pausing; // guarded by pauseLock
 
-  FirehoseHandler(LocalFirehose server, SigV4Verifier verifier) {
-    this.server = server;
-    this.verifier = verifier;
-  }
+    FirehoseHandler(LocalFirehose server, SigV4Verifier verifier) {
+        this.server = server;
+        this.verifier = verifier;
+    }
 
-  /** What one call is answered with. */
-  private record Answer(int status, byte[] body, @Nullable String errorCode, Duration delay) {}
+    /** What one call is answered with. */
+    private record Answer(int status, byte[] body, @Nullable String errorCode, Duration delay) {}
 
-  @Override
-  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    long sequence = server.nextSequence();
-    ByteBuf content = request.content();
-    int length = content.readableBytes();
-    // One reusable buffer per event-loop thread: bodies of up to 6 MB would otherwise each be a humongous
-    // allocation, and the server would spend its time collecting them.
-    byte[] body = scratch(length);
-    content.getBytes(content.readerIndex(), body, 0, length);
-    boolean keepAlive = HttpUtil.isKeepAlive(request);
-    String target = request.headers().get("X-Amz-Target", "");
-    String action = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : target;
-    if (!HttpMethod.POST.equals(request.method()) || !"/".equals(request.uri())) {
-      reject(ctx, keepAlive, sequence, action, 404, "UnknownOperationException", "only POST / is served", null);
-      return;
-    }
-    SigV4Verifier.Result signature =
-        verifier.verify(request.method().name(), request.uri(), headers(request), body, length);
-    if (!signature.verified()) {
-      reject(
-          ctx, keepAlive, sequence, action, signature.status(), String.valueOf(signature.errorCode()),
-          String.valueOf(signature.errorMessage()), null);
-      return;
-    }
-    String accessKeyId = signature.accessKeyId();
-    switch (action) {
-      case "PutRecordBatch" -> put(ctx, keepAlive, sequence, action, body, length, "Records", accessKeyId);
-      case "PutRecord" -> put(ctx, keepAlive, sequence, action, body, length, "Record", accessKeyId);
-      case "DescribeDeliveryStream" -> describe(ctx, keepAlive, sequence, body, length, accessKeyId);
-      default ->
-          reject(
-              ctx, keepAlive, sequence, action, 400, "UnknownOperationException",
-              "operation '" + action + "' is not served by LocalFirehose", accessKeyId);
-    }
-  }
-
-  private void put(
-      ChannelHandlerContext ctx,
-      boolean keepAlive,
-      long sequence,
-      String action,
-      byte[] body,
-      int length,
-      String recordsField,
-      @Nullable String accessKeyId) {
-    FirehoseJson.Input input;
-    try {
-      input = FirehoseJson.parse(body, length, recordsField, server.keepsRecordData());
-    } catch (FirehoseJson.MalformedRequestException e) {
-      reject(ctx, keepAlive, sequence, action, 400, "SerializationException", e.getMessage(), accessKeyId);
-      return;
-    }
-    String streamName = input.streamName();
-    int[] sizes = input.sizes();
-    int recordCount = input.count();
-    long totalBytes = input.totalBytes();
-    String invalid = validate(streamName, sizes, totalBytes, "Records".equals(recordsField));
-    if (invalid != null) {
-      reject(ctx, keepAlive, sequence, action, 400, "InvalidArgumentException", invalid, accessKeyId, streamName,
-          recordCount, totalBytes);
-      return;
-    }
-    LocalStream stream = server.stream(streamName);
-    if (stream == null) {
-      reject(
-          ctx, keepAlive, sequence, action, 400, "ResourceNotFoundException",
-          "Firehose " + streamName + " under account " + server.accountId() + " not found.", accessKeyId,
-          streamName, recordCount, totalBytes);
-      return;
-    }
-    Fault fault = server.nextScriptedFault();
-    FaultPlan plan = server.faultPlan();
-    SplittableRandom random = new SplittableRandom(plan.seed() ^ (sequence * 0x9E3779B97F4A7C15L));
-    if (fault == null && !plan.isNone()) {
-      fault = drawFault(plan, random);
-    }
-    Duration delay = drawLatency(plan, random);
-    if (fault != null) {
-      switch (fault.kind()) {
-        case CONNECTION_RESET -> {
-          server.recordRequest(
-              new CapturedRequest(
-                  sequence, action, streamName, recordCount, totalBytes, "CONNECTION_RESET", accessKeyId,
-                  List.of()));
-          reset(ctx);
-          return;
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        long sequence = server.nextSequence();
+        ByteBuf content = request.content();
+        int length = content.readableBytes();
+        // One reusable buffer per event-loop thread: bodies of up to 6 MB would otherwise each be a humongous
+        // allocation, and the server would spend its time collecting them.
+        byte[] body = scratch(length);
+        content.getBytes(content.readerIndex(), body, 0, length);
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String target = request.headers().get("X-Amz-Target", "");
+        String action = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : target;
+        if (!HttpMethod.POST.equals(request.method()) || !"/".equals(request.uri())) {
+            reject(ctx, keepAlive, sequence, action, 404, "UnknownOperationException", "only POST / is served", null);
+            return;
         }
-        case THROTTLE, SERVER_ERROR, ERROR -> {
-          String message =
-              fault.kind() == Fault.Kind.THROTTLE ? "Slow down." : "Injected fault: " + fault.errorCode();
-          reject(ctx, keepAlive, sequence, action, fault.status(), fault.errorCode(), message, accessKeyId,
-              streamName, recordCount, totalBytes);
-          return;
+        SigV4Verifier.Result signature =
+                verifier.verify(request.method().name(), request.uri(), headers(request), body, length);
+        if (!signature.verified()) {
+            reject(
+                    ctx,
+                    keepAlive,
+                    sequence,
+                    action,
+                    signature.status(),
+                    String.valueOf(signature.errorCode()),
+                    String.valueOf(signature.errorMessage()),
+                    null);
+            return;
         }
-        case DELAY -> delay = fault.delay();
-        case FAIL_RECORDS -> { }
-      }
-    }
-    boolean[] failed = new boolean[recordCount];
-    String[] errorCodes = new String[recordCount];
-    List<Integer> failedIndexes = new ArrayList<>();
-    if (fault != null && fault.kind() == Fault.Kind.FAIL_RECORDS) {
-      for (int index : fault.recordIndexes()) {
-        if (index >= 0 && index < failed.length && !failed[index]) {
-          failed[index] = true;
-          errorCodes[index] = fault.errorCode();
+        String accessKeyId = signature.accessKeyId();
+        switch (action) {
+            case "PutRecordBatch" -> put(ctx, keepAlive, sequence, action, body, length, "Records", accessKeyId);
+            case "PutRecord" -> put(ctx, keepAlive, sequence, action, body, length, "Record", accessKeyId);
+            case "DescribeDeliveryStream" -> describe(ctx, keepAlive, sequence, body, length, accessKeyId);
+            default ->
+                reject(
+                        ctx,
+                        keepAlive,
+                        sequence,
+                        action,
+                        400,
+                        "UnknownOperationException",
+                        "operation '" + action + "' is not served by LocalFirehose",
+                        accessKeyId);
         }
-      }
-    } else if (plan.recordFailureRate() > 0) {
-      for (int i = 0; i < failed.length; i++) {
-        if (random.nextDouble() < plan.recordFailureRate()) {
-          failed[i] = true;
-          errorCodes[i] = plan.recordErrorCodes().get(random.nextInt(plan.recordErrorCodes().size()));
+    }
+
+    private void put(
+            ChannelHandlerContext ctx,
+            boolean keepAlive,
+            long sequence,
+            String action,
+            byte[] body,
+            int length,
+            String recordsField,
+            @Nullable String accessKeyId) {
+        FirehoseJson.Input input;
+        try {
+            input = FirehoseJson.parse(body, length, recordsField, server.keepsRecordData());
+        } catch (FirehoseJson.MalformedRequestException e) {
+            reject(ctx, keepAlive, sequence, action, 400, "SerializationException", e.getMessage(), accessKeyId);
+            return;
         }
-      }
-    }
-    for (int i = 0; i < failed.length; i++) {
-      if (failed[i]) {
-        failedIndexes.add(i);
-      }
-    }
-    if ("Record".equals(recordsField) && failed[0]) {
-      reject(ctx, keepAlive, sequence, action, 500, errorCodes[0], "Injected record failure", accessKeyId,
-          streamName, recordCount, totalBytes);
-      return;
-    }
-    String[] recordIds = stream.accept(sequence, sizes, input.data(), failed, server.instanceId());
-    server.recordRequest(
-        new CapturedRequest(
-            sequence, action, streamName, recordCount, totalBytes, "OK", accessKeyId,
-            List.copyOf(failedIndexes)));
-    byte[] answer =
-        "Records".equals(recordsField)
-            ? batchAnswer(recordIds, errorCodes, failedIndexes.size())
-            : FirehoseJson.render(
-                json -> {
-                  json.writeStartObject();
-                  json.writeStringField("RecordId", recordIds[0]);
-                  json.writeBooleanField("Encrypted", false);
-                  json.writeEndObject();
-                },
-                128);
-    respond(ctx, keepAlive, new Answer(200, answer, null, delay));
-  }
-
-  private static @Nullable String validate(
-      @Nullable String streamName, int[] sizes, long totalBytes, boolean batch) {
-    if (streamName == null || streamName.isEmpty()) {
-      return "DeliveryStreamName is required";
-    }
-    if (sizes.length == 0) {
-      return batch
-          ? "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length"
-              + " greater than or equal to 1"
-          : "Record is required";
-    }
-    if (sizes.length > MAX_RECORDS) {
-      return "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length"
-          + " less than or equal to " + MAX_RECORDS + " (was " + sizes.length + ")";
-    }
-    for (int i = 0; i < sizes.length; i++) {
-      if (sizes[i] > MAX_RECORD_BYTES) {
-        return "1 validation error detected: Value at 'records." + (i + 1) + ".member.data' failed to satisfy"
-            + " constraint: Member must have length less than or equal to " + MAX_RECORD_BYTES + " (was "
-            + sizes[i] + ")";
-      }
-    }
-    if (totalBytes > MAX_BATCH_BYTES) {
-      return "Records size exceeds 4 MB limit: " + totalBytes + " bytes > " + MAX_BATCH_BYTES;
-    }
-    return null;
-  }
-
-  private static @Nullable Fault drawFault(FaultPlan plan, SplittableRandom random) {
-    if (random.nextDouble() < plan.connectionResetRate()) {
-      return Fault.connectionReset();
-    }
-    if (random.nextDouble() < plan.throttleRate()) {
-      return Fault.throttle();
-    }
-    if (random.nextDouble() < plan.serverErrorRate()) {
-      return Fault.serverError();
-    }
-    return null;
-  }
-
-  private static Duration drawLatency(FaultPlan plan, SplittableRandom random) {
-    long min = plan.minLatency().toNanos();
-    long max = plan.maxLatency().toNanos();
-    return max == 0 ? Duration.ZERO : Duration.ofNanos(min == max ? min : random.nextLong(min, max + 1));
-  }
-
-  private static byte[] batchAnswer(String[] recordIds, String[] errorCodes, int failedCount) {
-    return FirehoseJson.render(
-        json -> {
-          json.writeStartObject();
-          json.writeNumberField("FailedPutCount", failedCount);
-          json.writeBooleanField("Encrypted", false);
-          json.writeArrayFieldStart("RequestResponses");
-          for (int i = 0; i < recordIds.length; i++) {
-            json.writeStartObject();
-            if (errorCodes[i] != null) {
-              json.writeStringField("ErrorCode", errorCodes[i]);
-              json.writeStringField("ErrorMessage", "Injected record failure");
-            } else {
-              json.writeStringField("RecordId", recordIds[i]);
+        String streamName = input.streamName();
+        int[] sizes = input.sizes();
+        int recordCount = input.count();
+        long totalBytes = input.totalBytes();
+        String invalid = validate(streamName, sizes, totalBytes, "Records".equals(recordsField));
+        if (invalid != null) {
+            reject(
+                    ctx,
+                    keepAlive,
+                    sequence,
+                    action,
+                    400,
+                    "InvalidArgumentException",
+                    invalid,
+                    accessKeyId,
+                    streamName,
+                    recordCount,
+                    totalBytes);
+            return;
+        }
+        LocalStream stream = server.stream(streamName);
+        if (stream == null) {
+            reject(
+                    ctx,
+                    keepAlive,
+                    sequence,
+                    action,
+                    400,
+                    "ResourceNotFoundException",
+                    "Firehose " + streamName + " under account " + server.accountId() + " not found.",
+                    accessKeyId,
+                    streamName,
+                    recordCount,
+                    totalBytes);
+            return;
+        }
+        Fault fault = server.nextScriptedFault();
+        FaultPlan plan = server.faultPlan();
+        SplittableRandom random = new SplittableRandom(plan.seed() ^ (sequence * 0x9E3779B97F4A7C15L));
+        if (fault == null && !plan.isNone()) {
+            fault = drawFault(plan, random);
+        }
+        Duration delay = drawLatency(plan, random);
+        if (fault != null) {
+            switch (fault.kind()) {
+                case CONNECTION_RESET -> {
+                    server.recordRequest(new CapturedRequest(
+                            sequence,
+                            action,
+                            streamName,
+                            recordCount,
+                            totalBytes,
+                            "CONNECTION_RESET",
+                            accessKeyId,
+                            List.of()));
+                    reset(ctx);
+                    return;
+                }
+                case THROTTLE, SERVER_ERROR, ERROR -> {
+                    String message =
+                            fault.kind() == Fault.Kind.THROTTLE ? "Slow down." : "Injected fault: " + fault.errorCode();
+                    reject(
+                            ctx,
+                            keepAlive,
+                            sequence,
+                            action,
+                            fault.status(),
+                            fault.errorCode(),
+                            message,
+                            accessKeyId,
+                            streamName,
+                            recordCount,
+                            totalBytes);
+                    return;
+                }
+                case DELAY -> delay = fault.delay();
+                case FAIL_RECORDS -> {}
             }
-            json.writeEndObject();
-          }
-          json.writeEndArray();
-          json.writeEndObject();
-        },
-        48 + recordIds.length * 56);
-  }
-
-  private void describe(
-      ChannelHandlerContext ctx,
-      boolean keepAlive,
-      long sequence,
-      byte[] body,
-      int length,
-      @Nullable String accessKeyId) {
-    FirehoseJson.Input input;
-    try {
-      input = FirehoseJson.parse(body, length, null, false);
-    } catch (FirehoseJson.MalformedRequestException e) {
-      reject(ctx, keepAlive, sequence, "DescribeDeliveryStream", 400, "SerializationException", e.getMessage(),
-          accessKeyId);
-      return;
+        }
+        boolean[] failed = new boolean[recordCount];
+        String[] errorCodes = new String[recordCount];
+        List<Integer> failedIndexes = new ArrayList<>();
+        if (fault != null && fault.kind() == Fault.Kind.FAIL_RECORDS) {
+            for (int index : fault.recordIndexes()) {
+                if (index >= 0 && index < failed.length && !failed[index]) {
+                    failed[index] = true;
+                    errorCodes[index] = fault.errorCode();
+                }
+            }
+        } else if (plan.recordFailureRate() > 0) {
+            for (int i = 0; i < failed.length; i++) {
+                if (random.nextDouble() < plan.recordFailureRate()) {
+                    failed[i] = true;
+                    errorCodes[i] = plan.recordErrorCodes()
+                            .get(random.nextInt(plan.recordErrorCodes().size()));
+                }
+            }
+        }
+        for (int i = 0; i < failed.length; i++) {
+            if (failed[i]) {
+                failedIndexes.add(i);
+            }
+        }
+        if ("Record".equals(recordsField) && failed[0]) {
+            reject(
+                    ctx,
+                    keepAlive,
+                    sequence,
+                    action,
+                    500,
+                    errorCodes[0],
+                    "Injected record failure",
+                    accessKeyId,
+                    streamName,
+                    recordCount,
+                    totalBytes);
+            return;
+        }
+        String[] recordIds = stream.accept(sequence, sizes, input.data(), failed, server.instanceId());
+        server.recordRequest(new CapturedRequest(
+                sequence, action, streamName, recordCount, totalBytes, "OK", accessKeyId, List.copyOf(failedIndexes)));
+        byte[] answer = "Records".equals(recordsField)
+                ? batchAnswer(recordIds, errorCodes, failedIndexes.size())
+                : FirehoseJson.render(
+                        json -> {
+                            json.writeStartObject();
+                            json.writeStringField("RecordId", recordIds[0]);
+                            json.writeBooleanField("Encrypted", false);
+                            json.writeEndObject();
+                        },
+                        128);
+        respond(ctx, keepAlive, new Answer(200, answer, null, delay));
     }
-    String name = input.streamName();
-    LocalStream stream = name == null ? null : server.stream(name);
-    if (stream == null) {
-      reject(
-          ctx, keepAlive, sequence, "DescribeDeliveryStream", 400, "ResourceNotFoundException",
-          "Firehose " + name + " under account " + server.accountId() + " not found.", accessKeyId, name, 0, 0);
-      return;
+
+    private static @Nullable String validate(@Nullable String streamName, int[] sizes, long totalBytes, boolean batch) {
+        if (streamName == null || streamName.isEmpty()) {
+            return "DeliveryStreamName is required";
+        }
+        if (sizes.length == 0) {
+            return batch
+                    ? "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length"
+                            + " greater than or equal to 1"
+                    : "Record is required";
+        }
+        if (sizes.length > MAX_RECORDS) {
+            return "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length"
+                    + " less than or equal to " + MAX_RECORDS + " (was " + sizes.length + ")";
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            if (sizes[i] > MAX_RECORD_BYTES) {
+                return "1 validation error detected: Value at 'records." + (i + 1) + ".member.data' failed to satisfy"
+                        + " constraint: Member must have length less than or equal to " + MAX_RECORD_BYTES + " (was "
+                        + sizes[i] + ")";
+            }
+        }
+        if (totalBytes > MAX_BATCH_BYTES) {
+            return "Records size exceeds 4 MB limit: " + totalBytes + " bytes > " + MAX_BATCH_BYTES;
+        }
+        return null;
     }
-    byte[] answer =
-        FirehoseJson.render(
-            json -> {
-              json.writeStartObject();
-              json.writeObjectFieldStart("DeliveryStreamDescription");
-              json.writeStringField("DeliveryStreamName", stream.name);
-              json.writeStringField("DeliveryStreamARN", stream.arn);
-              json.writeStringField("DeliveryStreamStatus", "ACTIVE");
-              json.writeStringField("DeliveryStreamType", "DirectPut");
-              json.writeStringField("VersionId", "1");
-              json.writeNumberField("CreateTimestamp", stream.createdAt.getEpochSecond());
-              json.writeObjectFieldStart("DeliveryStreamEncryptionConfiguration");
-              json.writeStringField("Status", "DISABLED");
-              json.writeEndObject();
-              json.writeArrayFieldStart("Destinations");
-              json.writeStartObject();
-              json.writeStringField("DestinationId", "destinationId-000000000001");
-              json.writeObjectFieldStart("ExtendedS3DestinationDescription");
-              json.writeStringField(
-                  "RoleARN", "arn:aws:iam::" + server.accountId() + ":role/local-firehose-delivery");
-              json.writeStringField("BucketARN", "arn:aws:s3:::local-firehose-" + stream.name.toLowerCase());
-              json.writeObjectFieldStart("BufferingHints");
-              json.writeNumberField("SizeInMBs", 5);
-              json.writeNumberField("IntervalInSeconds", 60);
-              json.writeEndObject();
-              json.writeStringField("CompressionFormat", "UNCOMPRESSED");
-              json.writeObjectFieldStart("EncryptionConfiguration");
-              json.writeStringField("NoEncryptionConfig", "NoEncryption");
-              json.writeEndObject();
-              json.writeEndObject();
-              json.writeEndObject();
-              json.writeEndArray();
-              json.writeBooleanField("HasMoreDestinations", false);
-              json.writeEndObject();
-              json.writeEndObject();
-            },
-            1024);
-    server.recordRequest(
-        new CapturedRequest(sequence, "DescribeDeliveryStream", name, 0, 0, "OK", accessKeyId, List.of()));
-    respond(ctx, keepAlive, new Answer(200, answer, null, Duration.ZERO));
-  }
 
-  private void reject(
-      ChannelHandlerContext ctx,
-      boolean keepAlive,
-      long sequence,
-      String action,
-      int status,
-      String code,
-      String message,
-      @Nullable String accessKeyId) {
-    reject(ctx, keepAlive, sequence, action, status, code, message, accessKeyId, null, 0, 0);
-  }
-
-  private void reject(
-      ChannelHandlerContext ctx,
-      boolean keepAlive,
-      long sequence,
-      String action,
-      int status,
-      String code,
-      String message,
-      @Nullable String accessKeyId,
-      @Nullable String streamName,
-      int recordCount,
-      long recordBytes) {
-    server.recordRequest(
-        new CapturedRequest(sequence, action, streamName, recordCount, recordBytes, code, accessKeyId, List.of()));
-    respond(ctx, keepAlive, new Answer(status, FirehoseJson.error(code, message), code, Duration.ZERO));
-  }
-
-  private void respond(ChannelHandlerContext ctx, boolean keepAlive, Answer answer) {
-    Runnable write = () -> write(ctx, keepAlive, answer);
-    synchronized (pauseLock) {
-      if (pausing) {
-        paused.add(() -> ctx.executor().execute(write));
-        return;
-      }
+    private static @Nullable Fault drawFault(FaultPlan plan, SplittableRandom random) {
+        if (random.nextDouble() < plan.connectionResetRate()) {
+            return Fault.connectionReset();
+        }
+        if (random.nextDouble() < plan.throttleRate()) {
+            return Fault.throttle();
+        }
+        if (random.nextDouble() < plan.serverErrorRate()) {
+            return Fault.serverError();
+        }
+        return null;
     }
-    if (answer.delay().isZero()) {
-      write.run();
-    } else {
-      ctx.executor().schedule(write, answer.delay().toNanos(), TimeUnit.NANOSECONDS);
-    }
-  }
 
-  private static void write(ChannelHandlerContext ctx, boolean keepAlive, Answer answer) {
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(answer.body()));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
-    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
-    response.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
-    if (answer.errorCode() != null) {
-      response.headers().set("x-amzn-ErrorType", answer.errorCode());
+    private static Duration drawLatency(FaultPlan plan, SplittableRandom random) {
+        long min = plan.minLatency().toNanos();
+        long max = plan.maxLatency().toNanos();
+        return max == 0 ? Duration.ZERO : Duration.ofNanos(min == max ? min : random.nextLong(min, max + 1));
     }
-    if (keepAlive) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-      ctx.writeAndFlush(response);
-    } else {
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+
+    private static byte[] batchAnswer(String[] recordIds, String[] errorCodes, int failedCount) {
+        return FirehoseJson.render(
+                json -> {
+                    json.writeStartObject();
+                    json.writeNumberField("FailedPutCount", failedCount);
+                    json.writeBooleanField("Encrypted", false);
+                    json.writeArrayFieldStart("RequestResponses");
+                    for (int i = 0; i < recordIds.length; i++) {
+                        json.writeStartObject();
+                        if (errorCodes[i] != null) {
+                            json.writeStringField("ErrorCode", errorCodes[i]);
+                            json.writeStringField("ErrorMessage", "Injected record failure");
+                        } else {
+                            json.writeStringField("RecordId", recordIds[i]);
+                        }
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
+                    json.writeEndObject();
+                },
+                48 + recordIds.length * 56);
     }
-  }
 
-  /** Drops the connection with a TCP reset: no TLS close_notify, no response. */
-  private static void reset(ChannelHandlerContext ctx) {
-    ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-    SslHandler tls = ctx.pipeline().get(SslHandler.class);
-    if (tls != null) {
-      ctx.pipeline().remove(tls);
+    private void describe(
+            ChannelHandlerContext ctx,
+            boolean keepAlive,
+            long sequence,
+            byte[] body,
+            int length,
+            @Nullable String accessKeyId) {
+        FirehoseJson.Input input;
+        try {
+            input = FirehoseJson.parse(body, length, null, false);
+        } catch (FirehoseJson.MalformedRequestException e) {
+            reject(
+                    ctx,
+                    keepAlive,
+                    sequence,
+                    "DescribeDeliveryStream",
+                    400,
+                    "SerializationException",
+                    e.getMessage(),
+                    accessKeyId);
+            return;
+        }
+        String name = input.streamName();
+        LocalStream stream = name == null ? null : server.stream(name);
+        if (stream == null) {
+            reject(
+                    ctx,
+                    keepAlive,
+                    sequence,
+                    "DescribeDeliveryStream",
+                    400,
+                    "ResourceNotFoundException",
+                    "Firehose " + name + " under account " + server.accountId() + " not found.",
+                    accessKeyId,
+                    name,
+                    0,
+                    0);
+            return;
+        }
+        byte[] answer = FirehoseJson.render(
+                json -> {
+                    json.writeStartObject();
+                    json.writeObjectFieldStart("DeliveryStreamDescription");
+                    json.writeStringField("DeliveryStreamName", stream.name);
+                    json.writeStringField("DeliveryStreamARN", stream.arn);
+                    json.writeStringField("DeliveryStreamStatus", "ACTIVE");
+                    json.writeStringField("DeliveryStreamType", "DirectPut");
+                    json.writeStringField("VersionId", "1");
+                    json.writeNumberField("CreateTimestamp", stream.createdAt.getEpochSecond());
+                    json.writeObjectFieldStart("DeliveryStreamEncryptionConfiguration");
+                    json.writeStringField("Status", "DISABLED");
+                    json.writeEndObject();
+                    json.writeArrayFieldStart("Destinations");
+                    json.writeStartObject();
+                    json.writeStringField("DestinationId", "destinationId-000000000001");
+                    json.writeObjectFieldStart("ExtendedS3DestinationDescription");
+                    json.writeStringField(
+                            "RoleARN", "arn:aws:iam::" + server.accountId() + ":role/local-firehose-delivery");
+                    json.writeStringField("BucketARN", "arn:aws:s3:::local-firehose-" + stream.name.toLowerCase());
+                    json.writeObjectFieldStart("BufferingHints");
+                    json.writeNumberField("SizeInMBs", 5);
+                    json.writeNumberField("IntervalInSeconds", 60);
+                    json.writeEndObject();
+                    json.writeStringField("CompressionFormat", "UNCOMPRESSED");
+                    json.writeObjectFieldStart("EncryptionConfiguration");
+                    json.writeStringField("NoEncryptionConfig", "NoEncryption");
+                    json.writeEndObject();
+                    json.writeEndObject();
+                    json.writeEndObject();
+                    json.writeEndArray();
+                    json.writeBooleanField("HasMoreDestinations", false);
+                    json.writeEndObject();
+                    json.writeEndObject();
+                },
+                1024);
+        server.recordRequest(
+                new CapturedRequest(sequence, "DescribeDeliveryStream", name, 0, 0, "OK", accessKeyId, List.of()));
+        respond(ctx, keepAlive, new Answer(200, answer, null, Duration.ZERO));
     }
-    ctx.channel().close();
-  }
 
-  void pause() {
-    synchronized (pauseLock) {
-      pausing = true;
+    private void reject(
+            ChannelHandlerContext ctx,
+            boolean keepAlive,
+            long sequence,
+            String action,
+            int status,
+            String code,
+            String message,
+            @Nullable String accessKeyId) {
+        reject(ctx, keepAlive, sequence, action, status, code, message, accessKeyId, null, 0, 0);
     }
-  }
 
-  void resume() {
-    List<Runnable> release;
-    synchronized (pauseLock) {
-      pausing = false;
-      release = new ArrayList<>(paused);
-      paused.clear();
+    private void reject(
+            ChannelHandlerContext ctx,
+            boolean keepAlive,
+            long sequence,
+            String action,
+            int status,
+            String code,
+            String message,
+            @Nullable String accessKeyId,
+            @Nullable String streamName,
+            int recordCount,
+            long recordBytes) {
+        server.recordRequest(new CapturedRequest(
+                sequence, action, streamName, recordCount, recordBytes, code, accessKeyId, List.of()));
+        respond(ctx, keepAlive, new Answer(status, FirehoseJson.error(code, message), code, Duration.ZERO));
     }
-    release.forEach(Runnable::run);
-  }
 
-  int pausedCount() {
-    synchronized (pauseLock) {
-      return paused.size();
+    private void respond(ChannelHandlerContext ctx, boolean keepAlive, Answer answer) {
+        Runnable write = () -> write(ctx, keepAlive, answer);
+        synchronized (pauseLock) {
+            if (pausing) {
+                paused.add(() -> ctx.executor().execute(write));
+                return;
+            }
+        }
+        if (answer.delay().isZero()) {
+            write.run();
+        } else {
+            ctx.executor().schedule(write, answer.delay().toNanos(), TimeUnit.NANOSECONDS);
+        }
     }
-  }
 
-  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
-
-  private static byte[] scratch(int length) {
-    byte[] buffer = SCRATCH.get();
-    if (buffer.length < length) {
-      buffer = new byte[Math.max(length, buffer.length * 2)];
-      SCRATCH.set(buffer);
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, Answer answer) {
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(answer.status()),
+                Unpooled.wrappedBuffer(answer.body()));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+        response.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        if (answer.errorCode() != null) {
+            response.headers().set("x-amzn-ErrorType", answer.errorCode());
+        }
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
     }
-    return buffer;
-  }
 
-  private static Map<String, List<String>> headers(FullHttpRequest request) {
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    for (Map.Entry<String, String> entry : request.headers()) {
-      headers.computeIfAbsent(entry.getKey().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
-          .add(entry.getValue());
+    /** Drops the connection with a TCP reset: no TLS close_notify, no response. */
+    private static void reset(ChannelHandlerContext ctx) {
+        ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls != null) {
+            ctx.pipeline().remove(tls);
+        }
+        ctx.channel().close();
     }
-    return headers;
-  }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug("closing connection after error: {}", cause.toString());
-    ctx.close();
-  }
+    void pause() {
+        synchronized (pauseLock) {
+            pausing = true;
+        }
+    }
+
+    void resume() {
+        List<Runnable> release;
+        synchronized (pauseLock) {
+            pausing = false;
+            release = new ArrayList<>(paused);
+            paused.clear();
+        }
+        release.forEach(Runnable::run);
+    }
+
+    int pausedCount() {
+        synchronized (pauseLock) {
+            return paused.size();
+        }
+    }
+
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
+    private static byte[] scratch(int length) {
+        byte[] buffer = SCRATCH.get();
+        if (buffer.length < length) {
+            buffer = new byte[Math.max(length, buffer.length * 2)];
+            SCRATCH.set(buffer);
+        }
+        return buffer;
+    }
+
+    private static Map<String, List<String>> headers(FullHttpRequest request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : request.headers()) {
+            headers.computeIfAbsent(entry.getKey().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+                    .add(entry.getValue());
+        }
+        return headers;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("closing connection after error: {}", cause.toString());
+        ctx.close();
+    }
 }

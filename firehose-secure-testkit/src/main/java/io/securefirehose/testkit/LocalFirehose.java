@@ -73,587 +73,589 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  */
 public final class LocalFirehose implements AutoCloseable {
 
-  /** Default region. */
-  public static final String DEFAULT_REGION = "us-east-1";
+    /** Default region. */
+    public static final String DEFAULT_REGION = "us-east-1";
 
-  /** Default account id, used in stream ARNs. */
-  public static final String DEFAULT_ACCOUNT_ID = "000000000000";
+    /** Default account id, used in stream ARNs. */
+    public static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
-  private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
+    private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
 
-  private final Builder settings;
-  private final GeneratedCertificates certificates;
-  private final Map<String, LocalStream> streams = new ConcurrentHashMap<>();
-  private final Map<String, AwsBasicCredentials> credentialsByKey = new ConcurrentHashMap<>();
-  private final AwsBasicCredentials defaultCredentials;
-  private final Queue<CapturedRequest> requests = new ConcurrentLinkedQueue<>();
-  private final Queue<Fault> scriptedFaults = new ConcurrentLinkedQueue<>();
-  private final AtomicLong requestSequence = new AtomicLong();
-  private final String instanceId;
-  private final EventLoopGroup bossGroup;
-  private final EventLoopGroup workerGroup;
-  private final Channel serverChannel;
-  private final FirehoseHandler handler;
-  private volatile FaultPlan faultPlan;
+    private final Builder settings;
+    private final GeneratedCertificates certificates;
+    private final Map<String, LocalStream> streams = new ConcurrentHashMap<>();
+    private final Map<String, AwsBasicCredentials> credentialsByKey = new ConcurrentHashMap<>();
+    private final AwsBasicCredentials defaultCredentials;
+    private final Queue<CapturedRequest> requests = new ConcurrentLinkedQueue<>();
+    private final Queue<Fault> scriptedFaults = new ConcurrentLinkedQueue<>();
+    private final AtomicLong requestSequence = new AtomicLong();
+    private final String instanceId;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Channel serverChannel;
+    private final FirehoseHandler handler;
+    private volatile FaultPlan faultPlan;
 
-  private LocalFirehose(Builder settings) throws InterruptedException {
-    this.settings = settings;
-    SecureRandom random = new SecureRandom();
-    this.instanceId = HexFormat.of().formatHex(random.generateSeed(8));
-    this.defaultCredentials =
-        settings.credentials.isEmpty()
-            ? AwsBasicCredentials.create(
-                "AKIALOCAL" + HexFormat.of().withUpperCase().formatHex(random.generateSeed(6)),
-                HexFormat.of().formatHex(random.generateSeed(20)))
-            : settings.credentials.get(0);
-    credentialsByKey.put(defaultCredentials.accessKeyId(), defaultCredentials);
-    for (AwsBasicCredentials extra : settings.credentials) {
-      credentialsByKey.put(extra.accessKeyId(), extra);
-    }
-    this.faultPlan = settings.faultPlan;
-    for (String stream : settings.streams) {
-      addStream(stream);
-    }
-    this.certificates =
-        GeneratedCertificates.create(
-            List.of("localhost"), loopbackAddresses(), Duration.ofDays(30));
-    SslContext ssl;
-    try {
-      ssl =
-          SslContextBuilder.forServer(certificates.serverKey(), certificates.server())
-              .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
-              .protocols("TLSv1.3", "TLSv1.2")
-              .build();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot build the server's TLS context", e);
-    }
-    SigV4Verifier verifier =
-        new SigV4Verifier(this::lookupCredentials, settings.region, "firehose", settings.clock);
-    this.handler = new FirehoseHandler(this, verifier);
-    this.bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("local-firehose-accept", true));
-    this.workerGroup =
-        new NioEventLoopGroup(settings.ioThreads, new DefaultThreadFactory("local-firehose-io", true));
-    ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(bossGroup, workerGroup)
-            .channel(NioServerSocketChannel.class)
-            .option(ChannelOption.SO_BACKLOG, 256)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel channel) {
-                    channel
-                        .pipeline()
-                        .addLast("tls", ssl.newHandler(channel.alloc()))
-                        .addLast("http", new HttpServerCodec())
-                        .addLast("aggregate", new HttpObjectAggregator(FirehoseHandler.MAX_BODY_BYTES))
-                        .addLast("firehose", handler);
-                  }
+    private LocalFirehose(Builder settings) throws InterruptedException {
+        this.settings = settings;
+        SecureRandom random = new SecureRandom();
+        this.instanceId = HexFormat.of().formatHex(random.generateSeed(8));
+        this.defaultCredentials = settings.credentials.isEmpty()
+                ? AwsBasicCredentials.create(
+                        "AKIALOCAL" + HexFormat.of().withUpperCase().formatHex(random.generateSeed(6)),
+                        HexFormat.of().formatHex(random.generateSeed(20)))
+                : settings.credentials.get(0);
+        credentialsByKey.put(defaultCredentials.accessKeyId(), defaultCredentials);
+        for (AwsBasicCredentials extra : settings.credentials) {
+            credentialsByKey.put(extra.accessKeyId(), extra);
+        }
+        this.faultPlan = settings.faultPlan;
+        for (String stream : settings.streams) {
+            addStream(stream);
+        }
+        this.certificates =
+                GeneratedCertificates.create(List.of("localhost"), loopbackAddresses(), Duration.ofDays(30));
+        SslContext ssl;
+        try {
+            ssl = SslContextBuilder.forServer(certificates.serverKey(), certificates.server())
+                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot build the server's TLS context", e);
+        }
+        SigV4Verifier verifier =
+                new SigV4Verifier(this::lookupCredentials, settings.region, "firehose", settings.clock);
+        this.handler = new FirehoseHandler(this, verifier);
+        this.bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("local-firehose-accept", true));
+        this.workerGroup =
+                new NioEventLoopGroup(settings.ioThreads, new DefaultThreadFactory("local-firehose-io", true));
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline()
+                                .addLast("tls", ssl.newHandler(channel.alloc()))
+                                .addLast("http", new HttpServerCodec())
+                                .addLast("aggregate", new HttpObjectAggregator(FirehoseHandler.MAX_BODY_BYTES))
+                                .addLast("firehose", handler);
+                    }
                 });
-    try {
-      this.serverChannel =
-          bootstrap.bind(new InetSocketAddress(settings.bindAddress, settings.port)).sync().channel();
-    } catch (InterruptedException | RuntimeException e) {
-      bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      throw e;
+        try {
+            this.serverChannel = bootstrap
+                    .bind(new InetSocketAddress(settings.bindAddress, settings.port))
+                    .sync()
+                    .channel();
+        } catch (InterruptedException | RuntimeException e) {
+            bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        if (settings.outputDirectory != null) {
+            workerGroup.scheduleAtFixedRate(this::cutOldObjects, 1, 1, TimeUnit.SECONDS);
+        }
     }
-    if (settings.outputDirectory != null) {
-      workerGroup.scheduleAtFixedRate(this::cutOldObjects, 1, 1, TimeUnit.SECONDS);
+
+    /** @return a builder with one stream named {@code local-stream} unless streams are added */
+    public static Builder builder() {
+        return new Builder();
     }
-  }
-
-  /** @return a builder with one stream named {@code local-stream} unless streams are added */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /**
-   * Starts a server with one stream and default settings.
-   *
-   * @param streamNames the delivery streams to serve
-   * @return the started server
-   */
-  public static LocalFirehose start(String... streamNames) {
-    Builder builder = builder();
-    for (String name : streamNames) {
-      builder.stream(name);
-    }
-    return builder.start();
-  }
-
-  /** @return {@code https://localhost:<port>} */
-  public URI endpoint() {
-    return URI.create("https://localhost:" + port());
-  }
-
-  /** @return the TCP port the server listens on */
-  public int port() {
-    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
-  }
-
-  /** @return the region requests must be signed for */
-  public String region() {
-    return settings.region;
-  }
-
-  /** @return the account id used in ARNs */
-  public String accountId() {
-    return settings.accountId;
-  }
-
-  /** @return the credentials clients should sign with (the first accepted pair) */
-  public AwsBasicCredentials credentials() {
-    return defaultCredentials;
-  }
-
-  /** @return a provider of {@link #credentials()} */
-  public AwsCredentialsProvider credentialsProvider() {
-    return StaticCredentialsProvider.create(defaultCredentials);
-  }
-
-  /**
-   * Accepts another pair of credentials from now on.
-   *
-   * @param credentials access key id and secret
-   */
-  public void acceptCredentials(AwsBasicCredentials credentials) {
-    credentialsByKey.put(credentials.accessKeyId(), credentials);
-  }
-
-  /**
-   * Stops accepting a pair of credentials.
-   *
-   * @param accessKeyId the access key id
-   */
-  public void revokeCredentials(String accessKeyId) {
-    credentialsByKey.remove(accessKeyId);
-  }
-
-  /** @return the PEM of the certificate authority that signed the server certificate: what clients trust */
-  public String trustPem() {
-    return certificates.authorityPem();
-  }
-
-  /**
-   * Writes {@link #trustPem()} to a file.
-   *
-   * @param file where to write
-   * @return {@code file}
-   */
-  public Path writeTrustPem(Path file) {
-    try {
-      Files.writeString(file, trustPem(), StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write trust PEM to " + file, e);
-    }
-    return file;
-  }
-
-  /** @return an in-memory trust store with the certificate authority */
-  public KeyStore trustStore() {
-    return certificates.trustStore();
-  }
-
-  /**
-   * Serves another delivery stream from now on.
-   *
-   * @param name stream name
-   */
-  public void addStream(String name) {
-    Objects.requireNonNull(name, "name");
-    if (!STREAM_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("stream name must be 1 to 64 of [a-zA-Z0-9_.-], was '" + name + "'");
-    }
-    S3StyleWriter writer =
-        settings.outputDirectory == null
-            ? null
-            : new S3StyleWriter(
-                settings.outputDirectory, name, settings.objectBytes, settings.objectAge, settings.gzip,
-                settings.clock);
-    streams.computeIfAbsent(
-        name, n -> new LocalStream(n, streamArn(n), settings.clock.instant(), settings.captureRecords, writer));
-  }
-
-  /**
-   * @param name stream name
-   * @return the stream's ARN
-   */
-  public String streamArn(String name) {
-    return "arn:aws:firehose:" + settings.region + ":" + settings.accountId + ":deliverystream/" + name;
-  }
-
-  /**
-   * Records accepted for one stream, in the order they were accepted.
-   *
-   * @param stream stream name
-   * @return a snapshot (empty if capturing is off)
-   */
-  public List<CapturedRecord> records(String stream) {
-    LocalStream state = streams.get(stream);
-    return state == null ? List.of() : state.records();
-  }
-
-  /**
-   * @param stream stream name
-   * @return how many records were accepted for the stream (counted even when capturing is off)
-   */
-  public long acceptedRecordCount(String stream) {
-    LocalStream state = streams.get(stream);
-    return state == null ? 0 : state.acceptedRecords();
-  }
-
-  /**
-   * @param stream stream name
-   * @return record bytes accepted for the stream
-   */
-  public long acceptedBytes(String stream) {
-    LocalStream state = streams.get(stream);
-    return state == null ? 0 : state.acceptedBytes();
-  }
-
-  /** @return every call received, in arrival order */
-  public List<CapturedRequest> requests() {
-    List<CapturedRequest> list = new ArrayList<>(requests);
-    list.sort((a, b) -> Long.compare(a.sequence(), b.sequence()));
-    return list;
-  }
-
-  /**
-   * Replaces the random fault plan.
-   *
-   * @param plan the new plan; {@link FaultPlan#none()} turns random faults off
-   */
-  public void faults(FaultPlan plan) {
-    this.faultPlan = Objects.requireNonNull(plan, "plan");
-  }
-
-  /**
-   * Queues faults for the next data calls ({@code PutRecordBatch}, {@code PutRecord}), one per call, in order.
-   *
-   * @param faults the faults
-   */
-  public void enqueueFaults(Fault... faults) {
-    for (Fault fault : faults) {
-      scriptedFaults.add(Objects.requireNonNull(fault, "fault"));
-    }
-  }
-
-  /** Holds back every response from now on (calls are still processed and captured). */
-  public void pauseResponses() {
-    handler.pause();
-  }
-
-  /** Sends the held-back responses and answers normally again. */
-  public void resumeResponses() {
-    handler.resume();
-  }
-
-  /** @return how many responses are being held back */
-  public int pausedResponses() {
-    return handler.pausedCount();
-  }
-
-  /**
-   * Forgets captured records and calls, scripted faults and the random plan, restarts call numbering at 1 (so a
-   * seeded plan repeats), and resumes held responses.
-   */
-  public void reset() {
-    for (LocalStream stream : streams.values()) {
-      stream.clear();
-    }
-    requests.clear();
-    requestSequence.set(0);
-    scriptedFaults.clear();
-    faultPlan = FaultPlan.none();
-    handler.resume();
-  }
-
-  /** Writes every stream's buffered records as objects now, whatever their size or age. */
-  public void flushDeliveries() {
-    for (LocalStream stream : streams.values()) {
-      S3StyleWriter writer = stream.writer();
-      if (writer != null) {
-        writer.flush();
-      }
-    }
-  }
-
-  /**
-   * @param stream stream name
-   * @return objects written for the stream, oldest first (empty without an output directory)
-   */
-  public List<Path> deliveredObjects(String stream) {
-    LocalStream state = streams.get(stream);
-    S3StyleWriter writer = state == null ? null : state.writer();
-    return writer == null ? List.of() : writer.objects();
-  }
-
-  /** @return the output directory, if one was set */
-  public Optional<Path> outputDirectory() {
-    return Optional.ofNullable(settings.outputDirectory);
-  }
-
-  /** Stops the server, after writing buffered records as objects. Idempotent. */
-  @Override
-  public void close() {
-    if (!serverChannel.isOpen() && bossGroup.isShuttingDown()) {
-      return;
-    }
-    handler.resume();
-    serverChannel.close().awaitUninterruptibly();
-    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-    workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-    flushDeliveries();
-  }
-
-  // ---- used by FirehoseHandler ----
-
-  long nextSequence() {
-    return requestSequence.incrementAndGet();
-  }
-
-  void recordRequest(CapturedRequest request) {
-    requests.add(request);
-  }
-
-  @Nullable LocalStream stream(String name) {
-    return streams.get(name);
-  }
-
-  @Nullable Fault nextScriptedFault() {
-    return scriptedFaults.poll();
-  }
-
-  boolean keepsRecordData() {
-    return settings.captureRecords || settings.outputDirectory != null;
-  }
-
-  FaultPlan faultPlan() {
-    return faultPlan;
-  }
-
-  String instanceId() {
-    return instanceId;
-  }
-
-  Clock clock() {
-    return settings.clock;
-  }
-
-  private Optional<AwsCredentialsIdentity> lookupCredentials(String accessKeyId) {
-    return Optional.ofNullable(credentialsByKey.get(accessKeyId));
-  }
-
-  /** Cuts objects whose oldest record reached the age threshold; runs every second, callable from tests. */
-  void cutOldObjects() {
-    for (LocalStream stream : streams.values()) {
-      S3StyleWriter writer = stream.writer();
-      if (writer != null) {
-        writer.cutIfOld();
-      }
-    }
-  }
-
-  private static List<InetAddress> loopbackAddresses() {
-    try {
-      return List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1"));
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Configures and starts a {@link LocalFirehose}. Not thread-safe. */
-  public static final class Builder {
-    private final Set<String> streams = new LinkedHashSet<>();
-    private final List<AwsBasicCredentials> credentials = new ArrayList<>();
-    private String region = DEFAULT_REGION;
-    private String accountId = DEFAULT_ACCOUNT_ID;
-    private String bindAddress = "127.0.0.1";
-    private int port;
-    private int ioThreads = 2;
-    private boolean captureRecords = true;
-    private @Nullable Path outputDirectory;
-    private long objectBytes = 5L * 1024 * 1024;
-    private Duration objectAge = Duration.ofSeconds(60);
-    private boolean gzip;
-    private FaultPlan faultPlan = FaultPlan.none();
-    private Clock clock = Clock.systemUTC();
-
-    private Builder() {}
 
     /**
-     * Serves a delivery stream.
+     * Starts a server with one stream and default settings.
+     *
+     * @param streamNames the delivery streams to serve
+     * @return the started server
+     */
+    public static LocalFirehose start(String... streamNames) {
+        Builder builder = builder();
+        for (String name : streamNames) {
+            builder.stream(name);
+        }
+        return builder.start();
+    }
+
+    /** @return {@code https://localhost:<port>} */
+    public URI endpoint() {
+        return URI.create("https://localhost:" + port());
+    }
+
+    /** @return the TCP port the server listens on */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** @return the region requests must be signed for */
+    public String region() {
+        return settings.region;
+    }
+
+    /** @return the account id used in ARNs */
+    public String accountId() {
+        return settings.accountId;
+    }
+
+    /** @return the credentials clients should sign with (the first accepted pair) */
+    public AwsBasicCredentials credentials() {
+        return defaultCredentials;
+    }
+
+    /** @return a provider of {@link #credentials()} */
+    public AwsCredentialsProvider credentialsProvider() {
+        return StaticCredentialsProvider.create(defaultCredentials);
+    }
+
+    /**
+     * Accepts another pair of credentials from now on.
+     *
+     * @param credentials access key id and secret
+     */
+    public void acceptCredentials(AwsBasicCredentials credentials) {
+        credentialsByKey.put(credentials.accessKeyId(), credentials);
+    }
+
+    /**
+     * Stops accepting a pair of credentials.
+     *
+     * @param accessKeyId the access key id
+     */
+    public void revokeCredentials(String accessKeyId) {
+        credentialsByKey.remove(accessKeyId);
+    }
+
+    /** @return the PEM of the certificate authority that signed the server certificate: what clients trust */
+    public String trustPem() {
+        return certificates.authorityPem();
+    }
+
+    /**
+     * Writes {@link #trustPem()} to a file.
+     *
+     * @param file where to write
+     * @return {@code file}
+     */
+    public Path writeTrustPem(Path file) {
+        try {
+            Files.writeString(file, trustPem(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write trust PEM to " + file, e);
+        }
+        return file;
+    }
+
+    /** @return an in-memory trust store with the certificate authority */
+    public KeyStore trustStore() {
+        return certificates.trustStore();
+    }
+
+    /**
+     * Serves another delivery stream from now on.
      *
      * @param name stream name
-     * @return this builder
      */
-    public Builder stream(String name) {
-      Objects.requireNonNull(name, "name");
-      if (!STREAM_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("stream name must be 1 to 64 of [a-zA-Z0-9_.-], was '" + name + "'");
-      }
-      streams.add(name);
-      return this;
-    }
-
-    /**
-     * @param region region requests must be signed for; default {@value #DEFAULT_REGION}
-     * @return this builder
-     */
-    public Builder region(String region) {
-      this.region = Objects.requireNonNull(region, "region");
-      return this;
-    }
-
-    /**
-     * @param accountId 12-digit account id used in ARNs
-     * @return this builder
-     */
-    public Builder accountId(String accountId) {
-      if (!accountId.matches("\\d{12}")) {
-        throw new IllegalArgumentException("accountId must be 12 digits, was '" + accountId + "'");
-      }
-      this.accountId = accountId;
-      return this;
-    }
-
-    /**
-     * Accepts these credentials; the first pair added is the one {@link #credentials()} returns. Default: one
-     * random pair.
-     *
-     * @param accessKeyId access key id
-     * @param secretAccessKey secret access key
-     * @return this builder
-     */
-    public Builder credentials(String accessKeyId, String secretAccessKey) {
-      credentials.add(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
-      return this;
-    }
-
-    /**
-     * @param port TCP port; 0 (default) picks a free one
-     * @return this builder
-     */
-    public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
-      }
-      this.port = port;
-      return this;
-    }
-
-    /**
-     * @param address loopback address to bind; default {@code 127.0.0.1}
-     * @return this builder
-     */
-    public Builder bindAddress(String address) {
-      Objects.requireNonNull(address, "address");
-      try {
-        if (!InetAddress.getByName(address).isLoopbackAddress()) {
-          throw new IllegalArgumentException("LocalFirehose binds only to loopback addresses, was " + address);
+    public void addStream(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!STREAM_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("stream name must be 1 to 64 of [a-zA-Z0-9_.-], was '" + name + "'");
         }
-      } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("unknown bind address " + address, e);
-      }
-      this.bindAddress = address;
-      return this;
+        S3StyleWriter writer = settings.outputDirectory == null
+                ? null
+                : new S3StyleWriter(
+                        settings.outputDirectory,
+                        name,
+                        settings.objectBytes,
+                        settings.objectAge,
+                        settings.gzip,
+                        settings.clock);
+        streams.computeIfAbsent(
+                name, n -> new LocalStream(n, streamArn(n), settings.clock.instant(), settings.captureRecords, writer));
     }
 
     /**
-     * @param threads event-loop threads serving connections; default 2
-     * @return this builder
+     * @param name stream name
+     * @return the stream's ARN
      */
-    public Builder ioThreads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("ioThreads must be at least 1, was " + threads);
-      }
-      this.ioThreads = threads;
-      return this;
+    public String streamArn(String name) {
+        return "arn:aws:firehose:" + settings.region + ":" + settings.accountId + ":deliverystream/" + name;
     }
 
     /**
-     * @param capture whether to keep every accepted record in memory (default true); turn off for long load runs,
-     *     counts are kept either way
-     * @return this builder
-     */
-    public Builder captureRecords(boolean capture) {
-      this.captureRecords = capture;
-      return this;
-    }
-
-    /**
-     * Writes accepted records to this directory as S3-style objects.
+     * Records accepted for one stream, in the order they were accepted.
      *
-     * @param directory output directory
-     * @return this builder
+     * @param stream stream name
+     * @return a snapshot (empty if capturing is off)
      */
-    public Builder outputDirectory(Path directory) {
-      this.outputDirectory = Objects.requireNonNull(directory, "directory");
-      return this;
+    public List<CapturedRecord> records(String stream) {
+        LocalStream state = streams.get(stream);
+        return state == null ? List.of() : state.records();
     }
 
     /**
-     * When objects are cut: at {@code bytes} buffered, or when the oldest buffered record is {@code age} old.
-     * Default 5 MiB and 60 s, Firehose's usual buffering hints are 1-128 MiB and 0-900 s.
+     * @param stream stream name
+     * @return how many records were accepted for the stream (counted even when capturing is off)
+     */
+    public long acceptedRecordCount(String stream) {
+        LocalStream state = streams.get(stream);
+        return state == null ? 0 : state.acceptedRecords();
+    }
+
+    /**
+     * @param stream stream name
+     * @return record bytes accepted for the stream
+     */
+    public long acceptedBytes(String stream) {
+        LocalStream state = streams.get(stream);
+        return state == null ? 0 : state.acceptedBytes();
+    }
+
+    /** @return every call received, in arrival order */
+    public List<CapturedRequest> requests() {
+        List<CapturedRequest> list = new ArrayList<>(requests);
+        list.sort((a, b) -> Long.compare(a.sequence(), b.sequence()));
+        return list;
+    }
+
+    /**
+     * Replaces the random fault plan.
      *
-     * @param bytes size threshold, at least 1
-     * @param age age threshold, more than zero
-     * @return this builder
+     * @param plan the new plan; {@link FaultPlan#none()} turns random faults off
      */
-    public Builder deliveryBuffering(long bytes, Duration age) {
-      if (bytes < 1 || age.isNegative() || age.isZero()) {
-        throw new IllegalArgumentException("deliveryBuffering needs bytes >= 1 and age > 0, was " + bytes + ", " + age);
-      }
-      this.objectBytes = bytes;
-      this.objectAge = age;
-      return this;
+    public void faults(FaultPlan plan) {
+        this.faultPlan = Objects.requireNonNull(plan, "plan");
     }
 
     /**
-     * @param gzip whether objects are gzip-compressed, like a stream with {@code CompressionFormat=GZIP}
-     * @return this builder
-     */
-    public Builder gzip(boolean gzip) {
-      this.gzip = gzip;
-      return this;
-    }
-
-    /**
-     * @param plan random faults to inject from the start
-     * @return this builder
-     */
-    public Builder faults(FaultPlan plan) {
-      this.faultPlan = Objects.requireNonNull(plan, "plan");
-      return this;
-    }
-
-    /**
-     * @param clock clock for signature time checks, object names and ages
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * Starts the server.
+     * Queues faults for the next data calls ({@code PutRecordBatch}, {@code PutRecord}), one per call, in order.
      *
-     * @return the running server
+     * @param faults the faults
      */
-    public LocalFirehose start() {
-      if (streams.isEmpty()) {
-        streams.add("local-stream");
-      }
-      try {
-        return new LocalFirehose(this);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while starting LocalFirehose", e);
-      }
+    public void enqueueFaults(Fault... faults) {
+        for (Fault fault : faults) {
+            scriptedFaults.add(Objects.requireNonNull(fault, "fault"));
+        }
     }
 
-  }
+    /** Holds back every response from now on (calls are still processed and captured). */
+    public void pauseResponses() {
+        handler.pause();
+    }
+
+    /** Sends the held-back responses and answers normally again. */
+    public void resumeResponses() {
+        handler.resume();
+    }
+
+    /** @return how many responses are being held back */
+    public int pausedResponses() {
+        return handler.pausedCount();
+    }
+
+    /**
+     * Forgets captured records and calls, scripted faults and the random plan, restarts call numbering at 1 (so a
+     * seeded plan repeats), and resumes held responses.
+     */
+    public void reset() {
+        for (LocalStream stream : streams.values()) {
+            stream.clear();
+        }
+        requests.clear();
+        requestSequence.set(0);
+        scriptedFaults.clear();
+        faultPlan = FaultPlan.none();
+        handler.resume();
+    }
+
+    /** Writes every stream's buffered records as objects now, whatever their size or age. */
+    public void flushDeliveries() {
+        for (LocalStream stream : streams.values()) {
+            S3StyleWriter writer = stream.writer();
+            if (writer != null) {
+                writer.flush();
+            }
+        }
+    }
+
+    /**
+     * @param stream stream name
+     * @return objects written for the stream, oldest first (empty without an output directory)
+     */
+    public List<Path> deliveredObjects(String stream) {
+        LocalStream state = streams.get(stream);
+        S3StyleWriter writer = state == null ? null : state.writer();
+        return writer == null ? List.of() : writer.objects();
+    }
+
+    /** @return the output directory, if one was set */
+    public Optional<Path> outputDirectory() {
+        return Optional.ofNullable(settings.outputDirectory);
+    }
+
+    /** Stops the server, after writing buffered records as objects. Idempotent. */
+    @Override
+    public void close() {
+        if (!serverChannel.isOpen() && bossGroup.isShuttingDown()) {
+            return;
+        }
+        handler.resume();
+        serverChannel.close().awaitUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        flushDeliveries();
+    }
+
+    // ---- used by FirehoseHandler ----
+
+    long nextSequence() {
+        return requestSequence.incrementAndGet();
+    }
+
+    void recordRequest(CapturedRequest request) {
+        requests.add(request);
+    }
+
+    @Nullable
+    LocalStream stream(String name) {
+        return streams.get(name);
+    }
+
+    @Nullable
+    Fault nextScriptedFault() {
+        return scriptedFaults.poll();
+    }
+
+    boolean keepsRecordData() {
+        return settings.captureRecords || settings.outputDirectory != null;
+    }
+
+    FaultPlan faultPlan() {
+        return faultPlan;
+    }
+
+    String instanceId() {
+        return instanceId;
+    }
+
+    Clock clock() {
+        return settings.clock;
+    }
+
+    private Optional<AwsCredentialsIdentity> lookupCredentials(String accessKeyId) {
+        return Optional.ofNullable(credentialsByKey.get(accessKeyId));
+    }
+
+    /** Cuts objects whose oldest record reached the age threshold; runs every second, callable from tests. */
+    void cutOldObjects() {
+        for (LocalStream stream : streams.values()) {
+            S3StyleWriter writer = stream.writer();
+            if (writer != null) {
+                writer.cutIfOld();
+            }
+        }
+    }
+
+    private static List<InetAddress> loopbackAddresses() {
+        try {
+            return List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1"));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Configures and starts a {@link LocalFirehose}. Not thread-safe. */
+    public static final class Builder {
+        private final Set<String> streams = new LinkedHashSet<>();
+        private final List<AwsBasicCredentials> credentials = new ArrayList<>();
+        private String region = DEFAULT_REGION;
+        private String accountId = DEFAULT_ACCOUNT_ID;
+        private String bindAddress = "127.0.0.1";
+        private int port;
+        private int ioThreads = 2;
+        private boolean captureRecords = true;
+        private @Nullable Path outputDirectory;
+        private long objectBytes = 5L * 1024 * 1024;
+        private Duration objectAge = Duration.ofSeconds(60);
+        private boolean gzip;
+        private FaultPlan faultPlan = FaultPlan.none();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /**
+         * Serves a delivery stream.
+         *
+         * @param name stream name
+         * @return this builder
+         */
+        public Builder stream(String name) {
+            Objects.requireNonNull(name, "name");
+            if (!STREAM_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("stream name must be 1 to 64 of [a-zA-Z0-9_.-], was '" + name + "'");
+            }
+            streams.add(name);
+            return this;
+        }
+
+        /**
+         * @param region region requests must be signed for; default {@value #DEFAULT_REGION}
+         * @return this builder
+         */
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        /**
+         * @param accountId 12-digit account id used in ARNs
+         * @return this builder
+         */
+        public Builder accountId(String accountId) {
+            if (!accountId.matches("\\d{12}")) {
+                throw new IllegalArgumentException("accountId must be 12 digits, was '" + accountId + "'");
+            }
+            this.accountId = accountId;
+            return this;
+        }
+
+        /**
+         * Accepts these credentials; the first pair added is the one {@link #credentials()} returns. Default: one
+         * random pair.
+         *
+         * @param accessKeyId access key id
+         * @param secretAccessKey secret access key
+         * @return this builder
+         */
+        public Builder credentials(String accessKeyId, String secretAccessKey) {
+            credentials.add(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
+            return this;
+        }
+
+        /**
+         * @param port TCP port; 0 (default) picks a free one
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * @param address loopback address to bind; default {@code 127.0.0.1}
+         * @return this builder
+         */
+        public Builder bindAddress(String address) {
+            Objects.requireNonNull(address, "address");
+            try {
+                if (!InetAddress.getByName(address).isLoopbackAddress()) {
+                    throw new IllegalArgumentException(
+                            "LocalFirehose binds only to loopback addresses, was " + address);
+                }
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("unknown bind address " + address, e);
+            }
+            this.bindAddress = address;
+            return this;
+        }
+
+        /**
+         * @param threads event-loop threads serving connections; default 2
+         * @return this builder
+         */
+        public Builder ioThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("ioThreads must be at least 1, was " + threads);
+            }
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * @param capture whether to keep every accepted record in memory (default true); turn off for long load runs,
+         *     counts are kept either way
+         * @return this builder
+         */
+        public Builder captureRecords(boolean capture) {
+            this.captureRecords = capture;
+            return this;
+        }
+
+        /**
+         * Writes accepted records to this directory as S3-style objects.
+         *
+         * @param directory output directory
+         * @return this builder
+         */
+        public Builder outputDirectory(Path directory) {
+            this.outputDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * When objects are cut: at {@code bytes} buffered, or when the oldest buffered record is {@code age} old.
+         * Default 5 MiB and 60 s, Firehose's usual buffering hints are 1-128 MiB and 0-900 s.
+         *
+         * @param bytes size threshold, at least 1
+         * @param age age threshold, more than zero
+         * @return this builder
+         */
+        public Builder deliveryBuffering(long bytes, Duration age) {
+            if (bytes < 1 || age.isNegative() || age.isZero()) {
+                throw new IllegalArgumentException(
+                        "deliveryBuffering needs bytes >= 1 and age > 0, was " + bytes + ", " + age);
+            }
+            this.objectBytes = bytes;
+            this.objectAge = age;
+            return this;
+        }
+
+        /**
+         * @param gzip whether objects are gzip-compressed, like a stream with {@code CompressionFormat=GZIP}
+         * @return this builder
+         */
+        public Builder gzip(boolean gzip) {
+            this.gzip = gzip;
+            return this;
+        }
+
+        /**
+         * @param plan random faults to inject from the start
+         * @return this builder
+         */
+        public Builder faults(FaultPlan plan) {
+            this.faultPlan = Objects.requireNonNull(plan, "plan");
+            return this;
+        }
+
+        /**
+         * @param clock clock for signature time checks, object names and ages
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Starts the server.
+         *
+         * @return the running server
+         */
+        public LocalFirehose start() {
+            if (streams.isEmpty()) {
+                streams.add("local-stream");
+            }
+            try {
+                return new LocalFirehose(this);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting LocalFirehose", e);
+            }
+        }
+    }
 }

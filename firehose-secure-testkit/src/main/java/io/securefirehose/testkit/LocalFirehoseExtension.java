@@ -27,89 +27,89 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * cleared. Test methods and constructors may declare a {@link LocalFirehose} parameter.
  */
 public final class LocalFirehoseExtension
-    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
-  private final Consumer<LocalFirehose.Builder> configuration;
-  private @Nullable LocalFirehose server;
-  private boolean perTest;
+    private final Consumer<LocalFirehose.Builder> configuration;
+    private @Nullable LocalFirehose server;
+    private boolean perTest;
 
-  /** Serves one stream named {@code local-stream}. */
-  public LocalFirehoseExtension() {
-    this(builder -> {});
-  }
-
-  /**
-   * @param configuration configures the server before it starts
-   */
-  public LocalFirehoseExtension(Consumer<LocalFirehose.Builder> configuration) {
-    this.configuration = Objects.requireNonNull(configuration, "configuration");
-  }
-
-  /**
-   * @return the running server
-   * @throws IllegalStateException outside a test
-   */
-  public LocalFirehose server() {
-    LocalFirehose running = server;
-    if (running == null) {
-      throw new IllegalStateException("LocalFirehose is not running: use it from a test or lifecycle method");
+    /** Serves one stream named {@code local-stream}. */
+    public LocalFirehoseExtension() {
+        this(builder -> {});
     }
-    return running;
-  }
 
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    server = start();
-  }
-
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    if (server == null) {
-      server = start();
-      perTest = true;
-    } else {
-      server.reset();
+    /**
+     * @param configuration configures the server before it starts
+     */
+    public LocalFirehoseExtension(Consumer<LocalFirehose.Builder> configuration) {
+        this.configuration = Objects.requireNonNull(configuration, "configuration");
     }
-  }
 
-  @Override
-  public void afterEach(ExtensionContext context) {
-    if (perTest) {
-      stop();
-      perTest = false;
+    /**
+     * @return the running server
+     * @throws IllegalStateException outside a test
+     */
+    public LocalFirehose server() {
+        LocalFirehose running = server;
+        if (running == null) {
+            throw new IllegalStateException("LocalFirehose is not running: use it from a test or lifecycle method");
+        }
+        return running;
     }
-  }
 
-  @Override
-  public void afterAll(ExtensionContext context) {
-    stop();
-  }
-
-  @Override
-  public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
-    return parameter.getParameter().getType() == LocalFirehose.class;
-  }
-
-  @Override
-  public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
-    if (server == null) {
-      server = start();
-      perTest = true;
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        server = start();
     }
-    return server();
-  }
 
-  private LocalFirehose start() {
-    LocalFirehose.Builder builder = LocalFirehose.builder();
-    configuration.accept(builder);
-    return builder.start();
-  }
-
-  private void stop() {
-    LocalFirehose running = server;
-    server = null;
-    if (running != null) {
-      running.close();
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (server == null) {
+            server = start();
+            perTest = true;
+        } else {
+            server.reset();
+        }
     }
-  }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (perTest) {
+            stop();
+            perTest = false;
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
+        return parameter.getParameter().getType() == LocalFirehose.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
+        if (server == null) {
+            server = start();
+            perTest = true;
+        }
+        return server();
+    }
+
+    private LocalFirehose start() {
+        LocalFirehose.Builder builder = LocalFirehose.builder();
+        configuration.accept(builder);
+        return builder.start();
+    }
+
+    private void stop() {
+        LocalFirehose running = server;
+        server = null;
+        if (running != null) {
+            running.close();
+        }
+    }
 }

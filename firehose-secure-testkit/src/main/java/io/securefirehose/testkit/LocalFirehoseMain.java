@@ -19,78 +19,82 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LocalFirehoseMain {
 
-  private LocalFirehoseMain() {}
+    private LocalFirehoseMain() {}
 
-  /**
-   * Starts the server and blocks until the JVM shuts down.
-   *
-   * @param args command line flags, see the class description
-   * @throws Exception if the server cannot start
-   */
-  public static void main(String[] args) throws Exception {
-    LocalFirehose server = start(args, System.out);
-    if (server == null) {
-      return;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "local-firehose-shutdown"));
-    stopped.await();
-  }
-
-  /**
-   * Parses the flags, starts the server and prints how to reach it.
-   *
-   * @param args command line flags
-   * @param out where to print
-   * @return the running server, or {@code null} if only help was asked for
-   * @throws Exception if a flag is invalid or the server cannot start
-   */
-  static @Nullable LocalFirehose start(String[] args, PrintStream out) throws Exception {
-    LocalFirehose.Builder builder = LocalFirehose.builder();
-    Path trustPem = null;
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      switch (flag) {
-        case "--port" -> builder.port(Integer.parseInt(value(args, ++i, flag)));
-        case "--stream" -> builder.stream(value(args, ++i, flag));
-        case "--region" -> builder.region(value(args, ++i, flag));
-        case "--output-dir" -> builder.outputDirectory(Path.of(value(args, ++i, flag)));
-        case "--gzip" -> builder.gzip(true);
-        case "--object-age-seconds" ->
-            builder.deliveryBuffering(5L * 1024 * 1024, Duration.ofSeconds(Long.parseLong(value(args, ++i, flag))));
-        case "--trust-pem" -> trustPem = Path.of(value(args, ++i, flag));
-        case "--no-capture" -> builder.captureRecords(false);
-        case "--help", "-h" -> {
-          out.println(
-              "usage: LocalFirehoseMain [--port N] [--stream NAME]... [--region R] [--output-dir DIR] [--gzip]"
-                  + " [--object-age-seconds S] [--trust-pem FILE] [--no-capture]");
-          return null;
+    /**
+     * Starts the server and blocks until the JVM shuts down.
+     *
+     * @param args command line flags, see the class description
+     * @throws Exception if the server cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        LocalFirehose server = start(args, System.out);
+        if (server == null) {
+            return;
         }
-        default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");
-      }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "local-firehose-shutdown"));
+        stopped.await();
     }
-    LocalFirehose server = builder.start();
-    if (trustPem == null) {
-      trustPem = Files.createTempFile("local-firehose-ca-", ".pem");
-    }
-    server.writeTrustPem(trustPem);
-    out.println("LocalFirehose listening on " + server.endpoint());
-    out.println("region:            " + server.region());
-    out.println("trust PEM:         " + trustPem.toAbsolutePath());
-    out.println("access key id:     " + server.credentials().accessKeyId());
-    out.println("secret access key: " + server.credentials().secretAccessKey());
-    server.outputDirectory().ifPresent(dir -> out.println("output directory:  " + dir.toAbsolutePath()));
-    out.flush();
-    return server;
-  }
 
-  private static String value(String[] args, int index, String flag) {
-    if (index >= args.length) {
-      throw new IllegalArgumentException(flag + " needs a value");
+    /**
+     * Parses the flags, starts the server and prints how to reach it.
+     *
+     * @param args command line flags
+     * @param out where to print
+     * @return the running server, or {@code null} if only help was asked for
+     * @throws Exception if a flag is invalid or the server cannot start
+     */
+    static @Nullable LocalFirehose start(String[] args, PrintStream out) throws Exception {
+        LocalFirehose.Builder builder = LocalFirehose.builder();
+        Path trustPem = null;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            switch (flag) {
+                case "--port" -> builder.port(Integer.parseInt(value(args, ++i, flag)));
+                case "--stream" -> builder.stream(value(args, ++i, flag));
+                case "--region" -> builder.region(value(args, ++i, flag));
+                case "--output-dir" -> builder.outputDirectory(Path.of(value(args, ++i, flag)));
+                case "--gzip" -> builder.gzip(true);
+                case "--object-age-seconds" ->
+                    builder.deliveryBuffering(
+                            5L * 1024 * 1024, Duration.ofSeconds(Long.parseLong(value(args, ++i, flag))));
+                case "--trust-pem" -> trustPem = Path.of(value(args, ++i, flag));
+                case "--no-capture" -> builder.captureRecords(false);
+                case "--help", "-h" -> {
+                    out.println(
+                            "usage: LocalFirehoseMain [--port N] [--stream NAME]... [--region R] [--output-dir DIR] [--gzip]"
+                                    + " [--object-age-seconds S] [--trust-pem FILE] [--no-capture]");
+                    return null;
+                }
+                default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");
+            }
+        }
+        LocalFirehose server = builder.start();
+        if (trustPem == null) {
+            trustPem = Files.createTempFile("local-firehose-ca-", ".pem");
+        }
+        server.writeTrustPem(trustPem);
+        out.println("LocalFirehose listening on " + server.endpoint());
+        out.println("region:            " + server.region());
+        out.println("trust PEM:         " + trustPem.toAbsolutePath());
+        out.println("access key id:     " + server.credentials().accessKeyId());
+        out.println("secret access key: " + server.credentials().secretAccessKey());
+        server.outputDirectory().ifPresent(dir -> out.println("output directory:  " + dir.toAbsolutePath()));
+        out.flush();
+        return server;
     }
-    return args[index];
-  }
+
+    private static String value(String[] args, int index, String flag) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[index];
+    }
 }

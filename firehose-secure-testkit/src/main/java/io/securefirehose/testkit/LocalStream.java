@@ -10,83 +10,85 @@ import org.jspecify.annotations.Nullable;
 /** State of one configured delivery stream: captured records, counters, and the optional object writer. */
 final class LocalStream {
 
-  final String name;
-  final String arn;
-  final Instant createdAt;
-  private final boolean capture;
-  private final @Nullable S3StyleWriter writer;
-  private final List<CapturedRecord> records = new ArrayList<>(); // guarded by this
-  private final AtomicLong acceptedRecords = new AtomicLong();
-  private final AtomicLong acceptedBytes = new AtomicLong();
+    final String name;
+    final String arn;
+    final Instant createdAt;
+    private final boolean capture;
+    private final @Nullable S3StyleWriter writer;
+    private final List<CapturedRecord> records = new ArrayList<>(); // guarded by this
+    private final AtomicLong acceptedRecords = new AtomicLong();
+    private final AtomicLong acceptedBytes = new AtomicLong();
 
-  LocalStream(String name, String arn, Instant createdAt, boolean capture, @Nullable S3StyleWriter writer) {
-    this.name = name;
-    this.arn = arn;
-    this.createdAt = createdAt;
-    this.capture = capture;
-    this.writer = writer;
-  }
-
-  /**
-   * Accepts the records of one call that were not failed, in order, and returns their record ids (null where a
-   * record was failed). {@code data} is null when neither capturing nor writing objects needs the bytes.
-   */
-  String[] accept(long requestSequence, int[] sizes, @Nullable List<byte[]> data, boolean[] failed, String instanceId) {
-    String[] ids = new String[sizes.length];
-    List<byte[]> accepted = writer == null || data == null ? null : new ArrayList<>(sizes.length);
-    long bytes = 0;
-    int count = 0;
-    synchronized (this) {
-      for (int i = 0; i < sizes.length; i++) {
-        if (failed[i]) {
-          continue;
-        }
-        ids[i] = recordId(instanceId, requestSequence, i);
-        bytes += sizes[i];
-        count++;
-        if (data != null) {
-          byte[] record = data.get(i);
-          if (capture) {
-            records.add(new CapturedRecord(name, ids[i], record, requestSequence, i));
-          }
-          if (accepted != null) {
-            accepted.add(record);
-          }
-        }
-      }
-      if (writer != null && accepted != null && !accepted.isEmpty()) {
-        writer.append(accepted);
-      }
+    LocalStream(String name, String arn, Instant createdAt, boolean capture, @Nullable S3StyleWriter writer) {
+        this.name = name;
+        this.arn = arn;
+        this.createdAt = createdAt;
+        this.capture = capture;
+        this.writer = writer;
     }
-    acceptedRecords.addAndGet(count);
-    acceptedBytes.addAndGet(bytes);
-    return ids;
-  }
 
-  synchronized List<CapturedRecord> records() {
-    return List.copyOf(records);
-  }
+    /**
+     * Accepts the records of one call that were not failed, in order, and returns their record ids (null where a
+     * record was failed). {@code data} is null when neither capturing nor writing objects needs the bytes.
+     */
+    String[] accept(
+            long requestSequence, int[] sizes, @Nullable List<byte[]> data, boolean[] failed, String instanceId) {
+        String[] ids = new String[sizes.length];
+        List<byte[]> accepted = writer == null || data == null ? null : new ArrayList<>(sizes.length);
+        long bytes = 0;
+        int count = 0;
+        synchronized (this) {
+            for (int i = 0; i < sizes.length; i++) {
+                if (failed[i]) {
+                    continue;
+                }
+                ids[i] = recordId(instanceId, requestSequence, i);
+                bytes += sizes[i];
+                count++;
+                if (data != null) {
+                    byte[] record = data.get(i);
+                    if (capture) {
+                        records.add(new CapturedRecord(name, ids[i], record, requestSequence, i));
+                    }
+                    if (accepted != null) {
+                        accepted.add(record);
+                    }
+                }
+            }
+            if (writer != null && accepted != null && !accepted.isEmpty()) {
+                writer.append(accepted);
+            }
+        }
+        acceptedRecords.addAndGet(count);
+        acceptedBytes.addAndGet(bytes);
+        return ids;
+    }
 
-  synchronized void clear() {
-    records.clear();
-    acceptedRecords.set(0);
-    acceptedBytes.set(0);
-  }
+    synchronized List<CapturedRecord> records() {
+        return List.copyOf(records);
+    }
 
-  long acceptedRecords() {
-    return acceptedRecords.get();
-  }
+    synchronized void clear() {
+        records.clear();
+        acceptedRecords.set(0);
+        acceptedBytes.set(0);
+    }
 
-  long acceptedBytes() {
-    return acceptedBytes.get();
-  }
+    long acceptedRecords() {
+        return acceptedRecords.get();
+    }
 
-  @Nullable S3StyleWriter writer() {
-    return writer;
-  }
+    long acceptedBytes() {
+        return acceptedBytes.get();
+    }
 
-  private static String recordId(String instanceId, long requestSequence, int index) {
-    // Opaque, unique per server instance, and long like Firehose's own ids.
-    return instanceId + Long.toHexString(requestSequence) + "x" + Integer.toHexString(index);
-  }
+    @Nullable
+    S3StyleWriter writer() {
+        return writer;
+    }
+
+    private static String recordId(String instanceId, long requestSequence, int index) {
+        // Opaque, unique per server instance, and long like Firehose's own ids.
+        return instanceId + Long.toHexString(requestSequence) + "x" + Integer.toHexString(index);
+    }
 }

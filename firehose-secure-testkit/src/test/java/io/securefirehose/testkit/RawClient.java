@@ -25,66 +25,67 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
  */
 final class RawClient {
 
-  record Response(int status, String body) {}
+    record Response(int status, String body) {}
 
-  private final LocalFirehose server;
-  private final String signingRegion;
-  private final HttpClient http;
+    private final LocalFirehose server;
+    private final String signingRegion;
+    private final HttpClient http;
 
-  RawClient(LocalFirehose server) throws Exception {
-    this(server, server.region());
-  }
+    RawClient(LocalFirehose server) throws Exception {
+        this(server, server.region());
+    }
 
-  RawClient(LocalFirehose server, String signingRegion) throws Exception {
-    this.server = server;
-    this.signingRegion = signingRegion;
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(server.trustStore());
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, trust.getTrustManagers(), null);
-    this.http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
-  }
+    RawClient(LocalFirehose server, String signingRegion) throws Exception {
+        this.server = server;
+        this.signingRegion = signingRegion;
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(server.trustStore());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        this.http = HttpClient.newBuilder()
+                .sslContext(tls)
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
 
-  Response post(String action, byte[] body) throws Exception {
-    return post(action, body, body, Clock.systemUTC(), UnaryOperator.identity());
-  }
+    Response post(String action, byte[] body) throws Exception {
+        return post(action, body, body, Clock.systemUTC(), UnaryOperator.identity());
+    }
 
-  /** Signs {@code signedBody} at {@code signingClock}'s time, but sends {@code sentBody}. */
-  Response post(
-      String action,
-      byte[] signedBody,
-      byte[] sentBody,
-      Clock signingClock,
-      UnaryOperator<Map<String, List<String>>> editHeaders)
-      throws Exception {
-    URI uri = server.endpoint().resolve("/");
-    SdkHttpRequest unsigned =
-        SdkHttpRequest.builder()
-            .method(SdkHttpMethod.POST)
-            .uri(uri)
-            .putHeader("Content-Type", "application/x-amz-json-1.1")
-            .putHeader("X-Amz-Target", "Firehose_20150804." + action)
-            .build();
-    SdkHttpRequest signed =
-        AwsV4HttpSigner.create()
-            .sign(
-                r ->
-                    r.identity(server.credentials())
+    /** Signs {@code signedBody} at {@code signingClock}'s time, but sends {@code sentBody}. */
+    Response post(
+            String action,
+            byte[] signedBody,
+            byte[] sentBody,
+            Clock signingClock,
+            UnaryOperator<Map<String, List<String>>> editHeaders)
+            throws Exception {
+        URI uri = server.endpoint().resolve("/");
+        SdkHttpRequest unsigned = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(uri)
+                .putHeader("Content-Type", "application/x-amz-json-1.1")
+                .putHeader("X-Amz-Target", "Firehose_20150804." + action)
+                .build();
+        SdkHttpRequest signed = AwsV4HttpSigner.create()
+                .sign(r -> r.identity(server.credentials())
                         .request(unsigned)
                         .payload(() -> new ByteArrayInputStream(signedBody))
                         .putProperty(AwsV4HttpSigner.REGION_NAME, signingRegion)
                         .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "firehose")
                         .putProperty(HttpSigner.SIGNING_CLOCK, signingClock))
-            .request();
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofByteArray(sentBody));
-    editHeaders.apply(new java.util.TreeMap<>(signed.headers())).forEach((name, values) -> {
-      if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
-        values.forEach(v -> request.header(name, v));
-      }
-    });
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    return new Response(response.statusCode(), response.body());
-  }
+                .request();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(sentBody));
+        editHeaders.apply(new java.util.TreeMap<>(signed.headers())).forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
+                values.forEach(v -> request.header(name, v));
+            }
+        });
+        HttpResponse<String> response =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Response(response.statusCode(), response.body());
+    }
 }

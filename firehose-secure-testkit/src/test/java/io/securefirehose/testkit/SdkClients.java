@@ -13,37 +13,35 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 /** Raw AWS SDK clients pointed at a {@link LocalFirehose}, for testing the server on its own. */
 final class SdkClients {
 
-  private SdkClients() {}
+    private SdkClients() {}
 
-  static FirehoseAsyncClient firehose(LocalFirehose server, AwsCredentialsProvider credentials) {
-    return FirehoseAsyncClient.builder()
-        .region(Region.of(server.region()))
-        .endpointOverride(server.endpoint())
-        .credentialsProvider(credentials)
-        .httpClient(httpClient(server.trustStore()))
-        .overrideConfiguration(
-            o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
-        .build();
-  }
+    static FirehoseAsyncClient firehose(LocalFirehose server, AwsCredentialsProvider credentials) {
+        return FirehoseAsyncClient.builder()
+                .region(Region.of(server.region()))
+                .endpointOverride(server.endpoint())
+                .credentialsProvider(credentials)
+                .httpClient(httpClient(server.trustStore()))
+                .overrideConfiguration(
+                        o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
+                .build();
+    }
 
-  static FirehoseAsyncClient firehose(LocalFirehose server) {
-    return firehose(server, server.credentialsProvider());
-  }
+    static FirehoseAsyncClient firehose(LocalFirehose server) {
+        return firehose(server, server.credentialsProvider());
+    }
 
-  static SdkAsyncHttpClient httpClient(KeyStore trust) {
-    return NettyNioAsyncHttpClient.builder()
-        .tlsTrustManagersProvider(
-            () -> {
-              try {
-                TrustManagerFactory factory =
-                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(trust);
-                return factory.getTrustManagers();
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            })
-        .build();
-  }
-
+    static SdkAsyncHttpClient httpClient(KeyStore trust) {
+        return NettyNioAsyncHttpClient.builder()
+                .tlsTrustManagersProvider(() -> {
+                    try {
+                        TrustManagerFactory factory =
+                                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                        factory.init(trust);
+                        return factory.getTrustManagers();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .build();
+    }
 }

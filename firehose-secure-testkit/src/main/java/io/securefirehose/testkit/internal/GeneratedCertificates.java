@@ -40,130 +40,136 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class GeneratedCertificates {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final X509Certificate authority;
-  private final X509Certificate server;
-  private final PrivateKey serverKey;
+    private final X509Certificate authority;
+    private final X509Certificate server;
+    private final PrivateKey serverKey;
 
-  private GeneratedCertificates(X509Certificate authority, X509Certificate server, PrivateKey serverKey) {
-    this.authority = authority;
-    this.server = server;
-    this.serverKey = serverKey;
-  }
-
-  /**
-   * Makes an authority and a server certificate for the given host names and IP addresses.
-   *
-   * @param hostNames DNS names the server certificate is valid for
-   * @param addresses IP addresses the server certificate is valid for
-   * @param validity how long both certificates stay valid from now (they start one hour in the past)
-   * @return the generated material
-   */
-  public static GeneratedCertificates create(
-      List<String> hostNames, List<InetAddress> addresses, Duration validity) {
-    try {
-      Instant notBefore = Instant.now().minus(Duration.ofHours(1));
-      Instant notAfter = Instant.now().plus(validity);
-      KeyPair authorityKeys = newKeyPair();
-      X500Name authorityName = new X500Name("CN=LocalFirehose Test CA " + Long.toHexString(RANDOM.nextLong()));
-      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      X509CertificateHolder authorityHolder =
-          new JcaX509v3CertificateBuilder(
-                  authorityName, serial(), Date.from(notBefore), Date.from(notAfter), authorityName,
-                  authorityKeys.getPublic())
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-              .addExtension(
-                  Extension.subjectKeyIdentifier, false,
-                  extensions.createSubjectKeyIdentifier(authorityKeys.getPublic()))
-              .build(signer(authorityKeys.getPrivate()));
-      X509Certificate authority = convert(authorityHolder);
-
-      KeyPair serverKeys = newKeyPair();
-      List<GeneralName> names = new ArrayList<>();
-      for (String host : hostNames) {
-        names.add(new GeneralName(GeneralName.dNSName, host));
-      }
-      for (InetAddress address : addresses) {
-        names.add(new GeneralName(GeneralName.iPAddress, address.getHostAddress()));
-      }
-      String commonName = hostNames.isEmpty() ? "localhost" : hostNames.get(0);
-      X509CertificateHolder serverHolder =
-          new JcaX509v3CertificateBuilder(
-                  authorityName, serial(), Date.from(notBefore), Date.from(notAfter),
-                  new X500Name("CN=" + commonName), serverKeys.getPublic())
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-              .addExtension(
-                  Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-              .addExtension(
-                  Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-              .addExtension(
-                  Extension.subjectAlternativeName, false,
-                  new GeneralNames(names.toArray(new GeneralName[0])))
-              .addExtension(
-                  Extension.authorityKeyIdentifier, false,
-                  extensions.createAuthorityKeyIdentifier(authority))
-              .build(signer(authorityKeys.getPrivate()));
-      return new GeneratedCertificates(authority, convert(serverHolder), serverKeys.getPrivate());
-    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-      throw new IllegalStateException("cannot generate test certificates", e);
+    private GeneratedCertificates(X509Certificate authority, X509Certificate server, PrivateKey serverKey) {
+        this.authority = authority;
+        this.server = server;
+        this.serverKey = serverKey;
     }
-  }
 
-  /** @return the authority's certificate: what clients must trust */
-  public X509Certificate authority() {
-    return authority;
-  }
+    /**
+     * Makes an authority and a server certificate for the given host names and IP addresses.
+     *
+     * @param hostNames DNS names the server certificate is valid for
+     * @param addresses IP addresses the server certificate is valid for
+     * @param validity how long both certificates stay valid from now (they start one hour in the past)
+     * @return the generated material
+     */
+    public static GeneratedCertificates create(List<String> hostNames, List<InetAddress> addresses, Duration validity) {
+        try {
+            Instant notBefore = Instant.now().minus(Duration.ofHours(1));
+            Instant notAfter = Instant.now().plus(validity);
+            KeyPair authorityKeys = newKeyPair();
+            X500Name authorityName = new X500Name("CN=LocalFirehose Test CA " + Long.toHexString(RANDOM.nextLong()));
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            X509CertificateHolder authorityHolder = new JcaX509v3CertificateBuilder(
+                            authorityName,
+                            serial(),
+                            Date.from(notBefore),
+                            Date.from(notAfter),
+                            authorityName,
+                            authorityKeys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(
+                            Extension.subjectKeyIdentifier,
+                            false,
+                            extensions.createSubjectKeyIdentifier(authorityKeys.getPublic()))
+                    .build(signer(authorityKeys.getPrivate()));
+            X509Certificate authority = convert(authorityHolder);
 
-  /** @return the server's certificate */
-  public X509Certificate server() {
-    return server;
-  }
-
-  /** @return the server's private key */
-  public PrivateKey serverKey() {
-    return serverKey;
-  }
-
-  /** @return the authority's certificate in PEM */
-  public String authorityPem() {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-      writer.writeObject(authority);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+            KeyPair serverKeys = newKeyPair();
+            List<GeneralName> names = new ArrayList<>();
+            for (String host : hostNames) {
+                names.add(new GeneralName(GeneralName.dNSName, host));
+            }
+            for (InetAddress address : addresses) {
+                names.add(new GeneralName(GeneralName.iPAddress, address.getHostAddress()));
+            }
+            String commonName = hostNames.isEmpty() ? "localhost" : hostNames.get(0);
+            X509CertificateHolder serverHolder = new JcaX509v3CertificateBuilder(
+                            authorityName,
+                            serial(),
+                            Date.from(notBefore),
+                            Date.from(notAfter),
+                            new X500Name("CN=" + commonName),
+                            serverKeys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(
+                            Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
+                    .addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(
+                            Extension.subjectAlternativeName,
+                            false,
+                            new GeneralNames(names.toArray(new GeneralName[0])))
+                    .addExtension(
+                            Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(authority))
+                    .build(signer(authorityKeys.getPrivate()));
+            return new GeneratedCertificates(authority, convert(serverHolder), serverKeys.getPrivate());
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+            throw new IllegalStateException("cannot generate test certificates", e);
+        }
     }
-    return out.toString();
-  }
 
-  /** @return an in-memory PKCS#12 trust store holding the authority */
-  public KeyStore trustStore() {
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setCertificateEntry("local-firehose-ca", authority);
-      return store;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException(e);
+    /** @return the authority's certificate: what clients must trust */
+    public X509Certificate authority() {
+        return authority;
     }
-  }
 
-  private static KeyPair newKeyPair() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-    return generator.generateKeyPair();
-  }
+    /** @return the server's certificate */
+    public X509Certificate server() {
+        return server;
+    }
 
-  private static BigInteger serial() {
-    return new BigInteger(64, RANDOM).add(BigInteger.ONE);
-  }
+    /** @return the server's private key */
+    public PrivateKey serverKey() {
+        return serverKey;
+    }
 
-  private static ContentSigner signer(PrivateKey key) throws OperatorCreationException {
-    return new JcaContentSignerBuilder("SHA256withECDSA").build(key);
-  }
+    /** @return the authority's certificate in PEM */
+    public String authorityPem() {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(authority);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString();
+    }
 
-  private static X509Certificate convert(X509CertificateHolder holder) throws GeneralSecurityException {
-    return new JcaX509CertificateConverter().getCertificate(holder);
-  }
+    /** @return an in-memory PKCS#12 trust store holding the authority */
+    public KeyStore trustStore() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("local-firehose-ca", authority);
+            return store;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyPair newKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(64, RANDOM).add(BigInteger.ONE);
+    }
+
+    private static ContentSigner signer(PrivateKey key) throws OperatorCreationException {
+        return new JcaContentSignerBuilder("SHA256withECDSA").build(key);
+    }
+
+    private static X509Certificate convert(X509CertificateHolder holder) throws GeneralSecurityException {
+        return new JcaX509CertificateConverter().getCertificate(holder);
+    }
 }

@@ -27,92 +27,92 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class S3StyleWriter {
 
-  private static final DateTimeFormatter PREFIX =
-      DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter PREFIX =
+            DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
 
-  private final Path root;
-  private final String stream;
-  private final long maxObjectBytes;
-  private final Duration maxObjectAge;
-  private final boolean gzip;
-  private final Clock clock;
-  private final List<Path> written = new ArrayList<>();
-  private ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-  private Instant firstRecordAt = Instant.MIN;
+    private final Path root;
+    private final String stream;
+    private final long maxObjectBytes;
+    private final Duration maxObjectAge;
+    private final boolean gzip;
+    private final Clock clock;
+    private final List<Path> written = new ArrayList<>();
+    private ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private Instant firstRecordAt = Instant.MIN;
 
-  /**
-   * @param root output directory
-   * @param stream delivery stream name
-   * @param maxObjectBytes buffered bytes that cut an object
-   * @param maxObjectAge age of the oldest buffered record that cuts an object
-   * @param gzip whether objects are gzip-compressed
-   * @param clock clock for object names and ages
-   */
-  public S3StyleWriter(
-      Path root, String stream, long maxObjectBytes, Duration maxObjectAge, boolean gzip, Clock clock) {
-    this.root = root;
-    this.stream = stream;
-    this.maxObjectBytes = maxObjectBytes;
-    this.maxObjectAge = maxObjectAge;
-    this.gzip = gzip;
-    this.clock = clock;
-  }
-
-  /** Appends accepted records; writes an object if the size threshold is reached. */
-  public synchronized void append(List<byte[]> records) {
-    if (buffer.size() == 0) {
-      firstRecordAt = clock.instant();
+    /**
+     * @param root output directory
+     * @param stream delivery stream name
+     * @param maxObjectBytes buffered bytes that cut an object
+     * @param maxObjectAge age of the oldest buffered record that cuts an object
+     * @param gzip whether objects are gzip-compressed
+     * @param clock clock for object names and ages
+     */
+    public S3StyleWriter(
+            Path root, String stream, long maxObjectBytes, Duration maxObjectAge, boolean gzip, Clock clock) {
+        this.root = root;
+        this.stream = stream;
+        this.maxObjectBytes = maxObjectBytes;
+        this.maxObjectAge = maxObjectAge;
+        this.gzip = gzip;
+        this.clock = clock;
     }
-    for (byte[] record : records) {
-      buffer.write(record, 0, record.length);
-    }
-    if (buffer.size() >= maxObjectBytes) {
-      writeObject();
-    }
-  }
 
-  /** Writes an object if the oldest buffered record is older than the age threshold. */
-  public synchronized void cutIfOld() {
-    if (buffer.size() > 0 && !clock.instant().isBefore(firstRecordAt.plus(maxObjectAge))) {
-      writeObject();
+    /** Appends accepted records; writes an object if the size threshold is reached. */
+    public synchronized void append(List<byte[]> records) {
+        if (buffer.size() == 0) {
+            firstRecordAt = clock.instant();
+        }
+        for (byte[] record : records) {
+            buffer.write(record, 0, record.length);
+        }
+        if (buffer.size() >= maxObjectBytes) {
+            writeObject();
+        }
     }
-  }
 
-  /** Writes whatever is buffered as an object. */
-  public synchronized void flush() {
-    if (buffer.size() > 0) {
-      writeObject();
+    /** Writes an object if the oldest buffered record is older than the age threshold. */
+    public synchronized void cutIfOld() {
+        if (buffer.size() > 0 && !clock.instant().isBefore(firstRecordAt.plus(maxObjectAge))) {
+            writeObject();
+        }
     }
-  }
 
-  /** @return objects written so far, oldest first */
-  public synchronized List<Path> objects() {
-    return List.copyOf(written);
-  }
-
-  private void writeObject() {
-    Instant now = clock.instant();
-    Path directory = root.resolve(stream).resolve(PREFIX.format(now));
-    String name = stream + "-1-" + STAMP.format(now) + "-" + UUID.randomUUID() + (gzip ? ".gz" : "");
-    try {
-      Files.createDirectories(directory);
-      Path temporary = directory.resolve("." + name + ".tmp");
-      try (OutputStream out = open(temporary)) {
-        buffer.writeTo(out);
-      }
-      Path target = directory.resolve(name);
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-      written.add(target);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write delivered object for stream " + stream, e);
+    /** Writes whatever is buffered as an object. */
+    public synchronized void flush() {
+        if (buffer.size() > 0) {
+            writeObject();
+        }
     }
-    buffer = new ByteArrayOutputStream();
-  }
 
-  private OutputStream open(Path file) throws IOException {
-    OutputStream out = Files.newOutputStream(file);
-    return gzip ? new GZIPOutputStream(out, 64 * 1024) : out;
-  }
+    /** @return objects written so far, oldest first */
+    public synchronized List<Path> objects() {
+        return List.copyOf(written);
+    }
+
+    private void writeObject() {
+        Instant now = clock.instant();
+        Path directory = root.resolve(stream).resolve(PREFIX.format(now));
+        String name = stream + "-1-" + STAMP.format(now) + "-" + UUID.randomUUID() + (gzip ? ".gz" : "");
+        try {
+            Files.createDirectories(directory);
+            Path temporary = directory.resolve("." + name + ".tmp");
+            try (OutputStream out = open(temporary)) {
+                buffer.writeTo(out);
+            }
+            Path target = directory.resolve(name);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            written.add(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write delivered object for stream " + stream, e);
+        }
+        buffer = new ByteArrayOutputStream();
+    }
+
+    private OutputStream open(Path file) throws IOException {
+        OutputStream out = Files.newOutputStream(file);
+        return gzip ? new GZIPOutputStream(out, 64 * 1024) : out;
+    }
 }
