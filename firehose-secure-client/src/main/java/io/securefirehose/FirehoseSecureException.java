@@ -1,5 +1,7 @@
 package io.securefirehose;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of every exception this SDK throws or completes a record's future with.
  *
@@ -23,7 +25,7 @@ public class FirehoseSecureException extends RuntimeException {
      * @param cause the underlying failure, or {@code null}
      * @param retriable whether sending the same record again later may succeed
      */
-    protected FirehoseSecureException(String message, Throwable cause, boolean retriable) {
+    protected FirehoseSecureException(String message, @Nullable Throwable cause, boolean retriable) {
         super(message, cause);
         this.retriable = retriable;
     }

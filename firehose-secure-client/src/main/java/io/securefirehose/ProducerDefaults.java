@@ -18,7 +18,7 @@ public final class ProducerDefaults {
     public static final int MAX_IN_FLIGHT_REQUESTS = 5;
 
     /** Default {@code deliveryTimeout}: 120 s. */
-    public static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(2);
 
     /** Default {@code requestTimeout}: 30 s. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);

@@ -4,6 +4,7 @@ import io.securefirehose.BufferExhaustedException;
 import io.securefirehose.time.TaskScheduler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,7 +25,7 @@ final class BufferMemory {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition freed = lock.newCondition();
     private final TaskScheduler scheduler;
-    private volatile int waiters;
+    private final AtomicInteger waiters = new AtomicInteger();
     private volatile boolean closed;
 
     BufferMemory(long limit, TaskScheduler scheduler) {
@@ -62,7 +63,7 @@ final class BufferMemory {
         }
         lock.lockInterruptibly();
         try {
-            waiters++;
+            waiters.incrementAndGet();
             try {
                 while (!tryReserve(bytes)) {
                     if (closed) {
@@ -76,7 +77,7 @@ final class BufferMemory {
                     freed.awaitNanos(Math.min(remaining, RECHECK_NANOS));
                 }
             } finally {
-                waiters--;
+                waiters.decrementAndGet();
             }
         } finally {
             lock.unlock();
@@ -85,7 +86,7 @@ final class BufferMemory {
 
     void release(long bytes) {
         used.addAndGet(-bytes);
-        if (waiters > 0) {
+        if (waiters.get() > 0) {
             lock.lock();
             try {
                 freed.signalAll();

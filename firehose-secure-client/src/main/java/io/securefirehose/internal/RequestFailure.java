@@ -35,8 +35,7 @@ record RequestFailure(String code, String message, boolean retriable, boolean th
 
     static RequestFailure classify(Throwable failure) {
         Throwable error = unwrap(failure);
-        if (error instanceof AwsServiceException) {
-            AwsServiceException service = (AwsServiceException) error;
+        if (error instanceof AwsServiceException service) {
             AwsErrorDetails details = service.awsErrorDetails();
             String code = details != null && details.errorCode() != null
                     ? details.errorCode()
@@ -47,8 +46,7 @@ record RequestFailure(String code, String message, boolean retriable, boolean th
             boolean retriable = throttled || service.statusCode() >= 500;
             return new RequestFailure(code, message, retriable, throttled, service);
         }
-        if (error instanceof SdkServiceException) {
-            SdkServiceException service = (SdkServiceException) error;
+        if (error instanceof SdkServiceException service) {
             boolean throttled = service.isThrottlingException() || service.statusCode() == 429;
             return new RequestFailure(
                     "HTTP" + service.statusCode(),
@@ -71,8 +69,8 @@ record RequestFailure(String code, String message, boolean retriable, boolean th
 
     /** A response whose shape does not match the request: retried, because it says nothing reliable. */
     static RequestFailure malformedResponse(String detail) {
-        IllegalStateException cause = new IllegalStateException("malformed PutRecordBatch response: " + detail);
-        return new RequestFailure("MalformedResponse", cause.getMessage(), true, false, cause);
+        String message = "malformed PutRecordBatch response: " + detail;
+        return new RequestFailure("MalformedResponse", message, true, false, new IllegalStateException(message));
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -206,6 +206,8 @@ final class Sender {
         return batch;
     }
 
+    // The handler only hands the outcome to the scheduler, which cannot fail short of shutdown (handled there).
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void dispatch(RecordBatch batch, long now) {
         List<byte[]> payloads = new ArrayList<>(batch.size());
         boolean firstAttempt = true;

@@ -173,7 +173,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      */
     public void batchSent(int records, long bytes, long oldestWaitNanos) {
         batchRecords.record(records);
-        batchBytes.record(bytes);
+        batchBytes.record((double) bytes);
         if (oldestWaitNanos >= 0) {
             bufferTime.record(oldestWaitNanos, TimeUnit.NANOSECONDS);
         }
@@ -186,8 +186,8 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * @param bytes their bytes
      */
     public void recordsSent(int records, long bytes) {
-        recordsSent.increment(records);
-        bytesSent.increment(bytes);
+        recordsSent.increment((double) records);
+        bytesSent.increment((double) bytes);
     }
 
     /**
@@ -196,7 +196,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * @param records how many
      */
     public void recordsRetried(int records) {
-        recordsRetried.increment(records);
+        recordsRetried.increment((double) records);
     }
 
     /**
@@ -215,7 +215,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
                                 .tags(tags)
                                 .tag("reason", r)
                                 .register(composite))
-                .increment(records);
+                .increment((double) records);
     }
 
     /** Records a {@code send} refused because the buffer was full. */

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link TaskScheduler}: the system's monotonic clock and one daemon thread.
@@ -11,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * <p>A producer that creates this scheduler itself also shuts it down when it closes. Thread-safe.
  */
 public final class SingleThreadTaskScheduler implements TaskScheduler, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SingleThreadTaskScheduler.class);
 
     private final ScheduledThreadPoolExecutor executor;
     private volatile Thread thread;
@@ -41,12 +45,28 @@ public final class SingleThreadTaskScheduler implements TaskScheduler, AutoClose
 
     @Override
     public void execute(Runnable task) {
-        executor.execute(task);
+        executor.execute(guarded(task));
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // failures are logged by guarded(), nothing waits on the future
     public void schedule(Runnable task, long delay, TimeUnit unit) {
-        executor.schedule(task, delay, unit);
+        executor.schedule(guarded(task), delay, unit);
+    }
+
+    /**
+     * The executor keeps a task's exception inside a future nobody reads; a failing task is a bug in the producer,
+     * so it is logged instead of vanishing.
+     */
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.error("producer task failed; this is a bug in firehose-secure, please report it", e);
+                throw e;
+            }
+        };
     }
 
     @Override

@@ -100,8 +100,8 @@ public final class TrustMaterial {
         try {
             for (String alias : java.util.Collections.list(keyStore.aliases())) {
                 Certificate certificate = keyStore.getCertificate(alias);
-                if (certificate instanceof X509Certificate) {
-                    certificates.add((X509Certificate) certificate);
+                if (certificate instanceof X509Certificate x509) {
+                    certificates.add(x509);
                 }
             }
         } catch (GeneralSecurityException e) {

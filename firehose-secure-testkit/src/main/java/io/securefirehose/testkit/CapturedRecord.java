@@ -1,12 +1,57 @@
 package io.securefirehose.testkit;
 
 /**
- * A record {@link LocalFirehose} accepted.
- *
- * @param stream delivery stream name
- * @param recordId the {@code RecordId} returned for it
- * @param data the record's bytes (decoded from base64); do not modify
- * @param requestSequence sequence number of the call that carried it (see {@link CapturedRequest#sequence()})
- * @param index position of the record in that call
+ * A record {@link LocalFirehose} accepted. Immutable.
  */
-public record CapturedRecord(String stream, String recordId, byte[] data, long requestSequence, int index) {}
+public final class CapturedRecord {
+
+    private final String stream;
+    private final String recordId;
+    private final byte[] data;
+    private final long requestSequence;
+    private final int index;
+
+    CapturedRecord(String stream, String recordId, byte[] data, long requestSequence, int index) {
+        this.stream = stream;
+        this.recordId = recordId;
+        this.data = data;
+        this.requestSequence = requestSequence;
+        this.index = index;
+    }
+
+    /** @return delivery stream name */
+    public String stream() {
+        return stream;
+    }
+
+    /** @return the {@code RecordId} returned for the record */
+    public String recordId() {
+        return recordId;
+    }
+
+    /** @return a copy of the record's bytes (decoded from base64) */
+    public byte[] data() {
+        return data.clone();
+    }
+
+    /** @return the record's size in bytes */
+    public int size() {
+        return data.length;
+    }
+
+    /** @return sequence number of the call that carried the record (see {@link CapturedRequest#sequence()}) */
+    public long requestSequence() {
+        return requestSequence;
+    }
+
+    /** @return position of the record in that call */
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public String toString() {
+        return "CapturedRecord[stream=" + stream + ", recordId=" + recordId + ", bytes=" + data.length + ", request="
+                + requestSequence + ", index=" + index + "]";
+    }
+}

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -58,7 +59,8 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         this.verifier = verifier;
     }
 
-    /** What one call is answered with. */
+    /** What one call is answered with. Never compared or hashed, so the array component is harmless. */
+    @SuppressWarnings("ArrayRecordComponent")
     private record Answer(int status, byte[] body, @Nullable String errorCode, Duration delay) {}
 
     @Override
@@ -122,7 +124,15 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         try {
             input = FirehoseJson.parse(body, length, recordsField, server.keepsRecordData());
         } catch (FirehoseJson.MalformedRequestException e) {
-            reject(ctx, keepAlive, sequence, action, 400, "SerializationException", e.getMessage(), accessKeyId);
+            reject(
+                    ctx,
+                    keepAlive,
+                    sequence,
+                    action,
+                    400,
+                    "SerializationException",
+                    String.valueOf(e.getMessage()),
+                    accessKeyId);
             return;
         }
         String streamName = input.streamName();
@@ -145,8 +155,8 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     totalBytes);
             return;
         }
-        LocalStream stream = server.stream(streamName);
-        if (stream == null) {
+        LocalStream stream = streamName == null ? null : server.stream(streamName);
+        if (streamName == null || stream == null) {
             reject(
                     ctx,
                     keepAlive,
@@ -346,7 +356,7 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     "DescribeDeliveryStream",
                     400,
                     "SerializationException",
-                    e.getMessage(),
+                    String.valueOf(e.getMessage()),
                     accessKeyId);
             return;
         }
@@ -386,7 +396,8 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     json.writeObjectFieldStart("ExtendedS3DestinationDescription");
                     json.writeStringField(
                             "RoleARN", "arn:aws:iam::" + server.accountId() + ":role/local-firehose-delivery");
-                    json.writeStringField("BucketARN", "arn:aws:s3:::local-firehose-" + stream.name.toLowerCase());
+                    json.writeStringField(
+                            "BucketARN", "arn:aws:s3:::local-firehose-" + stream.name.toLowerCase(Locale.ROOT));
                     json.writeObjectFieldStart("BufferingHints");
                     json.writeNumberField("SizeInMBs", 5);
                     json.writeNumberField("IntervalInSeconds", 60);
@@ -437,6 +448,8 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         respond(ctx, keepAlive, new Answer(status, FirehoseJson.error(code, message), code, Duration.ZERO));
     }
 
+    // Netty reports write and close failures through exceptionCaught; the returned futures need no handling.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void respond(ChannelHandlerContext ctx, boolean keepAlive, Answer answer) {
         Runnable write = () -> write(ctx, keepAlive, answer);
         synchronized (pauseLock) {
@@ -452,6 +465,8 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
     }
 
+    // Netty reports write and close failures through exceptionCaught; the returned futures need no handling.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private static void write(ChannelHandlerContext ctx, boolean keepAlive, Answer answer) {
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1,
@@ -472,6 +487,8 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     /** Drops the connection with a TCP reset: no TLS close_notify, no response. */
+    // Netty reports write and close failures through exceptionCaught; the returned futures need no handling.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private static void reset(ChannelHandlerContext ctx) {
         ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
         SslHandler tls = ctx.pipeline().get(SslHandler.class);
@@ -517,13 +534,14 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private static Map<String, List<String>> headers(FullHttpRequest request) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Map.Entry<String, String> entry : request.headers()) {
-            headers.computeIfAbsent(entry.getKey().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+            headers.computeIfAbsent(entry.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                     .add(entry.getValue());
         }
         return headers;
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // closing is the last thing done with this connection
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("closing connection after error: {}", cause.toString());
         ctx.close();

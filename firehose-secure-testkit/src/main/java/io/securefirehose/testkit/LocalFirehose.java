@@ -96,6 +96,8 @@ public final class LocalFirehose implements AutoCloseable {
     private final FirehoseHandler handler;
     private volatile FaultPlan faultPlan;
 
+    // Netty's shutdown and scheduling futures need no checking here: failures surface as the bind error itself.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private LocalFirehose(Builder settings) throws InterruptedException {
         this.settings = settings;
         SecureRandom random = new SecureRandom();
@@ -459,7 +461,9 @@ public final class LocalFirehose implements AutoCloseable {
 
     private static List<InetAddress> loopbackAddresses() {
         try {
-            return List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1"));
+            byte[] ipv6Loopback = new byte[16];
+            ipv6Loopback[15] = 1;
+            return List.of(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), InetAddress.getByAddress(ipv6Loopback));
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
@@ -552,9 +556,11 @@ public final class LocalFirehose implements AutoCloseable {
         public Builder bindAddress(String address) {
             Objects.requireNonNull(address, "address");
             try {
-                if (!InetAddress.getByName(address).isLoopbackAddress()) {
-                    throw new IllegalArgumentException(
-                            "LocalFirehose binds only to loopback addresses, was " + address);
+                for (InetAddress resolved : InetAddress.getAllByName(address)) {
+                    if (!resolved.isLoopbackAddress()) {
+                        throw new IllegalArgumentException(
+                                "LocalFirehose binds only to loopback addresses, was " + address);
+                    }
                 }
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("unknown bind address " + address, e);

@@ -45,6 +45,7 @@ public final class FirehoseJson {
      * @param sizes decoded size of each record
      * @param data decoded bytes of each record, or {@code null} when the caller asked only for sizes
      */
+    @SuppressWarnings("ArrayRecordComponent") // a parse result, never compared or hashed
     public record Input(
             @Nullable String streamName,
             int[] sizes,

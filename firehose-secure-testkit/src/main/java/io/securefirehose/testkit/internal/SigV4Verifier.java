@@ -107,7 +107,7 @@ public final class SigV4Verifier {
                     "Authorization header is not a valid " + ALGORITHM + " header",
                     400);
         }
-        String[] scope = parsed.credential().split("/");
+        String[] scope = parsed.credential().split("/", -1);
         if (scope.length != 5 || !"aws4_request".equals(scope[4])) {
             return Result.error("IncompleteSignatureException", "Credential scope is malformed", 400);
         }
@@ -219,7 +219,7 @@ public final class SigV4Verifier {
             String credential = null;
             String signedHeaders = null;
             String signature = null;
-            for (String part : header.substring(ALGORITHM.length() + 1).split(",")) {
+            for (String part : header.substring(ALGORITHM.length() + 1).split(",", -1)) {
                 String item = part.trim();
                 int eq = item.indexOf('=');
                 if (eq < 0) {
@@ -239,7 +239,7 @@ public final class SigV4Verifier {
             if (credential == null || signedHeaders == null || signature == null || signedHeaders.isEmpty()) {
                 return null;
             }
-            return new Authorization(credential, List.of(signedHeaders.split(";")), signature);
+            return new Authorization(credential, List.of(signedHeaders.split(";", -1)), signature);
         }
     }
 }
