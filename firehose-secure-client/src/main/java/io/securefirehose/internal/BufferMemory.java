@@ -87,18 +87,17 @@ final class BufferMemory {
     void release(long bytes) {
         used.addAndGet(-bytes);
         if (waiters.get() > 0) {
-            lock.lock();
-            try {
-                freed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            signalWaiters();
         }
     }
 
     /** Wakes every waiting caller; they fail with {@link IllegalStateException}. */
     void close() {
         closed = true;
+        signalWaiters();
+    }
+
+    private void signalWaiters() {
         lock.lock();
         try {
             freed.signalAll();

@@ -51,8 +51,9 @@ final class Sender {
             new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos - b.dueNanos, 0));
     private final Set<RecordBatch> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile int inFlightCount;
-    private boolean closing;
-    private boolean terminated;
+    // Written and read on the scheduler thread; volatile so that no reordering question arises at shutdown.
+    private volatile boolean closing;
+    private volatile boolean terminated;
 
     /** Numbers the sender works with, all validated by the producer's builder. */
     record Settings(

@@ -23,4 +23,10 @@ public record CapturedRequest(
         long recordBytes,
         String outcome,
         @Nullable String accessKeyId,
-        List<Integer> failedRecordIndexes) {}
+        List<Integer> failedRecordIndexes) {
+
+    /** Copies the index list, so that a captured call cannot change afterwards. */
+    public CapturedRequest {
+        failedRecordIndexes = List.copyOf(failedRecordIndexes);
+    }
+}

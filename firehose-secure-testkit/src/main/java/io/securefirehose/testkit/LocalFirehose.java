@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -79,6 +80,8 @@ public final class LocalFirehose implements AutoCloseable {
     /** Default account id, used in stream ARNs. */
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
 
     private final Builder settings;
@@ -100,12 +103,9 @@ public final class LocalFirehose implements AutoCloseable {
     @SuppressWarnings("FutureReturnValueIgnored")
     private LocalFirehose(Builder settings) throws InterruptedException {
         this.settings = settings;
-        SecureRandom random = new SecureRandom();
-        this.instanceId = HexFormat.of().formatHex(random.generateSeed(8));
+        this.instanceId = randomHex(8);
         this.defaultCredentials = settings.credentials.isEmpty()
-                ? AwsBasicCredentials.create(
-                        "AKIALOCAL" + HexFormat.of().withUpperCase().formatHex(random.generateSeed(6)),
-                        HexFormat.of().formatHex(random.generateSeed(20)))
+                ? AwsBasicCredentials.create("AKIALOCAL" + randomHex(6).toUpperCase(Locale.ROOT), randomHex(20))
                 : settings.credentials.get(0);
         credentialsByKey.put(defaultCredentials.accessKeyId(), defaultCredentials);
         for (AwsBasicCredentials extra : settings.credentials) {
@@ -457,6 +457,12 @@ public final class LocalFirehose implements AutoCloseable {
                 writer.cutIfOld();
             }
         }
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
     }
 
     private static List<InetAddress> loopbackAddresses() {

@@ -1,5 +1,6 @@
 package io.securefirehose.testkit;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,10 @@ public final class LocalFirehoseMain {
      * Starts the server and blocks until the JVM shuts down.
      *
      * @param args command line flags, see the class description
-     * @throws Exception if the server cannot start
+     * @throws IOException if the trust PEM cannot be written
+     * @throws InterruptedException if interrupted while running
      */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws IOException, InterruptedException {
         LocalFirehose server = start(args, System.out);
         if (server == null) {
             return;
@@ -49,9 +51,9 @@ public final class LocalFirehoseMain {
      * @param args command line flags
      * @param out where to print
      * @return the running server, or {@code null} if only help was asked for
-     * @throws Exception if a flag is invalid or the server cannot start
+     * @throws IOException if the trust PEM cannot be written
      */
-    static @Nullable LocalFirehose start(String[] args, PrintStream out) throws Exception {
+    static @Nullable LocalFirehose start(String[] args, PrintStream out) throws IOException {
         LocalFirehose.Builder builder = LocalFirehose.builder();
         Path trustPem = null;
         for (int i = 0; i < args.length; i++) {
