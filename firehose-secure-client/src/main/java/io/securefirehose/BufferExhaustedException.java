@@ -1,6 +1,9 @@
 package io.securefirehose;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
+import org.apiguardian.api.API;
 
 /**
  * Thrown by {@code send} when the producer's buffer stayed full for longer than {@code maxBlock}, and by
@@ -11,12 +14,16 @@ import java.time.Duration;
  * Retriable: the buffer drains as Firehose acknowledges records. A buffer that is often full means records are
  * produced faster than the stream accepts them; see {@code docs/producer.md} for tuning.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class BufferExhaustedException extends FirehoseSecureException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Buffer space the refused record needed, in bytes. */
     private final long requestedBytes;
+    /** Buffer space in use when the record was refused, in bytes. */
     private final long bufferedBytes;
+    /** The configured buffer size, in bytes. */
     private final long maxBufferedBytes;
 
     /**

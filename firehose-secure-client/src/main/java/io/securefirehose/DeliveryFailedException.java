@@ -1,5 +1,8 @@
 package io.securefirehose;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,11 +17,14 @@ import org.jspecify.annotations.Nullable;
  * access) and send again. Retriable causes are retried by the producer until {@code deliveryTimeout}; when that
  * runs out the future fails with the subclass {@link DeliveryTimeoutException}.
  */
+@API(status = STABLE, since = "0.1.0")
 public class DeliveryFailedException extends FirehoseSecureException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Firehose's error code, or this SDK's code for failures that never reached Firehose. */
     private final String errorCode;
+    /** Number of PutRecordBatch calls that carried the record. */
     private final int attempts;
 
     /**

@@ -1,6 +1,9 @@
 package io.securefirehose;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,10 +14,12 @@ import org.jspecify.annotations.Nullable;
  * {@code PutRecordBatch} call carrying the record was still under way: Firehose may yet store the record, so
  * sending it again can produce a duplicate. Retriable.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class DeliveryTimeoutException extends DeliveryFailedException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether a call carrying the record was still under way. */
     private final boolean inFlight;
 
     /**

@@ -1,5 +1,8 @@
 package io.securefirehose;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,10 +15,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Messages name the value that was seen, the rule it broke and how to fix it. They never contain record
  * payloads, keys or credentials.
  */
+@API(status = STABLE, since = "0.1.0")
 public class FirehoseSecureException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether sending the same record again later may succeed. */
     private final boolean retriable;
 
     /**

@@ -1,5 +1,9 @@
 package io.securefirehose;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * A record's future fails with this when the producer was closed before Firehose acknowledged the record:
  * {@code close(timeout)} ran out of time, or the record was still buffered when the producer shut down.
@@ -7,10 +11,12 @@ package io.securefirehose;
  * <p>Retriable in the sense that another producer may send the record again; if {@link #wasInFlight()} is
  * {@code true}, Firehose may have stored it already.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class ProducerClosedException extends FirehoseSecureException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether a call carrying the record was still under way. */
     private final boolean inFlight;
 
     /**

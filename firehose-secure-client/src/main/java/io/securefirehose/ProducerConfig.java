@@ -1,8 +1,11 @@
 package io.securefirehose;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.securefirehose.transport.TrustMaterial;
 import java.net.URI;
 import java.time.Duration;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -13,6 +16,7 @@ import software.amazon.awssdk.regions.Region;
  *
  * <p>Thread-safe.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class ProducerConfig {
 
     private final String deliveryStreamName;

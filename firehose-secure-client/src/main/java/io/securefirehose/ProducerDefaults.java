@@ -1,8 +1,12 @@
 package io.securefirehose;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
+import org.apiguardian.api.API;
 
 /** Default settings of {@link SecureFirehoseProducer}; {@code docs/producer.md} says why each was chosen. */
+@API(status = STABLE, since = "0.1.0")
 public final class ProducerDefaults {
 
     /** Default {@code linger}: 5 ms. */

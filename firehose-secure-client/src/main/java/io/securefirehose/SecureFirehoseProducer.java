@@ -1,5 +1,7 @@
 package io.securefirehose;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.securefirehose.internal.ProducerCore;
 import io.securefirehose.metrics.ProducerMetrics;
 import io.securefirehose.time.TaskScheduler;
@@ -12,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -56,6 +59,7 @@ import software.amazon.awssdk.regions.Region;
  * short and never block in them. From such a callback, {@code send} does not wait for buffer space (it throws
  * {@link BufferExhaustedException} instead) and {@code flush} throws {@link IllegalStateException}.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class SecureFirehoseProducer implements AutoCloseable {
 
     private final ProducerCore core;

@@ -1,5 +1,7 @@
 package io.securefirehose.internal;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.securefirehose.BufferExhaustedException;
 import io.securefirehose.FirehoseLimits;
 import io.securefirehose.ProducerConfig;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * the close sequence. Knows nothing of the SDK: it talks to a {@link BatchTransport}, so tests can drive it with
  * a hand-moved clock and a fake transport.
  */
+@API(status = INTERNAL, since = "0.1.0")
 public final class ProducerCore implements AutoCloseable {
 
     /** Buffer space counted for every record on top of its bytes, so that empty records are bounded too. */

@@ -1,5 +1,7 @@
 package io.securefirehose.metrics;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.apiguardian.api.API;
 
 /**
  * The producer's Micrometer meters. Bind them to a registry with {@link #bindTo(MeterRegistry)}; every meter is
@@ -28,6 +31,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Thread-safe.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class ProducerMetrics implements MeterBinder, AutoCloseable {
 
     /** Prefix of every meter name. */

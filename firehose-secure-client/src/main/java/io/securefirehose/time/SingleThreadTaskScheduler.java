@@ -1,9 +1,12 @@
 package io.securefirehose.time;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +15,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A producer that creates this scheduler itself also shuts it down when it closes. Thread-safe.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class SingleThreadTaskScheduler implements TaskScheduler, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SingleThreadTaskScheduler.class);

@@ -1,6 +1,9 @@
 package io.securefirehose.time;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 
 /**
  * The producer's clock and its one serial worker: every timer (linger, retry backoff, delivery timeout) and every
@@ -20,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  * system clock and one daemon thread. Tests inject a scheduler whose clock they move by hand, so that linger,
  * backoff and timeouts can be checked without sleeping.
  */
+@API(status = STABLE, since = "0.1.0")
 public interface TaskScheduler {
 
     /**

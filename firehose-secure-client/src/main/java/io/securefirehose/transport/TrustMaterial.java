@@ -1,5 +1,7 @@
 package io.securefirehose.transport;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable and thread-safe.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class TrustMaterial {
 
     private static final TrustMaterial SYSTEM_DEFAULT = new TrustMaterial(null, "system default trust store");

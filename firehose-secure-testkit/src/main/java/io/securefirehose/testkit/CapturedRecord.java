@@ -1,8 +1,13 @@
 package io.securefirehose.testkit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * A record {@link LocalFirehose} accepted. Immutable.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class CapturedRecord {
 
     private final String stream;

@@ -1,6 +1,9 @@
 package io.securefirehose.testkit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.List;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param accessKeyId the access key that signed the call, if the signature verified
  * @param failedRecordIndexes positions of records answered with a per-record error
  */
+@API(status = STABLE, since = "0.1.0")
 public record CapturedRequest(
         long sequence,
         String action,
@@ -25,7 +29,18 @@ public record CapturedRequest(
         @Nullable String accessKeyId,
         List<Integer> failedRecordIndexes) {
 
-    /** Copies the index list, so that a captured call cannot change afterwards. */
+    /**
+     * Copies the index list, so that a captured call cannot change afterwards.
+     *
+     * @param sequence arrival number, from 1
+     * @param action the operation
+     * @param stream the delivery stream named in the call, if it could be read
+     * @param recordCount records in the call
+     * @param recordBytes record bytes in the call
+     * @param outcome {@code OK}, the error code answered, or {@code CONNECTION_RESET}
+     * @param accessKeyId the access key that signed the call, if the signature verified
+     * @param failedRecordIndexes positions of records answered with a per-record error
+     */
     public CapturedRequest {
         failedRecordIndexes = List.copyOf(failedRecordIndexes);
     }

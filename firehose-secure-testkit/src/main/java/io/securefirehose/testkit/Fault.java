@@ -1,8 +1,11 @@
 package io.securefirehose.testkit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * One scripted fault for the next {@code PutRecordBatch} or {@code PutRecord} call, queued with
@@ -10,6 +13,7 @@ import java.util.Objects;
  *
  * <p>Immutable.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class Fault {
 
     /** What the fault does. */

@@ -1,8 +1,11 @@
 package io.securefirehose.testkit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * Random faults that {@link LocalFirehose} injects into {@code PutRecordBatch} and {@code PutRecord} calls, drawn
@@ -16,6 +19,7 @@ import java.util.Objects;
  *
  * <p>Immutable.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class FaultPlan {
 
     private static final FaultPlan NONE = builder().build();

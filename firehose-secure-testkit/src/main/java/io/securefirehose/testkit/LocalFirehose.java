@@ -1,5 +1,7 @@
 package io.securefirehose.testkit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -46,6 +48,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -72,6 +75,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  *
  * <p>All methods are thread-safe. Requests are served on Netty event-loop threads.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class LocalFirehose implements AutoCloseable {
 
     /** Default region. */

@@ -1,7 +1,10 @@
 package io.securefirehose.testkit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * each test the server is {@link LocalFirehose#reset() reset}: captures, scripted faults and the fault plan are
  * cleared. Test methods and constructors may declare a {@link LocalFirehose} parameter.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class LocalFirehoseExtension
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 

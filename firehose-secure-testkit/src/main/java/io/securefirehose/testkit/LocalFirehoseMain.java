@@ -1,11 +1,14 @@
 package io.securefirehose.testkit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  *
  * It prints the endpoint, where the trust PEM was written, and the credentials to sign with.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class LocalFirehoseMain {
 
     private LocalFirehoseMain() {}

@@ -1,5 +1,7 @@
 package io.securefirehose.testkit.internal;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -12,12 +14,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads requests and writes responses of Firehose's awsJson1.1 protocol, with a streaming parser so that a 4 MiB
  * batch is decoded in one pass.
  */
+@API(status = INTERNAL, since = "0.1.0")
 public final class FirehoseJson {
 
     private static final JsonFactory JSON = JsonFactory.builder()

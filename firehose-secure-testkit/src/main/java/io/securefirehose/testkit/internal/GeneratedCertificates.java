@@ -1,5 +1,7 @@
 package io.securefirehose.testkit.internal;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import org.apiguardian.api.API;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -38,6 +41,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A throw-away certificate authority and one server certificate it signed, made fresh at start so that no private
  * key is ever checked in. EC P-256 keys, SHA-256 signatures.
  */
+@API(status = INTERNAL, since = "0.1.0")
 public final class GeneratedCertificates {
 
     private static final SecureRandom RANDOM = new SecureRandom();

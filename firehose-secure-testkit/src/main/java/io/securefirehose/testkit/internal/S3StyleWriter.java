@@ -1,5 +1,7 @@
 package io.securefirehose.testkit.internal;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
+import org.apiguardian.api.API;
 
 /**
  * Writes one stream's accepted records to a directory the way Firehose writes them to S3: records concatenated
@@ -25,6 +28,7 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>Thread-safe: appends from several I/O threads are serialised on this object.
  */
+@API(status = INTERNAL, since = "0.1.0")
 public final class S3StyleWriter {
 
     private static final DateTimeFormatter PREFIX =

@@ -1,5 +1,7 @@
 package io.securefirehose.testkit.internal;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -32,6 +35,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  *
  * <p>Thread-safe.
  */
+@API(status = INTERNAL, since = "0.1.0")
 public final class SigV4Verifier {
 
     private static final String ALGORITHM = "AWS4-HMAC-SHA256";
