@@ -1,10 +1,15 @@
 package io.securefirehose;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * The limits Amazon Kinesis Data Firehose sets on {@code PutRecordBatch}, which the producer never exceeds.
  *
  * <p>Sizes are counted on the raw record bytes, before the base64 encoding of the wire format.
  */
+@API(status = STABLE, since = "0.1.0")
 public final class FirehoseLimits {
 
     /** Most records one {@code PutRecordBatch} call may carry. */

@@ -110,10 +110,6 @@ final class BufferMemory {
         return used.get();
     }
 
-    long limit() {
-        return limit;
-    }
-
     BufferExhaustedException exhausted(long bytes, long waitedNanos, String reason) {
         return new BufferExhaustedException(bytes, used.get(), limit, Duration.ofNanos(waitedNanos), reason);
     }

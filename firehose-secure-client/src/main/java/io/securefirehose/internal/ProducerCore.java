@@ -252,7 +252,6 @@ public final class ProducerCore implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("closing the transport failed: {}", e.toString());
         }
-        metrics.close();
         if (ownedScheduler != null) {
             try {
                 ownedScheduler.close();
@@ -310,10 +309,6 @@ public final class ProducerCore implements AutoCloseable {
         close(config.deliveryTimeout().plus(config.requestTimeout()));
     }
 
-    public boolean isClosed() {
-        return closeStarted.get();
-    }
-
     public ProducerMetrics metrics() {
         return metrics;
     }
@@ -330,6 +325,11 @@ public final class ProducerCore implements AutoCloseable {
     /** Accepted records not completed yet. */
     public long bufferedRecords() {
         return bufferedRecords.sum();
+    }
+
+    /** Batches with records not completed yet. */
+    int incompleteBatches() {
+        return accumulator.incompleteBatches();
     }
 
     /** Calls under way. */

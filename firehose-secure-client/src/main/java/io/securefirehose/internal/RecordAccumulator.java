@@ -152,13 +152,9 @@ final class RecordAccumulator {
         }
     }
 
-    boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
-        } finally {
-            lock.unlock();
-        }
+    /** How many batches still have records that have not completed (what {@code flush} would wait for). */
+    int incompleteBatches() {
+        return incompleteOrigins.size();
     }
 
     /** Called by the scheduler thread when every record of an origin batch has completed. */

@@ -26,8 +26,9 @@ import org.apiguardian.api.API;
  * {@code docs/metrics.md}.
  *
  * <p>Meters are updated once per request or batch on the producer's scheduler thread, never per record on the
- * caller's thread, so an unbound instance costs next to nothing. Binding to several registries is allowed. When
- * the producer closes, its meters are removed from every bound registry.
+ * caller's thread, so an unbound instance costs next to nothing. Binding to several registries is allowed. The
+ * meters stay registered after the producer closes, so that the final counts (records failed by the close
+ * included) can still be read or scraped; {@link #close()} removes them from every bound registry.
  *
  * <p>Thread-safe.
  */
@@ -125,7 +126,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
         composite.add(registry);
     }
 
-    /** Removes this producer's meters from every bound registry. Called by the producer's {@code close}. */
+    /** Removes this producer's meters from every bound registry. Call it after the producer closed, if wanted. */
     @Override
     public void close() {
         List<Meter> meters = new ArrayList<>(composite.getMeters());

@@ -61,6 +61,11 @@ final class FakeTransport implements BatchTransport {
 
     /** Answers call {@code index}: {@code errorFor(i)} is the error code of record i, or null to accept it. */
     void answer(int index, IntFunction<String> errorFor) {
+        answer(index, errorFor, false);
+    }
+
+    /** Answers call {@code index} with the given {@code Encrypted} flag. */
+    void answer(int index, IntFunction<String> errorFor, boolean encrypted) {
         Call call = call(index);
         int n = call.records().size();
         String[] ids = new String[n];
@@ -73,7 +78,7 @@ final class FakeTransport implements BatchTransport {
                 codes[i] = code;
             }
         }
-        call.response().complete(new BatchResponse(ids, codes, false));
+        call.response().complete(new BatchResponse(ids, codes, encrypted));
     }
 
     /** Fails call {@code index} as the SDK would for an AWS error answer. */

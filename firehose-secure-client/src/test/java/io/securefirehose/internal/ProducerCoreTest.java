@@ -12,83 +12,19 @@ import io.securefirehose.FirehoseLimits;
 import io.securefirehose.ProducerClosedException;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.RecordTooLargeException;
-import io.securefirehose.SecureFirehoseProducer;
-import io.securefirehose.time.ManualScheduler;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 
 /**
  * The producer's engine with a hand-moved clock and a transport whose calls the test answers: linger, limits,
  * retries and their backoff, timeouts, back-pressure, flush and close, without sleeping.
  */
-class ProducerCoreTest {
-
-    private final ManualScheduler scheduler = new ManualScheduler();
-    private final FakeTransport transport = new FakeTransport();
-    private ProducerCore core;
-
-    @AfterEach
-    void tearDown() {
-        if (core != null) {
-            core.close(Duration.ZERO);
-        }
-        scheduler.close();
-    }
-
-    private ProducerCore core(UnaryOperator<SecureFirehoseProducer.Builder> settings) {
-        SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
-                .deliveryStream("unit")
-                .region("eu-west-1")
-                .credentialsProvider(AnonymousCredentialsProvider.create())
-                .linger(Duration.ofMillis(50))
-                .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))
-                .deliveryTimeout(Duration.ofSeconds(60))
-                .requestTimeout(Duration.ofSeconds(10));
-        core = new ProducerCore(settings.apply(builder).buildConfig(), transport, scheduler, null);
-        return core;
-    }
-
-    private static byte[] bytes(int size, int marker) {
-        byte[] data = new byte[size];
-        if (size > 0) {
-            data[0] = (byte) marker;
-        }
-        return data;
-    }
-
-    private List<CompletableFuture<RecordReceipt>> sendMany(int count, int size) {
-        List<CompletableFuture<RecordReceipt>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            futures.add(core.send(bytes(size, i)));
-        }
-        return futures;
-    }
-
-    /** Lets the open batch (the test's default linger is 50 ms) go out as one call. */
-    private void lingerOut() {
-        settle();
-        scheduler.advance(Duration.ofMillis(50));
-        settle();
-    }
-
-    private void settle() {
-        scheduler.awaitIdle();
-    }
-
-    /** Upper bound of the jittered backoff before attempt {@code attempt + 1} with a 100 ms start. */
-    private static Duration maxBackoff(int attempt) {
-        long base = Math.min(100L << (attempt - 1), 2000L);
-        return Duration.ofMillis((long) Math.ceil(base * (1 + ProducerCore.RETRY_JITTER)) + 1);
-    }
+class ProducerCoreTest extends CoreTestSupport {
 
     @Test
     void aBatchThatIsNotFullWaitsForLingerThenGoesOut() {
@@ -513,7 +449,7 @@ class ProducerCoreTest {
     }
 
     @Test
-    void metricsCountRecordsRequestsAndFailuresAndDisappearOnClose() {
+    void metricsCountRecordsRequestsAndFailuresAndStayUntilRemoved() {
         core(b -> b);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         core.metrics().bindTo(registry);
@@ -569,6 +505,10 @@ class ProducerCoreTest {
         registry.getMeters().forEach(m -> assertThat(m.getId().getDescription()).isNotBlank());
 
         core.close(Duration.ZERO);
+        assertThat(registry.get("firehose.producer.records.sent").counter().count())
+                .as("final counts stay readable after close")
+                .isEqualTo(3);
+        core.metrics().close();
         assertThat(registry.getMeters()).isEmpty();
     }
 

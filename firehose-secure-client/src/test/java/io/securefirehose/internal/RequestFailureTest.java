@@ -41,6 +41,42 @@ class RequestFailureTest {
     }
 
     @Test
+    void errorsWithoutAwsDetailsAreClassifiedByStatus() {
+        RequestFailure noDetails =
+                RequestFailure.classify(software.amazon.awssdk.awscore.exception.AwsServiceException.builder()
+                        .statusCode(503)
+                        .build());
+        assertThat(noDetails.code()).isEqualTo("HTTP503");
+        assertThat(noDetails.retriable()).isTrue();
+        RequestFailure plain =
+                RequestFailure.classify(software.amazon.awssdk.core.exception.SdkServiceException.builder()
+                        .statusCode(429)
+                        .message("slow down")
+                        .build());
+        assertThat(plain.code()).isEqualTo("HTTP429");
+        assertThat(plain.throttled()).isTrue();
+        RequestFailure forbidden =
+                RequestFailure.classify(software.amazon.awssdk.core.exception.SdkServiceException.builder()
+                        .statusCode(403)
+                        .build());
+        assertThat(forbidden.retriable()).isFalse();
+        assertThat(forbidden.throttled()).isFalse();
+        RequestFailure badGateway =
+                RequestFailure.classify(software.amazon.awssdk.core.exception.SdkServiceException.builder()
+                        .statusCode(502)
+                        .build());
+        assertThat(badGateway.retriable()).isTrue();
+        assertThat(badGateway.throttled()).isFalse();
+    }
+
+    @Test
+    void wrappedFailuresAreUnwrapped() {
+        RequestFailure failure = RequestFailure.classify(new java.util.concurrent.ExecutionException(
+                new CompletionException(FakeTransport.serviceError(400, "ResourceNotFoundException"))));
+        assertThat(failure.code()).isEqualTo("ResourceNotFoundException");
+    }
+
+    @Test
     void connectionFailuresAndTimeoutsAreRetriable() {
         RequestFailure reset = RequestFailure.classify(
                 SdkClientException.create("Unable to execute", new IOException("Connection reset")));

@@ -38,6 +38,7 @@ class TrustMaterialTest {
     void systemDefaultTrustsTheJdkStore() {
         X509TrustManager manager = x509(TrustMaterial.systemDefault().trustManagers());
         assertThat(TrustMaterial.systemDefault().isSystemDefault()).isTrue();
+        assertThat(TrustMaterial.systemDefault().toString()).contains("system default");
         assertThat(manager.getAcceptedIssuers().length).isGreaterThan(10);
     }
 

@@ -1,0 +1,74 @@
+package io.securefirehose.internal;
+
+import io.securefirehose.RecordReceipt;
+import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.time.ManualScheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+
+/** A producer engine on a hand-moved clock with a transport whose calls the test answers. */
+abstract class CoreTestSupport {
+
+    final ManualScheduler scheduler = new ManualScheduler();
+    final FakeTransport transport = new FakeTransport();
+    ProducerCore core;
+
+    @AfterEach
+    void tearDown() {
+        if (core != null) {
+            core.close(Duration.ZERO);
+        }
+        scheduler.close();
+    }
+
+    ProducerCore core(UnaryOperator<SecureFirehoseProducer.Builder> settings) {
+        SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
+                .deliveryStream("unit")
+                .region("eu-west-1")
+                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .linger(Duration.ofMillis(50))
+                .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))
+                .deliveryTimeout(Duration.ofSeconds(60))
+                .requestTimeout(Duration.ofSeconds(10));
+        core = new ProducerCore(settings.apply(builder).buildConfig(), transport, scheduler, null);
+        return core;
+    }
+
+    static byte[] bytes(int size, int marker) {
+        byte[] data = new byte[size];
+        if (size > 0) {
+            data[0] = (byte) marker;
+        }
+        return data;
+    }
+
+    List<CompletableFuture<RecordReceipt>> sendMany(int count, int size) {
+        List<CompletableFuture<RecordReceipt>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(core.send(bytes(size, i)));
+        }
+        return futures;
+    }
+
+    /** Lets the open batch (the test's default linger is 50 ms) go out as one call. */
+    void lingerOut() {
+        settle();
+        scheduler.advance(Duration.ofMillis(50));
+        settle();
+    }
+
+    void settle() {
+        scheduler.awaitIdle();
+    }
+
+    /** Upper bound of the jittered backoff before attempt {@code attempt + 1} with a 100 ms start. */
+    static Duration maxBackoff(int attempt) {
+        long base = Math.min(100L << (attempt - 1), 2000L);
+        return Duration.ofMillis((long) Math.ceil(base * (1 + ProducerCore.RETRY_JITTER)) + 1);
+    }
+}

@@ -1,0 +1,83 @@
+package io.securefirehose.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.securefirehose.ProducerConfig;
+import io.securefirehose.RecordReceipt;
+import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.testkit.Fault;
+import io.securefirehose.testkit.LocalFirehose;
+import io.securefirehose.testkit.LocalFirehoseExtension;
+import io.securefirehose.transport.TrustMaterial;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+/** The SDK transport against a real HTTPS endpoint: how answers become per-record outcomes. */
+class SdkBatchTransportTest {
+
+    @RegisterExtension
+    static final LocalFirehoseExtension FIREHOSE = new LocalFirehoseExtension(b -> b.stream("t"));
+
+    private static ProducerConfig config(LocalFirehose server) {
+        return SecureFirehoseProducer.builder()
+                .deliveryStream("t")
+                .region(server.region())
+                .endpoint(server.endpoint())
+                .credentialsProvider(server.credentialsProvider())
+                .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
+                .linger(Duration.ZERO)
+                .buildConfig();
+    }
+
+    @Test
+    void acceptedAndFailedRecordsAreReportedInOrder(LocalFirehose server) throws Exception {
+        server.enqueueFaults(Fault.failRecords("InternalFailure", 1));
+        try (SdkBatchTransport transport = SdkBatchTransport.create(config(server))) {
+            BatchResponse response = transport
+                    .send(List.of("a".getBytes(UTF_8), "b".getBytes(UTF_8), "c".getBytes(UTF_8)))
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(response.size()).isEqualTo(3);
+            assertThat(response.recordId(0))
+                    .isEqualTo(server.records("t").get(0).recordId());
+            assertThat(response.errorCode(0)).isNull();
+            assertThat(response.recordId(1)).isNull();
+            assertThat(response.errorCode(1)).isEqualTo("InternalFailure");
+            assertThat(response.recordId(2))
+                    .isEqualTo(server.records("t").get(1).recordId());
+            assertThat(response.encrypted()).isFalse();
+        }
+    }
+
+    @Test
+    void aRefusedCallFailsTheFutureWithTheServiceError(LocalFirehose server) throws Exception {
+        server.enqueueFaults(Fault.error(400, "InvalidKMSResourceException"));
+        try (SdkBatchTransport transport = SdkBatchTransport.create(config(server))) {
+            CompletableFuture<BatchResponse> call = transport.send(List.of(new byte[1]));
+            assertThatThrownBy(() -> call.get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOfSatisfying(
+                            AwsServiceException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidKMSResourceException"));
+        }
+    }
+
+    @Test
+    void aProducerBuiltWithItsOwnThreadDeliversAndShutsDown(LocalFirehose server) throws Exception {
+        ProducerCore core = ProducerCore.create(config(server), null);
+        RecordReceipt receipt = core.send("own thread".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
+        assertThat(receipt.recordId()).isEqualTo(server.records("t").get(0).recordId());
+        core.close(Duration.ofSeconds(10));
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.isAlive() && t.getName().equals("firehose-secure-sender-t"));
+        assertThatThrownBy(() -> core.send(new byte[1])).isInstanceOf(IllegalStateException.class);
+    }
+}
