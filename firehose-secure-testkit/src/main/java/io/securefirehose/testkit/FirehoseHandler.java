@@ -63,117 +63,89 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     @SuppressWarnings("ArrayRecordComponent")
     private record Answer(int status, byte[] body, @Nullable String errorCode, Duration delay) {}
 
+    /** One received call: where to answer, its number and operation, and who signed it. */
+    private record Call(
+            ChannelHandlerContext ctx,
+            boolean keepAlive,
+            long sequence,
+            String action,
+            @Nullable String signer) {
+
+        Call signedBy(@Nullable String accessKeyId) {
+            return new Call(ctx, keepAlive, sequence, action, accessKeyId);
+        }
+    }
+
+    /** What a data call asked for, as far as it could be read. */
+    private record Subject(@Nullable String stream, int recordCount, long recordBytes) {
+        static final Subject NONE = new Subject(null, 0, 0);
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        long sequence = server.nextSequence();
         ByteBuf content = request.content();
         int length = content.readableBytes();
         // One reusable buffer per event-loop thread: bodies of up to 6 MB would otherwise each be a humongous
         // allocation, and the server would spend its time collecting them.
         byte[] body = scratch(length);
         content.getBytes(content.readerIndex(), body, 0, length);
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
         String target = request.headers().get("X-Amz-Target", "");
         String action = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : target;
+        Call call = new Call(ctx, HttpUtil.isKeepAlive(request), server.nextSequence(), action, null);
         if (!HttpMethod.POST.equals(request.method()) || !"/".equals(request.uri())) {
-            reject(ctx, keepAlive, sequence, action, 404, "UnknownOperationException", "only POST / is served", null);
+            reject(call, 404, "UnknownOperationException", "only POST / is served", Subject.NONE);
             return;
         }
         SigV4Verifier.Result signature =
                 verifier.verify(request.method().name(), request.uri(), headers(request), body, length);
         if (!signature.verified()) {
             reject(
-                    ctx,
-                    keepAlive,
-                    sequence,
-                    action,
+                    call,
                     signature.status(),
                     String.valueOf(signature.errorCode()),
                     String.valueOf(signature.errorMessage()),
-                    null);
+                    Subject.NONE);
             return;
         }
-        String accessKeyId = signature.accessKeyId();
+        Call signed = call.signedBy(signature.accessKeyId());
         switch (action) {
-            case "PutRecordBatch" -> put(ctx, keepAlive, sequence, action, body, length, "Records", accessKeyId);
-            case "PutRecord" -> put(ctx, keepAlive, sequence, action, body, length, "Record", accessKeyId);
-            case "DescribeDeliveryStream" -> describe(ctx, keepAlive, sequence, body, length, accessKeyId);
+            case "PutRecordBatch" -> put(signed, body, length, "Records");
+            case "PutRecord" -> put(signed, body, length, "Record");
+            case "DescribeDeliveryStream" -> describe(signed, body, length);
             default ->
                 reject(
-                        ctx,
-                        keepAlive,
-                        sequence,
-                        action,
+                        signed,
                         400,
                         "UnknownOperationException",
                         "operation '" + action + "' is not served by LocalFirehose",
-                        accessKeyId);
+                        Subject.NONE);
         }
     }
 
-    private void put(
-            ChannelHandlerContext ctx,
-            boolean keepAlive,
-            long sequence,
-            String action,
-            byte[] body,
-            int length,
-            String recordsField,
-            @Nullable String accessKeyId) {
+    private void put(Call call, byte[] body, int length, String recordsField) {
         FirehoseJson.Input input;
         try {
             input = FirehoseJson.parse(body, length, recordsField, server.keepsRecordData());
         } catch (FirehoseJson.MalformedRequestException e) {
-            reject(
-                    ctx,
-                    keepAlive,
-                    sequence,
-                    action,
-                    400,
-                    "SerializationException",
-                    String.valueOf(e.getMessage()),
-                    accessKeyId);
+            reject(call, 400, "SerializationException", String.valueOf(e.getMessage()), Subject.NONE);
             return;
         }
         String streamName = input.streamName();
         int[] sizes = input.sizes();
-        int recordCount = input.count();
-        long totalBytes = input.totalBytes();
-        String invalid = validate(streamName, sizes, totalBytes, "Records".equals(recordsField));
+        Subject subject = new Subject(streamName, input.count(), input.totalBytes());
+        String invalid = validate(streamName, sizes, subject.recordBytes(), "Records".equals(recordsField));
         if (invalid != null) {
-            reject(
-                    ctx,
-                    keepAlive,
-                    sequence,
-                    action,
-                    400,
-                    "InvalidArgumentException",
-                    invalid,
-                    accessKeyId,
-                    streamName,
-                    recordCount,
-                    totalBytes);
+            reject(call, 400, "InvalidArgumentException", invalid, subject);
             return;
         }
         LocalStream stream = streamName == null ? null : server.stream(streamName);
-        if (streamName == null || stream == null) {
-            reject(
-                    ctx,
-                    keepAlive,
-                    sequence,
-                    action,
-                    400,
-                    "ResourceNotFoundException",
-                    "Firehose " + streamName + " under account " + server.accountId() + " not found.",
-                    accessKeyId,
-                    streamName,
-                    recordCount,
-                    totalBytes);
+        if (stream == null) {
+            reject(call, 400, "ResourceNotFoundException", notFound(streamName), subject);
             return;
         }
-        Fault fault = server.nextScriptedFault();
         FaultPlan plan = server.faultPlan();
-        SplittableRandom random = new SplittableRandom(plan.seed() ^ (sequence * 0x9E3779B97F4A7C15L));
+        SplittableRandom random = new SplittableRandom(plan.seed() ^ (call.sequence() * 0x9E3779B97F4A7C15L));
+        Fault fault = server.nextScriptedFault();
         if (fault == null && !plan.isNone()) {
             fault = drawFault(plan, random);
         }
@@ -181,81 +153,35 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         if (fault != null) {
             switch (fault.kind()) {
                 case CONNECTION_RESET -> {
-                    server.recordRequest(new CapturedRequest(
-                            sequence,
-                            action,
-                            streamName,
-                            recordCount,
-                            totalBytes,
-                            "CONNECTION_RESET",
-                            accessKeyId,
-                            List.of()));
-                    reset(ctx);
+                    capture(call, subject, "CONNECTION_RESET", List.of());
+                    reset(call.ctx());
                     return;
                 }
                 case THROTTLE, SERVER_ERROR, ERROR -> {
                     String message =
                             fault.kind() == Fault.Kind.THROTTLE ? "Slow down." : "Injected fault: " + fault.errorCode();
-                    reject(
-                            ctx,
-                            keepAlive,
-                            sequence,
-                            action,
-                            fault.status(),
-                            fault.errorCode(),
-                            message,
-                            accessKeyId,
-                            streamName,
-                            recordCount,
-                            totalBytes);
+                    reject(call, fault.status(), fault.errorCode(), message, subject);
                     return;
                 }
                 case DELAY -> delay = fault.delay();
                 case FAIL_RECORDS -> {}
             }
         }
-        boolean[] failed = new boolean[recordCount];
-        String[] errorCodes = new String[recordCount];
+        String[] errorCodes = recordErrors(sizes.length, fault, plan, random);
+        boolean[] failed = new boolean[sizes.length];
         List<Integer> failedIndexes = new ArrayList<>();
-        if (fault != null && fault.kind() == Fault.Kind.FAIL_RECORDS) {
-            for (int index : fault.recordIndexes()) {
-                if (index >= 0 && index < failed.length && !failed[index]) {
-                    failed[index] = true;
-                    errorCodes[index] = fault.errorCode();
-                }
-            }
-        } else if (plan.recordFailureRate() > 0) {
-            for (int i = 0; i < failed.length; i++) {
-                if (random.nextDouble() < plan.recordFailureRate()) {
-                    failed[i] = true;
-                    errorCodes[i] = plan.recordErrorCodes()
-                            .get(random.nextInt(plan.recordErrorCodes().size()));
-                }
-            }
-        }
-        for (int i = 0; i < failed.length; i++) {
-            if (failed[i]) {
+        for (int i = 0; i < sizes.length; i++) {
+            if (errorCodes[i] != null) {
+                failed[i] = true;
                 failedIndexes.add(i);
             }
         }
         if ("Record".equals(recordsField) && failed[0]) {
-            reject(
-                    ctx,
-                    keepAlive,
-                    sequence,
-                    action,
-                    500,
-                    errorCodes[0],
-                    "Injected record failure",
-                    accessKeyId,
-                    streamName,
-                    recordCount,
-                    totalBytes);
+            reject(call, 500, errorCodes[0], "Injected record failure", subject);
             return;
         }
-        String[] recordIds = stream.accept(sequence, sizes, input.data(), failed, server.instanceId());
-        server.recordRequest(new CapturedRequest(
-                sequence, action, streamName, recordCount, totalBytes, "OK", accessKeyId, List.copyOf(failedIndexes)));
+        String[] recordIds = stream.accept(call.sequence(), sizes, input.data(), failed, server.instanceId());
+        capture(call, subject, "OK", failedIndexes);
         byte[] answer = "Records".equals(recordsField)
                 ? batchAnswer(recordIds, errorCodes, failedIndexes.size())
                 : FirehoseJson.render(
@@ -266,7 +192,32 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                             json.writeEndObject();
                         },
                         128);
-        respond(ctx, keepAlive, new Answer(200, answer, null, delay));
+        respond(call, new Answer(200, answer, null, delay));
+    }
+
+    /** The per-record error code of each record of a call, or null where the record is accepted. */
+    private static @Nullable String[] recordErrors(
+            int count, @Nullable Fault fault, FaultPlan plan, SplittableRandom random) {
+        String[] errorCodes = new String[count];
+        if (fault != null && fault.kind() == Fault.Kind.FAIL_RECORDS) {
+            for (int index : fault.recordIndexes()) {
+                if (index >= 0 && index < count) {
+                    errorCodes[index] = fault.errorCode();
+                }
+            }
+        } else if (plan.recordFailureRate() > 0) {
+            for (int i = 0; i < count; i++) {
+                if (random.nextDouble() < plan.recordFailureRate()) {
+                    errorCodes[i] = plan.recordErrorCodes()
+                            .get(random.nextInt(plan.recordErrorCodes().size()));
+                }
+            }
+        }
+        return errorCodes;
+    }
+
+    private String notFound(@Nullable String streamName) {
+        return "Firehose " + streamName + " under account " + server.accountId() + " not found.";
     }
 
     private static @Nullable String validate(@Nullable String streamName, int[] sizes, long totalBytes, boolean batch) {
@@ -338,43 +289,19 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 48 + recordIds.length * 56);
     }
 
-    private void describe(
-            ChannelHandlerContext ctx,
-            boolean keepAlive,
-            long sequence,
-            byte[] body,
-            int length,
-            @Nullable String accessKeyId) {
+    private void describe(Call call, byte[] body, int length) {
         FirehoseJson.Input input;
         try {
             input = FirehoseJson.parse(body, length, null, false);
         } catch (FirehoseJson.MalformedRequestException e) {
-            reject(
-                    ctx,
-                    keepAlive,
-                    sequence,
-                    "DescribeDeliveryStream",
-                    400,
-                    "SerializationException",
-                    String.valueOf(e.getMessage()),
-                    accessKeyId);
+            reject(call, 400, "SerializationException", String.valueOf(e.getMessage()), Subject.NONE);
             return;
         }
         String name = input.streamName();
+        Subject subject = new Subject(name, 0, 0);
         LocalStream stream = name == null ? null : server.stream(name);
         if (stream == null) {
-            reject(
-                    ctx,
-                    keepAlive,
-                    sequence,
-                    "DescribeDeliveryStream",
-                    400,
-                    "ResourceNotFoundException",
-                    "Firehose " + name + " under account " + server.accountId() + " not found.",
-                    accessKeyId,
-                    name,
-                    0,
-                    0);
+            reject(call, 400, "ResourceNotFoundException", notFound(name), subject);
             return;
         }
         byte[] answer = FirehoseJson.render(
@@ -414,44 +341,32 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     json.writeEndObject();
                 },
                 1024);
-        server.recordRequest(
-                new CapturedRequest(sequence, "DescribeDeliveryStream", name, 0, 0, "OK", accessKeyId, List.of()));
-        respond(ctx, keepAlive, new Answer(200, answer, null, Duration.ZERO));
+        capture(call, subject, "OK", List.of());
+        respond(call, new Answer(200, answer, null, Duration.ZERO));
     }
 
-    private void reject(
-            ChannelHandlerContext ctx,
-            boolean keepAlive,
-            long sequence,
-            String action,
-            int status,
-            String code,
-            String message,
-            @Nullable String accessKeyId) {
-        reject(ctx, keepAlive, sequence, action, status, code, message, accessKeyId, null, 0, 0);
+    private void reject(Call call, int status, String code, String message, Subject subject) {
+        capture(call, subject, code, List.of());
+        respond(call, new Answer(status, FirehoseJson.error(code, message), code, Duration.ZERO));
     }
 
-    private void reject(
-            ChannelHandlerContext ctx,
-            boolean keepAlive,
-            long sequence,
-            String action,
-            int status,
-            String code,
-            String message,
-            @Nullable String accessKeyId,
-            @Nullable String streamName,
-            int recordCount,
-            long recordBytes) {
+    private void capture(Call call, Subject subject, String outcome, List<Integer> failedIndexes) {
         server.recordRequest(new CapturedRequest(
-                sequence, action, streamName, recordCount, recordBytes, code, accessKeyId, List.of()));
-        respond(ctx, keepAlive, new Answer(status, FirehoseJson.error(code, message), code, Duration.ZERO));
+                call.sequence(),
+                call.action(),
+                subject.stream(),
+                subject.recordCount(),
+                subject.recordBytes(),
+                outcome,
+                call.signer(),
+                failedIndexes));
     }
 
     // Netty reports write and close failures through exceptionCaught; the returned futures need no handling.
     @SuppressWarnings("FutureReturnValueIgnored")
-    private void respond(ChannelHandlerContext ctx, boolean keepAlive, Answer answer) {
-        Runnable write = () -> write(ctx, keepAlive, answer);
+    private void respond(Call call, Answer answer) {
+        ChannelHandlerContext ctx = call.ctx();
+        Runnable write = () -> write(ctx, call.keepAlive(), answer);
         synchronized (pauseLock) {
             if (pausing) {
                 paused.add(() -> ctx.executor().execute(write));
