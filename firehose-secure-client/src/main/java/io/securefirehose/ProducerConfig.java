@@ -2,6 +2,7 @@ package io.securefirehose;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
 import java.net.URI;
 import java.time.Duration;
@@ -24,6 +25,7 @@ public final class ProducerConfig {
     private final @Nullable URI endpoint;
     private final AwsCredentialsProvider credentialsProvider;
     private final TrustMaterial trustMaterial;
+    private final TlsPolicy tlsPolicy;
     private final Duration linger;
     private final int maxBatchRecords;
     private final int maxBatchBytes;
@@ -41,6 +43,7 @@ public final class ProducerConfig {
             @Nullable URI endpoint,
             AwsCredentialsProvider credentialsProvider,
             TrustMaterial trustMaterial,
+            TlsPolicy tlsPolicy,
             Duration linger,
             int maxBatchRecords,
             int maxBatchBytes,
@@ -56,6 +59,7 @@ public final class ProducerConfig {
         this.endpoint = endpoint;
         this.credentialsProvider = credentialsProvider;
         this.trustMaterial = trustMaterial;
+        this.tlsPolicy = tlsPolicy;
         this.linger = linger;
         this.maxBatchRecords = maxBatchRecords;
         this.maxBatchBytes = maxBatchBytes;
@@ -91,6 +95,11 @@ public final class ProducerConfig {
     /** @return the certificate authorities trusted for TLS */
     public TrustMaterial trustMaterial() {
         return trustMaterial;
+    }
+
+    /** @return the TLS versions and cipher suites connections may use */
+    public TlsPolicy tlsPolicy() {
+        return tlsPolicy;
     }
 
     /** @return how long a batch that is not full may wait for more records */
@@ -153,6 +162,8 @@ public final class ProducerConfig {
                 + endpoint
                 + ", trust="
                 + trustMaterial
+                + ", tls="
+                + tlsPolicy
                 + ", linger="
                 + linger
                 + ", maxBatchRecords="

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.STABLE;
 import io.securefirehose.internal.ProducerCore;
 import io.securefirehose.metrics.ProducerMetrics;
 import io.securefirehose.time.TaskScheduler;
+import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -199,6 +200,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         private @Nullable URI endpoint;
         private @Nullable AwsCredentialsProvider credentialsProvider;
         private TrustMaterial trustMaterial = TrustMaterial.systemDefault();
+        private TlsPolicy tlsPolicy = TlsPolicy.MODERN;
         private Duration linger = ProducerDefaults.LINGER;
         private int maxBatchRecords = FirehoseLimits.MAX_RECORDS_PER_BATCH;
         private int maxBatchBytes = FirehoseLimits.MAX_BYTES_PER_BATCH;
@@ -306,6 +308,19 @@ public final class SecureFirehoseProducer implements AutoCloseable {
          */
         public Builder trustMaterial(TrustMaterial trust) {
             this.trustMaterial = Objects.requireNonNull(trust, "trustMaterial must not be null");
+            return this;
+        }
+
+        /**
+         * Which TLS versions and cipher suites connections may use. Default {@link TlsPolicy#MODERN}: TLS 1.3, and
+         * TLS 1.2 with ECDHE and AEAD ciphers only. Checked during every handshake, before any request byte is
+         * sent; a connection that breaks it fails the records with {@link TlsPolicyViolationException}.
+         *
+         * @param policy the policy; custom policies can only narrow the presets
+         * @return this builder
+         */
+        public Builder tlsPolicy(TlsPolicy policy) {
+            this.tlsPolicy = Objects.requireNonNull(policy, "tlsPolicy must not be null");
             return this;
         }
 
@@ -489,6 +504,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                     endpoint,
                     credentials,
                     trustMaterial,
+                    tlsPolicy,
                     linger,
                     maxBatchRecords,
                     maxBatchBytes,

@@ -1,5 +1,6 @@
 package io.securefirehose.internal;
 
+import io.securefirehose.FirehoseSecureException;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -35,6 +36,15 @@ record RequestFailure(String code, String message, boolean retriable, boolean th
 
     static RequestFailure classify(Throwable failure) {
         Throwable error = unwrap(failure);
+        if (error instanceof FirehoseSecureException secure) {
+            // Already typed by the transport (for example a refused TLS handshake): keep it as it is.
+            return new RequestFailure(
+                    secure.getClass().getSimpleName(),
+                    String.valueOf(secure.getMessage()),
+                    secure.isRetriable(),
+                    false,
+                    secure);
+        }
         if (error instanceof AwsServiceException service) {
             AwsErrorDetails details = service.awsErrorDetails();
             String code = details != null && details.errorCode() != null

@@ -6,12 +6,18 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.securefirehose.ProducerConfig;
+import io.securefirehose.TlsPolicyViolationException;
+import io.securefirehose.transport.TlsPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
@@ -37,13 +43,19 @@ final class SdkBatchTransport implements BatchTransport {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final String streamName;
+    private final String endpointName;
     private final EventLoopGroup eventLoops;
     private final SdkAsyncHttpClient httpClient;
     private final FirehoseAsyncClient client;
 
     private SdkBatchTransport(
-            String streamName, EventLoopGroup eventLoops, SdkAsyncHttpClient httpClient, FirehoseAsyncClient client) {
+            String streamName,
+            String endpointName,
+            EventLoopGroup eventLoops,
+            SdkAsyncHttpClient httpClient,
+            FirehoseAsyncClient client) {
         this.streamName = streamName;
+        this.endpointName = endpointName;
         this.eventLoops = eventLoops;
         this.httpClient = httpClient;
         this.client = client;
@@ -62,9 +74,10 @@ final class SdkBatchTransport implements BatchTransport {
                 .maxConcurrency(config.maxInFlightRequests())
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .tlsNegotiationTimeout(CONNECT_TIMEOUT);
-        if (!config.trustMaterial().isSystemDefault()) {
-            http.tlsTrustManagersProvider(config.trustMaterial()::trustManagers);
-        }
+        // Always our trust manager: it is where the TLS policy and host name verification are enforced.
+        X509ExtendedTrustManager trust = config.trustMaterial().x509TrustManager();
+        TlsPolicy policy = config.tlsPolicy();
+        http.tlsTrustManagersProvider(() -> new TrustManager[] {new PolicyEnforcingTrustManager(trust, policy)});
         SdkAsyncHttpClient httpClient = http.build();
         FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
                 .region(config.region())
@@ -79,7 +92,8 @@ final class SdkBatchTransport implements BatchTransport {
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }
-        return new SdkBatchTransport(config.deliveryStreamName(), eventLoops, httpClient, builder.build());
+        return new SdkBatchTransport(
+                config.deliveryStreamName(), endpointName(config), eventLoops, httpClient, builder.build());
     }
 
     @Override
@@ -93,7 +107,47 @@ final class SdkBatchTransport implements BatchTransport {
                 .deliveryStreamName(streamName)
                 .records(entries)
                 .build();
-        return client.putRecordBatch(request).thenApply(SdkBatchTransport::toBatchResponse);
+        return client.putRecordBatch(request).handle((response, error) -> {
+            if (error != null) {
+                throw new CompletionException(tlsRefusalOr(error));
+            }
+            return toBatchResponse(response);
+        });
+    }
+
+    /**
+     * A handshake the TLS rules refused becomes a {@link TlsPolicyViolationException}: the one our trust manager
+     * raised (with the negotiated protocol and suite), or, when the handshake ended before it was asked (no common
+     * protocol or suite), one that says so. Everything else passes through.
+     */
+    private Throwable tlsRefusalOr(Throwable error) {
+        SSLHandshakeException handshake = null;
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PolicyEnforcingTrustManager.Refusal refusal) {
+                return refusal.violation();
+            }
+            if (t instanceof SSLHandshakeException found && handshake == null) {
+                handshake = found;
+            }
+        }
+        if (handshake == null) {
+            return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        }
+        return new TlsPolicyViolationException(
+                endpointName,
+                "none",
+                "none",
+                "the TLS handshake failed before a protocol and cipher suite were agreed: " + handshake.getMessage()
+                        + " (the endpoint must offer TLS 1.2 with ECDHE and AEAD ciphers, or TLS 1.3)",
+                handshake);
+    }
+
+    private static String endpointName(ProducerConfig config) {
+        URI endpoint = config.endpoint();
+        if (endpoint != null) {
+            return endpoint.getHost() + ":" + (endpoint.getPort() < 0 ? 443 : endpoint.getPort());
+        }
+        return "firehose." + config.region().id() + ".amazonaws.com:443";
     }
 
     private static BatchResponse toBatchResponse(PutRecordBatchResponse response) {

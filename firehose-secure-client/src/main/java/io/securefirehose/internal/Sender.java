@@ -329,6 +329,10 @@ final class Sender {
                 failure.message(),
                 open.size());
         for (PendingRecord record : open) {
+            if (failure.cause() instanceof FirehoseSecureException typed) {
+                fail(record, typed, failure.code());
+                continue;
+            }
             fail(
                     record,
                     new DeliveryFailedException(

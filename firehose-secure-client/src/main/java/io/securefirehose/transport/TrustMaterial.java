@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
@@ -124,6 +125,37 @@ public final class TrustMaterial {
      */
     public boolean isSystemDefault() {
         return keyStore == null;
+    }
+
+    /**
+     * These authorities and the JDK's trust store together, for an endpoint whose certificate authority is not in
+     * the JDK's store while others are.
+     *
+     * @return trust material with the JDK's authorities added
+     */
+    public TrustMaterial plusSystemDefaults() {
+        if (keyStore == null) {
+            return this;
+        }
+        List<X509Certificate> certificates =
+                new ArrayList<>(List.of(systemDefault().x509TrustManager().getAcceptedIssuers()));
+        certificates.addAll(List.of(x509TrustManager().getAcceptedIssuers()));
+        return new TrustMaterial(keyStoreOf(certificates), description + " plus the system default trust store");
+    }
+
+    /**
+     * The PKIX trust manager that verifies chains against these authorities (and, given an engine with host name
+     * verification on, the host name).
+     *
+     * @return the trust manager
+     */
+    public X509ExtendedTrustManager x509TrustManager() {
+        for (TrustManager manager : trustManagers()) {
+            if (manager instanceof X509ExtendedTrustManager x509) {
+                return x509;
+            }
+        }
+        throw new IllegalStateException("the JDK offers no X509ExtendedTrustManager for " + description);
     }
 
     /**

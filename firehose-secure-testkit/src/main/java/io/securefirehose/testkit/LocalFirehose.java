@@ -33,6 +33,7 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -101,6 +102,7 @@ public final class LocalFirehose implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
     private final FirehoseHandler handler;
+    private final ByteCounter applicationBytes = new ByteCounter();
     private volatile FaultPlan faultPlan;
 
     // Netty's shutdown and scheduling futures need no checking here: failures surface as the bind error itself.
@@ -119,14 +121,21 @@ public final class LocalFirehose implements AutoCloseable {
         for (String stream : settings.streams) {
             addStream(stream);
         }
-        this.certificates =
-                GeneratedCertificates.create(List.of("localhost"), loopbackAddresses(), Duration.ofDays(30));
+        this.certificates = GeneratedCertificates.create(
+                settings.certificateHostNames,
+                settings.certificateHostNames.contains("localhost") ? loopbackAddresses() : List.of(),
+                settings.certificateNotBefore,
+                settings.certificateNotAfter,
+                settings.certificateKeyAlgorithm);
         SslContext ssl;
         try {
-            ssl = SslContextBuilder.forServer(certificates.serverKey(), certificates.server())
+            SslContextBuilder tls = SslContextBuilder.forServer(certificates.serverKey(), certificates.server())
                     .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
-                    .protocols("TLSv1.3", "TLSv1.2")
-                    .build();
+                    .protocols(settings.tlsProtocols);
+            if (settings.tlsCipherSuites != null) {
+                tls.ciphers(settings.tlsCipherSuites);
+            }
+            ssl = tls.build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build the server's TLS context", e);
         }
@@ -146,6 +155,7 @@ public final class LocalFirehose implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline()
                                 .addLast("tls", ssl.newHandler(channel.alloc()))
+                                .addLast("count", applicationBytes)
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregate", new HttpObjectAggregator(FirehoseHandler.MAX_BODY_BYTES))
                                 .addLast("firehose", handler);
@@ -318,6 +328,16 @@ public final class LocalFirehose implements AutoCloseable {
         return state == null ? 0 : state.acceptedBytes();
     }
 
+    /**
+     * Decrypted bytes received over all connections: zero proves that no request byte arrived, for example when a
+     * client refused the TLS handshake.
+     *
+     * @return application bytes received since start or the last {@link #reset()}
+     */
+    public long applicationBytesReceived() {
+        return applicationBytes.total();
+    }
+
     /** @return every call received, in arrival order */
     public List<CapturedRequest> requests() {
         List<CapturedRequest> list = new ArrayList<>(requests);
@@ -370,6 +390,7 @@ public final class LocalFirehose implements AutoCloseable {
         }
         requests.clear();
         requestSequence.set(0);
+        applicationBytes.reset();
         scriptedFaults.clear();
         faultPlan = FaultPlan.none();
         handler.resume();
@@ -495,8 +516,83 @@ public final class LocalFirehose implements AutoCloseable {
         private boolean gzip;
         private FaultPlan faultPlan = FaultPlan.none();
         private Clock clock = Clock.systemUTC();
+        private String[] tlsProtocols = {"TLSv1.3", "TLSv1.2"};
+        private @Nullable List<String> tlsCipherSuites;
+        private List<String> certificateHostNames = List.of("localhost");
+        private Instant certificateNotBefore = Instant.now().minus(Duration.ofHours(1));
+        private Instant certificateNotAfter = Instant.now().plus(Duration.ofDays(30));
+        private String certificateKeyAlgorithm = "EC";
 
         private Builder() {}
+
+        /**
+         * TLS versions the server offers, for testing clients against weak or unusual setups. Default TLS 1.3 and
+         * 1.2.
+         *
+         * @param protocols for example {@code "TLSv1"}, {@code "TLSv1.1"}, {@code "TLSv1.2"}, {@code "TLSv1.3"}
+         * @return this builder
+         */
+        public Builder tlsProtocols(String... protocols) {
+            if (protocols.length == 0) {
+                throw new IllegalArgumentException("tlsProtocols needs at least one protocol");
+            }
+            this.tlsProtocols = protocols.clone();
+            return this;
+        }
+
+        /**
+         * Cipher suites the server offers (standard names). Default: the TLS library's own choice.
+         *
+         * @param suites for example {@code "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"}
+         * @return this builder
+         */
+        public Builder tlsCipherSuites(String... suites) {
+            this.tlsCipherSuites = List.of(suites);
+            return this;
+        }
+
+        /**
+         * Host names the server certificate is valid for. Default {@code localhost} (plus {@code 127.0.0.1} and
+         * {@code ::1}); anything else makes a certificate that a client connecting to {@code localhost} refuses.
+         *
+         * @param hostNames DNS names
+         * @return this builder
+         */
+        public Builder certificateHostNames(String... hostNames) {
+            this.certificateHostNames = List.of(hostNames);
+            return this;
+        }
+
+        /**
+         * Validity of the server certificate. Default: from an hour ago for 30 days.
+         *
+         * @param notBefore start
+         * @param notAfter end; in the past for an expired certificate
+         * @return this builder
+         */
+        public Builder certificateValidity(Instant notBefore, Instant notAfter) {
+            if (!notAfter.isAfter(notBefore)) {
+                throw new IllegalArgumentException("certificate validity must end after it starts");
+            }
+            this.certificateNotBefore = notBefore;
+            this.certificateNotAfter = notAfter;
+            return this;
+        }
+
+        /**
+         * Key type of the server certificate. Default {@code EC}; {@code RSA} is needed to offer RSA key exchange
+         * and {@code ECDHE_RSA} suites.
+         *
+         * @param algorithm {@code EC} or {@code RSA}
+         * @return this builder
+         */
+        public Builder certificateKeyAlgorithm(String algorithm) {
+            if (!"EC".equals(algorithm) && !"RSA".equals(algorithm)) {
+                throw new IllegalArgumentException("certificateKeyAlgorithm must be EC or RSA, was " + algorithm);
+            }
+            this.certificateKeyAlgorithm = algorithm;
+            return this;
+        }
 
         /**
          * Serves a delivery stream.

@@ -65,17 +65,42 @@ public final class GeneratedCertificates {
      * @return the generated material
      */
     public static GeneratedCertificates create(List<String> hostNames, List<InetAddress> addresses, Duration validity) {
+        return create(
+                hostNames,
+                addresses,
+                Instant.now().minus(Duration.ofHours(1)),
+                Instant.now().plus(validity),
+                "EC");
+    }
+
+    /**
+     * Makes an authority and a server certificate with full control, for tests of certificate checks.
+     *
+     * @param hostNames DNS names the server certificate is valid for
+     * @param addresses IP addresses the server certificate is valid for
+     * @param notBefore start of the server certificate's validity
+     * @param notAfter end of the server certificate's validity
+     * @param serverKeyAlgorithm {@code EC} (P-256) or {@code RSA} (2048 bits; needed for RSA key exchange suites)
+     * @return the generated material
+     */
+    public static GeneratedCertificates create(
+            List<String> hostNames,
+            List<InetAddress> addresses,
+            Instant notBefore,
+            Instant notAfter,
+            String serverKeyAlgorithm) {
         try {
-            Instant notBefore = Instant.now().minus(Duration.ofHours(1));
-            Instant notAfter = Instant.now().plus(validity);
-            KeyPair authorityKeys = newKeyPair();
+            KeyPair authorityKeys = newKeyPair("EC");
+            Instant authorityNotBefore = notBefore.isBefore(Instant.now()) ? notBefore : Instant.now();
+            Instant authorityNotAfter =
+                    notAfter.isAfter(Instant.now()) ? notAfter : Instant.now().plus(Duration.ofDays(1));
             X500Name authorityName = new X500Name("CN=LocalFirehose Test CA " + Long.toHexString(RANDOM.nextLong()));
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509CertificateHolder authorityHolder = new JcaX509v3CertificateBuilder(
                             authorityName,
                             serial(),
-                            Date.from(notBefore),
-                            Date.from(notAfter),
+                            Date.from(authorityNotBefore),
+                            Date.from(authorityNotAfter),
                             authorityName,
                             authorityKeys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
@@ -87,7 +112,7 @@ public final class GeneratedCertificates {
                     .build(signer(authorityKeys.getPrivate()));
             X509Certificate authority = convert(authorityHolder);
 
-            KeyPair serverKeys = newKeyPair();
+            KeyPair serverKeys = newKeyPair(serverKeyAlgorithm);
             List<GeneralName> names = new ArrayList<>();
             for (String host : hostNames) {
                 names.add(new GeneralName(GeneralName.dNSName, host));
@@ -105,7 +130,9 @@ public final class GeneratedCertificates {
                             serverKeys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(
-                            Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
+                            Extension.keyUsage,
+                            true,
+                            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement | KeyUsage.keyEncipherment))
                     .addExtension(
                             Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(
@@ -159,7 +186,15 @@ public final class GeneratedCertificates {
         }
     }
 
-    private static KeyPair newKeyPair() throws GeneralSecurityException {
+    private static KeyPair newKeyPair(String algorithm) throws GeneralSecurityException {
+        if ("RSA".equals(algorithm)) {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048, RANDOM);
+            return generator.generateKeyPair();
+        }
+        if (!"EC".equals(algorithm)) {
+            throw new IllegalArgumentException("server key algorithm must be EC or RSA, was " + algorithm);
+        }
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
         return generator.generateKeyPair();

@@ -1,0 +1,193 @@
+package io.securefirehose.transport;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.securefirehose.RecordReceipt;
+import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.TlsPolicyViolationException;
+import io.securefirehose.testkit.LocalFirehose;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The TLS rules against real TLS servers on loopback (LocalFirehose configured to offer weak or broken setups):
+ * refused connections fail the record with a typed exception before the server receives a single request byte.
+ */
+class TlsEnforcementTest {
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+    }
+
+    private LocalFirehose server(Consumer<LocalFirehose.Builder> tls) {
+        LocalFirehose.Builder builder = LocalFirehose.builder().stream("tls");
+        tls.accept(builder);
+        LocalFirehose server = builder.start();
+        resources.add(server);
+        return server;
+    }
+
+    private CompletableFuture<RecordReceipt> sendOne(
+            LocalFirehose server, UnaryOperator<SecureFirehoseProducer.Builder> settings) {
+        SecureFirehoseProducer producer = settings.apply(SecureFirehoseProducer.builder()
+                        .deliveryStream("tls")
+                        .region(server.region())
+                        .endpoint(server.endpoint())
+                        .credentialsProvider(server.credentialsProvider())
+                        .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
+                        .linger(Duration.ZERO))
+                .build();
+        resources.add(() -> producer.close(Duration.ZERO));
+        return producer.send("over tls".getBytes(UTF_8));
+    }
+
+    private static TlsPolicyViolationException refusal(CompletableFuture<RecordReceipt> future) {
+        try {
+            future.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(TlsPolicyViolationException.class);
+            return (TlsPolicyViolationException) e.getCause();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("the record was delivered over a connection that should have been refused");
+    }
+
+    private static void assertNothingReached(LocalFirehose server, TlsPolicyViolationException refusal) {
+        assertThat(refusal.isRetriable()).isFalse();
+        assertThat(refusal.endpoint()).isEqualTo("localhost:" + server.port());
+        assertThat(refusal.getMessage()).contains("localhost:" + server.port()).contains(refusal.rule());
+        assertThat(server.requests()).isEmpty();
+        assertThat(server.applicationBytesReceived()).isZero();
+    }
+
+    @Test
+    void aServerOfferingOnlyTls10IsRefused() {
+        LocalFirehose server = server(b -> b.tlsProtocols("TLSv1")
+                .certificateKeyAlgorithm("RSA")
+                .tlsCipherSuites("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA"));
+        TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b));
+        assertNothingReached(server, refusal);
+        assertThat(refusal.protocol()).isIn("none", "TLSv1");
+    }
+
+    @Test
+    void aServerOfferingOnlyTls11IsRefused() {
+        LocalFirehose server = server(b -> b.tlsProtocols("TLSv1.1")
+                .certificateKeyAlgorithm("RSA")
+                .tlsCipherSuites("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA"));
+        TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b));
+        assertNothingReached(server, refusal);
+        assertThat(refusal.protocol()).isIn("none", "TLSv1.1");
+    }
+
+    @Test
+    void tls12WithOnlyRsaKeyExchangeCbcSuitesIsRefused() {
+        LocalFirehose server = server(b -> b.tlsProtocols("TLSv1.2")
+                .certificateKeyAlgorithm("RSA")
+                .tlsCipherSuites("TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA"));
+        TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b));
+        assertNothingReached(server, refusal);
+        // The JDK still offers RSA key exchange; the connection is refused by the policy, which names the suite.
+        assertThat(refusal.protocol()).isEqualTo("TLSv1.2");
+        assertThat(refusal.cipherSuite()).startsWith("TLS_RSA_WITH_AES_");
+        assertThat(refusal.rule()).contains("ECDHE key exchange and an AEAD cipher");
+    }
+
+    @Test
+    void tls12WithOnlyEcdheCbcSuitesIsRefusedByThePolicyNamingTheSuite() {
+        LocalFirehose server = server(b -> b.tlsProtocols("TLSv1.2")
+                .certificateKeyAlgorithm("RSA")
+                .tlsCipherSuites("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"));
+        TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b));
+        assertNothingReached(server, refusal);
+        assertThat(refusal.protocol()).isEqualTo("TLSv1.2");
+        assertThat(refusal.cipherSuite()).isEqualTo("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
+        assertThat(refusal.rule()).contains("cipher suite TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA is not allowed");
+        assertThat(refusal.getMessage()).contains("TLSv1.2").contains("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
+    }
+
+    @Test
+    void tls12WithEcdheGcmIsAcceptedAndDelivers() throws Exception {
+        LocalFirehose server =
+                server(b -> b.tlsProtocols("TLSv1.2").tlsCipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+        RecordReceipt receipt = sendOne(server, b -> b).get(30, TimeUnit.SECONDS);
+        assertThat(receipt.recordId()).isEqualTo(server.records("tls").get(0).recordId());
+    }
+
+    @Test
+    void tls13IsAcceptedAndDelivers() throws Exception {
+        LocalFirehose server = server(b -> b.tlsProtocols("TLSv1.3"));
+        RecordReceipt receipt =
+                sendOne(server, b -> b.tlsPolicy(TlsPolicy.TLS13_ONLY)).get(30, TimeUnit.SECONDS);
+        assertThat(receipt.attempts()).isEqualTo(1);
+        assertThat(server.records("tls")).hasSize(1);
+    }
+
+    @Test
+    void theTls13OnlyPolicyRefusesTls12() {
+        LocalFirehose server = server(b -> b.tlsProtocols("TLSv1.2"));
+        TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b.tlsPolicy(TlsPolicy.TLS13_ONLY)));
+        assertNothingReached(server, refusal);
+    }
+
+    @Test
+    void aCertificateForAnotherHostIsRefused() {
+        LocalFirehose server = server(b -> b.certificateHostNames("firehose.eu-west-1.amazonaws.com"));
+        TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b));
+        assertNothingReached(server, refusal);
+        assertThat(refusal.rule()).contains("certificate was not accepted");
+    }
+
+    @Test
+    void aCertificateFromAnUntrustedAuthorityIsRefused() {
+        LocalFirehose server = server(b -> {});
+        LocalFirehose other = server(b -> {});
+        TlsPolicyViolationException refusal =
+                refusal(sendOne(server, b -> b.trustMaterial(TrustMaterial.fromPem(other.trustPem()))));
+        assertNothingReached(server, refusal);
+        assertThat(refusal.rule()).contains("certificate was not accepted");
+    }
+
+    @Test
+    void anExpiredCertificateIsRefused() {
+        Instant now = Instant.now();
+        LocalFirehose server =
+                server(b -> b.certificateValidity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1))));
+        TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b));
+        assertNothingReached(server, refusal);
+        assertThat(refusal.rule()).contains("certificate was not accepted");
+    }
+
+    @Test
+    void extraTrustKeepsTheSystemAuthoritiesAndAddsTheGivenOne() throws Exception {
+        LocalFirehose server = server(b -> {});
+        TrustMaterial extra = TrustMaterial.fromPem(server.trustPem()).plusSystemDefaults();
+        assertThat(extra.x509TrustManager().getAcceptedIssuers().length)
+                .isEqualTo(TrustMaterial.systemDefault().x509TrustManager().getAcceptedIssuers().length + 1);
+        assertThat(sendOne(server, b -> b.trustMaterial(extra))
+                        .get(30, TimeUnit.SECONDS)
+                        .attempts())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> sendOne(server, b -> b.trustMaterial(TrustMaterial.systemDefault()))
+                        .get(30, TimeUnit.SECONDS))
+                .as("the JDK store alone does not trust a local test authority")
+                .hasCauseInstanceOf(TlsPolicyViolationException.class);
+    }
+}

@@ -1,0 +1,30 @@
+package io.securefirehose.testkit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts decrypted bytes as they pass from TLS to HTTP, on every connection. */
+@ChannelHandler.Sharable
+final class ByteCounter extends ChannelInboundHandlerAdapter {
+
+    private final LongAdder total = new LongAdder();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (message instanceof ByteBuf bytes) {
+            total.add(bytes.readableBytes());
+        }
+        ctx.fireChannelRead(message);
+    }
+
+    long total() {
+        return total.sum();
+    }
+
+    void reset() {
+        total.reset();
+    }
+}
