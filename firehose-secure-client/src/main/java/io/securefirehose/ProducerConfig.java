@@ -2,10 +2,13 @@ package io.securefirehose;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import io.securefirehose.transport.CidrRange;
+import io.securefirehose.transport.HostResolver;
 import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -26,6 +29,8 @@ public final class ProducerConfig {
     private final AwsCredentialsProvider credentialsProvider;
     private final TrustMaterial trustMaterial;
     private final TlsPolicy tlsPolicy;
+    private final @Nullable List<CidrRange> allowedCidrs;
+    private final HostResolver hostResolver;
     private final Duration linger;
     private final int maxBatchRecords;
     private final int maxBatchBytes;
@@ -44,6 +49,8 @@ public final class ProducerConfig {
             AwsCredentialsProvider credentialsProvider,
             TrustMaterial trustMaterial,
             TlsPolicy tlsPolicy,
+            @Nullable List<CidrRange> allowedCidrs,
+            HostResolver hostResolver,
             Duration linger,
             int maxBatchRecords,
             int maxBatchBytes,
@@ -60,6 +67,8 @@ public final class ProducerConfig {
         this.credentialsProvider = credentialsProvider;
         this.trustMaterial = trustMaterial;
         this.tlsPolicy = tlsPolicy;
+        this.allowedCidrs = allowedCidrs == null ? null : List.copyOf(allowedCidrs);
+        this.hostResolver = hostResolver;
         this.linger = linger;
         this.maxBatchRecords = maxBatchRecords;
         this.maxBatchBytes = maxBatchBytes;
@@ -100,6 +109,22 @@ public final class ProducerConfig {
     /** @return the TLS versions and cipher suites connections may use */
     public TlsPolicy tlsPolicy() {
         return tlsPolicy;
+    }
+
+    /**
+     * The ranges the endpoint's addresses must lie in, or {@code null} when addresses are not verified (the public
+     * regional endpoint). When set, the endpoint is resolved at build, verified, and connections are pinned to the
+     * verified addresses.
+     *
+     * @return the allowed ranges, or {@code null}
+     */
+    public @Nullable List<CidrRange> allowedCidrs() {
+        return allowedCidrs;
+    }
+
+    /** @return how the endpoint's host name is resolved at build time */
+    public HostResolver hostResolver() {
+        return hostResolver;
     }
 
     /** @return how long a batch that is not full may wait for more records */
@@ -164,6 +189,8 @@ public final class ProducerConfig {
                 + trustMaterial
                 + ", tls="
                 + tlsPolicy
+                + ", allowedCidrs="
+                + allowedCidrs
                 + ", linger="
                 + linger
                 + ", maxBatchRecords="

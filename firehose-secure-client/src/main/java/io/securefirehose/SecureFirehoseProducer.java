@@ -5,11 +5,15 @@ import static org.apiguardian.api.API.Status.STABLE;
 import io.securefirehose.internal.ProducerCore;
 import io.securefirehose.metrics.ProducerMetrics;
 import io.securefirehose.time.TaskScheduler;
+import io.securefirehose.transport.CidrRange;
+import io.securefirehose.transport.HostResolver;
 import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -193,11 +197,21 @@ public final class SecureFirehoseProducer implements AutoCloseable {
      */
     public static final class Builder {
 
+        private static final Pattern VPC_ENDPOINT_NAME = Pattern.compile(
+                "vpce-[0-9a-z]+-[0-9a-z]+(?:-[a-z0-9-]+)?\\.([a-z0-9-]+)\\.([a-z]{2}(?:-[a-z]+)+-\\d{1,2})\\.vpce"
+                        + "\\.amazonaws\\.com");
+        private static final Pattern PRIVATE_DNS_NAME =
+                Pattern.compile("firehose\\.([a-z]{2}(?:-[a-z]+)+-\\d{1,2})\\.amazonaws\\.com");
+
         private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
 
         private @Nullable String deliveryStreamName;
         private @Nullable Region region;
         private @Nullable URI endpoint;
+        private @Nullable String vpcEndpointRegion;
+        private boolean pinAddresses;
+        private List<CidrRange> allowedCidrs = CidrRange.PRIVATE_RANGES;
+        private HostResolver hostResolver = HostResolver.system();
         private @Nullable AwsCredentialsProvider credentialsProvider;
         private TrustMaterial trustMaterial = TrustMaterial.systemDefault();
         private TlsPolicy tlsPolicy = TlsPolicy.MODERN;
@@ -259,6 +273,94 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         }
 
         /**
+         * Sends through a Firehose VPC interface endpoint (AWS PrivateLink). The name is checked (service
+         * {@code firehose}, its region equal to {@link #region}); at {@code build()} it is resolved, every address
+         * must lie in the allowed ranges (default: the private ranges, see {@link #allowedCidrs}), and from then on
+         * connections go only to those addresses. Requests are still signed for the real region and service.
+         *
+         * @param dnsName {@code vpce-<id>-<suffix>.firehose.<region>.vpce.amazonaws.com} (an availability-zone
+         *     name with {@code -<zone>} after the suffix is accepted), or {@code firehose.<region>.amazonaws.com}
+         *     for an endpoint with private DNS
+         * @return this builder
+         */
+        public Builder vpcEndpoint(String dnsName) {
+            Objects.requireNonNull(dnsName, "vpcEndpoint must not be null");
+            if (endpoint != null && vpcEndpointRegion == null) {
+                throw new IllegalStateException(
+                        "vpcEndpoint conflicts with endpoint(" + endpoint + "): set one of them");
+            }
+            String name = dnsName.toLowerCase(Locale.ROOT);
+            java.util.regex.Matcher vpce = VPC_ENDPOINT_NAME.matcher(name);
+            java.util.regex.Matcher privateDns = PRIVATE_DNS_NAME.matcher(name);
+            if (vpce.matches()) {
+                if (!"firehose".equals(vpce.group(1))) {
+                    throw new IllegalArgumentException("vpcEndpoint '" + dnsName + "' is an endpoint of service '"
+                            + vpce.group(1) + "', not of firehose");
+                }
+                this.vpcEndpointRegion = vpce.group(2);
+            } else if (privateDns.matches()) {
+                this.vpcEndpointRegion = privateDns.group(1);
+            } else {
+                throw new IllegalArgumentException("vpcEndpoint must be vpce-<id>-<suffix>.firehose.<region>.vpce"
+                        + ".amazonaws.com or firehose.<region>.amazonaws.com (private DNS), was '" + dnsName + "'");
+            }
+            this.endpoint = URI.create("https://" + name);
+            this.pinAddresses = true;
+            return this;
+        }
+
+        /**
+         * Sends to the region's standard name, which private DNS of a VPC interface endpoint points at the
+         * endpoint's private addresses; like {@link #vpcEndpoint}, the addresses are verified and pinned at
+         * {@code build()}.
+         *
+         * @return this builder
+         */
+        public Builder privateDns() {
+            if (endpoint != null) {
+                throw new IllegalStateException(
+                        "privateDns conflicts with the endpoint " + endpoint + ": set one of them");
+            }
+            this.vpcEndpointRegion = null;
+            this.pinAddresses = true;
+            return this;
+        }
+
+        /**
+         * The ranges the endpoint's addresses must lie in; replaces the default private ranges (10.0.0.0/8,
+         * 172.16.0.0/12, 192.168.0.0/16, fc00::/7), for example with the VPC's own CIDRs. Turns on resolution,
+         * verification and pinning for any endpoint. Loopback is not private: a local test endpoint needs
+         * {@code 127.0.0.0/8} here.
+         *
+         * @param cidrs ranges such as {@code 10.1.0.0/16}
+         * @return this builder
+         */
+        public Builder allowedCidrs(String... cidrs) {
+            if (cidrs.length == 0) {
+                throw new IllegalArgumentException("allowedCidrs needs at least one range");
+            }
+            List<CidrRange> ranges = new ArrayList<>();
+            for (String cidr : cidrs) {
+                ranges.add(CidrRange.parse(Objects.requireNonNull(cidr, "allowedCidrs must not contain null")));
+            }
+            this.allowedCidrs = List.copyOf(ranges);
+            this.pinAddresses = true;
+            return this;
+        }
+
+        /**
+         * How the endpoint's name is resolved at {@code build()} for verification and pinning. Default: the JVM's
+         * resolver.
+         *
+         * @param resolver the resolver
+         * @return this builder
+         */
+        public Builder hostResolver(HostResolver resolver) {
+            this.hostResolver = Objects.requireNonNull(resolver, "hostResolver must not be null");
+            return this;
+        }
+
+        /**
          * Sends to this HTTPS endpoint instead of the region's standard one (for example a local test endpoint).
          * Plain {@code http://} is refused: records always travel over TLS.
          *
@@ -267,6 +369,10 @@ public final class SecureFirehoseProducer implements AutoCloseable {
          */
         public Builder endpoint(URI endpoint) {
             Objects.requireNonNull(endpoint, "endpoint must not be null");
+            if (vpcEndpointRegion != null) {
+                throw new IllegalStateException(
+                        "endpoint conflicts with vpcEndpoint " + this.endpoint + ": set one of them");
+            }
             String scheme =
                     endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
             if (!"https".equals(scheme)) {
@@ -490,6 +596,15 @@ public final class SecureFirehoseProducer implements AutoCloseable {
             if (region == null) {
                 throw new IllegalStateException("region is required: the AWS region of the delivery stream");
             }
+            if (vpcEndpointRegion != null && !vpcEndpointRegion.equals(region.id())) {
+                throw new IllegalStateException("vpcEndpoint is in region " + vpcEndpointRegion
+                        + " but the producer signs for region " + region.id() + ": use the endpoint of the stream's"
+                        + " region");
+            }
+            URI target = endpoint;
+            if (pinAddresses && target == null) {
+                target = URI.create("https://firehose." + region.id() + ".amazonaws.com");
+            }
             if (deliveryTimeout.compareTo(linger.plus(requestTimeout)) < 0) {
                 throw new IllegalStateException("deliveryTimeout (" + deliveryTimeout + ") must be at least linger ("
                         + linger + ") + requestTimeout (" + requestTimeout
@@ -501,10 +616,12 @@ public final class SecureFirehoseProducer implements AutoCloseable {
             return new ProducerConfig(
                     deliveryStreamName,
                     region,
-                    endpoint,
+                    target,
                     credentials,
                     trustMaterial,
                     tlsPolicy,
+                    pinAddresses ? allowedCidrs : null,
+                    hostResolver,
                     linger,
                     maxBatchRecords,
                     maxBatchBytes,

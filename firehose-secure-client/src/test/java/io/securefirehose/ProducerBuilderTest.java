@@ -128,4 +128,62 @@ class ProducerBuilderTest {
         assertThat(config.endpoint()).hasHost("localhost");
         assertThat(config.region()).isEqualTo(Region.US_GOV_WEST_1);
     }
+
+    @Test
+    void vpcEndpointNamesAreCheckedForServiceAndRegion() {
+        ProducerConfig config = valid().vpcEndpoint(
+                        "vpce-0a1b2c3d4e5f67890-abcdefgh.firehose.eu-west-1.vpce.amazonaws.com")
+                .buildConfig();
+        assertThat(config.endpoint())
+                .hasToString("https://vpce-0a1b2c3d4e5f67890-abcdefgh.firehose.eu-west-1.vpce.amazonaws.com");
+        assertThat(config.allowedCidrs()).isEqualTo(io.securefirehose.transport.CidrRange.PRIVATE_RANGES);
+        assertThat(config.region()).isEqualTo(Region.EU_WEST_1);
+
+        assertThat(valid().vpcEndpoint("vpce-0a1b2c3d-abcdefgh-eu-west-1a.firehose.eu-west-1.vpce.amazonaws.com")
+                        .buildConfig()
+                        .endpoint())
+                .isNotNull();
+        assertThatThrownBy(() -> valid().vpcEndpoint("vpce-0a1b2c3d-abcdefgh.firehose.us-east-1.vpce.amazonaws.com")
+                        .buildConfig())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("region us-east-1")
+                .hasMessageContaining("signs for region eu-west-1");
+        assertThatThrownBy(() -> valid().vpcEndpoint("vpce-0a1b2c3d-abcdefgh.kinesis.eu-west-1.vpce.amazonaws.com"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("service 'kinesis'");
+        assertThatThrownBy(() -> valid().vpcEndpoint("firehose.example.com"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("vpce-<id>-<suffix>.firehose.<region>.vpce.amazonaws.com");
+    }
+
+    @Test
+    void privateDnsPinsTheRegionalName() {
+        ProducerConfig config = valid().privateDns().buildConfig();
+        assertThat(config.endpoint()).hasToString("https://firehose.eu-west-1.amazonaws.com");
+        assertThat(config.allowedCidrs()).isNotNull();
+        assertThat(valid().vpcEndpoint("firehose.eu-west-1.amazonaws.com")
+                        .buildConfig()
+                        .allowedCidrs())
+                .isNotNull();
+        assertThat(valid().buildConfig().allowedCidrs())
+                .as("the public endpoint is not pinned")
+                .isNull();
+    }
+
+    @Test
+    void endpointOptionsThatContradictEachOtherAreRefused() {
+        assertThatThrownBy(() -> valid().endpoint(URI.create("https://localhost:1"))
+                        .vpcEndpoint("vpce-0a1b2c3d-abcdefgh.firehose.eu-west-1.vpce.amazonaws.com"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("conflicts");
+        assertThatThrownBy(() -> valid().vpcEndpoint("vpce-0a1b2c3d-abcdefgh.firehose.eu-west-1.vpce.amazonaws.com")
+                        .endpoint(URI.create("https://localhost:1")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("conflicts");
+        assertThatThrownBy(() ->
+                        valid().endpoint(URI.create("https://localhost:1")).privateDns())
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> valid().allowedCidrs()).hasMessageContaining("at least one range");
+        assertThatThrownBy(() -> valid().allowedCidrs("10.0.0.0/8", "nonsense")).hasMessageContaining("nonsense");
+    }
 }

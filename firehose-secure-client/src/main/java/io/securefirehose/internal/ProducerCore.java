@@ -58,6 +58,15 @@ public final class ProducerCore implements AutoCloseable {
             BatchTransport transport,
             TaskScheduler scheduler,
             @Nullable AutoCloseable ownedScheduler) {
+        this(config, transport, scheduler, ownedScheduler, new SecurityEvents());
+    }
+
+    ProducerCore(
+            ProducerConfig config,
+            BatchTransport transport,
+            TaskScheduler scheduler,
+            @Nullable AutoCloseable ownedScheduler,
+            SecurityEvents events) {
         this.config = config;
         this.transport = transport;
         this.scheduler = scheduler;
@@ -67,7 +76,11 @@ public final class ProducerCore implements AutoCloseable {
         this.maxBlockNanos = config.maxBlock().toNanos();
         this.deliveryTimeoutNanos = config.deliveryTimeout().toNanos();
         this.metrics = new ProducerMetrics(
-                config.deliveryStreamName(), memory::used, bufferedRecords::sum, this::inFlightRequests);
+                config.deliveryStreamName(),
+                memory::used,
+                bufferedRecords::sum,
+                this::inFlightRequests,
+                events::refusedAddresses);
         RetryBackoff backoff = new RetryBackoff(config.retryBackoff(), config.retryBackoffMax());
         this.sender = new Sender(
                 config.deliveryStreamName(),
@@ -96,13 +109,14 @@ public final class ProducerCore implements AutoCloseable {
      * @return a started core
      */
     public static ProducerCore create(ProducerConfig config, @Nullable TaskScheduler scheduler) {
-        BatchTransport transport = SdkBatchTransport.create(config);
+        SecurityEvents events = new SecurityEvents();
+        BatchTransport transport = SdkBatchTransport.create(config, events);
         if (scheduler != null) {
-            return new ProducerCore(config, transport, scheduler, null);
+            return new ProducerCore(config, transport, scheduler, null, events);
         }
         io.securefirehose.time.SingleThreadTaskScheduler own = new io.securefirehose.time.SingleThreadTaskScheduler(
                 "firehose-secure-sender-" + config.deliveryStreamName());
-        return new ProducerCore(config, transport, own, own);
+        return new ProducerCore(config, transport, own, own, events);
     }
 
     /** How often records are checked against their delivery deadline: a twentieth of it, within [1 ms, 250 ms]. */

@@ -1,5 +1,7 @@
 package io.securefirehose.internal;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -7,6 +9,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.securefirehose.ProducerConfig;
 import io.securefirehose.TlsPolicyViolationException;
+import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.TlsPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -61,13 +64,13 @@ final class SdkBatchTransport implements BatchTransport {
         this.client = client;
     }
 
-    static SdkBatchTransport create(ProducerConfig config) {
+    static SdkBatchTransport create(ProducerConfig config, SecurityEvents events) {
         // Our own event loops, so that close() can stop them without Netty's default two-second quiet period.
         EventLoopGroup eventLoops = new NioEventLoopGroup(
                 Math.min(2, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory("firehose-secure-io-" + config.deliveryStreamName(), true));
         NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
-                .eventLoopGroup(SdkEventLoopGroup.create(eventLoops, NioSocketChannel::new))
+                .eventLoopGroup(SdkEventLoopGroup.create(eventLoops, channels(config, events)))
                 .protocol(Protocol.HTTP1_1)
                 // Chosen explicitly, never by whatever TLS library happens to be on the class path.
                 .sslProvider(SslProvider.JDK)
@@ -126,6 +129,9 @@ final class SdkBatchTransport implements BatchTransport {
             if (t instanceof PolicyEnforcingTrustManager.Refusal refusal) {
                 return refusal.violation();
             }
+            if (t instanceof PinnedSocketChannel.Refusal refusal) {
+                return refusal.violation();
+            }
             if (t instanceof SSLHandshakeException found && handshake == null) {
                 handshake = found;
             }
@@ -140,6 +146,20 @@ final class SdkBatchTransport implements BatchTransport {
                 "the TLS handshake failed before a protocol and cipher suite were agreed: " + handshake.getMessage()
                         + " (the endpoint must offer TLS 1.2 with ECDHE and AEAD ciphers, or TLS 1.3)",
                 handshake);
+    }
+
+    /**
+     * Plain sockets, or, when the endpoint's addresses are verified, sockets that connect only to the addresses
+     * verified now (DNS is asked here, once, and a failure stops the build).
+     */
+    private static ChannelFactory<? extends Channel> channels(ProducerConfig config, SecurityEvents events) {
+        List<CidrRange> allowed = config.allowedCidrs();
+        URI endpoint = config.endpoint();
+        if (allowed == null || endpoint == null) {
+            return NioSocketChannel::new;
+        }
+        AddressPinning pinning = AddressPinning.verify(endpoint.getHost(), config.hostResolver(), allowed, events);
+        return () -> new PinnedSocketChannel(pinning);
     }
 
     private static String endpointName(ProducerConfig config) {

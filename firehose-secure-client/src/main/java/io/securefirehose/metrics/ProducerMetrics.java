@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.STABLE;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,6 +50,8 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
     private final Timer bufferTime;
     private final DistributionSummary batchRecords;
     private final DistributionSummary batchBytes;
+    // Function counters hold their source weakly; this field keeps it alive as long as the meters are.
+    private final LongSupplier refusedAddresses;
     private final Map<String, Counter> failedByReason = new ConcurrentHashMap<>();
     private final Map<String, Counter> requestsByOutcome = new ConcurrentHashMap<>();
 
@@ -59,13 +62,16 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * @param bufferedBytes current buffered bytes
      * @param bufferedRecords current buffered records (accepted, not yet completed)
      * @param inFlightRequests current {@code PutRecordBatch} calls under way
+     * @param refusedAddresses connections refused so far because their address was not verified and pinned
      */
     public ProducerMetrics(
             String streamName,
             LongSupplier bufferedBytes,
             LongSupplier bufferedRecords,
-            LongSupplier inFlightRequests) {
+            LongSupplier inFlightRequests,
+            LongSupplier refusedAddresses) {
         this.tags = Tags.of("stream", streamName);
+        this.refusedAddresses = refusedAddresses;
         recordsSent = counter("records.sent", "Records acknowledged by Firehose", "records");
         recordsRetried = counter(
                 "records.retried",
@@ -90,6 +96,13 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
                 bufferedBytes);
         gauge("buffered.records", "Accepted records whose futures have not completed yet", "records", bufferedRecords);
         gauge("requests.in.flight", "PutRecordBatch calls under way", "requests", inFlightRequests);
+        FunctionCounter.builder(PREFIX + "security.events", this.refusedAddresses, s -> (double) s.getAsLong())
+                .description("Security events: connections refused because DNS pointed the endpoint at an address"
+                        + " that was not verified and pinned at start")
+                .baseUnit("events")
+                .tags(tags)
+                .tag("event", "endpoint_address_refused")
+                .register(composite);
     }
 
     private Counter counter(String name, String description, String unit) {

@@ -40,7 +40,7 @@ class SdkBatchTransportTest {
     @Test
     void acceptedAndFailedRecordsAreReportedInOrder(LocalFirehose server) throws Exception {
         server.enqueueFaults(Fault.failRecords("InternalFailure", 1));
-        try (SdkBatchTransport transport = SdkBatchTransport.create(config(server))) {
+        try (SdkBatchTransport transport = SdkBatchTransport.create(config(server), new SecurityEvents())) {
             BatchResponse response = transport
                     .send(List.of("a".getBytes(UTF_8), "b".getBytes(UTF_8), "c".getBytes(UTF_8)))
                     .get(30, TimeUnit.SECONDS);
@@ -59,7 +59,7 @@ class SdkBatchTransportTest {
     @Test
     void aRefusedCallFailsTheFutureWithTheServiceError(LocalFirehose server) throws Exception {
         server.enqueueFaults(Fault.error(400, "InvalidKMSResourceException"));
-        try (SdkBatchTransport transport = SdkBatchTransport.create(config(server))) {
+        try (SdkBatchTransport transport = SdkBatchTransport.create(config(server), new SecurityEvents())) {
             CompletableFuture<BatchResponse> call = transport.send(List.of(new byte[1]));
             assertThatThrownBy(() -> call.get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)

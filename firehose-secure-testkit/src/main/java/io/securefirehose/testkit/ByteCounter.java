@@ -6,11 +6,18 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counts decrypted bytes as they pass from TLS to HTTP, on every connection. */
+/** Counts accepted connections, and decrypted bytes as they pass from TLS to HTTP, on every connection. */
 @ChannelHandler.Sharable
 final class ByteCounter extends ChannelInboundHandlerAdapter {
 
     private final LongAdder total = new LongAdder();
+    private final LongAdder connections = new LongAdder();
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        connections.increment();
+        ctx.fireChannelActive();
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
@@ -24,7 +31,12 @@ final class ByteCounter extends ChannelInboundHandlerAdapter {
         return total.sum();
     }
 
+    long connections() {
+        return connections.sum();
+    }
+
     void reset() {
         total.reset();
+        connections.reset();
     }
 }

@@ -338,6 +338,15 @@ public final class LocalFirehose implements AutoCloseable {
         return applicationBytes.total();
     }
 
+    /**
+     * TCP connections accepted: zero proves that a client never even connected.
+     *
+     * @return connections accepted since start or the last {@link #reset()}
+     */
+    public long connectionsAccepted() {
+        return applicationBytes.connections();
+    }
+
     /** @return every call received, in arrival order */
     public List<CapturedRequest> requests() {
         List<CapturedRequest> list = new ArrayList<>(requests);
