@@ -1,0 +1,145 @@
+package io.securefirehose.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.securefirehose.TlsPolicyViolationException;
+import io.securefirehose.transport.CidrRange;
+import io.securefirehose.transport.HostResolver;
+import io.securefirehose.transport.TlsPolicy;
+import io.securefirehose.transport.TrustMaterial;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+
+/**
+ * The one way this SDK builds an HTTP client for an AWS endpoint (Firehose today; STS and KMS use the same rules):
+ * the JDK TLS engine, our trust manager (TLS policy, chain and host name checks), and, when the endpoint's
+ * addresses are verified, socket channels pinned to the addresses verified at build. Owns its event loops.
+ */
+final class SecureHttpClient implements AutoCloseable {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** What a connection must satisfy. */
+    record Rules(
+            TrustMaterial trust,
+            TlsPolicy tlsPolicy,
+            @Nullable List<CidrRange> allowedCidrs,
+            HostResolver resolver) {}
+
+    private final String endpointName;
+    private final EventLoopGroup eventLoops;
+    private final SdkAsyncHttpClient client;
+
+    private SecureHttpClient(String endpointName, EventLoopGroup eventLoops, SdkAsyncHttpClient client) {
+        this.endpointName = endpointName;
+        this.eventLoops = eventLoops;
+        this.client = client;
+    }
+
+    /**
+     * Builds the client; resolves and verifies the endpoint's addresses first when the rules ask for it.
+     *
+     * @param threadName name prefix of the I/O threads
+     * @param endpoint the endpoint (its host is pinned), or {@code null} for the service's public endpoint
+     * @param defaultEndpointName {@code host:port} of the public endpoint, for messages
+     * @param rules the rules every connection must satisfy
+     * @param maxConnections most connections at once
+     * @param events where security events go
+     * @throws io.securefirehose.EndpointPolicyViolationException if the endpoint's addresses are not allowed
+     */
+    static SecureHttpClient create(
+            String threadName,
+            @Nullable URI endpoint,
+            String defaultEndpointName,
+            Rules rules,
+            int maxConnections,
+            SecurityEvents events) {
+        ChannelFactory<? extends Channel> channels = channels(endpoint, rules, events);
+        // Our own event loops, so that close() can stop them without Netty's default two-second quiet period.
+        EventLoopGroup eventLoops = new NioEventLoopGroup(
+                Math.min(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory(threadName, true));
+        X509ExtendedTrustManager trust = rules.trust().x509TrustManager();
+        TlsPolicy policy = rules.tlsPolicy();
+        SdkAsyncHttpClient client = NettyNioAsyncHttpClient.builder()
+                .eventLoopGroup(SdkEventLoopGroup.create(eventLoops, channels))
+                .protocol(Protocol.HTTP1_1)
+                // Chosen explicitly, never by whatever TLS library happens to be on the class path.
+                .sslProvider(SslProvider.JDK)
+                // Always our trust manager: it is where the TLS policy and host name verification are enforced.
+                .tlsTrustManagersProvider(() -> new TrustManager[] {new PolicyEnforcingTrustManager(trust, policy)})
+                .maxConcurrency(maxConnections)
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .tlsNegotiationTimeout(CONNECT_TIMEOUT)
+                .build();
+        String name = endpoint == null
+                ? defaultEndpointName
+                : endpoint.getHost() + ":" + (endpoint.getPort() < 0 ? 443 : endpoint.getPort());
+        return new SecureHttpClient(name, eventLoops, client);
+    }
+
+    private static ChannelFactory<? extends Channel> channels(
+            @Nullable URI endpoint, Rules rules, SecurityEvents events) {
+        List<CidrRange> allowed = rules.allowedCidrs();
+        if (allowed == null || endpoint == null) {
+            return NioSocketChannel::new;
+        }
+        AddressPinning pinning = AddressPinning.verify(endpoint.getHost(), rules.resolver(), allowed, events);
+        return () -> new PinnedSocketChannel(pinning);
+    }
+
+    SdkAsyncHttpClient client() {
+        return client;
+    }
+
+    /**
+     * A connection the rules refused becomes its typed exception: the TLS or address refusal our checks raised, or,
+     * for a handshake that ended before anything was agreed, a {@link TlsPolicyViolationException} that says so.
+     * Any other failure passes through, unwrapped from {@link CompletionException}.
+     */
+    Throwable typedRefusalOr(Throwable error) {
+        SSLHandshakeException handshake = null;
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PolicyEnforcingTrustManager.Refusal refusal) {
+                return refusal.violation();
+            }
+            if (t instanceof PinnedSocketChannel.Refusal refusal) {
+                return refusal.violation();
+            }
+            if (t instanceof SSLHandshakeException found && handshake == null) {
+                handshake = found;
+            }
+        }
+        if (handshake == null) {
+            return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        }
+        return new TlsPolicyViolationException(
+                endpointName,
+                "none",
+                "none",
+                "the TLS handshake failed before a protocol and cipher suite were agreed: " + handshake.getMessage()
+                        + " (the endpoint must offer TLS 1.2 with ECDHE and AEAD ciphers, or TLS 1.3)",
+                handshake);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        eventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+}
