@@ -1,0 +1,380 @@
+package io.securefirehose.credentials;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import io.securefirehose.internal.JsonText;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The IAM documents a producer needs and nothing more, generated for one delivery stream (and optionally one KMS
+ * key, one VPC endpoint and one principal). Output is deterministic JSON, so it can be reviewed, diffed and
+ * checked into infrastructure code; {@code docs/iam.md} explains every statement.
+ *
+ * <ul>
+ *   <li>{@link #producerIdentityPolicy()}: attach to the producer's role. {@code PutRecord} and
+ *       {@code PutRecordBatch} on exactly the stream (only through the VPC endpoint, when one is given);
+ *       {@code kms:GenerateDataKey} on exactly the key, only with this stream in the encryption context.
+ *   <li>{@link #sessionPolicy()}: the inline policy sent with {@code sts:AssumeRole}; it narrows even a broad role
+ *       to the same permissions for the session.
+ *   <li>{@link #roleTrustPolicy()}: who may assume the role, with the external id (and
+ *       {@code sts:SetSourceIdentity} / {@code sts:TagSession} when used).
+ *   <li>{@link #kmsKeyPolicyStatements()}: statements for the key policy: the producer may generate data keys, a
+ *       consumer may decrypt them, both bound to this stream by the encryption context.
+ *   <li>{@link #vpcEndpointPolicy()}: limits the VPC endpoint to putting records into this stream, for this
+ *       principal.
+ * </ul>
+ *
+ * <p>Immutable and thread-safe.
+ */
+@API(status = STABLE, since = "0.1.0")
+public final class LeastPrivilegePolicies {
+
+    /**
+     * Encryption-context key under which client-side envelope encryption records the delivery stream's ARN, and
+     * which the KMS conditions here require.
+     */
+    public static final String STREAM_CONTEXT_KEY = "firehose-secure:delivery-stream";
+
+    /** The most characters AWS accepts for an inline session policy. */
+    public static final int MAX_SESSION_POLICY_CHARS = 2048;
+
+    private static final Pattern STREAM_ARN = Pattern.compile(
+            "arn:(aws|aws-cn|aws-us-gov):firehose:([a-z]{2}(?:-[a-z]+)+-\\d{1,2}):(\\d{12}):deliverystream/"
+                    + "[a-zA-Z0-9_.-]{1,64}");
+    private static final Pattern KEY_ARN = Pattern.compile(
+            "arn:(aws|aws-cn|aws-us-gov):kms:([a-z]{2}(?:-[a-z]+)+-\\d{1,2}):(\\d{12}):key/[a-zA-Z0-9-]{1,64}");
+    private static final Pattern PRINCIPAL_ARN = Pattern.compile(
+            "arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:(root|role/[\\w+=,.@/-]{1,512}|user/[\\w+=,.@/-]{1,512})");
+    private static final Pattern VPC_ENDPOINT_ID = Pattern.compile("vpce-[0-9a-f]{8,17}");
+    private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
+    private static final String VERSION = "2012-10-17";
+
+    private final String streamArn;
+    private final @Nullable String kmsKeyArn;
+    private final @Nullable String vpcEndpointId;
+    private final @Nullable String principalArn;
+    private final @Nullable String consumerPrincipalArn;
+    private final @Nullable String externalId;
+    private final boolean sourceIdentity;
+    private final boolean sessionTags;
+    private final boolean describeStream;
+
+    private LeastPrivilegePolicies(Builder b) {
+        this.streamArn = Objects.requireNonNull(b.streamArn);
+        this.kmsKeyArn = b.kmsKeyArn;
+        this.vpcEndpointId = b.vpcEndpointId;
+        this.principalArn = b.principalArn;
+        this.consumerPrincipalArn = b.consumerPrincipalArn;
+        this.externalId = b.externalId;
+        this.sourceIdentity = b.sourceIdentity;
+        this.sessionTags = b.sessionTags;
+        this.describeStream = b.describeStream;
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the identity policy for the producer's role */
+    public String producerIdentityPolicy() {
+        return JsonText.render(document(producerStatements()));
+    }
+
+    /**
+     * The inline session policy for {@code sts:AssumeRole}: the same permissions as the identity policy, so that a
+     * session of a broader role can do no more.
+     *
+     * @return the session policy, at most {@value #MAX_SESSION_POLICY_CHARS} characters once minified
+     */
+    public String sessionPolicy() {
+        return JsonText.render(document(producerStatements()));
+    }
+
+    /**
+     * The session policy without whitespace, as sent to STS.
+     *
+     * @return the minified session policy
+     * @throws IllegalStateException if it is longer than AWS accepts
+     */
+    public String sessionPolicyMinified() {
+        String minified = minify(sessionPolicy());
+        if (minified.length() > MAX_SESSION_POLICY_CHARS) {
+            throw new IllegalStateException("the session policy is " + minified.length() + " characters, more than the "
+                    + MAX_SESSION_POLICY_CHARS + " STS accepts");
+        }
+        return minified;
+    }
+
+    /**
+     * @return the trust policy of the producer's role
+     * @throws IllegalStateException if no principal was given
+     */
+    public String roleTrustPolicy() {
+        String principal = require(principalArn, "principalArn", "the trust policy names who may assume the role");
+        List<String> actions = new ArrayList<>(List.of("sts:AssumeRole"));
+        if (sourceIdentity) {
+            actions.add("sts:SetSourceIdentity");
+        }
+        if (sessionTags) {
+            actions.add("sts:TagSession");
+        }
+        Map<String, Object> statement =
+                statement("AssumedOnlyByTheProducer", principal, actions.size() == 1 ? actions.get(0) : actions);
+        if (externalId != null) {
+            statement.put("Condition", map("StringEquals", map("sts:ExternalId", externalId)));
+        }
+        return JsonText.render(document(List.of(statement)));
+    }
+
+    /**
+     * Statements to add to the KMS key's policy (a key policy's {@code Resource} is always {@code *}: the key
+     * itself).
+     *
+     * @return a JSON array of statements
+     * @throws IllegalStateException if no KMS key or no producer principal was given
+     */
+    public String kmsKeyPolicyStatements() {
+        require(kmsKeyArn, "kmsKeyArn", "there is no key to write a policy for");
+        String producer = require(principalArn, "principalArn", "the key policy names the producer");
+        List<Object> statements = new ArrayList<>();
+        Map<String, Object> generate =
+                statement("ProducerGeneratesDataKeysForThisStream", producer, "kms:GenerateDataKey");
+        generate.put("Resource", "*");
+        generate.put("Condition", streamContextCondition());
+        statements.add(generate);
+        if (consumerPrincipalArn != null) {
+            Map<String, Object> decrypt =
+                    statement("ConsumerDecryptsDataKeysOfThisStream", consumerPrincipalArn, "kms:Decrypt");
+            decrypt.put("Resource", "*");
+            decrypt.put("Condition", streamContextCondition());
+            statements.add(decrypt);
+        }
+        return JsonText.render(statements);
+    }
+
+    /**
+     * @return the policy for the VPC interface endpoint
+     * @throws IllegalStateException if no principal was given
+     */
+    public String vpcEndpointPolicy() {
+        String principal = require(principalArn, "principalArn", "the endpoint policy names who may use it");
+        Map<String, Object> statement = statement("OnlyThisPrincipalIntoThisStream", principal, putActions());
+        statement.put("Resource", streamArn);
+        return JsonText.render(document(List.of(statement)));
+    }
+
+    private List<Object> producerStatements() {
+        List<Object> statements = new ArrayList<>();
+        Map<String, Object> put = statement("PutRecordsIntoThisStreamOnly", null, putActions());
+        put.put("Resource", streamArn);
+        if (vpcEndpointId != null) {
+            put.put("Condition", map("StringEquals", map("aws:SourceVpce", vpcEndpointId)));
+        }
+        statements.add(put);
+        if (describeStream) {
+            Map<String, Object> describe = statement("DescribeThisStream", null, "firehose:DescribeDeliveryStream");
+            describe.put("Resource", streamArn);
+            statements.add(describe);
+        }
+        if (kmsKeyArn != null) {
+            Map<String, Object> generate = statement("GenerateDataKeysForThisStreamOnly", null, "kms:GenerateDataKey");
+            generate.put("Resource", kmsKeyArn);
+            generate.put("Condition", streamContextCondition());
+            statements.add(generate);
+        }
+        return statements;
+    }
+
+    private Object putActions() {
+        return List.of("firehose:PutRecord", "firehose:PutRecordBatch");
+    }
+
+    private Map<String, Object> streamContextCondition() {
+        return map("StringEquals", map("kms:EncryptionContext:" + STREAM_CONTEXT_KEY, streamArn));
+    }
+
+    private static Map<String, Object> document(List<Object> statements) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("Version", VERSION);
+        document.put("Statement", statements);
+        return document;
+    }
+
+    /** A statement in the usual key order: Sid, Effect, Principal, Action, then Resource and Condition. */
+    private static Map<String, Object> statement(String sid, @Nullable String principal, Object action) {
+        Map<String, Object> statement = new LinkedHashMap<>();
+        statement.put("Sid", sid);
+        statement.put("Effect", "Allow");
+        if (principal != null) {
+            statement.put("Principal", map("AWS", principal));
+        }
+        statement.put("Action", action);
+        return statement;
+    }
+
+    private static Map<String, Object> map(String key, Object value) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put(key, value);
+        return map;
+    }
+
+    private static String require(@Nullable String value, String option, String why) {
+        if (value == null) {
+            throw new IllegalStateException(option + " is required for this document: " + why);
+        }
+        return value;
+    }
+
+    /** Removes the layout whitespace of {@link JsonText} output (never whitespace inside strings). */
+    static String minify(String json) {
+        StringBuilder out = new StringBuilder(json.length());
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '"' && (i == 0 || json.charAt(i - 1) != '\\')) {
+                inString = !inString;
+            }
+            if (inString || !Character.isWhitespace(c)) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Collects and checks the inputs; every setter refuses a malformed value naming it. Not thread-safe. */
+    public static final class Builder {
+        private @Nullable String streamArn;
+        private @Nullable String kmsKeyArn;
+        private @Nullable String vpcEndpointId;
+        private @Nullable String principalArn;
+        private @Nullable String consumerPrincipalArn;
+        private @Nullable String externalId;
+        private boolean sourceIdentity;
+        private boolean sessionTags;
+        private boolean describeStream;
+
+        private Builder() {}
+
+        /**
+         * @param arn {@code arn:aws:firehose:<region>:<account>:deliverystream/<name>}; required
+         * @return this builder
+         */
+        public Builder streamArn(String arn) {
+            this.streamArn =
+                    check(arn, STREAM_ARN, "streamArn", "arn:aws:firehose:<region>:<account>:deliverystream/<name>");
+            return this;
+        }
+
+        /**
+         * @param arn {@code arn:aws:kms:<region>:<account>:key/<key-id>} (a key ARN, not an alias)
+         * @return this builder
+         */
+        public Builder kmsKeyArn(String arn) {
+            this.kmsKeyArn = check(arn, KEY_ARN, "kmsKeyArn", "arn:aws:kms:<region>:<account>:key/<key-id>");
+            return this;
+        }
+
+        /**
+         * @param id the VPC endpoint's id, {@code vpce-<hex>}
+         * @return this builder
+         */
+        public Builder vpcEndpointId(String id) {
+            this.vpcEndpointId = check(id, VPC_ENDPOINT_ID, "vpcEndpointId", "vpce-0123456789abcdef0");
+            return this;
+        }
+
+        /**
+         * @param arn the principal that runs the producer (assumes the role, uses the endpoint), for example
+         *     {@code arn:aws:iam::111122223333:role/orders-service}
+         * @return this builder
+         */
+        public Builder principalArn(String arn) {
+            this.principalArn = check(arn, PRINCIPAL_ARN, "principalArn", "arn:aws:iam::<account>:role/<name>");
+            return this;
+        }
+
+        /**
+         * @param arn the principal that decrypts what lands in S3; adds a {@code kms:Decrypt} key policy statement
+         * @return this builder
+         */
+        public Builder consumerPrincipalArn(String arn) {
+            this.consumerPrincipalArn =
+                    check(arn, PRINCIPAL_ARN, "consumerPrincipalArn", "arn:aws:iam::<account>:role/<name>");
+            return this;
+        }
+
+        /**
+         * @param id the external id the trust policy requires ({@code sts:ExternalId})
+         * @return this builder
+         */
+        public Builder externalId(String id) {
+            this.externalId = check(id, EXTERNAL_ID, "externalId", "2 to 1224 of letters, digits and +=,.@:/-");
+            return this;
+        }
+
+        /**
+         * @param used whether the producer sets a source identity (adds {@code sts:SetSourceIdentity})
+         * @return this builder
+         */
+        public Builder sourceIdentity(boolean used) {
+            this.sourceIdentity = used;
+            return this;
+        }
+
+        /**
+         * @param used whether the producer passes session tags (adds {@code sts:TagSession})
+         * @return this builder
+         */
+        public Builder sessionTags(boolean used) {
+            this.sessionTags = used;
+            return this;
+        }
+
+        /**
+         * @param needed whether a feature needs {@code firehose:DescribeDeliveryStream} (for example the security
+         *     posture check); off by default
+         * @return this builder
+         */
+        public Builder describeStream(boolean needed) {
+            this.describeStream = needed;
+            return this;
+        }
+
+        /**
+         * @return the documents
+         * @throws IllegalStateException if the stream ARN is missing, or the key is in another account or region
+         *     than the stream
+         */
+        public LeastPrivilegePolicies build() {
+            if (streamArn == null) {
+                throw new IllegalStateException("streamArn is required: the delivery stream the producer writes to");
+            }
+            if (kmsKeyArn != null) {
+                Matcher stream = STREAM_ARN.matcher(streamArn);
+                Matcher key = KEY_ARN.matcher(kmsKeyArn);
+                if (stream.matches() && key.matches() && !stream.group(1).equals(key.group(1))) {
+                    throw new IllegalStateException(
+                            "kmsKeyArn is in partition " + key.group(1) + " but the stream is in " + stream.group(1));
+                }
+            }
+            return new LeastPrivilegePolicies(this);
+        }
+
+        private static String check(String value, Pattern pattern, String option, String expected) {
+            Objects.requireNonNull(value, option + " must not be null");
+            if (!pattern.matcher(value).matches()) {
+                throw new IllegalArgumentException(option + " must look like " + expected + ", was '" + value + "'");
+            }
+            return value;
+        }
+    }
+}

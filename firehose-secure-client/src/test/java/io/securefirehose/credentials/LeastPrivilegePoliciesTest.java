@@ -1,0 +1,129 @@
+package io.securefirehose.credentials;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The generated IAM documents, compared with reviewed golden files in {@code src/test/resources/policies}. */
+class LeastPrivilegePoliciesTest {
+
+    private static final String STREAM = "arn:aws:firehose:eu-west-1:111122223333:deliverystream/orders";
+
+    private static LeastPrivilegePolicies full() {
+        return LeastPrivilegePolicies.builder()
+                .streamArn(STREAM)
+                .kmsKeyArn("arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+                .vpcEndpointId("vpce-0a1b2c3d4e5f67890")
+                .principalArn("arn:aws:iam::111122223333:role/orders-service")
+                .consumerPrincipalArn("arn:aws:iam::444455556666:role/orders-analytics")
+                .externalId("orders-7f3c9a")
+                .sourceIdentity(true)
+                .sessionTags(true)
+                .build();
+    }
+
+    private static LeastPrivilegePolicies minimal() {
+        return LeastPrivilegePolicies.builder()
+                .streamArn("arn:aws:firehose:us-east-1:111122223333:deliverystream/clicks")
+                .principalArn("arn:aws:iam::111122223333:role/clicks-service")
+                .build();
+    }
+
+    private static String golden(String name) throws IOException {
+        try (InputStream in = LeastPrivilegePoliciesTest.class.getResourceAsStream("/policies/" + name)) {
+            assertThat(in).as("golden file %s", name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void assertValidJson(String json) throws IOException {
+        try (JsonParser parser = new JsonFactory().createParser(json)) {
+            while (parser.nextToken() != null) {
+                // reading every token is the check
+            }
+        }
+    }
+
+    @Test
+    void documentsMatchTheReviewedGoldenFiles() throws IOException {
+        LeastPrivilegePolicies full = full();
+        assertThat(full.producerIdentityPolicy()).isEqualTo(golden("full-identity.json"));
+        assertThat(full.sessionPolicy()).isEqualTo(golden("full-session.json"));
+        assertThat(full.roleTrustPolicy()).isEqualTo(golden("full-trust.json"));
+        assertThat(full.kmsKeyPolicyStatements()).isEqualTo(golden("full-kms-key-statements.json"));
+        assertThat(full.vpcEndpointPolicy()).isEqualTo(golden("full-vpc-endpoint.json"));
+        assertThat(minimal().producerIdentityPolicy()).isEqualTo(golden("minimal-identity.json"));
+        assertThat(minimal().roleTrustPolicy()).isEqualTo(golden("minimal-trust.json"));
+    }
+
+    @Test
+    void everyDocumentIsValidJsonAndDeterministic() throws IOException {
+        for (LeastPrivilegePolicies policies : new LeastPrivilegePolicies[] {full(), minimal()}) {
+            assertValidJson(policies.producerIdentityPolicy());
+            assertValidJson(policies.sessionPolicy());
+            assertValidJson(policies.roleTrustPolicy());
+            assertValidJson(policies.vpcEndpointPolicy());
+            assertValidJson(policies.sessionPolicyMinified());
+        }
+        assertValidJson(full().kmsKeyPolicyStatements());
+        assertThat(full().producerIdentityPolicy()).isEqualTo(full().producerIdentityPolicy());
+    }
+
+    @Test
+    void theSessionPolicyNarrowsToExactlyThisStreamAndKey() {
+        String session = full().sessionPolicyMinified();
+        assertThat(session).doesNotContain(" ").doesNotContain("\n");
+        assertThat(session.length()).isLessThanOrEqualTo(LeastPrivilegePolicies.MAX_SESSION_POLICY_CHARS);
+        assertThat(session)
+                .contains("\"Resource\":\"" + STREAM + "\"")
+                .contains("\"kms:EncryptionContext:firehose-secure:delivery-stream\":\"" + STREAM + "\"")
+                .doesNotContain("\"*\"")
+                .doesNotContain("DescribeDeliveryStream");
+        assertThat(LeastPrivilegePolicies.builder()
+                        .streamArn(STREAM)
+                        .describeStream(true)
+                        .build()
+                        .sessionPolicy())
+                .contains("firehose:DescribeDeliveryStream");
+    }
+
+    @Test
+    void malformedInputsAreRefusedWithTheOptionAndTheExpectedShape() {
+        assertThatThrownBy(() -> LeastPrivilegePolicies.builder().streamArn("arn:aws:kinesis:eu-west-1:1:stream/x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("streamArn")
+                .hasMessageContaining("deliverystream/<name>");
+        assertThatThrownBy(() -> LeastPrivilegePolicies.builder().kmsKeyArn("alias/orders"))
+                .hasMessageContaining("kmsKeyArn");
+        assertThatThrownBy(() -> LeastPrivilegePolicies.builder().vpcEndpointId("vpc-123"))
+                .hasMessageContaining("vpcEndpointId");
+        assertThatThrownBy(() -> LeastPrivilegePolicies.builder().principalArn("orders-service"))
+                .hasMessageContaining("principalArn");
+        assertThatThrownBy(() -> LeastPrivilegePolicies.builder().externalId("x"))
+                .hasMessageContaining("externalId");
+        assertThatThrownBy(() -> LeastPrivilegePolicies.builder().build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("streamArn is required");
+        assertThatThrownBy(() -> LeastPrivilegePolicies.builder()
+                        .streamArn(STREAM)
+                        .kmsKeyArn("arn:aws-cn:kms:cn-north-1:111122223333:key/abcd")
+                        .build())
+                .hasMessageContaining("partition");
+        LeastPrivilegePolicies noPrincipal =
+                LeastPrivilegePolicies.builder().streamArn(STREAM).build();
+        assertThatThrownBy(noPrincipal::roleTrustPolicy).hasMessageContaining("principalArn is required");
+        assertThatThrownBy(noPrincipal::kmsKeyPolicyStatements).hasMessageContaining("kmsKeyArn is required");
+    }
+
+    @Test
+    void minifyKeepsSpacesInsideStrings() {
+        assertThat(LeastPrivilegePolicies.minify("{\n  \"a b\": \"c \\\" d\"\n}\n"))
+                .isEqualTo("{\"a b\":\"c \\\" d\"}");
+    }
+}
