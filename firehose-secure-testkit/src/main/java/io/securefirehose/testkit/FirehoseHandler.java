@@ -61,7 +61,12 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     /** What one call is answered with. Never compared or hashed, so the array component is harmless. */
     @SuppressWarnings("ArrayRecordComponent")
-    private record Answer(int status, byte[] body, @Nullable String errorCode, Duration delay) {}
+    private record Answer(int status, byte[] body, @Nullable String errorCode, Duration delay, String contentType) {
+
+        Answer(int status, byte[] body, @Nullable String errorCode, Duration delay) {
+            this(status, body, errorCode, delay, CONTENT_TYPE);
+        }
+    }
 
     /** One received call: where to answer, its number and operation, and who signed it. */
     private record Call(
@@ -96,8 +101,13 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             reject(call, 404, "UnknownOperationException", "only POST / is served", Subject.NONE);
             return;
         }
+        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (contentType.startsWith("application/x-www-form-urlencoded")) {
+            sts(call, request, body, length);
+            return;
+        }
         SigV4Verifier.Result signature =
-                verifier.verify(request.method().name(), request.uri(), headers(request), body, length);
+                verifier.verify(request.method().name(), request.uri(), headers(request), body, length, "firehose");
         if (!signature.verified()) {
             reject(
                     call,
@@ -120,6 +130,40 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                         "operation '" + action + "' is not served by LocalFirehose",
                         Subject.NONE);
         }
+    }
+
+    /** STS's query protocol: form-encoded request, XML answer. */
+    private void sts(Call call, FullHttpRequest request, byte[] body, int length) {
+        java.util.Map<String, String> form = LocalSts.parseForm(body, length);
+        Call named = new Call(call.ctx(), call.keepAlive(), call.sequence(), form.getOrDefault("Action", ""), null);
+        SigV4Verifier.Result signature =
+                verifier.verify(request.method().name(), request.uri(), headers(request), body, length, "sts");
+        LocalSts.Answer answer;
+        if (!signature.verified()) {
+            answer = new LocalSts.Answer(
+                    signature.status() == 400 ? 403 : signature.status(),
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>" + signature.errorCode() + "</Code><Message>"
+                            + signature.errorMessage() + "</Message></Error></ErrorResponse>\n",
+                    signature.errorCode());
+        } else if ("AssumeRole".equals(named.action())) {
+            answer = server.sts().assumeRole(form, signature.accessKeyId());
+        } else {
+            answer = new LocalSts.Answer(
+                    400,
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>LocalFirehose serves"
+                            + " only AssumeRole of STS</Message></Error></ErrorResponse>\n",
+                    "InvalidAction");
+        }
+        Call signed = named.signedBy(signature.accessKeyId());
+        capture(signed, Subject.NONE, answer.errorCode() == null ? "OK" : answer.errorCode(), List.of());
+        respond(
+                signed,
+                new Answer(
+                        answer.status(),
+                        answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        answer.errorCode(),
+                        Duration.ZERO,
+                        "text/xml"));
     }
 
     private void put(Call call, byte[] body, int length, String recordsField) {
@@ -387,7 +431,7 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(answer.status()),
                 Unpooled.wrappedBuffer(answer.body()));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
         response.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
         if (answer.errorCode() != null) {

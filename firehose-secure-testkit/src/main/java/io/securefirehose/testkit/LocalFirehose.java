@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +55,6 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * A local stand-in for Amazon Kinesis Data Firehose: an HTTPS server on loopback that speaks Firehose's awsJson1.1
@@ -103,6 +103,7 @@ public final class LocalFirehose implements AutoCloseable {
     private final Channel serverChannel;
     private final FirehoseHandler handler;
     private final ByteCounter applicationBytes = new ByteCounter();
+    private final LocalSts sts;
     private volatile FaultPlan faultPlan;
 
     // Netty's shutdown and scheduling futures need no checking here: failures surface as the bind error itself.
@@ -139,8 +140,8 @@ public final class LocalFirehose implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build the server's TLS context", e);
         }
-        SigV4Verifier verifier =
-                new SigV4Verifier(this::lookupCredentials, settings.region, "firehose", settings.clock);
+        this.sts = new LocalSts(settings.roles, settings.sessionDuration, settings.clock);
+        SigV4Verifier verifier = new SigV4Verifier(this::lookupCredentials, settings.region, settings.clock);
         this.handler = new FirehoseHandler(this, verifier);
         this.bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("local-firehose-accept", true));
         this.workerGroup =
@@ -347,6 +348,25 @@ public final class LocalFirehose implements AutoCloseable {
         return applicationBytes.connections();
     }
 
+    /**
+     * STS {@code AssumeRole} calls received, in arrival order, with the session policy each one sent.
+     *
+     * @return the calls since start or the last {@link #reset()}
+     */
+    public List<CapturedAssumeRole> assumeRoleRequests() {
+        return sts.calls();
+    }
+
+    /**
+     * Simulates an STS outage: while off, {@code AssumeRole} answers {@code ServiceUnavailable} (HTTP 503).
+     * Credentials already issued stay valid until they expire.
+     *
+     * @param available whether STS answers normally
+     */
+    public void stsAvailable(boolean available) {
+        sts.available(available);
+    }
+
     /** @return every call received, in arrival order */
     public List<CapturedRequest> requests() {
         List<CapturedRequest> list = new ArrayList<>(requests);
@@ -398,6 +418,7 @@ public final class LocalFirehose implements AutoCloseable {
             stream.clear();
         }
         requests.clear();
+        sts.reset();
         requestSequence.set(0);
         applicationBytes.reset();
         scriptedFaults.clear();
@@ -479,8 +500,16 @@ public final class LocalFirehose implements AutoCloseable {
         return settings.clock;
     }
 
-    private Optional<AwsCredentialsIdentity> lookupCredentials(String accessKeyId) {
-        return Optional.ofNullable(credentialsByKey.get(accessKeyId));
+    private Optional<SigV4Verifier.Known> lookupCredentials(String accessKeyId) {
+        AwsBasicCredentials longTerm = credentialsByKey.get(accessKeyId);
+        if (longTerm != null) {
+            return Optional.of(new SigV4Verifier.Known(longTerm, null, null));
+        }
+        return sts.issuedCredentials(accessKeyId);
+    }
+
+    LocalSts sts() {
+        return sts;
     }
 
     /** Cuts objects whose oldest record reached the age threshold; runs every second, callable from tests. */
@@ -531,8 +560,45 @@ public final class LocalFirehose implements AutoCloseable {
         private Instant certificateNotBefore = Instant.now().minus(Duration.ofHours(1));
         private Instant certificateNotAfter = Instant.now().plus(Duration.ofDays(30));
         private String certificateKeyAlgorithm = "EC";
+        private final Map<String, Optional<String>> roles = new LinkedHashMap<>();
+        private @Nullable Duration sessionDuration;
 
         private Builder() {}
+
+        /**
+         * A role STS {@code AssumeRole} may hand out, to any caller with accepted credentials.
+         *
+         * @param roleArn {@code arn:aws:iam::<account>:role/<name>}
+         * @return this builder
+         */
+        public Builder role(String roleArn) {
+            roles.put(Objects.requireNonNull(roleArn, "roleArn"), Optional.empty());
+            return this;
+        }
+
+        /**
+         * A role STS {@code AssumeRole} hands out only with this external id.
+         *
+         * @param roleArn {@code arn:aws:iam::<account>:role/<name>}
+         * @param externalId the external id callers must send
+         * @return this builder
+         */
+        public Builder role(String roleArn, String externalId) {
+            roles.put(Objects.requireNonNull(roleArn, "roleArn"), Optional.of(externalId));
+            return this;
+        }
+
+        /**
+         * Issues session credentials valid for this long, whatever duration the caller asked for (to test refresh
+         * and expiry without waiting).
+         *
+         * @param duration validity of issued credentials
+         * @return this builder
+         */
+        public Builder sessionDuration(Duration duration) {
+            this.sessionDuration = Objects.requireNonNull(duration, "duration");
+            return this;
+        }
 
         /**
          * TLS versions the server offers, for testing clients against weak or unusual setups. Default TLS 1.3 and

@@ -44,10 +44,21 @@ public final class SigV4Verifier {
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
-    private final Function<String, Optional<AwsCredentialsIdentity>> credentialsByAccessKey;
+    private final Function<String, Optional<Known>> credentialsByAccessKey;
     private final String region;
-    private final String service;
     private final Clock clock;
+
+    /**
+     * Credentials the server accepts.
+     *
+     * @param identity access key and secret
+     * @param sessionToken the session token requests must carry, for temporary credentials
+     * @param expires when temporary credentials stop being accepted
+     */
+    public record Known(
+            AwsCredentialsIdentity identity,
+            @Nullable String sessionToken,
+            @Nullable Instant expires) {}
 
     /** Outcome of a check: the access key that signed, or the AWS error to answer with. */
     public record Result(
@@ -75,17 +86,11 @@ public final class SigV4Verifier {
      *
      * @param credentialsByAccessKey the credentials accepted, looked up by access key id
      * @param region region the credential scope must name
-     * @param service service the credential scope must name, for example {@code firehose}
      * @param clock clock used for the 15-minute signing-time window
      */
-    public SigV4Verifier(
-            Function<String, Optional<AwsCredentialsIdentity>> credentialsByAccessKey,
-            String region,
-            String service,
-            Clock clock) {
+    public SigV4Verifier(Function<String, Optional<Known>> credentialsByAccessKey, String region, Clock clock) {
         this.credentialsByAccessKey = credentialsByAccessKey;
         this.region = region;
-        this.service = service;
         this.clock = clock;
     }
 
@@ -97,9 +102,11 @@ public final class SigV4Verifier {
      * @param headers received headers, names in any case, each name with its values in order
      * @param body buffer holding the received body from index 0
      * @param length length of the body
+     * @param service the service the credential scope must name: {@code firehose} or {@code sts}
      * @return the access key id that signed, or the error to answer with
      */
-    public Result verify(String method, String path, Map<String, List<String>> headers, byte[] body, int length) {
+    public Result verify(
+            String method, String path, Map<String, List<String>> headers, byte[] body, int length, String service) {
         String authorization = first(headers, "authorization");
         if (authorization == null) {
             return Result.error("MissingAuthenticationTokenException", "Missing Authentication Token", 400);
@@ -116,11 +123,27 @@ public final class SigV4Verifier {
             return Result.error("IncompleteSignatureException", "Credential scope is malformed", 400);
         }
         String accessKeyId = scope[0];
-        Optional<AwsCredentialsIdentity> credentials = credentialsByAccessKey.apply(accessKeyId);
-        if (credentials.isEmpty()) {
+        Optional<Known> known = credentialsByAccessKey.apply(accessKeyId);
+        if (known.isEmpty()) {
             return Result.error(
                     "UnrecognizedClientException", "The security token included in the request is invalid.", 400);
         }
+        String expectedToken = known.get().sessionToken();
+        if (expectedToken != null) {
+            String token = first(headers, "x-amz-security-token");
+            if (token == null
+                    || !MessageDigest.isEqual(
+                            token.getBytes(StandardCharsets.UTF_8), expectedToken.getBytes(StandardCharsets.UTF_8))) {
+                return Result.error(
+                        "UnrecognizedClientException", "The security token included in the request is invalid.", 400);
+            }
+            Instant expires = known.get().expires();
+            if (expires != null && !clock.instant().isBefore(expires)) {
+                return Result.error(
+                        "ExpiredTokenException", "The security token included in the request is expired", 400);
+            }
+        }
+        AwsCredentialsIdentity credentials = known.get().identity();
         if (!region.equals(scope[2]) || !service.equals(scope[3])) {
             return Result.error(
                     "InvalidSignatureException",
@@ -166,7 +189,7 @@ public final class SigV4Verifier {
             }
             request.putHeader(name, values);
         }
-        SignedRequest signed = signer.sign(r -> r.identity(credentials.get())
+        SignedRequest signed = signer.sign(r -> r.identity(credentials)
                 .request(request.build())
                 .payload(() -> new ByteArrayInputStream(body, 0, length))
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)

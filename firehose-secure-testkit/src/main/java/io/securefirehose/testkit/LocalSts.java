@@ -1,0 +1,217 @@
+package io.securefirehose.testkit;
+
+import io.securefirehose.testkit.internal.SigV4Verifier;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+
+/**
+ * STS {@code AssumeRole} (query protocol, XML answers) for {@link LocalFirehose}: issues temporary credentials for
+ * configured roles, records the session policy it was sent, and tells the signature check which issued
+ * credentials are still valid. Thread-safe.
+ */
+final class LocalSts {
+
+    private static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):role/([\\w+=,.@/-]{1,512})");
+    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What an answer is: status and XML body. */
+    record Answer(int status, String body, @Nullable String errorCode) {}
+
+    private record Issued(AwsBasicCredentials credentials, String token, Instant expires) {}
+
+    private final Map<String, Optional<String>> roles; // role ARN -> required external id
+    private final @Nullable Duration forcedDuration;
+    private final Clock clock;
+    private final Map<String, Issued> issued = new ConcurrentHashMap<>();
+    private final Queue<CapturedAssumeRole> calls = new ConcurrentLinkedQueue<>();
+    private volatile boolean available = true;
+
+    LocalSts(Map<String, Optional<String>> roles, @Nullable Duration forcedDuration, Clock clock) {
+        this.roles = Map.copyOf(roles);
+        this.forcedDuration = forcedDuration;
+        this.clock = clock;
+    }
+
+    Optional<SigV4Verifier.Known> issuedCredentials(String accessKeyId) {
+        Issued session = issued.get(accessKeyId);
+        return session == null
+                ? Optional.empty()
+                : Optional.of(new SigV4Verifier.Known(session.credentials(), session.token(), session.expires()));
+    }
+
+    void available(boolean available) {
+        this.available = available;
+    }
+
+    List<CapturedAssumeRole> calls() {
+        return List.copyOf(calls);
+    }
+
+    void reset() {
+        calls.clear();
+        available = true;
+    }
+
+    Answer assumeRole(Map<String, String> form, @Nullable String caller) {
+        String roleArn = form.getOrDefault("RoleArn", "");
+        String sessionName = form.getOrDefault("RoleSessionName", "");
+        String policy = form.get("Policy");
+        String externalId = form.get("ExternalId");
+        String sourceIdentity = form.get("SourceIdentity");
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (int i = 1; form.containsKey("Tags.member." + i + ".Key"); i++) {
+            tags.put(form.get("Tags.member." + i + ".Key"), form.getOrDefault("Tags.member." + i + ".Value", ""));
+        }
+        int duration;
+        try {
+            duration = Integer.parseInt(form.getOrDefault("DurationSeconds", "3600"));
+        } catch (NumberFormatException e) {
+            duration = -1;
+        }
+        Answer refusal = validate(roleArn, sessionName, policy, externalId, duration);
+        if (refusal == null && !available) {
+            refusal = error(503, "Receiver", "ServiceUnavailable", "Injected STS outage.");
+        }
+        if (refusal != null) {
+            calls.add(new CapturedAssumeRole(
+                    roleArn,
+                    sessionName,
+                    policy,
+                    externalId,
+                    duration,
+                    sourceIdentity,
+                    tags,
+                    caller,
+                    null,
+                    String.valueOf(refusal.errorCode())));
+            return refusal;
+        }
+        Instant expires = clock.instant()
+                .plus(forcedDuration != null ? forcedDuration : Duration.ofSeconds(duration))
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        AwsBasicCredentials credentials =
+                AwsBasicCredentials.create("ASIALOCAL" + hex(6).toUpperCase(Locale.ROOT), hex(20));
+        String token = "FwoLocalSessionToken" + hex(32);
+        issued.put(credentials.accessKeyId(), new Issued(credentials, token, expires));
+        calls.add(new CapturedAssumeRole(
+                roleArn,
+                sessionName,
+                policy,
+                externalId,
+                duration,
+                sourceIdentity,
+                tags,
+                caller,
+                credentials.accessKeyId(),
+                "OK"));
+        java.util.regex.Matcher role = ROLE_ARN.matcher(roleArn);
+        String roleName = role.matches() ? role.group(2) : "role";
+        String account = role.matches() ? role.group(1) : "000000000000";
+        String body = "<AssumeRoleResponse xmlns=\"" + NAMESPACE + "\">\n"
+                + "  <AssumeRoleResult>\n"
+                + (sourceIdentity == null ? "" : "    <SourceIdentity>" + xml(sourceIdentity) + "</SourceIdentity>\n")
+                + "    <AssumedRoleUser>\n"
+                + "      <AssumedRoleId>AROALOCAL" + hex(6).toUpperCase(Locale.ROOT) + ":" + xml(sessionName)
+                + "</AssumedRoleId>\n"
+                + "      <Arn>arn:aws:sts::" + account + ":assumed-role/" + xml(roleName) + "/" + xml(sessionName)
+                + "</Arn>\n"
+                + "    </AssumedRoleUser>\n"
+                + "    <Credentials>\n"
+                + "      <AccessKeyId>" + credentials.accessKeyId() + "</AccessKeyId>\n"
+                + "      <SecretAccessKey>" + credentials.secretAccessKey() + "</SecretAccessKey>\n"
+                + "      <SessionToken>" + token + "</SessionToken>\n"
+                + "      <Expiration>" + DateTimeFormatter.ISO_INSTANT.format(expires) + "</Expiration>\n"
+                + "    </Credentials>\n"
+                + "    <PackedPolicySize>" + (policy == null ? 0 : Math.min(100, policy.length() / 20))
+                + "</PackedPolicySize>\n"
+                + "  </AssumeRoleResult>\n"
+                + "  <ResponseMetadata><RequestId>" + hex(16) + "</RequestId></ResponseMetadata>\n"
+                + "</AssumeRoleResponse>\n";
+        return new Answer(200, body, null);
+    }
+
+    private @Nullable Answer validate(
+            String roleArn, String sessionName, @Nullable String policy, @Nullable String externalId, int duration) {
+        if (!ROLE_ARN.matcher(roleArn).matches()) {
+            return error(400, "Sender", "ValidationError", "RoleArn '" + roleArn + "' is not a valid role ARN");
+        }
+        if (!SESSION_NAME.matcher(sessionName).matches()) {
+            return error(400, "Sender", "ValidationError", "RoleSessionName must be 2 to 64 of [\\w+=,.@-]");
+        }
+        if (duration < 900 || duration > 43200) {
+            return error(400, "Sender", "ValidationError", "DurationSeconds must be between 900 and 43200");
+        }
+        if (policy != null && policy.length() > 2048) {
+            return error(400, "Sender", "PackedPolicyTooLarge", "The session policy is too large");
+        }
+        Optional<String> requiredExternalId = roles.get(roleArn);
+        if (requiredExternalId == null) {
+            return error(403, "Sender", "AccessDenied", "Not authorized to perform sts:AssumeRole on " + roleArn);
+        }
+        if (requiredExternalId.isPresent() && !requiredExternalId.get().equals(externalId)) {
+            return error(
+                    403,
+                    "Sender",
+                    "AccessDenied",
+                    "Not authorized to perform sts:AssumeRole on " + roleArn + " (external id does not match)");
+        }
+        return null;
+    }
+
+    private static Answer error(int status, String type, String code, String message) {
+        return new Answer(
+                status,
+                "<ErrorResponse xmlns=\"" + NAMESPACE + "\">\n  <Error>\n    <Type>" + type + "</Type>\n    <Code>"
+                        + code
+                        + "</Code>\n    <Message>" + xml(message) + "</Message>\n  </Error>\n  <RequestId>" + hex(16)
+                        + "</RequestId>\n</ErrorResponse>\n",
+                code);
+    }
+
+    static Map<String, String> parseForm(byte[] body, int length) {
+        Map<String, String> form = new LinkedHashMap<>();
+        String text = new String(body, 0, length, StandardCharsets.UTF_8);
+        for (String pair : text.split("&", -1)) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            form.put(key, value);
+        }
+        return form;
+    }
+
+    private static String xml(String text) {
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
+    }
+
+    private static String hex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+}
