@@ -2,6 +2,7 @@ package io.securefirehose;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.HostResolver;
 import io.securefirehose.transport.TlsPolicy;
@@ -31,6 +32,7 @@ public final class ProducerConfig {
     private final TlsPolicy tlsPolicy;
     private final @Nullable List<CidrRange> allowedCidrs;
     private final HostResolver hostResolver;
+    private final @Nullable AssumeRole assumeRole;
     private final Duration linger;
     private final int maxBatchRecords;
     private final int maxBatchBytes;
@@ -51,6 +53,7 @@ public final class ProducerConfig {
             TlsPolicy tlsPolicy,
             @Nullable List<CidrRange> allowedCidrs,
             HostResolver hostResolver,
+            @Nullable AssumeRole assumeRole,
             Duration linger,
             int maxBatchRecords,
             int maxBatchBytes,
@@ -69,6 +72,7 @@ public final class ProducerConfig {
         this.tlsPolicy = tlsPolicy;
         this.allowedCidrs = allowedCidrs == null ? null : List.copyOf(allowedCidrs);
         this.hostResolver = hostResolver;
+        this.assumeRole = assumeRole;
         this.linger = linger;
         this.maxBatchRecords = maxBatchRecords;
         this.maxBatchBytes = maxBatchBytes;
@@ -120,6 +124,11 @@ public final class ProducerConfig {
      */
     public @Nullable List<CidrRange> allowedCidrs() {
         return allowedCidrs;
+    }
+
+    /** @return the role assumed through STS, or {@code null} to sign with the base credentials directly */
+    public @Nullable AssumeRole assumeRole() {
+        return assumeRole;
     }
 
     /** @return how the endpoint's host name is resolved at build time */

@@ -2,6 +2,7 @@ package io.securefirehose;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.internal.ProducerCore;
 import io.securefirehose.metrics.ProducerMetrics;
 import io.securefirehose.time.TaskScheduler;
@@ -212,6 +213,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         private boolean pinAddresses;
         private List<CidrRange> allowedCidrs = CidrRange.PRIVATE_RANGES;
         private HostResolver hostResolver = HostResolver.system();
+        private @Nullable AssumeRole assumeRole;
         private @Nullable AwsCredentialsProvider credentialsProvider;
         private TrustMaterial trustMaterial = TrustMaterial.systemDefault();
         private TlsPolicy tlsPolicy = TlsPolicy.MODERN;
@@ -414,6 +416,20 @@ public final class SecureFirehoseProducer implements AutoCloseable {
          */
         public Builder trustMaterial(TrustMaterial trust) {
             this.trustMaterial = Objects.requireNonNull(trust, "trustMaterial must not be null");
+            return this;
+        }
+
+        /**
+         * Signs with the credentials of an IAM role assumed through STS, narrowed by a generated session policy to
+         * {@code PutRecord}/{@code PutRecordBatch} on exactly this stream (in the role's account). The
+         * {@link #credentialsProvider} supplies the credentials that call STS. Refreshed in the background ahead of
+         * expiry; see {@code docs/iam.md}.
+         *
+         * @param role the role and session settings
+         * @return this builder
+         */
+        public Builder assumeRole(AssumeRole role) {
+            this.assumeRole = Objects.requireNonNull(role, "assumeRole must not be null");
             return this;
         }
 
@@ -622,6 +638,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                     tlsPolicy,
                     pinAddresses ? allowedCidrs : null,
                     hostResolver,
+                    assumeRole,
                     linger,
                     maxBatchRecords,
                     maxBatchBytes,

@@ -67,6 +67,16 @@ public final class ProducerCore implements AutoCloseable {
             TaskScheduler scheduler,
             @Nullable AutoCloseable ownedScheduler,
             SecurityEvents events) {
+        this(config, transport, scheduler, ownedScheduler, events, () -> 0);
+    }
+
+    ProducerCore(
+            ProducerConfig config,
+            BatchTransport transport,
+            TaskScheduler scheduler,
+            @Nullable AutoCloseable ownedScheduler,
+            SecurityEvents events,
+            java.util.function.LongSupplier credentialFailures) {
         this.config = config;
         this.transport = transport;
         this.scheduler = scheduler;
@@ -80,7 +90,8 @@ public final class ProducerCore implements AutoCloseable {
                 memory::used,
                 bufferedRecords::sum,
                 this::inFlightRequests,
-                events::refusedAddresses);
+                events::refusedAddresses,
+                credentialFailures);
         RetryBackoff backoff = new RetryBackoff(config.retryBackoff(), config.retryBackoffMax());
         this.sender = new Sender(
                 config.deliveryStreamName(),
@@ -110,13 +121,62 @@ public final class ProducerCore implements AutoCloseable {
      */
     public static ProducerCore create(ProducerConfig config, @Nullable TaskScheduler scheduler) {
         SecurityEvents events = new SecurityEvents();
-        BatchTransport transport = SdkBatchTransport.create(config, events);
-        if (scheduler != null) {
-            return new ProducerCore(config, transport, scheduler, null, events);
+        io.securefirehose.time.SingleThreadTaskScheduler own = scheduler == null
+                ? new io.securefirehose.time.SingleThreadTaskScheduler(
+                        "firehose-secure-sender-" + config.deliveryStreamName())
+                : null;
+        TaskScheduler runOn = own != null ? own : java.util.Objects.requireNonNull(scheduler);
+        io.securefirehose.credentials.AssumeRole role = config.assumeRole();
+        AssumedRoleCredentials assumed = null;
+        boolean built = false;
+        try {
+            assumed = role == null ? null : StsCredentials.create(config, role, runOn, events);
+            BatchTransport transport =
+                    SdkBatchTransport.create(config, events, assumed != null ? assumed : config.credentialsProvider());
+            ProducerCore core = new ProducerCore(
+                    config,
+                    assumed == null ? transport : new ClosingAlso(transport, assumed),
+                    runOn,
+                    own,
+                    events,
+                    assumed == null ? () -> 0 : assumed::failures);
+            if (assumed != null) {
+                assumed.start();
+            }
+            built = true;
+            return core;
+        } finally {
+            if (!built) {
+                // A refused endpoint or STS setup: release what was already started.
+                if (assumed != null) {
+                    assumed.close();
+                }
+                if (own != null) {
+                    own.close();
+                }
+            }
         }
-        io.securefirehose.time.SingleThreadTaskScheduler own = new io.securefirehose.time.SingleThreadTaskScheduler(
-                "firehose-secure-sender-" + config.deliveryStreamName());
-        return new ProducerCore(config, transport, own, own, events);
+    }
+
+    /** A transport that also closes the credentials it signs with. */
+    private record ClosingAlso(BatchTransport transport, AutoCloseable also) implements BatchTransport {
+        @Override
+        public CompletableFuture<BatchResponse> send(java.util.List<byte[]> records) {
+            return transport.send(records);
+        }
+
+        @Override
+        public void close() {
+            try {
+                transport.close();
+            } finally {
+                try {
+                    also.close();
+                } catch (Exception e) {
+                    LOG.warn("closing the credentials failed: {}", e.toString());
+                }
+            }
+        }
     }
 
     /** How often records are checked against their delivery deadline: a twentieth of it, within [1 ms, 250 ms]. */

@@ -36,14 +36,16 @@ record RequestFailure(String code, String message, boolean retriable, boolean th
 
     static RequestFailure classify(Throwable failure) {
         Throwable error = unwrap(failure);
-        if (error instanceof FirehoseSecureException secure) {
-            // Already typed by the transport (for example a refused TLS handshake): keep it as it is.
-            return new RequestFailure(
-                    secure.getClass().getSimpleName(),
-                    String.valueOf(secure.getMessage()),
-                    secure.isRetriable(),
-                    false,
-                    secure);
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof FirehoseSecureException secure) {
+                // Already typed (a refused TLS handshake, unavailable credentials): keep it as it is.
+                return new RequestFailure(
+                        secure.getClass().getSimpleName(),
+                        String.valueOf(secure.getMessage()),
+                        secure.isRetriable(),
+                        false,
+                        secure);
+            }
         }
         if (error instanceof AwsServiceException service) {
             AwsErrorDetails details = service.awsErrorDetails();

@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
@@ -35,6 +37,10 @@ final class SdkBatchTransport implements BatchTransport {
     }
 
     static SdkBatchTransport create(ProducerConfig config, SecurityEvents events) {
+        return create(config, events, config.credentialsProvider());
+    }
+
+    static SdkBatchTransport create(ProducerConfig config, SecurityEvents events, AwsCredentialsProvider credentials) {
         SecureHttpClient http = SecureHttpClient.create(
                 "firehose-secure-io-" + config.deliveryStreamName(),
                 config.endpoint(),
@@ -45,9 +51,10 @@ final class SdkBatchTransport implements BatchTransport {
                 events);
         FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
                 .region(config.region())
-                .credentialsProvider(config.credentialsProvider())
+                .credentialsProvider(credentials)
                 .httpClient(http.client())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, UserAgent.SUFFIX)
                         .apiCallAttemptTimeout(config.requestTimeout())
                         .apiCallTimeout(config.requestTimeout()))
                 .asyncConfiguration(

@@ -52,6 +52,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
     private final DistributionSummary batchBytes;
     // Function counters hold their source weakly; this field keeps it alive as long as the meters are.
     private final LongSupplier refusedAddresses;
+    private final LongSupplier credentialRefreshFailures;
     private final Map<String, Counter> failedByReason = new ConcurrentHashMap<>();
     private final Map<String, Counter> requestsByOutcome = new ConcurrentHashMap<>();
 
@@ -63,15 +64,18 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * @param bufferedRecords current buffered records (accepted, not yet completed)
      * @param inFlightRequests current {@code PutRecordBatch} calls under way
      * @param refusedAddresses connections refused so far because their address was not verified and pinned
+     * @param credentialRefreshFailures failed STS calls for the assumed role's credentials so far
      */
     public ProducerMetrics(
             String streamName,
             LongSupplier bufferedBytes,
             LongSupplier bufferedRecords,
             LongSupplier inFlightRequests,
-            LongSupplier refusedAddresses) {
+            LongSupplier refusedAddresses,
+            LongSupplier credentialRefreshFailures) {
         this.tags = Tags.of("stream", streamName);
         this.refusedAddresses = refusedAddresses;
+        this.credentialRefreshFailures = credentialRefreshFailures;
         recordsSent = counter("records.sent", "Records acknowledged by Firehose", "records");
         recordsRetried = counter(
                 "records.retried",
@@ -102,6 +106,12 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
                 .baseUnit("events")
                 .tags(tags)
                 .tag("event", "endpoint_address_refused")
+                .register(composite);
+        FunctionCounter.builder(PREFIX + "credentials.refresh.failures", this.credentialRefreshFailures, s ->
+                        (double) s.getAsLong())
+                .description("Failed STS AssumeRole calls for the producer's credentials (retried with backoff)")
+                .baseUnit("calls")
+                .tags(tags)
                 .register(composite);
     }
 

@@ -58,4 +58,14 @@ public interface TaskScheduler {
      * @return {@code true} if called from inside a task of this scheduler
      */
     boolean inSchedulerThread();
+
+    /**
+     * Wall-clock time, for things that carry absolute times (for example when credentials expire). Must move
+     * together with {@link #nanoTime()}; the default is the system clock.
+     *
+     * @return the wall clock
+     */
+    default java.time.Clock wallClock() {
+        return java.time.Clock.systemUTC();
+    }
 }

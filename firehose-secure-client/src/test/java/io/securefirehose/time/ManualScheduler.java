@@ -59,6 +59,32 @@ public final class ManualScheduler implements TaskScheduler, AutoCloseable {
         timers.add(new Timer(now + nanos, order++, task));
     }
 
+    /** Wall-clock time that moves with {@link #advance}: starts at the real time of construction. */
+    private final java.time.Instant wallStart = java.time.Instant.now();
+
+    private final long nanoStart = 1_000_000_000L;
+
+    @Override
+    public java.time.Clock wallClock() {
+        ManualScheduler self = this;
+        return new java.time.Clock() {
+            @Override
+            public java.time.Instant instant() {
+                return wallStart.plusNanos(self.nanoTime() - nanoStart);
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+    }
+
     @Override
     public boolean inSchedulerThread() {
         return Thread.currentThread() == worker;

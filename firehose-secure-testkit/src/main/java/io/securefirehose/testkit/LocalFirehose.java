@@ -141,7 +141,9 @@ public final class LocalFirehose implements AutoCloseable {
             throw new UncheckedIOException("cannot build the server's TLS context", e);
         }
         this.sts = new LocalSts(settings.roles, settings.sessionDuration, settings.clock);
-        SigV4Verifier verifier = new SigV4Verifier(this::lookupCredentials, settings.region, settings.clock);
+        // Clients sign with real time; issued sessions expire by the configured (possibly hand-moved) clock.
+        SigV4Verifier verifier =
+                new SigV4Verifier(this::lookupCredentials, settings.region, Clock.systemUTC(), settings.clock);
         this.handler = new FirehoseHandler(this, verifier);
         this.bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("local-firehose-accept", true));
         this.workerGroup =
@@ -820,7 +822,8 @@ public final class LocalFirehose implements AutoCloseable {
         }
 
         /**
-         * @param clock clock for signature time checks, object names and ages
+         * @param clock clock that issued STS sessions expire by, and that names and ages delivered objects
+         *     (signature times are always checked against the real clock, which clients sign with)
          * @return this builder
          */
         public Builder clock(Clock clock) {

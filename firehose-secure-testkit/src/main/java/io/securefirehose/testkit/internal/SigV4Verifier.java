@@ -47,6 +47,7 @@ public final class SigV4Verifier {
     private final Function<String, Optional<Known>> credentialsByAccessKey;
     private final String region;
     private final Clock clock;
+    private final Clock credentialClock;
 
     /**
      * Credentials the server accepts.
@@ -86,12 +87,18 @@ public final class SigV4Verifier {
      *
      * @param credentialsByAccessKey the credentials accepted, looked up by access key id
      * @param region region the credential scope must name
-     * @param clock clock used for the 15-minute signing-time window
+     * @param clock clock used for the 15-minute signing-time window (clients sign with real time)
+     * @param credentialClock clock that temporary credentials expire by (a test may move it by hand)
      */
-    public SigV4Verifier(Function<String, Optional<Known>> credentialsByAccessKey, String region, Clock clock) {
+    public SigV4Verifier(
+            Function<String, Optional<Known>> credentialsByAccessKey,
+            String region,
+            Clock clock,
+            Clock credentialClock) {
         this.credentialsByAccessKey = credentialsByAccessKey;
         this.region = region;
         this.clock = clock;
+        this.credentialClock = credentialClock;
     }
 
     /**
@@ -138,7 +145,7 @@ public final class SigV4Verifier {
                         "UnrecognizedClientException", "The security token included in the request is invalid.", 400);
             }
             Instant expires = known.get().expires();
-            if (expires != null && !clock.instant().isBefore(expires)) {
+            if (expires != null && !credentialClock.instant().isBefore(expires)) {
                 return Result.error(
                         "ExpiredTokenException", "The security token included in the request is expired", 400);
             }

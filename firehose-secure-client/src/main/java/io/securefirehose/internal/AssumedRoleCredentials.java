@@ -1,0 +1,214 @@
+package io.securefirehose.internal;
+
+import io.securefirehose.CredentialsUnavailableException;
+import io.securefirehose.FirehoseSecureException;
+import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.time.TaskScheduler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.sts.StsAsyncClient;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.services.sts.model.Credentials;
+import software.amazon.awssdk.services.sts.model.Tag;
+
+/**
+ * Credentials of an assumed role, fetched and refreshed in the background on the producer's scheduler, so that
+ * signing never waits for STS: {@link #resolveCredentials()} only reads what is there.
+ *
+ * <ul>
+ *   <li>A refresh is scheduled {@code refreshBefore} ahead of expiry. While STS fails, the current credentials
+ *       stay in use until they expire; failures are logged and counted and retried with backoff.
+ *   <li>Without valid credentials, signing throws a retriable {@link CredentialsUnavailableException}: records wait
+ *       within {@code deliveryTimeout}. A refusal that will repeat (access denied, invalid role, bad policy) makes
+ *       it non-retriable, so records fail at once with STS's answer.
+ * </ul>
+ */
+final class AssumedRoleCredentials implements AwsCredentialsProvider, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AssumedRoleCredentials.class);
+    private static final Set<String> PERMANENT_STS_ERRORS = Set.of(
+            "AccessDenied",
+            "ValidationError",
+            "MalformedPolicyDocument",
+            "PackedPolicyTooLarge",
+            "RegionDisabledException",
+            "InvalidClientTokenId",
+            "UnrecognizedClientException");
+
+    private record Session(AwsSessionCredentials credentials, Instant expiration) {}
+
+    private final StsAsyncClient sts;
+    private final AssumeRoleRequest request;
+    private final AssumeRole settings;
+    private final TaskScheduler scheduler;
+    private final Clock clock;
+    private final RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
+    private final LongAdder failures = new LongAdder();
+    private final AutoCloseable onClose;
+    private final UnaryOperator<Throwable> translate;
+    private volatile @Nullable Session current;
+    private volatile @Nullable CredentialsUnavailableException lastFailure;
+    private volatile boolean permanent;
+    private volatile boolean closed;
+    private int consecutiveFailures; // scheduler thread only
+
+    AssumedRoleCredentials(
+            StsAsyncClient sts,
+            AssumeRole settings,
+            String sessionPolicy,
+            TaskScheduler scheduler,
+            UnaryOperator<Throwable> translate,
+            AutoCloseable onClose) {
+        this.sts = sts;
+        this.translate = translate;
+        this.settings = settings;
+        this.scheduler = scheduler;
+        this.clock = scheduler.wallClock();
+        this.onClose = onClose;
+        List<Tag> tags = new ArrayList<>();
+        settings.sessionTags()
+                .forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
+        AssumeRoleRequest.Builder builder = AssumeRoleRequest.builder()
+                .roleArn(settings.roleArn())
+                .roleSessionName(settings.sessionName())
+                .policy(sessionPolicy)
+                .durationSeconds((int) settings.duration().toSeconds());
+        if (settings.externalId() != null) {
+            builder.externalId(settings.externalId());
+        }
+        if (settings.sourceIdentity() != null) {
+            builder.sourceIdentity(settings.sourceIdentity());
+        }
+        if (!tags.isEmpty()) {
+            builder.tags(tags);
+        }
+        this.request = builder.build();
+    }
+
+    /** Asks STS for the first session, in the background. */
+    void start() {
+        submit(this::refresh, 0);
+    }
+
+    @Override
+    public AwsCredentials resolveCredentials() {
+        Session session = current;
+        if (session != null && clock.instant().isBefore(session.expiration())) {
+            return session.credentials();
+        }
+        CredentialsUnavailableException failure = lastFailure;
+        String why = session == null
+                ? "no session for role " + settings.roleArn() + " yet"
+                : "the session for role " + settings.roleArn() + " expired at " + session.expiration();
+        throw new CredentialsUnavailableException(
+                why + (failure == null ? "; STS has not answered yet" : "; STS: " + failure.getMessage()),
+                !permanent,
+                failure == null ? null : failure.getCause());
+    }
+
+    /** @return refresh attempts that failed so far */
+    long failures() {
+        return failures.sum();
+    }
+
+    // The handler settles every outcome itself; the future it returns has nothing left to report.
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void refresh() {
+        if (closed) {
+            return;
+        }
+        sts.assumeRole(request).whenComplete((response, error) -> {
+            if (error == null) {
+                Credentials issued = response.credentials();
+                onSession(new Session(
+                        AwsSessionCredentials.create(
+                                issued.accessKeyId(), issued.secretAccessKey(), issued.sessionToken()),
+                        issued.expiration()));
+            } else {
+                onFailure(translate.apply(error));
+            }
+        });
+    }
+
+    private void onSession(Session session) {
+        current = session;
+        lastFailure = null;
+        permanent = false;
+        consecutiveFailures = 0;
+        Duration untilRefresh =
+                Duration.between(clock.instant(), session.expiration().minus(settings.refreshBefore()));
+        LOG.debug("assumed role {} until {}", settings.roleArn(), session.expiration());
+        submit(this::refresh, Math.max(0, untilRefresh.toNanos()));
+    }
+
+    private void onFailure(Throwable error) {
+        failures.increment();
+        Throwable cause = error;
+        while (cause.getCause() != null
+                && cause.getCause() != cause
+                && !(cause instanceof AwsServiceException)
+                && !(cause instanceof FirehoseSecureException)) {
+            cause = cause.getCause();
+        }
+        String code = cause instanceof AwsServiceException service && service.awsErrorDetails() != null
+                ? service.awsErrorDetails().errorCode()
+                : cause.getClass().getSimpleName();
+        // A refused TLS connection or endpoint address will be refused again: like access denied, it is final.
+        boolean isPermanent = PERMANENT_STS_ERRORS.contains(code)
+                || (cause instanceof FirehoseSecureException secure && !secure.isRetriable());
+        permanent = isPermanent && current == null;
+        lastFailure = new CredentialsUnavailableException(
+                "AssumeRole of " + settings.roleArn() + " failed with " + code + ": " + cause.getMessage()
+                        + (cause instanceof FirehoseSecureException
+                                ? ""
+                                : isPermanent
+                                        ? " (check the role's trust policy, the external id and the session duration)"
+                                        : " (retrying with backoff)"),
+                !permanent,
+                cause);
+        LOG.warn(
+                "AssumeRole of {} failed with {}; {}",
+                settings.roleArn(),
+                code,
+                current == null ? "no credentials yet" : "keeping the current credentials until they expire");
+        consecutiveFailures++;
+        long delayMillis = backoff.delayMillis(consecutiveFailures);
+        submit(this::refresh, TimeUnit.MILLISECONDS.toNanos(delayMillis));
+    }
+
+    private void submit(Runnable task, long delayNanos) {
+        if (closed) {
+            return;
+        }
+        try {
+            scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The producer is closing.
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            onClose.close();
+        } catch (Exception e) {
+            LOG.warn("closing the STS client failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.securefirehose.internal;
+
+import io.securefirehose.ProducerConfig;
+import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.credentials.LeastPrivilegePolicies;
+import io.securefirehose.time.TaskScheduler;
+import java.net.URI;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
+import software.amazon.awssdk.services.sts.StsAsyncClient;
+
+/**
+ * Builds the assumed-role credentials of a producer: an STS client made by {@link SecureHttpClient} (the producer's
+ * TLS policy and trust; address pinning when STS is reached through an endpoint and the producer verifies
+ * addresses), always the regional STS endpoint unless one is given, and the session policy for the stream.
+ */
+final class StsCredentials {
+
+    private StsCredentials() {}
+
+    static AssumedRoleCredentials create(
+            ProducerConfig config, AssumeRole role, TaskScheduler scheduler, SecurityEvents events) {
+        String region = config.region().id();
+        URI endpoint = role.stsEndpoint() != null
+                ? role.stsEndpoint()
+                : URI.create("https://sts." + region + ".amazonaws.com");
+        SecureHttpClient http = SecureHttpClient.create(
+                "firehose-secure-sts-" + config.deliveryStreamName(),
+                endpoint,
+                "sts." + region + ".amazonaws.com:443",
+                new SecureHttpClient.Rules(
+                        config.trustMaterial(),
+                        config.tlsPolicy(),
+                        role.stsEndpoint() != null ? config.allowedCidrs() : null,
+                        config.hostResolver()),
+                2,
+                events);
+        StsAsyncClient sts = StsAsyncClient.builder()
+                .region(config.region())
+                .endpointOverride(endpoint)
+                .credentialsProvider(config.credentialsProvider())
+                .httpClient(http.client())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(config.requestTimeout())
+                        .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, UserAgent.SUFFIX))
+                .asyncConfiguration(
+                        a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
+                .build();
+        String sessionPolicy = LeastPrivilegePolicies.builder()
+                .streamArn(streamArn(config, role))
+                .build()
+                .sessionPolicyMinified();
+        return new AssumedRoleCredentials(sts, role, sessionPolicy, scheduler, http::typedRefusalOr, () -> {
+            sts.close();
+            http.close();
+        });
+    }
+
+    /** The stream's ARN in the role's partition and account. */
+    static String streamArn(ProducerConfig config, AssumeRole role) {
+        return "arn:" + role.partition() + ":firehose:" + config.region().id() + ":" + role.account()
+                + ":deliverystream/" + config.deliveryStreamName();
+    }
+}
