@@ -612,6 +612,12 @@ public final class SecureFirehoseProducer implements AutoCloseable {
             if (region == null) {
                 throw new IllegalStateException("region is required: the AWS region of the delivery stream");
             }
+            if (assumeRole != null
+                    && assumeRole.stsVpcEndpointRegion() != null
+                    && !region.id().equals(assumeRole.stsVpcEndpointRegion())) {
+                throw new IllegalStateException("the STS VPC endpoint is in region " + assumeRole.stsVpcEndpointRegion()
+                        + " but the producer's region is " + region.id() + ": use the STS endpoint of that region");
+            }
             if (vpcEndpointRegion != null && !vpcEndpointRegion.equals(region.id())) {
                 throw new IllegalStateException("vpcEndpoint is in region " + vpcEndpointRegion
                         + " but the producer signs for region " + region.id() + ": use the endpoint of the stream's"

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +41,8 @@ public final class AssumeRole {
             Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::(\\d{12}):role/[\\w+=,.@/-]{1,512}");
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
     private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
+    private static final Pattern STS_VPC_ENDPOINT = Pattern.compile(
+            "vpce-[0-9a-z]+-[0-9a-z]+(?:-[a-z0-9-]+)?\\.sts\\.([a-z]{2}(?:-[a-z]+)+-\\d{1,2})\\.vpce\\.amazonaws\\.com");
 
     private final String roleArn;
     private final @Nullable String externalId;
@@ -49,8 +52,12 @@ public final class AssumeRole {
     private final Duration duration;
     private final Duration refreshBefore;
     private final @Nullable URI stsEndpoint;
+    private final @Nullable String stsVpcEndpointRegion;
+    private final List<String[]> sessionPolicyConditions;
 
     private AssumeRole(Builder b) {
+        this.stsVpcEndpointRegion = b.stsVpcEndpointRegion;
+        this.sessionPolicyConditions = List.copyOf(b.sessionPolicyConditions);
         this.roleArn = Objects.requireNonNull(b.roleArn);
         this.externalId = b.externalId;
         this.sessionName = b.sessionName != null ? b.sessionName : defaultSessionName();
@@ -119,6 +126,27 @@ public final class AssumeRole {
         return refreshBefore;
     }
 
+    /**
+     * @return the region named by {@link Builder#stsVpcEndpoint(String)}, or {@code null} if STS is not reached
+     *     through a VPC endpoint name; such an endpoint's addresses are always verified and pinned
+     */
+    public @Nullable String stsVpcEndpointRegion() {
+        return stsVpcEndpointRegion;
+    }
+
+    /**
+     * Adds the extra session policy conditions to a policy builder.
+     *
+     * @param policies the policy builder of the producer's stream
+     * @return the same builder
+     */
+    public LeastPrivilegePolicies.Builder narrow(LeastPrivilegePolicies.Builder policies) {
+        for (String[] condition : sessionPolicyConditions) {
+            policies.condition(condition[0], condition[1], condition[2]);
+        }
+        return policies;
+    }
+
     /** @return the STS endpoint override, or {@code null} for the regional endpoint */
     public @Nullable URI stsEndpoint() {
         return stsEndpoint;
@@ -157,6 +185,8 @@ public final class AssumeRole {
         private Duration duration = Duration.ofHours(1);
         private Duration refreshBefore = Duration.ofMinutes(5);
         private @Nullable URI stsEndpoint;
+        private @Nullable String stsVpcEndpointRegion;
+        private final List<String[]> sessionPolicyConditions = new java.util.ArrayList<>();
 
         private Builder(String roleArn) {
             Objects.requireNonNull(roleArn, "roleArn must not be null");
@@ -271,6 +301,43 @@ public final class AssumeRole {
                                 + "'");
             }
             this.stsEndpoint = endpoint;
+            return this;
+        }
+
+        /**
+         * Reaches STS through its VPC interface endpoint. The name is checked (service {@code sts}; its region must
+         * be the producer's); its addresses are verified at build against the producer's allowed ranges (default:
+         * the private ranges) and pinned, like the Firehose endpoint's.
+         *
+         * @param dnsName {@code vpce-<id>-<suffix>.sts.<region>.vpce.amazonaws.com}
+         * @return this builder
+         */
+        public Builder stsVpcEndpoint(String dnsName) {
+            Objects.requireNonNull(dnsName, "stsVpcEndpoint must not be null");
+            java.util.regex.Matcher name = STS_VPC_ENDPOINT.matcher(dnsName.toLowerCase(Locale.ROOT));
+            if (!name.matches()) {
+                throw new IllegalArgumentException(
+                        "stsVpcEndpoint must be vpce-<id>-<suffix>.sts.<region>.vpce.amazonaws.com, was '" + dnsName
+                                + "'");
+            }
+            this.stsEndpoint = URI.create("https://" + dnsName.toLowerCase(Locale.ROOT));
+            this.stsVpcEndpointRegion = name.group(1);
+            return this;
+        }
+
+        /**
+         * Narrows the generated session policy further with an IAM condition on every statement, for example
+         * {@code sessionPolicyCondition("IpAddress", "aws:SourceIp", "10.20.0.0/16")}.
+         *
+         * @param operator an IAM condition operator
+         * @param key a condition key
+         * @param value the value
+         * @return this builder
+         */
+        public Builder sessionPolicyCondition(String operator, String key, String value) {
+            // Checked now, so that a malformed condition fails here and not at build.
+            LeastPrivilegePolicies.builder().condition(operator, key, value);
+            sessionPolicyConditions.add(new String[] {operator, key, value});
             return this;
         }
 

@@ -66,8 +66,12 @@ public final class LeastPrivilegePolicies {
     private final boolean sourceIdentity;
     private final boolean sessionTags;
     private final boolean describeStream;
+    private final Map<String, Map<String, String>> extraConditions;
 
     private LeastPrivilegePolicies(Builder b) {
+        Map<String, Map<String, String>> extra = new LinkedHashMap<>();
+        b.extraConditions.forEach((operator, keys) -> extra.put(operator, Map.copyOf(keys)));
+        this.extraConditions = extra;
         this.streamArn = Objects.requireNonNull(b.streamArn);
         this.kmsKeyArn = b.kmsKeyArn;
         this.vpcEndpointId = b.vpcEndpointId;
@@ -180,18 +184,36 @@ public final class LeastPrivilegePolicies {
             put.put("Condition", map("StringEquals", map("aws:SourceVpce", vpcEndpointId)));
         }
         statements.add(put);
+        narrow(put);
         if (describeStream) {
             Map<String, Object> describe = statement("DescribeThisStream", null, "firehose:DescribeDeliveryStream");
             describe.put("Resource", streamArn);
+            narrow(describe);
             statements.add(describe);
         }
         if (kmsKeyArn != null) {
             Map<String, Object> generate = statement("GenerateDataKeysForThisStreamOnly", null, "kms:GenerateDataKey");
             generate.put("Resource", kmsKeyArn);
             generate.put("Condition", streamContextCondition());
+            narrow(generate);
             statements.add(generate);
         }
         return statements;
+    }
+
+    /** Adds the caller's extra conditions to a statement: conditions only ever narrow an Allow. */
+    @SuppressWarnings("unchecked")
+    private void narrow(Map<String, Object> statement) {
+        if (extraConditions.isEmpty()) {
+            return;
+        }
+        Map<String, Object> condition =
+                (Map<String, Object>) statement.computeIfAbsent("Condition", k -> new LinkedHashMap<String, Object>());
+        extraConditions.forEach((operator, keys) -> {
+            Map<String, Object> entries =
+                    (Map<String, Object>) condition.computeIfAbsent(operator, k -> new LinkedHashMap<String, Object>());
+            keys.forEach(entries::putIfAbsent);
+        });
     }
 
     private Object putActions() {
@@ -261,8 +283,34 @@ public final class LeastPrivilegePolicies {
         private boolean sourceIdentity;
         private boolean sessionTags;
         private boolean describeStream;
+        private final Map<String, Map<String, String>> extraConditions = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * Narrows every producer statement further with an IAM condition, for example
+         * {@code condition("IpAddress", "aws:SourceIp", "10.20.0.0/16")}. A condition can only restrict when an
+         * Allow applies, never widen it.
+         *
+         * @param operator an IAM condition operator, for example {@code StringEquals} or {@code IpAddress}
+         * @param key a condition key, for example {@code aws:SourceIp}
+         * @param value the value
+         * @return this builder
+         */
+        public Builder condition(String operator, String key, String value) {
+            Objects.requireNonNull(operator, "operator");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+            if (!operator.matches("[A-Za-z]+(IfExists)?") || !key.matches("[\\w:/.-]{3,128}")) {
+                throw new IllegalArgumentException(
+                        "condition needs an IAM operator and key such as IpAddress / aws:SourceIp, was " + operator
+                                + " / " + key);
+            }
+            extraConditions
+                    .computeIfAbsent(operator, k -> new LinkedHashMap<>())
+                    .put(key, value);
+            return this;
+        }
 
         /**
          * @param arn {@code arn:aws:firehose:<region>:<account>:deliverystream/<name>}; required

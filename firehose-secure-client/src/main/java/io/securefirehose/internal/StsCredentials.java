@@ -4,7 +4,10 @@ import io.securefirehose.ProducerConfig;
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.credentials.LeastPrivilegePolicies;
 import io.securefirehose.time.TaskScheduler;
+import io.securefirehose.transport.CidrRange;
 import java.net.URI;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
@@ -32,7 +35,7 @@ final class StsCredentials {
                 new SecureHttpClient.Rules(
                         config.trustMaterial(),
                         config.tlsPolicy(),
-                        role.stsEndpoint() != null ? config.allowedCidrs() : null,
+                        stsAddressRules(config, role),
                         config.hostResolver()),
                 2,
                 events);
@@ -47,14 +50,26 @@ final class StsCredentials {
                 .asyncConfiguration(
                         a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
                 .build();
-        String sessionPolicy = LeastPrivilegePolicies.builder()
-                .streamArn(streamArn(config, role))
+        String sessionPolicy = role.narrow(LeastPrivilegePolicies.builder().streamArn(streamArn(config, role)))
                 .build()
                 .sessionPolicyMinified();
         return new AssumedRoleCredentials(sts, role, sessionPolicy, scheduler, http::typedRefusalOr, () -> {
             sts.close();
             http.close();
         });
+    }
+
+    /**
+     * Address rules for STS: an STS VPC endpoint is always verified and pinned (against the producer's ranges, or
+     * the private ones); another STS endpoint override follows the producer's rules; the public regional endpoint
+     * is not pinned.
+     */
+    private static @Nullable List<CidrRange> stsAddressRules(ProducerConfig config, AssumeRole role) {
+        if (role.stsVpcEndpointRegion() != null) {
+            List<CidrRange> allowed = config.allowedCidrs();
+            return allowed != null ? allowed : CidrRange.PRIVATE_RANGES;
+        }
+        return role.stsEndpoint() != null ? config.allowedCidrs() : null;
     }
 
     /** The stream's ARN in the role's partition and account. */

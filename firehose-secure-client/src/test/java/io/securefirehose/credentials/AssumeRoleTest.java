@@ -99,6 +99,64 @@ class AssumeRoleTest {
         assertThat(call.durationSeconds()).isEqualTo(900);
         assertThat(call.callerAccessKeyId()).isEqualTo(server.credentials().accessKeyId());
         assertThat(lastSigner(server)).isEqualTo(call.issuedAccessKeyId()).startsWith("ASIA");
+        assertThat(server.requests())
+                .as("STS and Firehose calls both name this SDK for CloudTrail")
+                .allMatch(r -> r.userAgent().contains("firehose-secure/"));
+    }
+
+    @Test
+    void theSessionPolicyCanBeNarrowedFurtherAndStsVpcEndpointsAreChecked() throws Exception {
+        LocalFirehose server = server(b -> b);
+        SecureFirehoseProducer producer = SecureFirehoseProducer.builder()
+                .deliveryStream(STREAM)
+                .region(server.region())
+                .endpoint(server.endpoint())
+                .credentialsProvider(server.credentialsProvider())
+                .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
+                .linger(Duration.ZERO)
+                .assumeRole(AssumeRole.role(ROLE)
+                        .externalId("ext-1")
+                        .sessionPolicyCondition("IpAddress", "aws:SourceIp", "10.20.0.0/16")
+                        .stsEndpoint(server.endpoint())
+                        .build())
+                .build();
+        resources.add(() -> producer.close(Duration.ZERO));
+        producer.send("narrowed".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
+        assertThat(server.assumeRoleRequests().get(0).policy())
+                .contains("\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.20.0.0/16\"}}");
+
+        assertThatThrownBy(() -> AssumeRole.role(ROLE).sessionPolicyCondition("Ip Address", "aws:SourceIp", "x"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AssumeRole.role(ROLE)
+                        .stsVpcEndpoint("vpce-0a1b2c3d-abcdefgh.firehose.us-east-1.vpce.amazonaws.com"))
+                .hasMessageContaining("sts.<region>");
+        AssumeRole elsewhere = AssumeRole.role(ROLE)
+                .stsVpcEndpoint("vpce-0a1b2c3d-abcdefgh.sts.eu-west-1.vpce.amazonaws.com")
+                .build();
+        assertThat(elsewhere.stsEndpoint()).hasHost("vpce-0a1b2c3d-abcdefgh.sts.eu-west-1.vpce.amazonaws.com");
+        assertThatThrownBy(() -> SecureFirehoseProducer.builder()
+                        .deliveryStream(STREAM)
+                        .region("us-east-1")
+                        .assumeRole(elsewhere)
+                        .buildConfig())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("eu-west-1")
+                .hasMessageContaining("us-east-1");
+        AssumeRole pinned = AssumeRole.role(ROLE)
+                .stsVpcEndpoint("vpce-0a1b2c3d-abcdefgh.sts.us-east-1.vpce.amazonaws.com")
+                .build();
+        assertThatThrownBy(() -> SecureFirehoseProducer.builder()
+                        .deliveryStream(STREAM)
+                        .region("us-east-1")
+                        .endpoint(server.endpoint())
+                        .allowedCidrs("127.0.0.0/8")
+                        .credentialsProvider(server.credentialsProvider())
+                        .hostResolver(host -> List.of(java.net.InetAddress.getByName("54.239.1.1")))
+                        .assumeRole(pinned)
+                        .build())
+                .as("the STS VPC endpoint resolving to a public address is refused at build")
+                .isInstanceOf(io.securefirehose.EndpointPolicyViolationException.class)
+                .hasMessageContaining("sts.us-east-1.vpce.amazonaws.com");
     }
 
     @Test

@@ -126,4 +126,23 @@ class LeastPrivilegePoliciesTest {
         assertThat(LeastPrivilegePolicies.minify("{\n  \"a b\": \"c \\\" d\"\n}\n"))
                 .isEqualTo("{\"a b\":\"c \\\" d\"}");
     }
+
+    @Test
+    void extraConditionsNarrowEveryProducerStatement() {
+        String session = LeastPrivilegePolicies.builder()
+                .streamArn(STREAM)
+                .vpcEndpointId("vpce-0a1b2c3d4e5f67890")
+                .kmsKeyArn("arn:aws:kms:eu-west-1:111122223333:key/abcd")
+                .condition("IpAddress", "aws:SourceIp", "10.20.0.0/16")
+                .condition("StringEquals", "aws:PrincipalTag/team", "orders")
+                .build()
+                .sessionPolicyMinified();
+        assertThat(session)
+                .contains("\"StringEquals\":{\"aws:SourceVpce\":\"vpce-0a1b2c3d4e5f67890\","
+                        + "\"aws:PrincipalTag/team\":\"orders\"},\"IpAddress\":{\"aws:SourceIp\":\"10.20.0.0/16\"}");
+        assertThat(session.split("aws:SourceIp", -1)).as("on both statements").hasSize(3);
+        assertThatThrownBy(() -> LeastPrivilegePolicies.builder().condition("Bad Operator", "aws:SourceIp", "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Bad Operator");
+    }
 }

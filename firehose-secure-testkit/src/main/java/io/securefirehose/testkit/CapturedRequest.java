@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param outcome {@code OK}, or the error code answered, or {@code CONNECTION_RESET}
  * @param accessKeyId the access key that signed the call, if the signature verified
  * @param failedRecordIndexes positions of records answered with a per-record error
+ * @param userAgent the {@code User-Agent} header sent
  */
 @API(status = STABLE, since = "0.1.0")
 public record CapturedRequest(
@@ -27,7 +28,8 @@ public record CapturedRequest(
         long recordBytes,
         String outcome,
         @Nullable String accessKeyId,
-        List<Integer> failedRecordIndexes) {
+        List<Integer> failedRecordIndexes,
+        String userAgent) {
 
     /**
      * Copies the index list, so that a captured call cannot change afterwards.
@@ -40,6 +42,7 @@ public record CapturedRequest(
      * @param outcome {@code OK}, the error code answered, or {@code CONNECTION_RESET}
      * @param accessKeyId the access key that signed the call, if the signature verified
      * @param failedRecordIndexes positions of records answered with a per-record error
+     * @param userAgent the {@code User-Agent} header sent
      */
     public CapturedRequest {
         failedRecordIndexes = List.copyOf(failedRecordIndexes);

@@ -74,10 +74,15 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             boolean keepAlive,
             long sequence,
             String action,
-            @Nullable String signer) {
+            @Nullable String signer,
+            String userAgent) {
 
         Call signedBy(@Nullable String accessKeyId) {
-            return new Call(ctx, keepAlive, sequence, action, accessKeyId);
+            return new Call(ctx, keepAlive, sequence, action, accessKeyId, userAgent);
+        }
+
+        Call named(String name) {
+            return new Call(ctx, keepAlive, sequence, name, signer, userAgent);
         }
     }
 
@@ -96,7 +101,13 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         content.getBytes(content.readerIndex(), body, 0, length);
         String target = request.headers().get("X-Amz-Target", "");
         String action = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : target;
-        Call call = new Call(ctx, HttpUtil.isKeepAlive(request), server.nextSequence(), action, null);
+        Call call = new Call(
+                ctx,
+                HttpUtil.isKeepAlive(request),
+                server.nextSequence(),
+                action,
+                null,
+                request.headers().get(HttpHeaderNames.USER_AGENT, ""));
         if (!HttpMethod.POST.equals(request.method()) || !"/".equals(request.uri())) {
             reject(call, 404, "UnknownOperationException", "only POST / is served", Subject.NONE);
             return;
@@ -135,7 +146,7 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     /** STS's query protocol: form-encoded request, XML answer. */
     private void sts(Call call, FullHttpRequest request, byte[] body, int length) {
         java.util.Map<String, String> form = LocalSts.parseForm(body, length);
-        Call named = new Call(call.ctx(), call.keepAlive(), call.sequence(), form.getOrDefault("Action", ""), null);
+        Call named = call.named(form.getOrDefault("Action", ""));
         SigV4Verifier.Result signature =
                 verifier.verify(request.method().name(), request.uri(), headers(request), body, length, "sts");
         LocalSts.Answer answer;
@@ -403,7 +414,8 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 subject.recordBytes(),
                 outcome,
                 call.signer(),
-                failedIndexes));
+                failedIndexes,
+                call.userAgent()));
     }
 
     // Netty reports write and close failures through exceptionCaught; the returned futures need no handling.
