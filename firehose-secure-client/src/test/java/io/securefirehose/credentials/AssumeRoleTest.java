@@ -82,7 +82,7 @@ class AssumeRoleTest {
 
     @Test
     void theSessionPolicyIsSentAndFirehoseCallsAreSignedWithTheAssumedSession() throws Exception {
-        LocalFirehose server = server(b -> b);
+        LocalFirehose server = server(b -> b.requireSessionCredentials(true));
         SecureFirehoseProducer producer = producer(server, server, b -> b);
         RecordReceipt receipt = producer.send("assumed".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
         assertThat(receipt.recordId()).isNotBlank();
@@ -99,6 +99,18 @@ class AssumeRoleTest {
         assertThat(call.durationSeconds()).isEqualTo(900);
         assertThat(call.callerAccessKeyId()).isEqualTo(server.credentials().accessKeyId());
         assertThat(lastSigner(server)).isEqualTo(call.issuedAccessKeyId()).startsWith("ASIA");
+        try (SecureFirehoseProducer direct = SecureFirehoseProducer.builder()
+                .deliveryStream(STREAM)
+                .region(server.region())
+                .endpoint(server.endpoint())
+                .credentialsProvider(server.credentialsProvider())
+                .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
+                .linger(Duration.ZERO)
+                .build()) {
+            assertThatThrownBy(() -> direct.send("long-term".getBytes(UTF_8)).get(30, TimeUnit.SECONDS))
+                    .as("the same server refuses the base credentials: the put above used the session")
+                    .hasMessageContaining("AccessDeniedException");
+        }
         assertThat(server.requests())
                 .as("STS and Firehose calls both name this SDK for CloudTrail")
                 .allMatch(r -> r.userAgent().contains("firehose-secure/"));

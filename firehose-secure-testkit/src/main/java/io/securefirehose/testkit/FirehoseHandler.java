@@ -129,6 +129,16 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             return;
         }
         Call signed = call.signedBy(signature.accessKeyId());
+        String signer = signature.accessKeyId();
+        if (server.requiresSessionCredentials() && (signer == null || !server.isIssuedSession(signer))) {
+            reject(
+                    signed,
+                    400,
+                    "AccessDeniedException",
+                    "this endpoint accepts only temporary credentials issued by its STS (AssumeRole)",
+                    Subject.NONE);
+            return;
+        }
         switch (action) {
             case "PutRecordBatch" -> put(signed, body, length, "Records");
             case "PutRecord" -> put(signed, body, length, "Record");

@@ -514,6 +514,14 @@ public final class LocalFirehose implements AutoCloseable {
         return sts;
     }
 
+    boolean requiresSessionCredentials() {
+        return settings.requireSessionCredentials;
+    }
+
+    boolean isIssuedSession(String accessKeyId) {
+        return sts.issuedCredentials(accessKeyId).isPresent();
+    }
+
     /** Cuts objects whose oldest record reached the age threshold; runs every second, callable from tests. */
     void cutOldObjects() {
         for (LocalStream stream : streams.values()) {
@@ -564,8 +572,22 @@ public final class LocalFirehose implements AutoCloseable {
         private String certificateKeyAlgorithm = "EC";
         private final Map<String, Optional<String>> roles = new LinkedHashMap<>();
         private @Nullable Duration sessionDuration;
+        private boolean requireSessionCredentials;
 
         private Builder() {}
+
+        /**
+         * Accepts Firehose calls only when they are signed with temporary credentials this server's STS issued (and
+         * which have not expired): proof that a client really uses its assumed role. Long-term credentials are then
+         * good only for calling STS.
+         *
+         * @param required whether Firehose calls need issued session credentials
+         * @return this builder
+         */
+        public Builder requireSessionCredentials(boolean required) {
+            this.requireSessionCredentials = required;
+            return this;
+        }
 
         /**
          * A role STS {@code AssumeRole} may hand out, to any caller with accepted credentials.
