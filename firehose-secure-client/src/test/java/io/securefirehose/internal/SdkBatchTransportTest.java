@@ -75,9 +75,18 @@ class SdkBatchTransportTest {
         ProducerCore core = ProducerCore.create(config(server), null);
         RecordReceipt receipt = core.send("own thread".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
         assertThat(receipt.recordId()).isEqualTo(server.records("t").get(0).recordId());
+        List<Thread> senders = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("firehose-secure-sender-t"))
+                .toList();
+        assertThat(senders).isNotEmpty();
         core.close(Duration.ofSeconds(10));
-        assertThat(Thread.getAllStackTraces().keySet())
-                .noneMatch(t -> t.isAlive() && t.getName().equals("firehose-secure-sender-t"));
+        // The executor reports termination just before its thread has finished exiting: join, bounded.
+        for (Thread sender : senders) {
+            sender.join(10_000);
+            assertThat(sender.isAlive())
+                    .as("%s still running after close", sender.getName())
+                    .isFalse();
+        }
         assertThatThrownBy(() -> core.send(new byte[1])).isInstanceOf(IllegalStateException.class);
     }
 }
