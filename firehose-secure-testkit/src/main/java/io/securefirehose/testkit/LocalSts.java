@@ -81,28 +81,25 @@ final class LocalSts {
         for (int i = 1; form.containsKey("Tags.member." + i + ".Key"); i++) {
             tags.put(form.get("Tags.member." + i + ".Key"), form.getOrDefault("Tags.member." + i + ".Value", ""));
         }
-        int duration;
-        try {
-            duration = Integer.parseInt(form.getOrDefault("DurationSeconds", "3600"));
-        } catch (NumberFormatException e) {
-            duration = -1;
-        }
+        int duration = durationSeconds(form);
+        java.util.function.BiConsumer<@Nullable String, String> capture =
+                (issuedKey, outcome) -> calls.add(new CapturedAssumeRole(
+                        roleArn,
+                        sessionName,
+                        policy,
+                        externalId,
+                        duration,
+                        sourceIdentity,
+                        tags,
+                        caller,
+                        issuedKey,
+                        outcome));
         Answer refusal = validate(roleArn, sessionName, policy, externalId, duration);
         if (refusal == null && !available) {
             refusal = error(503, "Receiver", "ServiceUnavailable", "Injected STS outage.");
         }
         if (refusal != null) {
-            calls.add(new CapturedAssumeRole(
-                    roleArn,
-                    sessionName,
-                    policy,
-                    externalId,
-                    duration,
-                    sourceIdentity,
-                    tags,
-                    caller,
-                    null,
-                    String.valueOf(refusal.errorCode())));
+            capture.accept(null, String.valueOf(refusal.errorCode()));
             return refusal;
         }
         Instant expires = clock.instant()
@@ -112,17 +109,7 @@ final class LocalSts {
                 AwsBasicCredentials.create("ASIALOCAL" + hex(6).toUpperCase(Locale.ROOT), hex(20));
         String token = "FwoLocalSessionToken" + hex(32);
         issued.put(credentials.accessKeyId(), new Issued(credentials, token, expires));
-        calls.add(new CapturedAssumeRole(
-                roleArn,
-                sessionName,
-                policy,
-                externalId,
-                duration,
-                sourceIdentity,
-                tags,
-                caller,
-                credentials.accessKeyId(),
-                "OK"));
+        capture.accept(credentials.accessKeyId(), "OK");
         java.util.regex.Matcher role = ROLE_ARN.matcher(roleArn);
         String roleName = role.matches() ? role.group(2) : "role";
         String account = role.matches() ? role.group(1) : "000000000000";
@@ -147,6 +134,14 @@ final class LocalSts {
                 + "  <ResponseMetadata><RequestId>" + hex(16) + "</RequestId></ResponseMetadata>\n"
                 + "</AssumeRoleResponse>\n";
         return new Answer(200, body, null);
+    }
+
+    private static int durationSeconds(Map<String, String> form) {
+        try {
+            return Integer.parseInt(form.getOrDefault("DurationSeconds", "3600"));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private @Nullable Answer validate(
