@@ -46,6 +46,7 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private static final Logger LOG = LoggerFactory.getLogger(FirehoseHandler.class);
     private static final String TARGET_PREFIX = "Firehose_20150804.";
+    private static final String KMS_TARGET_PREFIX = "TrentService.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
 
     private final LocalFirehose server;
@@ -100,7 +101,10 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         byte[] body = scratch(length);
         content.getBytes(content.readerIndex(), body, 0, length);
         String target = request.headers().get("X-Amz-Target", "");
-        String action = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : target;
+        boolean kms = target.startsWith(KMS_TARGET_PREFIX);
+        String action = target.startsWith(TARGET_PREFIX)
+                ? target.substring(TARGET_PREFIX.length())
+                : kms ? target.substring(KMS_TARGET_PREFIX.length()) : target;
         Call call = new Call(
                 ctx,
                 HttpUtil.isKeepAlive(request),
@@ -115,6 +119,10 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         if (contentType.startsWith("application/x-www-form-urlencoded")) {
             sts(call, request, body, length);
+            return;
+        }
+        if (kms) {
+            kms(call, request, body, length);
             return;
         }
         SigV4Verifier.Result signature =
@@ -185,6 +193,25 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                         answer.errorCode(),
                         Duration.ZERO,
                         "text/xml"));
+    }
+
+    /** KMS's awsJson1.1 operations, signed for service {@code kms}. */
+    private void kms(Call call, FullHttpRequest request, byte[] body, int length) {
+        SigV4Verifier.Result signature =
+                verifier.verify(request.method().name(), request.uri(), headers(request), body, length, "kms");
+        if (!signature.verified()) {
+            reject(
+                    call,
+                    signature.status(),
+                    String.valueOf(signature.errorCode()),
+                    String.valueOf(signature.errorMessage()),
+                    Subject.NONE);
+            return;
+        }
+        Call signed = call.signedBy(signature.accessKeyId());
+        LocalKms.Answer answer = server.kms().serve(call.action(), body, length, signature.accessKeyId());
+        capture(signed, Subject.NONE, answer.errorCode() == null ? "OK" : answer.errorCode(), List.of());
+        respond(signed, new Answer(answer.status(), answer.body(), answer.errorCode(), Duration.ZERO));
     }
 
     private void put(Call call, byte[] body, int length, String recordsField) {

@@ -72,6 +72,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  *       written as S3-style objects.
  *   <li>Faults can be scripted per call ({@link #enqueueFaults(Fault...)}) or drawn from a seeded
  *       {@link FaultPlan}; responses can be held back ({@link #pauseResponses()}).
+ *   <li>The same endpoint answers STS {@code AssumeRole} for configured roles ({@link Builder#role}) and KMS
+ *       {@code GenerateDataKey} / {@code Decrypt} for configured master keys ({@link Builder#kmsKey}), each signed
+ *       for its own service; {@code Decrypt} succeeds only with the encryption context given at
+ *       {@code GenerateDataKey}.
  * </ul>
  *
  * <p>All methods are thread-safe. Requests are served on Netty event-loop threads.
@@ -104,6 +108,7 @@ public final class LocalFirehose implements AutoCloseable {
     private final FirehoseHandler handler;
     private final ByteCounter applicationBytes = new ByteCounter();
     private final LocalSts sts;
+    private final LocalKms kms;
     private volatile FaultPlan faultPlan;
 
     // Netty's shutdown and scheduling futures need no checking here: failures surface as the bind error itself.
@@ -141,6 +146,7 @@ public final class LocalFirehose implements AutoCloseable {
             throw new UncheckedIOException("cannot build the server's TLS context", e);
         }
         this.sts = new LocalSts(settings.roles, settings.sessionDuration, settings.clock);
+        this.kms = new LocalKms(settings.kmsKeys, settings.region, settings.accountId);
         // Clients sign with real time; issued sessions expire by the configured (possibly hand-moved) clock.
         SigV4Verifier verifier =
                 new SigV4Verifier(this::lookupCredentials, settings.region, Clock.systemUTC(), settings.clock);
@@ -369,6 +375,46 @@ public final class LocalFirehose implements AutoCloseable {
         sts.available(available);
     }
 
+    /**
+     * KMS calls received ({@code GenerateDataKey}, {@code Decrypt}), in arrival order.
+     *
+     * @return the calls since start or the last {@link #reset()}
+     */
+    public List<CapturedKmsCall> kmsRequests() {
+        return kms.calls();
+    }
+
+    /**
+     * KMS calls of one operation that succeeded.
+     *
+     * @param operation {@code GenerateDataKey} or {@code Decrypt}
+     * @return how many were answered with {@code OK} since start or the last {@link #reset()}
+     */
+    public long kmsCallCount(String operation) {
+        return kms.calls().stream()
+                .filter(call -> call.operation().equals(operation) && "OK".equals(call.outcome()))
+                .count();
+    }
+
+    /**
+     * Simulates a KMS outage: while off, every KMS call answers {@code KMSInternalException} (HTTP 500).
+     *
+     * @param available whether KMS answers normally
+     */
+    public void kmsAvailable(boolean available) {
+        kms.available(available);
+    }
+
+    /**
+     * The ARN of a master key configured with {@link Builder#kmsKey}.
+     *
+     * @param keyId the key's id
+     * @return {@code arn:aws:kms:<region>:<account>:key/<keyId>}
+     */
+    public String kmsKeyArn(String keyId) {
+        return LocalKms.keyArn(settings.region, settings.accountId, keyId);
+    }
+
     /** @return every call received, in arrival order */
     public List<CapturedRequest> requests() {
         List<CapturedRequest> list = new ArrayList<>(requests);
@@ -421,6 +467,7 @@ public final class LocalFirehose implements AutoCloseable {
         }
         requests.clear();
         sts.reset();
+        kms.reset();
         requestSequence.set(0);
         applicationBytes.reset();
         scriptedFaults.clear();
@@ -510,6 +557,10 @@ public final class LocalFirehose implements AutoCloseable {
         return sts.issuedCredentials(accessKeyId);
     }
 
+    LocalKms kms() {
+        return kms;
+    }
+
     LocalSts sts() {
         return sts;
     }
@@ -573,8 +624,33 @@ public final class LocalFirehose implements AutoCloseable {
         private final Map<String, Optional<String>> roles = new LinkedHashMap<>();
         private @Nullable Duration sessionDuration;
         private boolean requireSessionCredentials;
+        private final Map<String, List<String>> kmsKeys = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * A KMS master key that {@code GenerateDataKey} and {@code Decrypt} accept, by id, by ARN
+         * ({@link LocalFirehose#kmsKeyArn}) or by one of its aliases. Its secret is random and lives only in this
+         * server.
+         *
+         * @param keyId the key's id, for example a UUID
+         * @param aliases alias names, each {@code alias/<name>}
+         * @return this builder
+         */
+        public Builder kmsKey(String keyId, String... aliases) {
+            Objects.requireNonNull(keyId, "keyId");
+            if (!keyId.matches("[a-zA-Z0-9-]{1,64}")) {
+                throw new IllegalArgumentException(
+                        "kmsKey id must be 1 to 64 letters, digits or '-', was '" + keyId + "'");
+            }
+            for (String alias : aliases) {
+                if (!alias.matches("alias/[a-zA-Z0-9/_-]{1,250}")) {
+                    throw new IllegalArgumentException("kmsKey alias must be alias/<name>, was '" + alias + "'");
+                }
+            }
+            kmsKeys.put(keyId, List.of(aliases));
+            return this;
+        }
 
         /**
          * Accepts Firehose calls only when they are signed with temporary credentials this server's STS issued (and
