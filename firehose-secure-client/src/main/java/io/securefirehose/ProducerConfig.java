@@ -3,6 +3,7 @@ package io.securefirehose;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.HostResolver;
 import io.securefirehose.transport.TlsPolicy;
@@ -43,6 +44,7 @@ public final class ProducerConfig {
     private final Duration requestTimeout;
     private final Duration retryBackoff;
     private final Duration retryBackoffMax;
+    private final @Nullable EnvelopeEncryption encryption;
 
     ProducerConfig(
             String deliveryStreamName,
@@ -63,7 +65,8 @@ public final class ProducerConfig {
             Duration deliveryTimeout,
             Duration requestTimeout,
             Duration retryBackoff,
-            Duration retryBackoffMax) {
+            Duration retryBackoffMax,
+            @Nullable EnvelopeEncryption encryption) {
         this.deliveryStreamName = deliveryStreamName;
         this.region = region;
         this.endpoint = endpoint;
@@ -83,6 +86,7 @@ public final class ProducerConfig {
         this.requestTimeout = requestTimeout;
         this.retryBackoff = retryBackoff;
         this.retryBackoffMax = retryBackoffMax;
+        this.encryption = encryption;
     }
 
     /** @return name of the delivery stream records go to */
@@ -186,6 +190,16 @@ public final class ProducerConfig {
         return retryBackoffMax;
     }
 
+    /**
+     * Client-side envelope encryption, bound to this stream (its context names the stream's ARN), or {@code null}
+     * when records are sent as given.
+     *
+     * @return the encryption settings, or {@code null}
+     */
+    public @Nullable EnvelopeEncryption encryption() {
+        return encryption;
+    }
+
     @Override
     public String toString() {
         return "ProducerConfig{stream="
@@ -220,6 +234,8 @@ public final class ProducerConfig {
                 + retryBackoff
                 + ".."
                 + retryBackoffMax
+                + ", encryption="
+                + (encryption == null ? "off" : "kms:" + encryption.kmsKeyId())
                 + "}";
     }
 }

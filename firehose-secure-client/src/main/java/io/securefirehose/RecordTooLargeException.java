@@ -27,16 +27,37 @@ public final class RecordTooLargeException extends FirehoseSecureException {
      * @param maxRecordBytes the largest record size accepted
      */
     public RecordTooLargeException(long recordBytes, long maxRecordBytes) {
-        super(
+        this(
+                recordBytes,
+                maxRecordBytes,
                 "record of "
                         + recordBytes
                         + " bytes is larger than the "
                         + maxRecordBytes
-                        + "-byte limit Firehose sets for one record (before base64): split or compress it",
-                null,
-                false);
+                        + "-byte limit Firehose sets for one record (before base64): split or compress it");
+    }
+
+    private RecordTooLargeException(long recordBytes, long maxRecordBytes, String message) {
+        super(message, null, false);
         this.recordBytes = recordBytes;
         this.maxRecordBytes = maxRecordBytes;
+    }
+
+    /**
+     * A plaintext that would not fit into one Firehose record once envelope encryption added its frame.
+     *
+     * @param plaintextBytes size of the refused plaintext
+     * @param maxPlaintextBytes the largest plaintext accepted with the producer's encryption settings
+     * @return the exception
+     */
+    public static RecordTooLargeException encrypted(long plaintextBytes, long maxPlaintextBytes) {
+        return new RecordTooLargeException(
+                plaintextBytes,
+                maxPlaintextBytes,
+                "record of " + plaintextBytes + " bytes is larger than the " + maxPlaintextBytes + " bytes of plaintext"
+                        + " that fit into Firehose's 1,024,000-byte record limit once envelope encryption adds its "
+                        + (FirehoseLimits.MAX_RECORD_BYTES - maxPlaintextBytes)
+                        + "-byte frame (see docs/envelope-format.md): split or compress it");
     }
 
     /** @return size of the refused record in bytes */

@@ -3,6 +3,7 @@ package io.securefirehose;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.internal.ProducerCore;
 import io.securefirehose.metrics.ProducerMetrics;
 import io.securefirehose.time.TaskScheduler;
@@ -177,15 +178,15 @@ public final class SecureFirehoseProducer implements AutoCloseable {
     }
 
     /** Copies after the size check, so that an oversized record is refused without being copied. */
-    private static byte[] copyOf(byte[] record) {
+    private byte[] copyOf(byte[] record) {
         Objects.requireNonNull(record, "record must not be null");
-        ProducerCore.checkSize(record.length);
+        core.checkRecordSize(record.length);
         return record.clone();
     }
 
-    private static byte[] copyOf(ByteBuffer record) {
+    private byte[] copyOf(ByteBuffer record) {
         Objects.requireNonNull(record, "record must not be null");
-        ProducerCore.checkSize(record.remaining());
+        core.checkRecordSize(record.remaining());
         byte[] copy = new byte[record.remaining()];
         record.duplicate().get(copy);
         return copy;
@@ -228,6 +229,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         private Duration retryBackoff = ProducerDefaults.RETRY_BACKOFF;
         private Duration retryBackoffMax = ProducerDefaults.RETRY_BACKOFF_MAX;
         private @Nullable TaskScheduler scheduler;
+        private @Nullable EnvelopeEncryption encryption;
 
         private Builder() {}
 
@@ -578,6 +580,24 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         }
 
         /**
+         * Encrypts every record on the client with a KMS data key before it is buffered (AES-256-GCM, see
+         * {@code docs/envelope-format.md}). Fails closed: a record that cannot be encrypted is never sent; its
+         * future fails with {@link EncryptionFailedException}. Records must then fit into
+         * {@link EnvelopeEncryption#maxPlaintextBytes()} (Firehose's limit less the frame).
+         *
+         * <p>The KMS client follows the producer's TLS policy and trust material, and signs with the producer's
+         * credentials (the assumed role's, whose session policy then also allows {@code kms:GenerateDataKey} on
+         * the key, for this stream's encryption context only; the key must then be given as a key ARN).
+         *
+         * @param encryption the KMS key and data-key limits
+         * @return this builder
+         */
+        public Builder envelopeEncryption(EnvelopeEncryption encryption) {
+            this.encryption = Objects.requireNonNull(encryption, "envelopeEncryption must not be null");
+            return this;
+        }
+
+        /**
          * Runs the producer's timers and callbacks on this scheduler instead of a thread of its own. Meant for tests
          * that move time by hand. The producer does not shut down a scheduler given here.
          *
@@ -632,6 +652,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                         + linger + ") + requestTimeout (" + requestTimeout
                         + "), or records could time out before their first call ends");
             }
+            EnvelopeEncryption boundEncryption = encryption == null ? null : bindEncryption(encryption, region);
             AwsCredentialsProvider credentials = credentialsProvider != null
                     ? credentialsProvider
                     : DefaultCredentialsProvider.builder().build();
@@ -654,7 +675,37 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                     deliveryTimeout,
                     requestTimeout,
                     retryBackoff,
-                    retryBackoffMax);
+                    retryBackoffMax,
+                    boundEncryption);
+        }
+
+        /** Binds the encryption context to this stream and checks it against the role's session policy. */
+        private EnvelopeEncryption bindEncryption(EnvelopeEncryption settings, Region region) {
+            String stream = Objects.requireNonNull(deliveryStreamName);
+            String partition =
+                    region.id().startsWith("cn-") ? "aws-cn" : region.id().startsWith("us-gov-") ? "aws-us-gov" : "aws";
+            EnvelopeEncryption bound = assumeRole == null
+                    ? settings.forStream(stream, region.id(), null, partition)
+                    : settings.forStream(stream, region.id(), assumeRole.account(), assumeRole.partition());
+            if (settings.kmsVpcEndpointRegion() != null && !region.id().equals(settings.kmsVpcEndpointRegion())) {
+                throw new IllegalStateException("the KMS VPC endpoint is in region " + settings.kmsVpcEndpointRegion()
+                        + " but the producer's region is " + region.id() + ": use the KMS endpoint of that region");
+            }
+            if (assumeRole != null) {
+                if (!settings.kmsKeyIsArn()) {
+                    throw new IllegalStateException("with assumeRole the KMS key must be a key ARN"
+                            + " (arn:aws:kms:<region>:<account>:key/<id>), so that the session policy can allow"
+                            + " GenerateDataKey on exactly that key; was '" + settings.kmsKeyId() + "'");
+                }
+                String roleStream = "arn:" + assumeRole.partition() + ":firehose:" + region.id() + ":"
+                        + assumeRole.account() + ":deliverystream/" + stream;
+                if (!roleStream.equals(bound.streamArn())) {
+                    throw new IllegalStateException("the encryption streamArn " + bound.streamArn() + " is not the"
+                            + " stream the role's session policy allows (" + roleStream + "): leave streamArn unset"
+                            + " or use the role's account");
+                }
+            }
+            return bound;
         }
 
         private static Duration nonNegative(String option, Duration value) {

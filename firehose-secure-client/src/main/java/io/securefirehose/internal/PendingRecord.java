@@ -31,8 +31,18 @@ final class PendingRecord {
     Throwable lastError;
 
     PendingRecord(byte[] data, long enqueuedNanos, long deadlineNanos, long bufferBytes) {
+        this(data, enqueuedNanos, deadlineNanos, bufferBytes, new CompletableFuture<>());
+    }
+
+    /** A record whose future was handed out before it was appended (it waited for a data key). */
+    PendingRecord(
+            byte[] data,
+            long enqueuedNanos,
+            long deadlineNanos,
+            long bufferBytes,
+            CompletableFuture<RecordReceipt> future) {
         this.data = data;
-        this.future = new CompletableFuture<>();
+        this.future = future;
         this.enqueuedNanos = enqueuedNanos;
         this.deadlineNanos = deadlineNanos;
         this.bufferBytes = bufferBytes;

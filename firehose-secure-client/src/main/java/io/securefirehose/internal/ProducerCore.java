@@ -52,6 +52,8 @@ public final class ProducerCore implements AutoCloseable {
     private final long deliveryTimeoutNanos;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final @Nullable RecordEncryptor encryptor;
+    private final long recordOverheadBytes;
 
     ProducerCore(
             ProducerConfig config,
@@ -77,7 +79,21 @@ public final class ProducerCore implements AutoCloseable {
             @Nullable AutoCloseable ownedScheduler,
             SecurityEvents events,
             java.util.function.LongSupplier credentialFailures) {
+        this(config, transport, scheduler, ownedScheduler, events, credentialFailures, null);
+    }
+
+    ProducerCore(
+            ProducerConfig config,
+            BatchTransport transport,
+            TaskScheduler scheduler,
+            @Nullable AutoCloseable ownedScheduler,
+            SecurityEvents events,
+            java.util.function.LongSupplier credentialFailures,
+            @Nullable RecordEncryptor encryptor) {
         this.config = config;
+        this.encryptor = encryptor;
+        this.recordOverheadBytes =
+                (long) RECORD_OVERHEAD_BYTES + (encryptor == null ? 0 : encryptor.maxOverheadBytes());
         this.transport = transport;
         this.scheduler = scheduler;
         this.ownedScheduler = ownedScheduler;
@@ -110,6 +126,10 @@ public final class ProducerCore implements AutoCloseable {
                         backoff,
                         expiryCheckInterval(config.deliveryTimeout())));
         sender.start();
+        if (encryptor != null) {
+            metrics.encryptionMeters(encryptor);
+            encryptor.start(new ParkedRecords());
+        }
     }
 
     /**
@@ -128,18 +148,22 @@ public final class ProducerCore implements AutoCloseable {
         TaskScheduler runOn = own != null ? own : java.util.Objects.requireNonNull(scheduler);
         io.securefirehose.credentials.AssumeRole role = config.assumeRole();
         AssumedRoleCredentials assumed = null;
+        RecordEncryptor encryptor = null;
         boolean built = false;
         try {
             assumed = role == null ? null : StsCredentials.create(config, role, runOn, events);
-            BatchTransport transport =
-                    SdkBatchTransport.create(config, events, assumed != null ? assumed : config.credentialsProvider());
+            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider signer =
+                    assumed != null ? assumed : config.credentialsProvider();
+            encryptor = Encryption.create(config, signer, runOn);
+            BatchTransport transport = SdkBatchTransport.create(config, events, signer);
             ProducerCore core = new ProducerCore(
                     config,
                     assumed == null ? transport : new ClosingAlso(transport, assumed),
                     runOn,
                     own,
                     events,
-                    assumed == null ? () -> 0 : assumed::failures);
+                    assumed == null ? () -> 0 : assumed::failures,
+                    encryptor);
             if (assumed != null) {
                 assumed.start();
             }
@@ -150,6 +174,9 @@ public final class ProducerCore implements AutoCloseable {
                 // A refused endpoint or STS setup: release what was already started.
                 if (assumed != null) {
                     assumed.close();
+                }
+                if (encryptor != null) {
+                    encryptor.close();
                 }
                 if (own != null) {
                     own.close();
@@ -190,7 +217,7 @@ public final class ProducerCore implements AutoCloseable {
      * now on.
      */
     public CompletableFuture<RecordReceipt> send(byte[] data) {
-        checkSize(data);
+        checkRecordSize(data);
         long cost = bufferCost(data);
         if (scheduler.inSchedulerThread()) {
             if (!memory.tryReserve(cost)) {
@@ -211,22 +238,38 @@ public final class ProducerCore implements AutoCloseable {
                 throw memory.exhausted(cost, 0, "interrupted while waiting for buffer space");
             }
         }
-        return append(data, cost);
+        return sealAndAppend(data, cost);
     }
 
     /** Accepts a record only if buffer space is free now; returns {@code null} otherwise. */
     public @Nullable CompletableFuture<RecordReceipt> trySend(byte[] data) {
-        checkSize(data);
+        checkRecordSize(data);
         long cost = bufferCost(data);
         if (!memory.tryReserve(cost)) {
             return null;
         }
-        return append(data, cost);
+        return sealAndAppend(data, cost);
     }
 
-    private static void checkSize(byte[] data) {
+    private void checkRecordSize(byte[] data) {
         Objects.requireNonNull(data, "record must not be null");
-        checkSize(data.length);
+        checkRecordSize(data.length);
+    }
+
+    /**
+     * Refuses a record that would not fit into a Firehose record: over 1,024,000 bytes, or, with envelope
+     * encryption, over the plaintext that fits once the frame is added.
+     *
+     * @param recordBytes the record's size as given to {@code send}
+     * @throws RecordTooLargeException naming the size and the exact limit
+     */
+    public void checkRecordSize(long recordBytes) {
+        RecordEncryptor sealing = encryptor;
+        if (sealing == null) {
+            checkSize(recordBytes);
+        } else if (recordBytes > sealing.maxPlaintextBytes()) {
+            throw RecordTooLargeException.encrypted(recordBytes, sealing.maxPlaintextBytes());
+        }
     }
 
     /**
@@ -241,8 +284,67 @@ public final class ProducerCore implements AutoCloseable {
         }
     }
 
-    private static long bufferCost(byte[] data) {
-        return (long) data.length + RECORD_OVERHEAD_BYTES;
+    private long bufferCost(byte[] data) {
+        return data.length + recordOverheadBytes;
+    }
+
+    /** Encrypts first when encryption is on; a record that finds no data key ready waits for one, in order. */
+    private CompletableFuture<RecordReceipt> sealAndAppend(byte[] data, long cost) {
+        RecordEncryptor sealing = encryptor;
+        if (sealing == null) {
+            return append(data, cost);
+        }
+        byte[] frame;
+        try {
+            frame = sealing.trySeal(data);
+        } catch (RuntimeException e) {
+            memory.release(cost);
+            throw e;
+        }
+        if (frame != null) {
+            return append(frame, cost);
+        }
+        long now = scheduler.nanoTime();
+        RecordEncryptor.Parked parked = new RecordEncryptor.Parked(data, cost, now, now + deliveryTimeoutNanos);
+        bufferedRecords.increment();
+        try {
+            sealing.park(parked);
+        } catch (IllegalStateException closedProducer) {
+            bufferedRecords.decrement();
+            memory.release(cost);
+            throw closedProducer;
+        }
+        return parked.future;
+    }
+
+    /** Receives records that waited for a data key; on the scheduler thread. */
+    private final class ParkedRecords implements RecordEncryptor.Sink {
+        @Override
+        public void sealed(RecordEncryptor.Parked record, byte[] frame) {
+            PendingRecord pending = new PendingRecord(
+                    frame, record.enqueuedNanos, record.deadlineNanos, record.bufferBytes, record.future);
+            int result;
+            try {
+                result = accumulator.append(pending);
+            } catch (IllegalStateException closedProducer) {
+                failed(record, new io.securefirehose.ProducerClosedException(0, false));
+                return;
+            }
+            if ((result & RecordAccumulator.SEALED) != 0) {
+                sender.wakeup();
+            } else if ((result & RecordAccumulator.NEW_BATCH) != 0) {
+                sender.batchStarted();
+            }
+        }
+
+        @Override
+        public void failed(RecordEncryptor.Parked record, io.securefirehose.FirehoseSecureException cause) {
+            memory.release(record.bufferBytes);
+            bufferedRecords.decrement();
+            metrics.recordsFailed(
+                    cause instanceof io.securefirehose.ProducerClosedException ? "closed" : "encryption", 1);
+            record.future.completeExceptionally(cause);
+        }
     }
 
     private CompletableFuture<RecordReceipt> append(byte[] data, long cost) {
@@ -277,9 +379,13 @@ public final class ProducerCore implements AutoCloseable {
                     "flush() was called from a record callback; it would wait for the thread it runs on. Call it from"
                             + " another thread.");
         }
-        CompletableFuture<Void> all = accumulator.sealAndAwaitAll();
-        sender.wakeup();
         try {
+            if (encryptor != null) {
+                // Records waiting for a data key first join the buffer (or fail by their deadline).
+                encryptor.parkedLeft().get();
+            }
+            CompletableFuture<Void> all = accumulator.sealAndAwaitAll();
+            sender.wakeup();
             all.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -306,17 +412,35 @@ public final class ProducerCore implements AutoCloseable {
             }
             return;
         }
+        long deadline =
+                System.nanoTime() + Math.min(timeout.toSeconds(), TimeUnit.DAYS.toSeconds(365)) * 1_000_000_000L;
+        RecordEncryptor sealing = encryptor;
+        if (sealing != null) {
+            sealing.beginClosing();
+            if (!onSchedulerThread) {
+                // Records waiting for a data key may still get one within the close timeout.
+                awaitQuietly(sealing.parkedLeft(), timeout);
+            }
+        }
         accumulator.close();
         memory.close();
         CompletableFuture<Void> all = accumulator.sealAndAwaitAll();
         if (onSchedulerThread) {
+            if (sealing != null) {
+                sealing.close();
+            }
             sender.terminate();
             shutdown();
             return;
         }
         runOnScheduler(sender::beginClosing);
-        awaitQuietly(all, timeout);
-        runOnScheduler(sender::terminate);
+        awaitQuietly(all, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        runOnScheduler(() -> {
+            if (sealing != null) {
+                sealing.close();
+            }
+            sender.terminate();
+        });
         shutdown();
     }
 

@@ -50,9 +50,13 @@ final class StsCredentials {
                 .asyncConfiguration(
                         a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
                 .build();
-        String sessionPolicy = role.narrow(LeastPrivilegePolicies.builder().streamArn(streamArn(config, role)))
-                .build()
-                .sessionPolicyMinified();
+        LeastPrivilegePolicies.Builder policy = LeastPrivilegePolicies.builder().streamArn(streamArn(config, role));
+        io.securefirehose.crypto.EnvelopeEncryption encryption = config.encryption();
+        if (encryption != null) {
+            // The producer's data keys: GenerateDataKey on exactly this key, for this stream's context only.
+            policy.kmsKeyArn(encryption.kmsKeyId());
+        }
+        String sessionPolicy = role.narrow(policy).build().sessionPolicyMinified();
         return new AssumedRoleCredentials(sts, role, sessionPolicy, scheduler, http::typedRefusalOr, () -> {
             sts.close();
             http.close();

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.STABLE;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -139,6 +140,77 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
         Gauge.builder(PREFIX + name, value, LongSupplier::getAsLong)
                 .description(description)
                 .baseUnit(unit)
+                .tags(tags)
+                .strongReference(true)
+                .register(composite);
+    }
+
+    /**
+     * Counters of client-side envelope encryption, read when meters are published. Implemented by the producer;
+     * every method is cheap and thread-safe.
+     */
+    public interface EncryptionStatistics {
+        /** @return KMS {@code GenerateDataKey} calls made */
+        long kmsCalls();
+
+        /** @return KMS {@code GenerateDataKey} calls that failed */
+        long kmsFailures();
+
+        /** @return data keys obtained */
+        long dataKeysGenerated();
+
+        /** @return records sealed */
+        long sealedRecords();
+
+        /** @return nanoseconds spent sealing records, in total */
+        long encryptNanos();
+
+        /** @return bytes the frames added to the plaintexts, in total */
+        long overheadBytes();
+
+        /** @return records waiting for a data key now */
+        long waitingRecords();
+    }
+
+    /**
+     * Adds the encryption meters; the producer calls it once when envelope encryption is on.
+     *
+     * @param statistics the counters to publish
+     */
+    public void encryptionMeters(EncryptionStatistics statistics) {
+        // The gauge below holds the statistics strongly, which keeps them alive for the weakly holding meters.
+        FunctionCounter.builder(PREFIX + "kms.calls", statistics, s -> (double) s.kmsCalls())
+                .description("KMS GenerateDataKey calls made for envelope encryption")
+                .baseUnit("calls")
+                .tags(tags)
+                .register(composite);
+        FunctionCounter.builder(PREFIX + "kms.failures", statistics, s -> (double) s.kmsFailures())
+                .description("KMS GenerateDataKey calls that failed (retried with backoff)")
+                .baseUnit("calls")
+                .tags(tags)
+                .register(composite);
+        FunctionCounter.builder(PREFIX + "encryption.data.keys", statistics, s -> (double) s.dataKeysGenerated())
+                .description("Data keys obtained from KMS")
+                .baseUnit("keys")
+                .tags(tags)
+                .register(composite);
+        FunctionTimer.builder(
+                        PREFIX + "encryption.time",
+                        statistics,
+                        EncryptionStatistics::sealedRecords,
+                        EncryptionStatistics::encryptNanos,
+                        TimeUnit.NANOSECONDS)
+                .description("Time spent sealing records with AES-256-GCM (count = records sealed)")
+                .tags(tags)
+                .register(composite);
+        FunctionCounter.builder(PREFIX + "encryption.overhead.bytes", statistics, s -> (double) s.overheadBytes())
+                .description("Bytes the envelope frames added to the records' plaintext")
+                .baseUnit(BaseUnits.BYTES)
+                .tags(tags)
+                .register(composite);
+        Gauge.builder(PREFIX + "encryption.waiting.records", statistics, s -> (double) s.waitingRecords())
+                .description("Records waiting for a data key from KMS")
+                .baseUnit("records")
                 .tags(tags)
                 .strongReference(true)
                 .register(composite);

@@ -1,0 +1,412 @@
+package io.securefirehose.crypto;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import io.securefirehose.DecryptionFailedException;
+import io.securefirehose.FirehoseLimits;
+import io.securefirehose.FirehoseSecureException;
+import io.securefirehose.credentials.LeastPrivilegePolicies;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+/**
+ * Reads what Firehose delivered for an envelope-encrypted stream (an S3 object: frames concatenated with nothing
+ * between them, plain or gzip-compressed by Firehose) and yields the plaintext records in order.
+ *
+ * <ul>
+ *   <li>Each frame is authenticated (AES-256-GCM, header included) before its plaintext is handed out; nothing that
+ *       did not authenticate is ever returned.
+ *   <li>Every frame must name the expected delivery stream in its encryption context; a frame of another stream is
+ *       refused before any key is asked for.
+ *   <li>One {@link DataKeyDecrypter} call (KMS {@code Decrypt}) per distinct data key; keys are cached (at most
+ *       {@link Builder#maxCachedDataKeys}) and wiped on eviction and on {@link #close()}.
+ *   <li>Damage, truncation, an unknown version or a failed authentication stop the read with a
+ *       {@link DecryptionFailedException} naming the frame's byte offset in the decompressed object and the
+ *       reason.
+ * </ul>
+ *
+ * <p>Thread-safe: methods may be called from several threads; the key cache is shared. Decryption runs on the
+ * calling thread.
+ */
+@API(status = STABLE, since = "0.1.0")
+public final class EnvelopeDecryptor implements AutoCloseable {
+
+    private static final int MAX_CIPHERTEXT_BYTES = FirehoseLimits.MAX_RECORD_BYTES;
+
+    private final String expectedStreamArn;
+    private final DataKeyDecrypter dataKeys;
+    private final int maxCachedDataKeys;
+    private final LinkedHashMap<ByteBuffer, byte[]> cache; // guarded by itself
+    private long dataKeyDecryptions; // guarded by cache
+    private boolean closed; // guarded by cache
+
+    private EnvelopeDecryptor(Builder b) {
+        this.expectedStreamArn = Objects.requireNonNull(b.expectedStreamArn);
+        this.dataKeys = Objects.requireNonNull(b.dataKeys);
+        this.maxCachedDataKeys = b.maxCachedDataKeys;
+        this.cache = new LinkedHashMap<>(16, 0.75f, true);
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Decrypts every record of an object, in order, handing each plaintext to {@code records} as soon as it
+     * authenticated. Gzip is detected by its magic bytes and undone first.
+     *
+     * @param object the object's bytes; not closed
+     * @param records receives each record's plaintext, on the calling thread
+     * @return the number of records
+     * @throws DecryptionFailedException at the first frame that cannot be decrypted (records before it were handed
+     *     out)
+     * @throws UncheckedIOException if reading the stream fails
+     */
+    public long forEach(InputStream object, Consumer<byte[]> records) {
+        Objects.requireNonNull(records, "records");
+        try {
+            InputStream in = decompressed(Objects.requireNonNull(object, "object"));
+            long offset = 0;
+            long count = 0;
+            while (true) {
+                Frame frame = nextFrame(in, offset);
+                if (frame == null) {
+                    return count;
+                }
+                offset = frame.end();
+                count++;
+                records.accept(frame.plaintext());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the object failed", e);
+        }
+    }
+
+    /**
+     * Decrypts every record of an object.
+     *
+     * @param object the object's bytes, plain or gzip-compressed
+     * @return the plaintext records in order
+     * @throws DecryptionFailedException at the first frame that cannot be decrypted; no record is returned then
+     */
+    public List<byte[]> decryptAll(byte[] object) {
+        List<byte[]> out = new ArrayList<>();
+        forEach(new ByteArrayInputStream(object), out::add);
+        return out;
+    }
+
+    /** @return how many data keys were decrypted (KMS calls) so far */
+    public long dataKeyDecryptions() {
+        synchronized (cache) {
+            return dataKeyDecryptions;
+        }
+    }
+
+    /** Wipes the cached data keys; the decryptor cannot be used afterwards. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (cache) {
+            closed = true;
+            cache.values().forEach(key -> Arrays.fill(key, (byte) 0));
+            cache.clear();
+        }
+    }
+
+    private static InputStream decompressed(InputStream object) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(object, 64 * 1024);
+        in.mark(2);
+        int first = in.read();
+        int second = in.read();
+        in.reset();
+        if (first == 0x1f && second == 0x8b) {
+            return new BufferedInputStream(new GZIPInputStream(in, 64 * 1024), 64 * 1024);
+        }
+        return in;
+    }
+
+    /** One authenticated record and the offset just past its frame. Never compared or hashed. */
+    @SuppressWarnings("ArrayRecordComponent")
+    private record Frame(byte[] plaintext, long end) {}
+
+    private @Nullable Frame nextFrame(InputStream in, long start) throws IOException {
+        byte[] magic = new byte[4];
+        int got = in.readNBytes(magic, 0, 4);
+        if (got == 0) {
+            return null;
+        }
+        if (got < 4) {
+            throw failure(start, "truncated: the object ends " + got + " byte(s) into a frame header");
+        }
+        int magicValue = ByteBuffer.wrap(magic).getInt();
+        if (magicValue != EnvelopeFormat.MAGIC) {
+            throw failure(
+                    start,
+                    String.format(
+                            "not an envelope frame: magic 0x%08x, expected 0x%08x (the object is damaged or not encrypted by"
+                                    + " firehose-secure)",
+                            magicValue, EnvelopeFormat.MAGIC));
+        }
+        ByteBuffer fixed = ByteBuffer.wrap(read(in, 3, start, 4));
+        int version = Byte.toUnsignedInt(fixed.get());
+        if (version != EnvelopeFormat.VERSION) {
+            throw failure(
+                    start,
+                    "unknown format version " + version + "; this decryptor reads version " + EnvelopeFormat.VERSION);
+        }
+        int keyLength = Short.toUnsignedInt(fixed.getShort());
+        if (keyLength == 0) {
+            throw failure(start, "the encrypted data key is empty");
+        }
+        long position = 7;
+        byte[] encryptedKey = read(in, keyLength, start, position);
+        position += keyLength;
+        int contextLength = Short.toUnsignedInt(
+                ByteBuffer.wrap(read(in, 2, start, position)).getShort());
+        position += 2;
+        if (contextLength > EnvelopeFormat.MAX_CONTEXT_BYTES) {
+            throw failure(
+                    start,
+                    "the encryption context is " + contextLength + " bytes, more than the "
+                            + EnvelopeFormat.MAX_CONTEXT_BYTES + " the format allows");
+        }
+        byte[] encodedContext = read(in, contextLength, start, position);
+        position += contextLength;
+        Map<String, String> context = decodeContext(encodedContext, start);
+        String stream = context.get(LeastPrivilegePolicies.STREAM_CONTEXT_KEY);
+        if (!expectedStreamArn.equals(stream)) {
+            throw failure(
+                    start,
+                    "the record belongs to delivery stream " + stream + ", not to the expected " + expectedStreamArn);
+        }
+        byte[] nonceAndLength = read(in, EnvelopeFormat.NONCE_BYTES + 4, start, position);
+        position += nonceAndLength.length;
+        long ciphertextLength = Integer.toUnsignedLong(
+                ByteBuffer.wrap(nonceAndLength, EnvelopeFormat.NONCE_BYTES, 4).getInt());
+        if (ciphertextLength > MAX_CIPHERTEXT_BYTES) {
+            throw failure(
+                    start,
+                    "the ciphertext length " + ciphertextLength + " exceeds the " + MAX_CIPHERTEXT_BYTES
+                            + " bytes a Firehose record can hold");
+        }
+        byte[] sealed = read(in, (int) ciphertextLength + EnvelopeFormat.TAG_BYTES, start, position);
+        int headerLength = 4 + 3 + keyLength + 2 + contextLength + nonceAndLength.length;
+        byte[] header = ByteBuffer.allocate(headerLength)
+                .putInt(magicValue)
+                .put((byte) version)
+                .putShort((short) keyLength)
+                .put(encryptedKey)
+                .putShort((short) contextLength)
+                .put(encodedContext)
+                .put(nonceAndLength)
+                .array();
+        byte[] dataKey = dataKey(encryptedKey, encodedContext, context, start);
+        byte[] plaintext;
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(dataKey, "AES"),
+                    new GCMParameterSpec(
+                            EnvelopeFormat.TAG_BYTES * 8, Arrays.copyOf(nonceAndLength, EnvelopeFormat.NONCE_BYTES)));
+            cipher.updateAAD(header);
+            plaintext = cipher.doFinal(sealed);
+        } catch (AEADBadTagException e) {
+            throw failure(start, "authentication failed: the frame was modified or does not belong to its data key");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
+        }
+        return new Frame(plaintext, start + headerLength + sealed.length);
+    }
+
+    private static byte[] read(InputStream in, int length, long frameStart, long position) throws IOException {
+        byte[] bytes = in.readNBytes(length);
+        if (bytes.length < length) {
+            throw failure(
+                    frameStart,
+                    "truncated: the frame needs " + length + " byte(s) at frame offset " + position
+                            + " but the object ends after " + bytes.length);
+        }
+        return bytes;
+    }
+
+    /** Strict decoding: every length in range, keys in ascending order without repeats, nothing left over. */
+    private static Map<String, String> decodeContext(byte[] encoded, long frameStart) {
+        ByteBuffer in = ByteBuffer.wrap(encoded);
+        try {
+            int count = Short.toUnsignedInt(in.getShort());
+            Map<String, String> context = new LinkedHashMap<>();
+            byte[] previous = null;
+            for (int i = 0; i < count; i++) {
+                byte[] key = new byte[Short.toUnsignedInt(in.getShort())];
+                in.get(key);
+                byte[] value = new byte[Short.toUnsignedInt(in.getShort())];
+                in.get(value);
+                if (key.length == 0 || value.length == 0) {
+                    throw failure(frameStart, "the encryption context has an empty key or value");
+                }
+                if (previous != null && Arrays.compareUnsigned(previous, key) >= 0) {
+                    throw failure(frameStart, "the encryption context keys are not in ascending order");
+                }
+                previous = key;
+                context.put(utf8(key, frameStart), utf8(value, frameStart));
+            }
+            if (in.hasRemaining()) {
+                throw failure(frameStart, "the encryption context has " + in.remaining() + " byte(s) left over");
+            }
+            return context;
+        } catch (java.nio.BufferUnderflowException e) {
+            throw failure(frameStart, "the encryption context is cut short");
+        }
+    }
+
+    private static String utf8(byte[] bytes, long frameStart) {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw failure(frameStart, "the encryption context is not valid UTF-8");
+        }
+    }
+
+    private byte[] dataKey(byte[] encryptedKey, byte[] encodedContext, Map<String, String> context, long start) {
+        ByteBuffer cacheKey = ByteBuffer.wrap(ByteBuffer.allocate(encryptedKey.length + encodedContext.length)
+                .put(encryptedKey)
+                .put(encodedContext)
+                .array());
+        synchronized (cache) {
+            if (closed) {
+                throw new IllegalStateException("the decryptor was closed");
+            }
+            byte[] cached = cache.get(cacheKey);
+            if (cached != null) {
+                // A copy: another thread may evict and wipe the cached array while this one decrypts.
+                return cached.clone();
+            }
+        }
+        byte[] key;
+        try {
+            key = dataKeys.decrypt(encryptedKey.clone(), context);
+        } catch (RuntimeException e) {
+            throw new DecryptionFailedException(
+                    start, "the data key could not be decrypted: " + e.getMessage(), retriable(e), e);
+        }
+        if (key.length != EnvelopeFormat.DATA_KEY_BYTES) {
+            Arrays.fill(key, (byte) 0);
+            throw failure(start, "the data key is " + key.length + " bytes, not " + EnvelopeFormat.DATA_KEY_BYTES);
+        }
+        synchronized (cache) {
+            dataKeyDecryptions++;
+            cache.put(cacheKey, key);
+            if (cache.size() > maxCachedDataKeys) {
+                var eldest = cache.entrySet().iterator();
+                byte[] evicted = eldest.next().getValue();
+                eldest.remove();
+                Arrays.fill(evicted, (byte) 0);
+            }
+            return key.clone();
+        }
+    }
+
+    private static boolean retriable(RuntimeException e) {
+        if (e instanceof FirehoseSecureException secure) {
+            return secure.isRetriable();
+        }
+        if (e instanceof AwsServiceException service) {
+            return service.isThrottlingException() || service.statusCode() >= 500;
+        }
+        return !(e instanceof IllegalArgumentException);
+    }
+
+    private static DecryptionFailedException failure(long offset, String reason) {
+        return new DecryptionFailedException(offset, reason, false, null);
+    }
+
+    /** Collects the settings. Not thread-safe. */
+    public static final class Builder {
+        private @Nullable String expectedStreamArn;
+        private @Nullable DataKeyDecrypter dataKeys;
+        private int maxCachedDataKeys = 256;
+
+        private Builder() {}
+
+        /**
+         * The stream every record must belong to (its encryption context must name it). Required.
+         *
+         * @param streamArn {@code arn:aws:firehose:<region>:<account>:deliverystream/<name>}
+         * @return this builder
+         */
+        public Builder expectedStreamArn(String streamArn) {
+            this.expectedStreamArn = Objects.requireNonNull(streamArn, "expectedStreamArn must not be null");
+            return this;
+        }
+
+        /**
+         * How data keys are decrypted. Required; normally a {@link KmsDataKeyDecrypter}.
+         *
+         * @param decrypter the decrypter
+         * @return this builder
+         */
+        public Builder dataKeys(DataKeyDecrypter decrypter) {
+            this.dataKeys = Objects.requireNonNull(decrypter, "dataKeys must not be null");
+            return this;
+        }
+
+        /**
+         * Most decrypted data keys kept; the least recently used is wiped first. Default 256.
+         *
+         * @param keys 1 to 100,000
+         * @return this builder
+         */
+        public Builder maxCachedDataKeys(int keys) {
+            if (keys < 1 || keys > 100_000) {
+                throw new IllegalArgumentException("maxCachedDataKeys must be between 1 and 100000, was " + keys);
+            }
+            this.maxCachedDataKeys = keys;
+            return this;
+        }
+
+        /**
+         * @return the decryptor
+         * @throws IllegalStateException if the stream or the decrypter is missing
+         */
+        public EnvelopeDecryptor build() {
+            if (expectedStreamArn == null) {
+                throw new IllegalStateException("expectedStreamArn is required: records of other streams are refused");
+            }
+            if (dataKeys == null) {
+                throw new IllegalStateException("dataKeys is required: for example KmsDataKeyDecrypter.builder()");
+            }
+            return new EnvelopeDecryptor(this);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.securefirehose.internal;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.SecretKey;
+
+/**
+ * One data key in use by the producer: the plaintext key (ours alone; wiped when retired and no encryption uses
+ * it any more), the frame prefix every record under it starts with, and the counters that enforce its limits.
+ *
+ * <p>Thread-safe. Callers {@link #tryUse} before sealing and {@link #release} after; a retired key is wiped only
+ * once its last user released it, so no record is ever sealed with a wiped (all-zero) key.
+ */
+final class DataKey implements SecretKey {
+
+    private static final long serialVersionUID = 1L;
+
+    /** What {@link #tryUse} found. */
+    enum Use {
+        GRANTED,
+        EXHAUSTED,
+        EXPIRED,
+        RETIRED
+    }
+
+    private final byte[] key;
+    private final byte[] framePrefix;
+    private final String keyArn;
+    private final long createdNanos;
+    private final long maxRecords;
+    private final long maxBytes;
+    private final long maxAgeNanos;
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicInteger users = new AtomicInteger();
+    private final AtomicBoolean wiped = new AtomicBoolean();
+    private volatile boolean retired;
+
+    DataKey(
+            byte[] key,
+            byte[] framePrefix,
+            String keyArn,
+            long createdNanos,
+            long maxRecords,
+            long maxBytes,
+            long maxAgeNanos) {
+        this.key = key;
+        this.framePrefix = framePrefix;
+        this.keyArn = keyArn;
+        this.createdNanos = createdNanos;
+        this.maxRecords = maxRecords;
+        this.maxBytes = maxBytes;
+        this.maxAgeNanos = maxAgeNanos;
+    }
+
+    /**
+     * Claims one record of {@code plaintextBytes} under this key's limits. On {@link Use#GRANTED} the caller must
+     * {@link #release()} when done sealing.
+     */
+    Use tryUse(int plaintextBytes, long nowNanos) {
+        if (nowNanos - createdNanos >= maxAgeNanos) {
+            return Use.EXPIRED;
+        }
+        users.incrementAndGet();
+        if (retired) {
+            release();
+            return Use.RETIRED;
+        }
+        long count = records.incrementAndGet();
+        long total = bytes.addAndGet(plaintextBytes);
+        if (count > maxRecords || total > maxBytes) {
+            // Over a limit: the claim is not granted. The counters stay over, so later claims fail fast too.
+            release();
+            return Use.EXHAUSTED;
+        }
+        return Use.GRANTED;
+    }
+
+    /** Ends a granted use. */
+    void release() {
+        if (users.decrementAndGet() == 0 && retired) {
+            wipe();
+        }
+    }
+
+    /** Takes the key out of service; it is wiped as soon as no one uses it. Idempotent. */
+    void retire() {
+        retired = true;
+        if (users.get() == 0) {
+            wipe();
+        }
+    }
+
+    private void wipe() {
+        if (wiped.compareAndSet(false, true)) {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    /** Whether a quarter or less of a limit is left: time to fetch the successor. */
+    boolean wantsSuccessor(long nowNanos) {
+        return records.get() * 4 >= maxRecords * 3
+                || bytes.get() >= maxBytes - maxBytes / 4
+                || (nowNanos - createdNanos) * 4 >= maxAgeNanos * 3;
+    }
+
+    /** Whether a record of {@code plaintextBytes} could still be sealed now (no claim is made). */
+    boolean usable(int plaintextBytes, long nowNanos) {
+        return !retired
+                && nowNanos - createdNanos < maxAgeNanos
+                && records.get() < maxRecords
+                && bytes.get() + plaintextBytes <= maxBytes;
+    }
+
+    boolean isWiped() {
+        return wiped.get();
+    }
+
+    boolean isRetired() {
+        return retired;
+    }
+
+    long createdNanos() {
+        return createdNanos;
+    }
+
+    long maxAgeNanos() {
+        return maxAgeNanos;
+    }
+
+    byte[] framePrefix() {
+        return framePrefix;
+    }
+
+    String keyArn() {
+        return keyArn;
+    }
+
+    long recordsSealed() {
+        return Math.min(records.get(), maxRecords);
+    }
+
+    @Override
+    public String getAlgorithm() {
+        return "AES";
+    }
+
+    @Override
+    public String getFormat() {
+        return "RAW";
+    }
+
+    /** A copy for the cipher; the JDK wipes its copy after expanding the key. */
+    @Override
+    public byte[] getEncoded() {
+        return key.clone();
+    }
+
+    @Override
+    public void destroy() {
+        retire();
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return wiped.get();
+    }
+
+    @Override
+    public String toString() {
+        return "DataKey[" + keyArn + ", " + recordsSealed() + " records]";
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.NotSerializableException {
+        throw new java.io.NotSerializableException("data keys are never serialized");
+    }
+}

@@ -1,0 +1,240 @@
+package io.securefirehose.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.securefirehose.DecryptionFailedException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.zip.GZIPOutputStream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class EnvelopeDecryptorTest {
+
+    private static final String STREAM = "arn:aws:firehose:us-east-1:111122223333:deliverystream/orders";
+    private static final Map<String, String> CONTEXT = Map.of("firehose-secure:delivery-stream", STREAM);
+    private static final byte[] KEY_A = filled(32, 0x11);
+    private static final byte[] KEY_B = filled(32, 0x22);
+    private static final byte[] BLOB_A = filled(184, 0xA1);
+    private static final byte[] BLOB_B = filled(184, 0xB2);
+
+    private final SplittableRandom random = new SplittableRandom(42);
+
+    private static byte[] filled(int size, int value) {
+        byte[] bytes = new byte[size];
+        java.util.Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+
+    private static TestDataKeys keys() {
+        return new TestDataKeys().add(BLOB_A, KEY_A, CONTEXT).add(BLOB_B, KEY_B, CONTEXT);
+    }
+
+    private static EnvelopeDecryptor decryptor(DataKeyDecrypter keys) {
+        return EnvelopeDecryptor.builder()
+                .expectedStreamArn(STREAM)
+                .dataKeys(keys)
+                .build();
+    }
+
+    private byte[] seal(byte[] key, byte[] blob, byte[] plaintext) {
+        byte[] nonce = new byte[12];
+        random.nextBytes(nonce);
+        return EnvelopeFormat.seal(key, blob, CONTEXT, nonce, plaintext);
+    }
+
+    private static byte[] concat(List<byte[]> frames) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        frames.forEach(out::writeBytes);
+        return out.toByteArray();
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    @Property(tries = 60)
+    void concatenatedRecordsComeBackInOrder(
+            @ForAll @Size(max = 8) List<@Size(max = 3000) byte[]> plaintexts, @ForAll boolean gzipped)
+            throws IOException {
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < plaintexts.size(); i++) {
+            frames.add(seal(i % 2 == 0 ? KEY_A : KEY_B, i % 2 == 0 ? BLOB_A : BLOB_B, plaintexts.get(i)));
+        }
+        byte[] object = concat(frames);
+        TestDataKeys keys = keys();
+        try (EnvelopeDecryptor decryptor = decryptor(keys)) {
+            assertThat(decryptor.decryptAll(gzipped ? gzip(object) : object)).containsExactlyElementsOf(plaintexts);
+            assertThat(keys.calls.get()).isEqualTo(Math.min(plaintexts.size(), 2));
+        }
+    }
+
+    @Property(tries = 20)
+    void largeRandomPlaintextsRoundTrip(@ForAll @IntRange(min = 0, max = 1_023_000) int size) {
+        byte[] plaintext = new byte[Math.min(size, EnvelopeFormat.maxPlaintextBytes(CONTEXT))];
+        random.nextBytes(plaintext);
+        try (EnvelopeDecryptor decryptor = decryptor(keys())) {
+            assertThat(decryptor.decryptAll(seal(KEY_A, BLOB_A, plaintext))).containsExactly(plaintext);
+        }
+    }
+
+    @Test
+    void theLargestAllowedPlaintextFitsIntoOneFirehoseRecord() {
+        byte[] plaintext = new byte[EnvelopeFormat.maxPlaintextBytes(CONTEXT)];
+        random.nextBytes(plaintext);
+        byte[] frame = seal(KEY_A, filled(EnvelopeFormat.MAX_ENCRYPTED_DATA_KEY_BYTES, 7), plaintext);
+        assertThat(frame).hasSize(io.securefirehose.FirehoseLimits.MAX_RECORD_BYTES);
+        TestDataKeys keys =
+                new TestDataKeys().add(filled(EnvelopeFormat.MAX_ENCRYPTED_DATA_KEY_BYTES, 7), KEY_A, CONTEXT);
+        try (EnvelopeDecryptor decryptor = decryptor(keys)) {
+            assertThat(decryptor.decryptAll(frame)).containsExactly(plaintext);
+        }
+    }
+
+    @Test
+    void flippingAnySingleByteOfARecordIsDetected() {
+        byte[] first = seal(KEY_A, BLOB_A, "first record".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] second = seal(KEY_A, BLOB_A, "second record".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] object = concat(List.of(first, second));
+        try (EnvelopeDecryptor decryptor = decryptor(keys())) {
+            for (int position = first.length; position < object.length; position++) {
+                for (int bit : new int[] {0x01, 0x80}) {
+                    byte[] tampered = object.clone();
+                    tampered[position] ^= (byte) bit;
+                    List<byte[]> handedOut = new ArrayList<>();
+                    DecryptionFailedException failure = catchThrowableOfType(
+                            DecryptionFailedException.class,
+                            () -> decryptor.forEach(new ByteArrayInputStream(tampered), handedOut::add));
+                    assertThat(failure)
+                            .as("flip 0x%02x at byte %d", bit, position)
+                            .isNotNull();
+                    assertThat(failure.offset()).isEqualTo(first.length);
+                    assertThat(failure.getMessage()).startsWith("record at byte offset " + first.length + ": ");
+                    // Only the record before the damage, which authenticated, was handed out.
+                    assertThat(handedOut).hasSize(1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTruncatedObjectFailsAtTheCutFrame() {
+        byte[] first = seal(KEY_A, BLOB_A, new byte[100]);
+        byte[] second = seal(KEY_B, BLOB_B, new byte[100]);
+        byte[] object = concat(List.of(first, second));
+        try (EnvelopeDecryptor decryptor = decryptor(keys())) {
+            for (int length = first.length + 1; length < object.length; length++) {
+                byte[] cut = java.util.Arrays.copyOf(object, length);
+                assertThatThrownBy(() -> decryptor.decryptAll(cut))
+                        .as("cut at %d", length)
+                        .isInstanceOfSatisfying(DecryptionFailedException.class, e -> {
+                            assertThat(e.offset()).isEqualTo(first.length);
+                            assertThat(e.reason()).startsWith("truncated");
+                        });
+            }
+        }
+    }
+
+    @Test
+    void recordsOfAnotherStreamAreRefusedBeforeAnyKeyIsAskedFor() {
+        Map<String, String> other = Map.of(
+                "firehose-secure:delivery-stream", "arn:aws:firehose:us-east-1:111122223333:deliverystream/other");
+        byte[] frame = EnvelopeFormat.seal(KEY_A, BLOB_A, other, new byte[12], new byte[10]);
+        TestDataKeys keys = keys();
+        try (EnvelopeDecryptor decryptor = decryptor(keys)) {
+            assertThatThrownBy(() -> decryptor.decryptAll(frame))
+                    .isInstanceOf(DecryptionFailedException.class)
+                    .hasMessage("record at byte offset 0: the record belongs to delivery stream"
+                            + " arn:aws:firehose:us-east-1:111122223333:deliverystream/other, not to the expected "
+                            + STREAM);
+            assertThat(keys.calls.get()).isZero();
+        }
+    }
+
+    @Test
+    void unknownVersionsAndForeignBytesAreNamed() {
+        byte[] frame = seal(KEY_A, BLOB_A, new byte[3]);
+        frame[4] = 2;
+        try (EnvelopeDecryptor decryptor = decryptor(keys())) {
+            assertThatThrownBy(() -> decryptor.decryptAll(frame))
+                    .hasMessage("record at byte offset 0: unknown format version 2; this decryptor reads version 1");
+            assertThatThrownBy(() -> decryptor.decryptAll(
+                            "{\"plain\":true}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .hasMessageContaining("not an envelope frame: magic 0x7b22706c");
+            assertThatThrownBy(() -> decryptor.decryptAll(new byte[] {0x46, 0x48}))
+                    .hasMessageContaining("truncated");
+            assertThat(decryptor.decryptAll(new byte[0])).isEmpty();
+        }
+    }
+
+    @Test
+    void oneDataKeyDecryptionPerDistinctKeyAndTheCacheIsBounded() {
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            frames.add(seal(i < 50 ? KEY_A : KEY_B, i < 50 ? BLOB_A : BLOB_B, new byte[] {(byte) i}));
+        }
+        TestDataKeys keys = keys();
+        try (EnvelopeDecryptor decryptor = decryptor(keys)) {
+            assertThat(decryptor.decryptAll(concat(frames))).hasSize(100);
+            assertThat(decryptor.decryptAll(concat(frames))).hasSize(100);
+            assertThat(keys.calls.get()).isEqualTo(2);
+            assertThat(decryptor.dataKeyDecryptions()).isEqualTo(2);
+        }
+        TestDataKeys alternating = keys();
+        try (EnvelopeDecryptor oneKey = EnvelopeDecryptor.builder()
+                .expectedStreamArn(STREAM)
+                .dataKeys(alternating)
+                .maxCachedDataKeys(1)
+                .build()) {
+            oneKey.decryptAll(concat(List.of(frames.get(0), frames.get(99), frames.get(0))));
+            assertThat(alternating.calls.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aDataKeyKmsWillNotDecryptFailsTheRecordWithItsOffset() {
+        byte[] good = seal(KEY_A, BLOB_A, new byte[5]);
+        byte[] unknownKey = seal(KEY_A, filled(184, 0x33), new byte[5]);
+        try (EnvelopeDecryptor decryptor = decryptor(keys())) {
+            assertThatThrownBy(() -> decryptor.decryptAll(concat(List.of(good, unknownKey))))
+                    .isInstanceOfSatisfying(DecryptionFailedException.class, e -> {
+                        assertThat(e.offset()).isEqualTo(good.length);
+                        assertThat(e.reason())
+                                .isEqualTo("the data key could not be decrypted: InvalidCiphertextException");
+                        assertThat(e.isRetriable()).isFalse();
+                    });
+        }
+    }
+
+    @Test
+    void aClosedDecryptorRefusesWorkAndTheBuilderNeedsStreamAndKeys() {
+        EnvelopeDecryptor decryptor = decryptor(keys());
+        decryptor.close();
+        decryptor.close();
+        byte[] frame = seal(KEY_A, BLOB_A, new byte[1]);
+        assertThatThrownBy(() -> decryptor.decryptAll(frame)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> EnvelopeDecryptor.builder().dataKeys(keys()).build())
+                .hasMessageContaining("expectedStreamArn is required");
+        assertThatThrownBy(() ->
+                        EnvelopeDecryptor.builder().expectedStreamArn(STREAM).build())
+                .hasMessageContaining("dataKeys is required");
+        assertThatThrownBy(() -> EnvelopeDecryptor.builder().maxCachedDataKeys(0))
+                .hasMessageContaining("maxCachedDataKeys must be between 1 and 100000, was 0");
+        assertThat(HexFormat.of().formatHex(frame, 0, 4)).isEqualTo("46485345");
+    }
+}
