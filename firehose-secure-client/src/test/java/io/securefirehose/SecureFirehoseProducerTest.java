@@ -13,7 +13,6 @@ import io.securefirehose.testkit.FaultPlan;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.testkit.LocalFirehoseExtension;
 import io.securefirehose.time.ManualScheduler;
-import io.securefirehose.transport.TrustMaterial;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,12 +56,7 @@ class SecureFirehoseProducerTest {
 
     private SecureFirehoseProducer producer(UnaryOperator<SecureFirehoseProducer.Builder> settings) {
         LocalFirehose server = FIREHOSE.server();
-        SecureFirehoseProducer producer = settings.apply(SecureFirehoseProducer.builder()
-                        .deliveryStream(STREAM)
-                        .region(server.region())
-                        .endpoint(server.endpoint())
-                        .credentialsProvider(server.credentialsProvider())
-                        .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
+        SecureFirehoseProducer producer = settings.apply(TestResources.producerFor(server, STREAM)
                         .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(20)))
                 .build();
         producers.add(producer);

@@ -80,7 +80,13 @@ public final class KmsClients {
             TlsPolicy tlsPolicy,
             @Nullable List<CidrRange> allowedCidrs,
             HostResolver resolver,
-            Duration requestTimeout) {}
+            Duration requestTimeout) {
+
+        /** Copies the ranges. */
+        public Settings {
+            allowedCidrs = allowedCidrs == null ? null : List.copyOf(allowedCidrs);
+        }
+    }
 
     /**
      * Builds the client; resolves and verifies the endpoint first when addresses are checked.
@@ -100,6 +106,7 @@ public final class KmsClients {
                         settings.trust(), settings.tlsPolicy(), settings.allowedCidrs(), settings.resolver()),
                 4,
                 new SecurityEvents());
+        boolean built = false;
         try {
             var builder = KmsAsyncClient.builder()
                     .region(settings.region())
@@ -113,10 +120,13 @@ public final class KmsClients {
             if (settings.endpoint() != null) {
                 builder.endpointOverride(settings.endpoint());
             }
-            return new Secured(builder.build(), http);
-        } catch (RuntimeException e) {
-            http.close();
-            throw e;
+            Secured secured = new Secured(builder.build(), http);
+            built = true;
+            return secured;
+        } finally {
+            if (!built) {
+                http.close();
+            }
         }
     }
 }

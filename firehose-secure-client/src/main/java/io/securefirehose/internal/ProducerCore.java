@@ -294,12 +294,15 @@ public final class ProducerCore implements AutoCloseable {
         if (sealing == null) {
             return append(data, cost);
         }
-        byte[] frame;
+        byte[] frame = null;
+        boolean sealed = false;
         try {
             frame = sealing.trySeal(data);
-        } catch (RuntimeException e) {
-            memory.release(cost);
-            throw e;
+            sealed = true;
+        } finally {
+            if (!sealed) {
+                memory.release(cost);
+            }
         }
         if (frame != null) {
             return append(frame, cost);

@@ -10,20 +10,20 @@ import io.securefirehose.CredentialsUnavailableException;
 import io.securefirehose.DeliveryTimeoutException;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.TestResources;
 import io.securefirehose.TlsPolicyViolationException;
 import io.securefirehose.testkit.CapturedRequest;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.time.ManualScheduler;
 import io.securefirehose.transport.TrustMaterial;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The producer assuming a role through LocalFirehose's STS: the session policy it sends, the credentials its
@@ -35,21 +35,13 @@ class AssumeRoleTest {
     private static final String ROLE = "arn:aws:iam::111122223333:role/producer";
     private static final String STREAM = "orders";
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final TestResources resources = new TestResources();
 
     private LocalFirehose server(UnaryOperator<LocalFirehose.Builder> settings) {
-        LocalFirehose server = settings.apply(
-                        LocalFirehose.builder().stream(STREAM).role(ROLE, "ext-1"))
-                .start();
-        resources.add(server);
-        return server;
+        return resources.add(
+                settings.apply(LocalFirehose.builder().stream(STREAM).role(ROLE, "ext-1"))
+                        .start());
     }
 
     private SecureFirehoseProducer producer(

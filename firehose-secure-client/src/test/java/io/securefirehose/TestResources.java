@@ -1,0 +1,63 @@
+package io.securefirehose;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Closes what a test opened, newest first, after each test: register with {@code @RegisterExtension}. Not shared
+ * between test instances.
+ */
+public final class TestResources implements AfterEachCallback {
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    /**
+     * Closes {@code resource} after the test.
+     *
+     * @param resource what to close
+     * @return the resource
+     */
+    public <T extends AutoCloseable> T add(T resource) {
+        open.add(resource);
+        return resource;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        Exception first = null;
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        open.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /**
+     * A producer builder aimed at a local endpoint: its address, credentials and certificate authority.
+     *
+     * @param server the local endpoint
+     * @param stream the delivery stream
+     * @return a builder the test completes
+     */
+    public static SecureFirehoseProducer.Builder producerFor(
+            io.securefirehose.testkit.LocalFirehose server, String stream) {
+        return SecureFirehoseProducer.builder()
+                .deliveryStream(stream)
+                .region(server.region())
+                .endpoint(server.endpoint())
+                .credentialsProvider(server.credentialsProvider())
+                .trustMaterial(io.securefirehose.transport.TrustMaterial.fromPem(server.trustPem()));
+    }
+}
