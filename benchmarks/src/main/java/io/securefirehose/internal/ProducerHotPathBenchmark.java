@@ -3,6 +3,7 @@ package io.securefirehose.internal;
 import io.securefirehose.ProducerConfig;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.time.SingleThreadTaskScheduler;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,9 @@ import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 
 /**
  * The producer's own cost per record, without network or marshalling: validate, reserve buffer, append, batch,
- * dispatch to a transport that acknowledges at once, settle the future. Run with
+ * dispatch to a transport that acknowledges at once, settle the future; with {@code encrypted=true} also seal each
+ * record into an envelope frame (AES-256-GCM with a cached data key from an in-memory source, so KMS is not in the
+ * measurement, as it is not on the send path). Run with
  * {@code java -jar benchmarks/target/benchmarks.jar ProducerHotPath -prof gc}.
  */
 @State(Scope.Benchmark)
@@ -41,6 +44,9 @@ public class ProducerHotPathBenchmark {
 
     @Param({"100", "1024"})
     public int recordBytes;
+
+    @Param({"false", "true"})
+    public boolean encrypted;
 
     private ProducerCore core;
     private SingleThreadTaskScheduler scheduler;
@@ -59,16 +65,49 @@ public class ProducerHotPathBenchmark {
         public void close() {}
     }
 
+    /** Hands out data keys at once, as a KMS that is never slow would. */
+    static final class InMemoryDataKeys implements DataKeySource {
+        private final java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+
+        @Override
+        public synchronized CompletableFuture<Generated> generate() {
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            byte[] blob = new byte[184];
+            random.nextBytes(blob);
+            return CompletableFuture.completedFuture(
+                    new Generated(key, blob, "arn:aws:kms:us-east-1:111122223333:key/bench"));
+        }
+
+        @Override
+        public void close() {}
+    }
+
     @Setup(Level.Trial)
     public void start() {
-        ProducerConfig config = SecureFirehoseProducer.builder()
+        SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
                 .deliveryStream("bench")
                 .region("us-east-1")
                 .credentialsProvider(AnonymousCredentialsProvider.create())
-                .linger(Duration.ofMillis(5))
-                .buildConfig();
+                .linger(Duration.ofMillis(5));
+        if (encrypted) {
+            builder.envelopeEncryption(EnvelopeEncryption.withKmsKey("alias/bench")
+                    .streamArn("arn:aws:firehose:us-east-1:111122223333:deliverystream/bench")
+                    .build());
+        }
+        ProducerConfig config = builder.buildConfig();
         scheduler = new SingleThreadTaskScheduler("bench-sender");
-        core = new ProducerCore(config, new AcknowledgingTransport(), scheduler, scheduler);
+        RecordEncryptor encryptor = encrypted
+                ? new RecordEncryptor(
+                        config.encryption(),
+                        new InMemoryDataKeys(),
+                        scheduler,
+                        new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
+                        config.deliveryTimeout(),
+                        ProducerCore.expiryCheckInterval(config.deliveryTimeout()))
+                : null;
+        core = new ProducerCore(
+                config, new AcknowledgingTransport(), scheduler, scheduler, new SecurityEvents(), () -> 0, encryptor);
         record = new byte[recordBytes];
     }
 

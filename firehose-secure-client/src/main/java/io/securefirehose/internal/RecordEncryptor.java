@@ -68,14 +68,38 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
         }
     });
 
-    // One generator per thread: nonces need no shared lock on the send path.
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (NoSuchAlgorithmException e) {
-            return new SecureRandom();
+    // One nonce pool per thread: no shared lock on the send path, and one generator call per 64 nonces (a call
+    // for each 12-byte nonce cost about ten times as much; nonces are not secret, so drawing them early is safe).
+    private static final ThreadLocal<NoncePool> NONCES = ThreadLocal.withInitial(NoncePool::new);
+
+    /** Random nonces drawn from a per-thread DRBG in blocks of 64. */
+    private static final class NoncePool {
+        private static final int NONCES_PER_DRAW = 64;
+        private final SecureRandom random;
+        private final byte[] pool = new byte[EnvelopeFormat.NONCE_BYTES * NONCES_PER_DRAW];
+        private int next = pool.length;
+
+        NoncePool() {
+            SecureRandom drbg;
+            try {
+                drbg = SecureRandom.getInstance("DRBG");
+            } catch (NoSuchAlgorithmException e) {
+                drbg = new SecureRandom();
+            }
+            this.random = drbg;
         }
-    });
+
+        /** Writes the next nonce into {@code target} at {@code offset}; each pool byte is handed out once. */
+        void nextNonce(byte[] target, int offset) {
+            if (next == pool.length) {
+                random.nextBytes(pool);
+                next = 0;
+            }
+            System.arraycopy(pool, next, target, offset, EnvelopeFormat.NONCE_BYTES);
+            Arrays.fill(pool, next, next + EnvelopeFormat.NONCE_BYTES, (byte) 0);
+            next += EnvelopeFormat.NONCE_BYTES;
+        }
+    }
 
     /** Where sealed or failed parked records go; called on the scheduler thread. */
     interface Sink {
@@ -254,10 +278,8 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
             int headerLength = prefix.length + EnvelopeFormat.NONCE_BYTES + 4;
             byte[] frame = new byte[headerLength + plaintext.length + EnvelopeFormat.TAG_BYTES];
             System.arraycopy(prefix, 0, frame, 0, prefix.length);
-            byte[] nonce = new byte[EnvelopeFormat.NONCE_BYTES];
-            RANDOM.get().nextBytes(nonce);
-            ByteBuffer.wrap(frame, prefix.length, EnvelopeFormat.NONCE_BYTES + 4)
-                    .put(nonce)
+            NONCES.get().nextNonce(frame, prefix.length);
+            ByteBuffer.wrap(frame, prefix.length + EnvelopeFormat.NONCE_BYTES, 4)
                     .putInt(plaintext.length);
             Cipher cipher = CIPHER.get();
             cipher.init(
@@ -290,7 +312,6 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
         if (closing) {
             return;
         }
-        kmsCalls.incrementAndGet();
         CompletableFuture<DataKeySource.Generated> call;
         try {
             call = source.generate();
@@ -316,6 +337,7 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
             onFailure(error == null ? new IllegalStateException("no data key and no error") : error);
             return;
         }
+        kmsCalls.incrementAndGet();
         dataKeysGenerated.incrementAndGet();
         consecutiveFailures = 0;
         lastFailure = null;
@@ -365,13 +387,19 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
     }
 
     private void onFailure(Throwable error) {
-        kmsFailures.incrementAndGet();
         Throwable cause = error;
         while (cause.getCause() != null
                 && cause.getCause() != cause
                 && !(cause instanceof AwsServiceException)
                 && !(cause instanceof FirehoseSecureException)) {
             cause = cause.getCause();
+        }
+        // No credentials to sign with yet (the assumed role's first session is on its way): KMS was not called,
+        // and the credentials report their own failures.
+        boolean unsigned = cause instanceof io.securefirehose.CredentialsUnavailableException;
+        if (!unsigned) {
+            kmsCalls.incrementAndGet();
+            kmsFailures.incrementAndGet();
         }
         String code = cause instanceof AwsServiceException service && service.awsErrorDetails() != null
                 ? service.awsErrorDetails().errorCode()

@@ -98,6 +98,20 @@ class ProducerCoreEncryptionTest extends CoreTestSupport {
     }
 
     @Test
+    void everyRecordGetsItsOwnNonce() {
+        encryptedCore(e -> e);
+        sendMany(500, 1);
+        settle();
+        assertThat(transport.callCount()).isEqualTo(1);
+        java.util.Set<String> nonces = new java.util.HashSet<>();
+        for (byte[] frame : transport.call(0).records()) {
+            int prefix = frame.length - 1 - 16 - 4 - 12;
+            nonces.add(java.util.HexFormat.of().formatHex(frame, prefix, prefix + 12));
+        }
+        assertThat(nonces).hasSize(500).doesNotContain("000000000000000000000000");
+    }
+
+    @Test
     void aDataKeyRotatesByRecordCountAndTheRetiredKeyIsWiped() {
         encryptedCore(e -> e.maxRecordsPerDataKey(10));
         sendMany(25, 5);
@@ -243,6 +257,51 @@ class ProducerCoreEncryptionTest extends CoreTestSupport {
         transport.acceptAll(0);
         settle();
         assertThat(largest).isCompleted();
+    }
+
+    @Test
+    void theEncryptionMetersCountKmsCallsKeysSealingAndOverhead() {
+        keys.failNext(FakeTransport.serviceError(500, "KMSInternalException"));
+        encryptedCore(e -> e);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        core.metrics().bindTo(registry);
+        sendMany(3, 10);
+        settle();
+        assertThat(registry.get("firehose.producer.encryption.waiting.records")
+                        .gauge()
+                        .value())
+                .isEqualTo(3.0);
+        scheduler.advance(maxBackoff(1));
+        lingerOut();
+        assertThat(registry.get("firehose.producer.kms.calls").functionCounter().count())
+                .isEqualTo(2.0);
+        assertThat(registry.get("firehose.producer.kms.failures")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("firehose.producer.encryption.data.keys")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("firehose.producer.encryption.time")
+                        .functionTimer()
+                        .count())
+                .isEqualTo(3.0);
+        int frame = transport.call(0).records().get(0).length;
+        assertThat(registry.get("firehose.producer.encryption.overhead.bytes")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(3.0 * (frame - 10));
+        assertThat(registry.get("firehose.producer.encryption.waiting.records")
+                        .gauge()
+                        .value())
+                .isZero();
+        assertThat(registry.get("firehose.producer.kms.calls")
+                        .functionCounter()
+                        .getId()
+                        .getTag("stream"))
+                .isEqualTo("unit");
     }
 
     @Test

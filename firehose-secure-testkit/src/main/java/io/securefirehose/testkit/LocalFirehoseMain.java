@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * java -cp firehose-secure-testkit.jar:... io.securefirehose.testkit.LocalFirehoseMain \
  *     [--port N] [--stream NAME]... [--region R] [--output-dir DIR] [--gzip] [--trust-pem FILE]
+ *     [--kms-key ID[,alias/NAME...]]...
  * </pre>
  *
  * It prints the endpoint, where the trust PEM was written, and the credentials to sign with.
@@ -60,6 +61,7 @@ public final class LocalFirehoseMain {
     static @Nullable LocalFirehose start(String[] args, PrintStream out) throws IOException {
         LocalFirehose.Builder builder = LocalFirehose.builder();
         Path trustPem = null;
+        java.util.List<String> kmsKeys = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
@@ -73,10 +75,17 @@ public final class LocalFirehoseMain {
                             5L * 1024 * 1024, Duration.ofSeconds(Long.parseLong(value(args, ++i, flag))));
                 case "--trust-pem" -> trustPem = Path.of(value(args, ++i, flag));
                 case "--no-capture" -> builder.captureRecords(false);
+                case "--kms-key" -> {
+                    String[] idAndAliases = value(args, ++i, flag).split(",", -1);
+                    String id = idAndAliases[0];
+                    kmsKeys.add(id);
+                    builder.kmsKey(id, java.util.Arrays.copyOfRange(idAndAliases, 1, idAndAliases.length));
+                }
                 case "--help", "-h" -> {
                     out.println(
                             "usage: LocalFirehoseMain [--port N] [--stream NAME]... [--region R] [--output-dir DIR] [--gzip]"
-                                    + " [--object-age-seconds S] [--trust-pem FILE] [--no-capture]");
+                                    + " [--object-age-seconds S] [--trust-pem FILE] [--no-capture]"
+                                    + " [--kms-key ID[,alias/NAME...]]");
                     return null;
                 }
                 default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");
@@ -93,6 +102,9 @@ public final class LocalFirehoseMain {
         out.println("access key id:     " + server.credentials().accessKeyId());
         out.println("secret access key: " + server.credentials().secretAccessKey());
         server.outputDirectory().ifPresent(dir -> out.println("output directory:  " + dir.toAbsolutePath()));
+        for (String key : kmsKeys) {
+            out.println("KMS key:           " + server.kmsKeyArn(key));
+        }
         out.flush();
         return server;
     }

@@ -128,7 +128,16 @@ class DeliveryOutputTest {
         Path pem = dir.resolve("ca.pem");
         try (LocalFirehose server = LocalFirehoseMain.start(
                 new String[] {
-                    "--stream", "a", "--stream", "b", "--trust-pem", pem.toString(), "--output-dir", dir.toString()
+                    "--stream",
+                    "a",
+                    "--stream",
+                    "b",
+                    "--trust-pem",
+                    pem.toString(),
+                    "--output-dir",
+                    dir.toString(),
+                    "--kms-key",
+                    "k1,alias/one,alias/uno"
                 },
                 new PrintStream(printed, true, UTF_8))) {
             String out = printed.toString(UTF_8);
@@ -136,7 +145,8 @@ class DeliveryOutputTest {
                     .contains("https://localhost:" + server.port())
                     .contains(pem.toAbsolutePath().toString())
                     .contains(server.credentials().accessKeyId())
-                    .contains("output directory");
+                    .contains("output directory")
+                    .contains("KMS key:           arn:aws:kms:us-east-1:000000000000:key/k1");
             assertThat(Files.readString(pem)).isEqualTo(server.trustPem());
             try (FirehoseAsyncClient client = SdkClients.firehose(server)) {
                 client.putRecordBatch(r -> r.deliveryStreamName("b")
