@@ -145,7 +145,7 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
     private volatile boolean closing;
     private volatile @Nullable EncryptionFailedException lastFailure;
     private int consecutiveFailures; // scheduler thread only
-    private @Nullable Sink sink;
+    private volatile @Nullable Sink sink;
 
     private final LongAdder encryptNanos = new LongAdder();
     private final LongAdder sealedRecords = new LongAdder();

@@ -276,6 +276,24 @@ class EnvelopeEncryptionEndToEndTest {
     }
 
     @Test
+    void aKmsVpcEndpointThatResolvesToAPublicAddressIsRefusedAtBuild() {
+        LocalFirehose firehose = server(b -> b);
+        String kmsVpce = "vpce-0123456789abcdef0-abcdefgh.kms.us-east-1.vpce.amazonaws.com";
+        assertThatThrownBy(() -> producer(
+                        firehose,
+                        b -> b.hostResolver(host -> List.of(
+                                        java.net.InetAddress.getByAddress(host, new byte[] {54, (byte) 239, 20, 1})))
+                                .envelopeEncryption(EnvelopeEncryption.withKmsKey(firehose.kmsKeyArn(KEY_ID))
+                                        .streamArn(firehose.streamArn(STREAM))
+                                        .kmsVpcEndpoint(kmsVpce)
+                                        .build())))
+                .isInstanceOf(io.securefirehose.EndpointPolicyViolationException.class)
+                .hasMessageContaining(kmsVpce)
+                .hasMessageContaining("54.239.20.1");
+        assertThat(firehose.connectionsAccepted()).isZero();
+    }
+
+    @Test
     void encryptionSettingsAreCheckedWhenBuilt() {
         assertThatThrownBy(() -> SecureFirehoseProducer.builder()
                         .deliveryStream(STREAM)

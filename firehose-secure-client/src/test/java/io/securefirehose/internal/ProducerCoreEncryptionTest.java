@@ -221,6 +221,32 @@ class ProducerCoreEncryptionTest extends CoreTestSupport {
     }
 
     @Test
+    void flushWaitsForRecordsThatWaitForADataKey() throws Exception {
+        keys.holdCalls(true);
+        encryptedCore(e -> e);
+        List<CompletableFuture<RecordReceipt>> futures = sendMany(3, 2);
+        settle();
+        java.util.concurrent.atomic.AtomicBoolean allDoneWhenFlushReturned =
+                new java.util.concurrent.atomic.AtomicBoolean();
+        Thread flusher = new Thread(() -> {
+            core.flush();
+            allDoneWhenFlushReturned.set(futures.stream().allMatch(CompletableFuture::isDone));
+        });
+        flusher.start();
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> flusher.getState() == Thread.State.WAITING);
+        keys.answerHeld();
+        settle();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> transport.callCount() == 1);
+        transport.acceptAll(0);
+        settle();
+        flusher.join(20_000);
+        assertThat(flusher.isAlive()).isFalse();
+        assertThat(allDoneWhenFlushReturned).isTrue();
+    }
+
+    @Test
     void aRefusalThatWillRepeatFailsWaitingRecordsAtOnce() {
         keys.failNext(FakeTransport.serviceError(400, "AccessDeniedException"));
         keys.holdCalls(true);
