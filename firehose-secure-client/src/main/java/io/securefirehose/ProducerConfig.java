@@ -45,6 +45,7 @@ public final class ProducerConfig {
     private final Duration retryBackoff;
     private final Duration retryBackoffMax;
     private final @Nullable EnvelopeEncryption encryption;
+    private final boolean requireServerSideEncryption;
 
     ProducerConfig(
             String deliveryStreamName,
@@ -66,7 +67,8 @@ public final class ProducerConfig {
             Duration requestTimeout,
             Duration retryBackoff,
             Duration retryBackoffMax,
-            @Nullable EnvelopeEncryption encryption) {
+            @Nullable EnvelopeEncryption encryption,
+            boolean requireServerSideEncryption) {
         this.deliveryStreamName = deliveryStreamName;
         this.region = region;
         this.endpoint = endpoint;
@@ -87,6 +89,7 @@ public final class ProducerConfig {
         this.retryBackoff = retryBackoff;
         this.retryBackoffMax = retryBackoffMax;
         this.encryption = encryption;
+        this.requireServerSideEncryption = requireServerSideEncryption;
     }
 
     /** @return name of the delivery stream records go to */
@@ -200,6 +203,16 @@ public final class ProducerConfig {
         return encryption;
     }
 
+    /**
+     * Whether records whose call Firehose answered with {@code Encrypted=false} fail with
+     * {@link ServerSideEncryptionRequiredException} instead of completing.
+     *
+     * @return whether the stream's server-side encryption is required
+     */
+    public boolean requireServerSideEncryption() {
+        return requireServerSideEncryption;
+    }
+
     @Override
     public String toString() {
         return "ProducerConfig{stream="
@@ -236,6 +249,8 @@ public final class ProducerConfig {
                 + retryBackoffMax
                 + ", encryption="
                 + (encryption == null ? "off" : "kms:" + encryption.kmsKeyId())
+                + ", requireServerSideEncryption="
+                + requireServerSideEncryption
                 + "}";
     }
 }

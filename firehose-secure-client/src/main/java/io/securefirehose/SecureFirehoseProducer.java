@@ -230,6 +230,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         private Duration retryBackoffMax = ProducerDefaults.RETRY_BACKOFF_MAX;
         private @Nullable TaskScheduler scheduler;
         private @Nullable EnvelopeEncryption encryption;
+        private boolean requireServerSideEncryption;
 
         private Builder() {}
 
@@ -598,6 +599,20 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         }
 
         /**
+         * Requires the stream's server-side encryption: when Firehose answers a call with {@code Encrypted=false},
+         * the call's records fail with {@link ServerSideEncryptionRequiredException} (Firehose stored them, but
+         * without encryption at rest) instead of completing. Default off. See {@code docs/security.md} for the
+         * posture check that finds this before records are sent.
+         *
+         * @param required whether to require it
+         * @return this builder
+         */
+        public Builder requireServerSideEncryption(boolean required) {
+            this.requireServerSideEncryption = required;
+            return this;
+        }
+
+        /**
          * Runs the producer's timers and callbacks on this scheduler instead of a thread of its own. Meant for tests
          * that move time by hand. The producer does not shut down a scheduler given here.
          *
@@ -676,7 +691,8 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                     requestTimeout,
                     retryBackoff,
                     retryBackoffMax,
-                    boundEncryption);
+                    boundEncryption,
+                    requireServerSideEncryption);
         }
 
         /** Binds the encryption context to this stream and checks it against the role's session policy. */

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -61,6 +62,7 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, AutoClosea
     private final LongAdder failures = new LongAdder();
     private final AutoCloseable onClose;
     private final UnaryOperator<Throwable> translate;
+    private final CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
     private volatile @Nullable Session current;
     private volatile @Nullable CredentialsUnavailableException lastFailure;
     private volatile boolean permanent;
@@ -145,8 +147,14 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, AutoClosea
         });
     }
 
+    /** @return completes when STS answered the first time: with a session, or with a refusal that repeats */
+    CompletableFuture<Void> firstAnswer() {
+        return firstAnswer;
+    }
+
     private void onSession(Session session) {
         current = session;
+        firstAnswer.complete(null);
         lastFailure = null;
         permanent = false;
         consecutiveFailures = 0;
@@ -172,6 +180,9 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, AutoClosea
         boolean isPermanent = PERMANENT_STS_ERRORS.contains(code)
                 || (cause instanceof FirehoseSecureException secure && !secure.isRetriable());
         permanent = isPermanent && current == null;
+        if (permanent) {
+            firstAnswer.complete(null);
+        }
         lastFailure = new CredentialsUnavailableException(
                 "AssumeRole of " + settings.roleArn() + " failed with " + code + ": " + cause.getMessage()
                         + (cause instanceof FirehoseSecureException

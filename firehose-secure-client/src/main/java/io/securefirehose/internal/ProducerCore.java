@@ -124,7 +124,8 @@ public final class ProducerCore implements AutoCloseable {
                         config.maxBatchBytes(),
                         config.deliveryTimeout(),
                         backoff,
-                        expiryCheckInterval(config.deliveryTimeout())));
+                        expiryCheckInterval(config.deliveryTimeout()),
+                        config.requireServerSideEncryption()));
         sender.start();
         if (encryptor != null) {
             metrics.encryptionMeters(encryptor);

@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
+import software.amazon.awssdk.services.firehose.model.DeliveryStreamDescription;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry;
@@ -83,6 +84,21 @@ final class SdkBatchTransport implements BatchTransport {
             }
             return toBatchResponse(response);
         });
+    }
+
+    /**
+     * Calls {@code DescribeDeliveryStream} for the stream, over the same connection rules.
+     *
+     * @return the stream's description, or the failure (typed where the connection was refused)
+     */
+    CompletableFuture<DeliveryStreamDescription> describe() {
+        return client.describeDeliveryStream(r -> r.deliveryStreamName(streamName))
+                .handle((response, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(http.typedRefusalOr(error));
+                    }
+                    return response.deliveryStreamDescription();
+                });
     }
 
     private static BatchResponse toBatchResponse(PutRecordBatchResponse response) {

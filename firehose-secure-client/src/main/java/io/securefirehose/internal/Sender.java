@@ -5,6 +5,7 @@ import io.securefirehose.DeliveryTimeoutException;
 import io.securefirehose.FirehoseSecureException;
 import io.securefirehose.ProducerClosedException;
 import io.securefirehose.RecordReceipt;
+import io.securefirehose.ServerSideEncryptionRequiredException;
 import io.securefirehose.metrics.ProducerMetrics;
 import io.securefirehose.time.TaskScheduler;
 import java.time.Duration;
@@ -63,7 +64,8 @@ final class Sender {
             int maxBatchBytes,
             Duration deliveryTimeout,
             RetryBackoff backoff,
-            long expiryCheckNanos) {}
+            long expiryCheckNanos,
+            boolean requireServerSideEncryption) {}
 
     private record RetryGroup(long dueNanos, List<PendingRecord> records) {}
 
@@ -263,6 +265,8 @@ final class Sender {
         List<PendingRecord> failed = null;
         int acknowledged = 0;
         long acknowledgedBytes = 0;
+        int unencrypted = 0;
+        boolean refuseUnencrypted = settings.requireServerSideEncryption() && !response.encrypted();
         for (int i = 0; i < batch.size(); i++) {
             PendingRecord record = batch.records.get(i);
             String recordId = response.recordId(i);
@@ -270,7 +274,12 @@ final class Sender {
                 if (!record.completed) {
                     acknowledged++;
                     acknowledgedBytes += record.data.length;
-                    complete(record, new RecordReceipt(recordId, record.attempts, response.encrypted()));
+                    if (refuseUnencrypted) {
+                        unencrypted++;
+                        fail(record, new ServerSideEncryptionRequiredException(streamName, recordId), null);
+                    } else {
+                        complete(record, new RecordReceipt(recordId, record.attempts, response.encrypted()));
+                    }
                 }
                 continue;
             }
@@ -286,6 +295,14 @@ final class Sender {
         }
         metrics.recordsSent(acknowledged, acknowledgedBytes);
         metrics.requestFinished(failed == null ? "success" : "partial_failure", latencyNanos);
+        if (unencrypted > 0) {
+            metrics.recordsFailed("server_side_encryption_off", unencrypted);
+            LOG.warn(
+                    "stream {}: Firehose stored {} record(s) but reported Encrypted=false; failing them because"
+                            + " requireServerSideEncryption is set",
+                    streamName,
+                    unencrypted);
+        }
         if (failed != null) {
             if (LOG.isDebugEnabled()) {
                 LOG.debug(

@@ -24,6 +24,18 @@ final class StsCredentials {
 
     static AssumedRoleCredentials create(
             ProducerConfig config, AssumeRole role, TaskScheduler scheduler, SecurityEvents events) {
+        return create(config, role, scheduler, events, false);
+    }
+
+    /**
+     * @param describeStream whether the session may also call {@code DescribeDeliveryStream} (the posture check)
+     */
+    static AssumedRoleCredentials create(
+            ProducerConfig config,
+            AssumeRole role,
+            TaskScheduler scheduler,
+            SecurityEvents events,
+            boolean describeStream) {
         String region = config.region().id();
         URI endpoint = role.stsEndpoint() != null
                 ? role.stsEndpoint()
@@ -50,7 +62,9 @@ final class StsCredentials {
                 .asyncConfiguration(
                         a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
                 .build();
-        LeastPrivilegePolicies.Builder policy = LeastPrivilegePolicies.builder().streamArn(streamArn(config, role));
+        LeastPrivilegePolicies.Builder policy = LeastPrivilegePolicies.builder()
+                .streamArn(streamArn(config, role))
+                .describeStream(describeStream);
         io.securefirehose.crypto.EnvelopeEncryption encryption = config.encryption();
         if (encryption != null) {
             // The producer's data keys: GenerateDataKey on exactly this key, for this stream's context only.

@@ -135,7 +135,9 @@ class EndpointPinningTest {
                         .tag("event", "endpoint_address_refused")
                         .functionCounter()
                         .count())
-                .isEqualTo(1);
+                // At least the one refusal; seen once under load: the SDK's channel pool tried a second connection
+                // after its acquire timeout, which was refused and counted as well.
+                .isGreaterThanOrEqualTo(1);
         Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/test-logs.txt"));
         assertThat(Files.readString(log))
                 .contains("io.securefirehose.security")

@@ -274,13 +274,14 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         String[] recordIds = stream.accept(call.sequence(), sizes, input.data(), failed, server.instanceId());
         capture(call, subject, "OK", failedIndexes);
+        boolean encrypted = stream.posture().encryptsAtRest();
         byte[] answer = "Records".equals(recordsField)
-                ? batchAnswer(recordIds, errorCodes, failedIndexes.size())
+                ? batchAnswer(recordIds, errorCodes, failedIndexes.size(), encrypted)
                 : FirehoseJson.render(
                         json -> {
                             json.writeStartObject();
                             json.writeStringField("RecordId", recordIds[0]);
-                            json.writeBooleanField("Encrypted", false);
+                            json.writeBooleanField("Encrypted", encrypted);
                             json.writeEndObject();
                         },
                         128);
@@ -358,12 +359,12 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         return max == 0 ? Duration.ZERO : Duration.ofNanos(min == max ? min : random.nextLong(min, max + 1));
     }
 
-    private static byte[] batchAnswer(String[] recordIds, String[] errorCodes, int failedCount) {
+    private static byte[] batchAnswer(String[] recordIds, String[] errorCodes, int failedCount, boolean encrypted) {
         return FirehoseJson.render(
                 json -> {
                     json.writeStartObject();
                     json.writeNumberField("FailedPutCount", failedCount);
-                    json.writeBooleanField("Encrypted", false);
+                    json.writeBooleanField("Encrypted", encrypted);
                     json.writeArrayFieldStart("RequestResponses");
                     for (int i = 0; i < recordIds.length; i++) {
                         json.writeStartObject();
@@ -396,18 +397,25 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             reject(call, 400, "ResourceNotFoundException", notFound(name), subject);
             return;
         }
+        StreamPosture posture = stream.posture();
         byte[] answer = FirehoseJson.render(
                 json -> {
                     json.writeStartObject();
                     json.writeObjectFieldStart("DeliveryStreamDescription");
                     json.writeStringField("DeliveryStreamName", stream.name);
                     json.writeStringField("DeliveryStreamARN", stream.arn);
-                    json.writeStringField("DeliveryStreamStatus", "ACTIVE");
+                    json.writeStringField("DeliveryStreamStatus", posture.status());
                     json.writeStringField("DeliveryStreamType", "DirectPut");
                     json.writeStringField("VersionId", "1");
                     json.writeNumberField("CreateTimestamp", stream.createdAt.getEpochSecond());
                     json.writeObjectFieldStart("DeliveryStreamEncryptionConfiguration");
-                    json.writeStringField("Status", "DISABLED");
+                    if (posture.encryptionKeyArn() != null) {
+                        json.writeStringField("KeyARN", posture.encryptionKeyArn());
+                    }
+                    if (posture.encryptionKeyType() != null) {
+                        json.writeStringField("KeyType", posture.encryptionKeyType());
+                    }
+                    json.writeStringField("Status", posture.encryptionStatus());
                     json.writeEndObject();
                     json.writeArrayFieldStart("Destinations");
                     json.writeStartObject();
@@ -423,7 +431,20 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     json.writeEndObject();
                     json.writeStringField("CompressionFormat", "UNCOMPRESSED");
                     json.writeObjectFieldStart("EncryptionConfiguration");
-                    json.writeStringField("NoEncryptionConfig", "NoEncryption");
+                    if (posture.s3KmsKeyArn() != null) {
+                        json.writeObjectFieldStart("KMSEncryptionConfig");
+                        json.writeStringField("AWSKMSKeyARN", posture.s3KmsKeyArn());
+                        json.writeEndObject();
+                    } else {
+                        json.writeStringField("NoEncryptionConfig", "NoEncryption");
+                    }
+                    json.writeEndObject();
+                    json.writeObjectFieldStart("CloudWatchLoggingOptions");
+                    json.writeBooleanField("Enabled", posture.errorLogging());
+                    if (posture.errorLogging()) {
+                        json.writeStringField("LogGroupName", "/aws/kinesisfirehose/" + stream.name);
+                        json.writeStringField("LogStreamName", "DestinationDelivery");
+                    }
                     json.writeEndObject();
                     json.writeEndObject();
                     json.writeEndObject();

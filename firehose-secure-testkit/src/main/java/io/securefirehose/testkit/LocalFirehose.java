@@ -296,8 +296,27 @@ public final class LocalFirehose implements AutoCloseable {
                         settings.objectAge,
                         settings.gzip,
                         settings.clock);
+        StreamPosture posture = settings.postures.getOrDefault(name, StreamPosture.unprotected());
         streams.computeIfAbsent(
-                name, n -> new LocalStream(n, streamArn(n), settings.clock.instant(), settings.captureRecords, writer));
+                name,
+                n -> new LocalStream(
+                        n, streamArn(n), settings.clock.instant(), settings.captureRecords, writer, posture));
+    }
+
+    /**
+     * Changes what a stream reports in {@code DescribeDeliveryStream} and whether its answers say
+     * {@code Encrypted=true}.
+     *
+     * @param stream the stream's name
+     * @param posture its security configuration
+     * @throws IllegalArgumentException if the stream does not exist
+     */
+    public void posture(String stream, StreamPosture posture) {
+        LocalStream state = streams.get(stream);
+        if (state == null) {
+            throw new IllegalArgumentException("no stream '" + stream + "'");
+        }
+        state.posture(Objects.requireNonNull(posture, "posture"));
     }
 
     /**
@@ -625,6 +644,7 @@ public final class LocalFirehose implements AutoCloseable {
         private @Nullable Duration sessionDuration;
         private boolean requireSessionCredentials;
         private final Map<String, List<String>> kmsKeys = new LinkedHashMap<>();
+        private final Map<String, StreamPosture> postures = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -781,6 +801,20 @@ public final class LocalFirehose implements AutoCloseable {
                 throw new IllegalArgumentException("stream name must be 1 to 64 of [a-zA-Z0-9_.-], was '" + name + "'");
             }
             streams.add(name);
+            return this;
+        }
+
+        /**
+         * A stream with the given security configuration (default {@link StreamPosture#unprotected()}).
+         *
+         * @param name the stream's name
+         * @param posture what {@code DescribeDeliveryStream} reports, and whether answers say
+         *     {@code Encrypted=true}
+         * @return this builder
+         */
+        public Builder stream(String name, StreamPosture posture) {
+            stream(name);
+            postures.put(name, Objects.requireNonNull(posture, "posture"));
             return this;
         }
 

@@ -18,13 +18,29 @@ final class LocalStream {
     private final List<CapturedRecord> records = new ArrayList<>(); // guarded by this
     private final AtomicLong acceptedRecords = new AtomicLong();
     private final AtomicLong acceptedBytes = new AtomicLong();
+    private volatile StreamPosture posture;
 
-    LocalStream(String name, String arn, Instant createdAt, boolean capture, @Nullable S3StyleWriter writer) {
+    LocalStream(
+            String name,
+            String arn,
+            Instant createdAt,
+            boolean capture,
+            @Nullable S3StyleWriter writer,
+            StreamPosture posture) {
+        this.posture = posture;
         this.name = name;
         this.arn = arn;
         this.createdAt = createdAt;
         this.capture = capture;
         this.writer = writer;
+    }
+
+    StreamPosture posture() {
+        return posture;
+    }
+
+    void posture(StreamPosture posture) {
+        this.posture = posture;
     }
 
     /**

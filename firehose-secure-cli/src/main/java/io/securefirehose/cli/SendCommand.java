@@ -1,0 +1,185 @@
+package io.securefirehose.cli;
+
+import io.securefirehose.SecureFirehoseProducer;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code send}: reads records from files or stdin and ships them. */
+@Command(
+        name = "send",
+        mixinStandardHelpOptions = true,
+        description = "Send records to a delivery stream: one per line (the newline is kept, so delivered objects"
+                + " stay newline-delimited), or each file whole with --binary. Prints progress on stderr and"
+                + " 'sent=<n> failed=<m>' at the end; exit code 0 only if every record was acknowledged.")
+final class SendCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
+    @Option(names = "--stream", required = true, description = "the delivery stream's name")
+    String stream = "";
+
+    @Option(names = "--binary", description = "each FILE is one record, read whole")
+    boolean binary;
+
+    @Option(names = "--strip-newlines", description = "drop the line terminator from each record")
+    boolean stripNewlines;
+
+    @Option(names = "--linger", description = "how long a batch waits to fill, e.g. 5ms or 1s (default 5ms)")
+    Duration linger = Duration.ofMillis(5);
+
+    @Option(names = "--max-in-flight", description = "most PutRecordBatch calls at once (default 5)")
+    int maxInFlight = 5;
+
+    @Option(names = "--require-sse", description = "fail records if the stream reports server-side encryption off")
+    boolean requireServerSideEncryption;
+
+    @Option(names = "--progress-interval", description = "how often progress is printed (default 1s)")
+    Duration progressInterval = Duration.ofSeconds(1);
+
+    @Parameters(arity = "0..*", paramLabel = "FILE", description = "input files; '-' or none for stdin")
+    List<String> files = new ArrayList<>();
+
+    private final FirehoseSecureCli.Io io;
+    private final AtomicLong read = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final FailureSummary failures = new FailureSummary();
+
+    SendCommand(FirehoseSecureCli.Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (binary && (files.isEmpty() || files.contains("-"))) {
+            throw new IllegalArgumentException("--binary reads each FILE whole: name the files");
+        }
+        SecureFirehoseProducer producer;
+        try {
+            producer = connection
+                    .producer(stream)
+                    .linger(linger)
+                    .maxInFlightRequests(maxInFlight)
+                    .requireServerSideEncryption(requireServerSideEncryption)
+                    .build();
+        } catch (RuntimeException e) {
+            io.err().println("error: " + FailureSummary.describe(e));
+            io.out().println("sent=0 failed=0");
+            return 1;
+        }
+        long started = System.nanoTime();
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "firehose-secure-cli-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long intervalMillis = Math.max(1, progressInterval.toMillis());
+        java.util.concurrent.ScheduledFuture<?> ticker = progress.scheduleAtFixedRate(
+                () -> printProgress(started, false), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        try {
+            if (binary) {
+                for (String file : files) {
+                    send(producer, Files.readAllBytes(Path.of(file)));
+                }
+            } else if (files.isEmpty()) {
+                sendLines(producer, io.in());
+            } else {
+                for (String file : files) {
+                    if ("-".equals(file)) {
+                        sendLines(producer, io.in());
+                    } else {
+                        try (InputStream in = Files.newInputStream(Path.of(file))) {
+                            sendLines(producer, in);
+                        }
+                    }
+                }
+            }
+            producer.flush();
+        } finally {
+            producer.close();
+            ticker.cancel(false);
+            progress.shutdownNow();
+        }
+        // close() returned only after every record's future completed, and with it the counting callbacks.
+        printProgress(started, true);
+        io.out().println("sent=" + acknowledged.get() + " failed=" + failed.get());
+        failures.print(io.err());
+        return failed.get() == 0 ? 0 : 1;
+    }
+
+    private void sendLines(SecureFirehoseProducer producer, InputStream input) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(input, 64 * 1024);
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                if (!stripNewlines) {
+                    line.write('\n');
+                } else if (line.size() > 0 && line.toByteArray()[line.size() - 1] == '\r') {
+                    byte[] withoutReturn = line.toByteArray();
+                    line.reset();
+                    line.write(withoutReturn, 0, withoutReturn.length - 1);
+                }
+                send(producer, line.toByteArray());
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
+        if (line.size() > 0) {
+            send(producer, line.toByteArray());
+        }
+    }
+
+    @SuppressWarnings("FutureReturnValueIgnored") // see the comment on whenComplete
+    private void send(SecureFirehoseProducer producer, byte[] record) {
+        read.incrementAndGet();
+        CompletableFuture<io.securefirehose.RecordReceipt> future;
+        try {
+            future = producer.send(record);
+        } catch (RuntimeException refused) {
+            failed.incrementAndGet();
+            failures.add(refused);
+            return;
+        }
+        // Counting runs when the future completes; close() waits for that, so the result needs no keeping.
+        future.whenComplete((receipt, error) -> {
+            if (error == null) {
+                acknowledged.incrementAndGet();
+            } else {
+                failed.incrementAndGet();
+                failures.add(error);
+            }
+        });
+    }
+
+    private void printProgress(long startedNanos, boolean done) {
+        double seconds = Math.max(1e-9, (System.nanoTime() - startedNanos) / 1e9);
+        io.err()
+                .printf(
+                        "progress: read=%d acknowledged=%d failed=%d rate=%.0f records/s%s%n",
+                        read.get(),
+                        acknowledged.get(),
+                        failed.get(),
+                        acknowledged.get() / seconds,
+                        done ? " (done)" : "");
+        io.err().flush();
+    }
+}

@@ -1,0 +1,366 @@
+package io.securefirehose.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.securefirehose.testkit.CapturedRecord;
+import io.securefirehose.testkit.LocalFirehose;
+import io.securefirehose.testkit.StreamPosture;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged tool, run as a process against LocalFirehose on loopback. */
+class CliIT {
+
+    private static final String KEY_ID = "5e6f7a8b-1c2d-3e4f-5a6b-7c8d9e0f1a2b";
+    private static final String KMS_KEY = "arn:aws:kms:us-east-1:000000000000:key/" + KEY_ID;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private LocalFirehose server(LocalFirehose.Builder builder) {
+        LocalFirehose server = builder.start();
+        open.add(server);
+        return server;
+    }
+
+    private Path trustPem(LocalFirehose server) {
+        return server.writeTrustPem(dir.resolve("ca-" + server.port() + ".pem"));
+    }
+
+    private String[] connection(LocalFirehose server, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--endpoint",
+                server.endpoint().toString(),
+                "--trust-pem",
+                trustPem(server).toString()));
+        args.addAll(List.of(more));
+        return args.toArray(new String[0]);
+    }
+
+    /** Runs the tool with the endpoint's credentials, address and certificate authority after the given args. */
+    private CliProcess.Result against(LocalFirehose server, byte[] stdin, String... args) {
+        return CliProcess.run(CliProcess.environment(server), stdin, concat(args, connection(server)));
+    }
+
+    private static String[] concat(String[] first, String... second) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(second));
+        return all.toArray(new String[0]);
+    }
+
+    private static byte[] lines(int count) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            text.append("{\"line\":").append(i).append("}\n");
+        }
+        return text.toString().getBytes(UTF_8);
+    }
+
+    @Test
+    void sendShipsEveryLineWithProgressAndASummary() {
+        LocalFirehose server = server(LocalFirehose.builder().stream("orders"));
+        CliProcess.Result result =
+                against(server, lines(2000), "send", "--stream", "orders", "--progress-interval", "5ms");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out().trim()).isEqualTo("sent=2000 failed=0");
+        assertThat(result.err())
+                .containsPattern("progress: read=2000 acknowledged=2000 failed=0 rate=\\d+ records/s \\(done\\)");
+        List<CapturedRecord> records = server.records("orders");
+        // Up to five calls run at once, so records may arrive in another order than read.
+        assertThat(records)
+                .extracting(r -> new String(r.data(), UTF_8))
+                .containsExactlyInAnyOrderElementsOf(new String(lines(2000), UTF_8)
+                        .lines()
+                        .map(l -> l + "\n")
+                        .toList());
+    }
+
+    @Test
+    void sendReadsFilesAndWholeBinaryFiles() throws Exception {
+        LocalFirehose server = server(LocalFirehose.builder().stream("files"));
+        Path text = Files.write(dir.resolve("in.txt"), "a\r\nb\n".getBytes(UTF_8));
+        Path blob = Files.write(dir.resolve("blob.bin"), new byte[] {0, 1, 2, '\n', 3});
+        CliProcess.Result lines = CliProcess.run(
+                CliProcess.environment(server),
+                new byte[0],
+                concat(
+                        new String[] {"send", "--stream", "files", "--strip-newlines"},
+                        connection(server, text.toString())));
+        assertThat(lines.exitCode()).as(lines.err()).isZero();
+        CliProcess.Result binary = CliProcess.run(
+                CliProcess.environment(server),
+                new byte[0],
+                concat(new String[] {"send", "--stream", "files", "--binary"}, connection(server, blob.toString())));
+        assertThat(binary.exitCode()).as(binary.err()).isZero();
+        assertThat(server.records("files"))
+                .extracting(r -> new String(r.data(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .containsExactlyInAnyOrder("a", "b", "\0\1\2\n\3");
+    }
+
+    @Test
+    void aServerWithWeakTlsIsRefusedWithOneLineNamingTheRule() {
+        LocalFirehose weak = server(LocalFirehose.builder().stream("orders")
+                .tlsProtocols("TLSv1.2")
+                .certificateKeyAlgorithm("RSA")
+                .tlsCipherSuites("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"));
+        CliProcess.Result result = against(weak, lines(3), "send", "--stream", "orders");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out().trim()).isEqualTo("sent=0 failed=3");
+        List<String> errors =
+                result.err().lines().filter(l -> l.startsWith("error:")).toList();
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0)).startsWith("error: 3 record(s): ").contains("TLS");
+        assertThat(weak.applicationBytesReceived()).isZero();
+    }
+
+    @Test
+    void anEndpointOutsideTheAllowedRangesIsRefusedBeforeAnythingIsSent() {
+        LocalFirehose server = server(LocalFirehose.builder().stream("orders"));
+        CliProcess.Result result =
+                against(server, lines(1), "send", "--stream", "orders", "--allow-cidr", "10.0.0.0/8");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err())
+                .contains("error: ")
+                .contains("localhost resolves to")
+                .contains("10.0.0.0/8");
+        assertThat(server.connectionsAccepted()).isZero();
+    }
+
+    @Test
+    void unknownCredentialsAndRolesAreExplained() {
+        LocalFirehose server = server(LocalFirehose.builder().stream("orders"));
+        Map<String, String> stranger = new HashMap<>(CliProcess.environment(server));
+        stranger.put("AWS_ACCESS_KEY_ID", "AKIASTRANGER");
+        CliProcess.Result unknownKey = CliProcess.run(
+                stranger, lines(2), concat(new String[] {"send", "--stream", "orders"}, connection(server)));
+        assertThat(unknownKey.exitCode()).isEqualTo(1);
+        assertThat(unknownKey.err()).contains("error: 2 record(s): ").contains("UnrecognizedClientException");
+
+        CliProcess.Result unknownRole = against(
+                server,
+                lines(1),
+                "send",
+                "--stream",
+                "orders",
+                "--role-arn",
+                "arn:aws:iam::000000000000:role/nobody",
+                "--sts-endpoint",
+                server.endpoint().toString());
+        assertThat(unknownRole.exitCode()).isEqualTo(1);
+        assertThat(unknownRole.err())
+                .contains("AssumeRole of arn:aws:iam::000000000000:role/nobody failed with AccessDenied");
+    }
+
+    @Test
+    void badFlagsAreUsageErrors() {
+        CliProcess.Result unknown = CliProcess.run(Map.of(), new byte[0], "send", "--stream", "s", "--nope");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unknown option: '--nope'");
+        CliProcess.Result missing = CliProcess.run(Map.of(), new byte[0], "send");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("Missing required option: '--stream=<stream>'");
+        CliProcess.Result http = CliProcess.run(
+                Map.of("AWS_REGION", "us-east-1"),
+                new byte[0],
+                "send",
+                "--stream",
+                "s",
+                "--endpoint",
+                "http://localhost:1");
+        assertThat(http.exitCode()).isEqualTo(1);
+        assertThat(http.err()).contains("endpoint must use https://");
+    }
+
+    @Test
+    void encryptedRecordsSentByTheToolDecryptBackToTheInput() throws Exception {
+        Path output = dir.resolve("delivered");
+        LocalFirehose server = server(LocalFirehose.builder().stream("secure")
+                .kmsKey(KEY_ID)
+                .outputDirectory(output)
+                .gzip(true));
+        String streamArn = server.streamArn("secure");
+        CliProcess.Result sent = against(
+                server,
+                lines(300),
+                "send",
+                "--stream",
+                "secure",
+                "--kms-key",
+                KMS_KEY,
+                "--kms-endpoint",
+                server.endpoint().toString(),
+                "--stream-arn",
+                streamArn);
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        assertThat(new String(server.records("secure").get(0).data(), 0, 4, UTF_8))
+                .isEqualTo("FHSE");
+        server.flushDeliveries();
+        String[] objects =
+                server.deliveredObjects("secure").stream().map(Path::toString).toArray(String[]::new);
+        CliProcess.Result decrypted = decrypt(server, streamArn, objects);
+        assertThat(decrypted.exitCode()).as(decrypted.err()).isZero();
+        assertThat(decrypted.out().lines().sorted().toList())
+                .isEqualTo(new String(lines(300), UTF_8).lines().sorted().toList());
+        assertThat(decrypted.err()).contains("decrypted 300 record(s)");
+
+        Path tampered = dir.resolve("tampered.bin");
+        byte[] object = Files.readAllBytes(server.deliveredObjects("secure").get(0));
+        byte[] plain = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(object)).readAllBytes();
+        plain[plain.length - 1] ^= 1;
+        Files.write(tampered, plain);
+        CliProcess.Result refused = decrypt(server, streamArn, tampered.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err())
+                .contains(tampered + ": record at byte offset ")
+                .contains("authentication failed");
+    }
+
+    private CliProcess.Result decrypt(LocalFirehose server, String streamArn, String... objects) {
+        String[] flags = {
+            "decrypt",
+            "--stream-arn",
+            streamArn,
+            "--kms-endpoint",
+            server.endpoint().toString(),
+            "--trust-pem",
+            trustPem(server).toString()
+        };
+        return CliProcess.run(CliProcess.environment(server), new byte[0], concat(flags, objects));
+    }
+
+    @Test
+    void policyPrintsTheGoldenDocuments() throws Exception {
+        CliProcess.Result result = CliProcess.run(
+                Map.of(),
+                new byte[0],
+                "policy",
+                "--stream-arn",
+                "arn:aws:firehose:eu-west-1:111122223333:deliverystream/orders",
+                "--kms-key-arn",
+                "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "--vpce-id",
+                "vpce-0a1b2c3d4e5f60718",
+                "--principal",
+                "arn:aws:iam::111122223333:role/orders-producer",
+                "--consumer-principal",
+                "arn:aws:iam::111122223333:role/orders-reader",
+                "--external-id",
+                "orders-7f3c9a");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        String golden;
+        try (var in = CliIT.class.getResourceAsStream("/policy-golden.txt")) {
+            golden = new String(in.readAllBytes(), UTF_8);
+        }
+        assertThat(result.out()).isEqualTo(golden);
+    }
+
+    @Test
+    void checkPassesACompliantStreamAndFailsAnUnprotectedOne() {
+        LocalFirehose server = server(LocalFirehose.builder().stream("good", StreamPosture.compliant(KMS_KEY)).stream(
+                "bad", StreamPosture.unprotected()));
+        CliProcess.Result good = against(server, new byte[0], "check", "--stream", "good");
+        assertThat(good.exitCode()).as(good.out() + good.err()).isZero();
+        assertThat(good.out())
+                .contains("INFO endpoint-addresses: localhost resolves to")
+                .containsPattern("PASS tls: TLSv1\\.[23] TLS_\\S+ with localhost")
+                .contains("PASS sse-enabled: server-side encryption ENABLED")
+                .contains("PASS sse-customer-managed-key: customer managed key " + KMS_KEY)
+                .contains("check: 6 passed, 0 warning(s), 0 failed");
+
+        CliProcess.Result bad = against(server, new byte[0], "check", "--stream", "bad");
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.out())
+                .contains("FAIL sse-enabled: server-side encryption DISABLED -> enable it")
+                .contains("WARN error-logging: CloudWatch error logging is off")
+                .contains("2 failed");
+    }
+
+    @Test
+    void checkReportsAnEndpointWithWeakTls() {
+        LocalFirehose weak = server(LocalFirehose.builder().stream("orders")
+                .tlsProtocols("TLSv1.2")
+                .certificateKeyAlgorithm("RSA")
+                .tlsCipherSuites("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"));
+        CliProcess.Result result = against(weak, new byte[0], "check", "--stream", "orders");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).contains("FAIL tls: handshake with localhost").contains("FAIL describe:");
+    }
+
+    @Test
+    void theLauncherRunsTheToolAndEveryCommandHasHelp() {
+        CliProcess.Result help = CliProcess.runLauncher("--help");
+        assertThat(help.exitCode()).as(help.err()).isZero();
+        assertThat(help.out()).contains("send", "decrypt", "policy", "check", "local");
+        for (String command : List.of("send", "decrypt", "policy", "check")) {
+            CliProcess.Result commandHelp = CliProcess.runLauncher(command, "--help");
+            assertThat(commandHelp.exitCode()).as(command).isZero();
+            assertThat(commandHelp.out()).as(command).contains("Usage: firehose-secure " + command);
+        }
+        CliProcess.Result localHelp = CliProcess.runLauncher("local", "--help");
+        assertThat(localHelp.exitCode()).isZero();
+        assertThat(localHelp.out()).contains("usage: LocalFirehoseMain");
+    }
+
+    @Test
+    void localRunsAnEndpointTheToolCanSendTo() throws Exception {
+        Path pem = dir.resolve("local-ca.pem");
+        Process local = CliProcess.start(Map.of(), "local", "--stream", "demo", "--trust-pem", pem.toString());
+        open.add(() -> {
+            local.destroy();
+            if (!local.waitFor(20, TimeUnit.SECONDS)) {
+                local.destroyForcibly();
+            }
+        });
+        Map<String, String> printed = new HashMap<>();
+        BufferedReader out = new BufferedReader(new InputStreamReader(local.getInputStream(), UTF_8));
+        for (int i = 0; i < 20 && printed.size() < 5; i++) {
+            String line = out.readLine();
+            if (line == null) {
+                break;
+            }
+            if (line.startsWith("LocalFirehose listening on ")) {
+                printed.put("endpoint", line.substring("LocalFirehose listening on ".length()));
+            } else if (line.contains(":")) {
+                printed.put(
+                        line.substring(0, line.indexOf(':')).trim(),
+                        line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        assertThat(printed).containsKeys("endpoint", "access key id", "secret access key", "trust PEM");
+        CliProcess.Result sent = CliProcess.run(
+                Map.of(
+                        "AWS_ACCESS_KEY_ID", printed.get("access key id"),
+                        "AWS_SECRET_ACCESS_KEY", printed.get("secret access key"),
+                        "AWS_REGION", "us-east-1"),
+                lines(5),
+                "send",
+                "--stream",
+                "demo",
+                "--endpoint",
+                printed.get("endpoint"),
+                "--trust-pem",
+                printed.get("trust PEM"));
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        assertThat(sent.out().trim()).isEqualTo("sent=5 failed=0");
+    }
+}
