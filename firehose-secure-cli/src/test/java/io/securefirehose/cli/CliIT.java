@@ -223,6 +223,18 @@ class CliIT {
                 .isEqualTo(new String(lines(300), UTF_8).lines().sorted().toList());
         assertThat(decrypted.err()).contains("decrypted 300 record(s)");
 
+        Path outDir = dir.resolve("plain");
+        CliProcess.Result toFiles =
+                decrypt(server, streamArn, concat(new String[] {"--out-dir", outDir.toString()}, objects));
+        assertThat(toFiles.exitCode()).as(toFiles.err()).isZero();
+        assertThat(toFiles.out()).isEmpty();
+        long linesWritten = 0;
+        for (String object : objects) {
+            Path written = outDir.resolve(Path.of(object).getFileName() + ".records");
+            linesWritten += Files.readAllLines(written, UTF_8).size();
+        }
+        assertThat(linesWritten).isEqualTo(300);
+
         Path tampered = dir.resolve("tampered.bin");
         byte[] object = Files.readAllBytes(server.deliveredObjects("secure").get(0));
         byte[] plain = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(object)).readAllBytes();
@@ -293,6 +305,27 @@ class CliIT {
                 .contains("FAIL sse-enabled: server-side encryption DISABLED -> enable it")
                 .contains("WARN error-logging: CloudWatch error logging is off")
                 .contains("2 failed");
+    }
+
+    @Test
+    void checkAssumesTheRoleWhenGivenOne() {
+        String role = "arn:aws:iam::000000000000:role/operator";
+        LocalFirehose server = server(LocalFirehose.builder().stream("good", StreamPosture.compliant(KMS_KEY))
+                .role(role)
+                .requireSessionCredentials(true));
+        CliProcess.Result result = against(
+                server,
+                new byte[0],
+                "check",
+                "--stream",
+                "good",
+                "--role-arn",
+                role,
+                "--sts-endpoint",
+                server.endpoint().toString());
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        assertThat(result.out()).contains("PASS credentials: assumed " + role);
+        assertThat(server.assumeRoleRequests()).hasSize(1);
     }
 
     @Test
