@@ -65,24 +65,6 @@ public class ProducerHotPathBenchmark {
         public void close() {}
     }
 
-    /** Hands out data keys at once, as a KMS that is never slow would. */
-    static final class InMemoryDataKeys implements DataKeySource {
-        private final java.util.SplittableRandom random = new java.util.SplittableRandom(1);
-
-        @Override
-        public synchronized CompletableFuture<Generated> generate() {
-            byte[] key = new byte[32];
-            random.nextBytes(key);
-            byte[] blob = new byte[184];
-            random.nextBytes(blob);
-            return CompletableFuture.completedFuture(
-                    new Generated(key, blob, "arn:aws:kms:us-east-1:111122223333:key/bench"));
-        }
-
-        @Override
-        public void close() {}
-    }
-
     @Setup(Level.Trial)
     public void start() {
         SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()

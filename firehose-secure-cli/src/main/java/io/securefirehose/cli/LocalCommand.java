@@ -12,7 +12,8 @@ import picocli.CommandLine.Unmatched;
         name = "local",
         description = "Run a local Firehose/STS/KMS-compatible HTTPS endpoint on 127.0.0.1 until stopped. Flags:"
                 + " --port N, --stream NAME (repeatable), --region R, --output-dir DIR, --gzip,"
-                + " --object-age-seconds S, --trust-pem FILE, --no-capture, --kms-key ID[,alias/NAME...], --help."
+                + " --object-age-seconds S, --trust-pem FILE, --no-capture, --kms-key ID[,alias/NAME...], --role ARN,"
+                + " --help."
                 + " Prints the URL, the trust PEM's path and the test credentials.")
 final class LocalCommand implements Callable<Integer> {
 

@@ -56,6 +56,15 @@ public final class EnvelopeDecryptor implements AutoCloseable {
 
     private static final int MAX_CIPHERTEXT_BYTES = FirehoseLimits.MAX_RECORD_BYTES;
 
+    // Looking a cipher up costs more than decrypting a small record; one per thread is reused.
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
+        }
+    });
+
     private final String expectedStreamArn;
     private final DataKeyDecrypter dataKeys;
     private final int maxCachedDataKeys;
@@ -226,12 +235,11 @@ public final class EnvelopeDecryptor implements AutoCloseable {
         byte[] dataKey = dataKey(encryptedKey, encodedContext, context, start);
         byte[] plaintext;
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHER.get();
             cipher.init(
                     Cipher.DECRYPT_MODE,
                     new SecretKeySpec(dataKey, "AES"),
-                    new GCMParameterSpec(
-                            EnvelopeFormat.TAG_BYTES * 8, Arrays.copyOf(nonceAndLength, EnvelopeFormat.NONCE_BYTES)));
+                    new GCMParameterSpec(EnvelopeFormat.TAG_BYTES * 8, nonceAndLength, 0, EnvelopeFormat.NONCE_BYTES));
             cipher.updateAAD(header);
             plaintext = cipher.doFinal(sealed);
         } catch (AEADBadTagException e) {

@@ -69,16 +69,7 @@ final class SdkBatchTransport implements BatchTransport {
 
     @Override
     public CompletableFuture<BatchResponse> send(List<byte[]> records) {
-        List<Record> entries = new ArrayList<>(records.size());
-        for (byte[] data : records) {
-            entries.add(
-                    Record.builder().data(SdkBytes.fromByteArrayUnsafe(data)).build());
-        }
-        PutRecordBatchRequest request = PutRecordBatchRequest.builder()
-                .deliveryStreamName(streamName)
-                .records(entries)
-                .build();
-        return client.putRecordBatch(request).handle((response, error) -> {
+        return client.putRecordBatch(request(streamName, records)).handle((response, error) -> {
             if (error != null) {
                 throw new CompletionException(http.typedRefusalOr(error));
             }
@@ -99,6 +90,19 @@ final class SdkBatchTransport implements BatchTransport {
                     }
                     return response.deliveryStreamDescription();
                 });
+    }
+
+    /** The SDK request for a batch; the record arrays are wrapped, not copied (they are never changed). */
+    static PutRecordBatchRequest request(String streamName, List<byte[]> records) {
+        List<Record> entries = new ArrayList<>(records.size());
+        for (byte[] data : records) {
+            entries.add(
+                    Record.builder().data(SdkBytes.fromByteArrayUnsafe(data)).build());
+        }
+        return PutRecordBatchRequest.builder()
+                .deliveryStreamName(streamName)
+                .records(entries)
+                .build();
     }
 
     private static BatchResponse toBatchResponse(PutRecordBatchResponse response) {

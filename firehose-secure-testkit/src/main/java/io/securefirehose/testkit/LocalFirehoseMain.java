@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * java -cp firehose-secure-testkit.jar:... io.securefirehose.testkit.LocalFirehoseMain \
  *     [--port N] [--stream NAME]... [--region R] [--output-dir DIR] [--gzip] [--trust-pem FILE]
- *     [--kms-key ID[,alias/NAME...]]...
+ *     [--kms-key ID[,alias/NAME...]]... [--role ARN]...
  * </pre>
  *
  * It prints the endpoint, where the trust PEM was written, and the credentials to sign with.
@@ -75,6 +75,7 @@ public final class LocalFirehoseMain {
                             5L * 1024 * 1024, Duration.ofSeconds(Long.parseLong(value(args, ++i, flag))));
                 case "--trust-pem" -> trustPem = Path.of(value(args, ++i, flag));
                 case "--no-capture" -> builder.captureRecords(false);
+                case "--role" -> builder.role(value(args, ++i, flag));
                 case "--kms-key" -> {
                     String[] idAndAliases = value(args, ++i, flag).split(",", -1);
                     String id = idAndAliases[0];
@@ -85,7 +86,7 @@ public final class LocalFirehoseMain {
                     out.println(
                             "usage: LocalFirehoseMain [--port N] [--stream NAME]... [--region R] [--output-dir DIR] [--gzip]"
                                     + " [--object-age-seconds S] [--trust-pem FILE] [--no-capture]"
-                                    + " [--kms-key ID[,alias/NAME...]]");
+                                    + " [--kms-key ID[,alias/NAME...]] [--role ARN]");
                     return null;
                 }
                 default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");

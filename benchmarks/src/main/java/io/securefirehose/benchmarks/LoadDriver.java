@@ -1,0 +1,238 @@
+package io.securefirehose.benchmarks;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The end-to-end load driver: {@code LocalFirehose} in a child JVM, and in this JVM, interleaved round by round
+ * (A B C A B C ...), the raw SDK baseline and {@code SecureFirehoseProducer} configurations, for each record size.
+ * Prints one table (ratios to the baseline of the same run first), and writes it as CSV and as a PNG chart.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.securefirehose.benchmarks.LoadDriver
+ *     [--sizes 100,1024,10240] [--configs baseline,secure,encrypted] [--rounds 3] [--megabytes 100]
+ *     [--max-records 1000000] [--out benchmarks/target/load]
+ * </pre>
+ *
+ * <p>Each run sends {@code --megabytes} of payload (at most {@code --max-records} records). The first round warms
+ * the JVM up and is not reported; the table shows the median of the other rounds.
+ */
+public final class LoadDriver {
+
+    private LoadDriver() {}
+
+    /** The driver's settings. */
+    record Settings(
+            List<Integer> sizes, List<String> configurations, int rounds, long megabytes, long maxRecords, Path out) {
+
+        static Settings parse(String[] args) {
+            List<Integer> sizes = List.of(100, 1024, 10240);
+            List<String> configurations = List.of("baseline", "secure", "encrypted");
+            int rounds = 3;
+            long megabytes = 100;
+            long maxRecords = 1_000_000;
+            Path out = Path.of("benchmarks", "target", "load");
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                String value = args[i + 1];
+                switch (args[i]) {
+                    case "--sizes" ->
+                        sizes = Arrays.stream(value.split(",", -1))
+                                .map(Integer::valueOf)
+                                .toList();
+                    case "--configs" -> configurations = List.of(value.split(",", -1));
+                    case "--rounds" -> rounds = Integer.parseInt(value);
+                    case "--megabytes" -> megabytes = Long.parseLong(value);
+                    case "--max-records" -> maxRecords = Long.parseLong(value);
+                    case "--out" -> out = Path.of(value);
+                    default -> throw new IllegalArgumentException("unknown flag " + args[i]);
+                }
+            }
+            if (rounds < 2) {
+                throw new IllegalArgumentException("--rounds must be at least 2: the first one only warms up");
+            }
+            if (!configurations.contains("baseline")) {
+                throw new IllegalArgumentException("--configs must include baseline: every figure is a ratio to it");
+            }
+            return new Settings(sizes, configurations, rounds, megabytes, maxRecords, out);
+        }
+
+        long records(int size) {
+            return Math.max(1000, Math.min(maxRecords, megabytes * 1_000_000 / size));
+        }
+    }
+
+    /**
+     * Runs the driver.
+     *
+     * @param args see the class description
+     */
+    public static void main(String[] args) throws Exception {
+        run(Settings.parse(args), System.out);
+    }
+
+    static List<RunResult> run(Settings settings, PrintStream out) throws Exception {
+        Map<String, List<RunResult>> byKey = new LinkedHashMap<>();
+        try (LocalFirehoseProcess firehose = LocalFirehoseProcess.start(2)) {
+            out.println("LocalFirehose in a child JVM at " + firehose.endpoint + "; "
+                    + Runtime.getRuntime().availableProcessors() + " CPUs; Java " + System.getProperty("java.version"));
+            for (int round = 0; round < settings.rounds(); round++) {
+                for (int size : settings.sizes()) {
+                    for (String configuration : settings.configurations()) {
+                        RunResult result = runOnce(firehose, configuration, size, settings.records(size));
+                        out.printf(
+                                Locale.ROOT,
+                                "round %d %-10s %6d B: %,.0f records/s, %.2f CPU s/M, %,.0f B/record%s%n",
+                                round,
+                                configuration,
+                                size,
+                                result.recordsPerSecond(),
+                                result.cpuSecondsPerMillion(),
+                                result.allocatedBytesPerRecord(),
+                                round == 0 ? " (warm-up, not reported)" : "");
+                        if (round > 0) {
+                            byKey.computeIfAbsent(size + "/" + configuration, k -> new ArrayList<>())
+                                    .add(result);
+                        }
+                    }
+                }
+            }
+        }
+        List<RunResult> medians = new ArrayList<>();
+        byKey.values().forEach(runs -> medians.add(median(runs)));
+        Files.createDirectories(settings.out());
+        String table = table(medians);
+        out.println();
+        out.print(table);
+        Files.writeString(settings.out().resolve("load.csv"), csv(medians), StandardCharsets.UTF_8);
+        Chart.write(medians, settings.out().resolve("load.png"));
+        out.println("wrote " + settings.out().resolve("load.csv") + " and "
+                + settings.out().resolve("load.png"));
+        return medians;
+    }
+
+    private static RunResult runOnce(LocalFirehoseProcess firehose, String configuration, int size, long records)
+            throws Exception {
+        LatencySample latency = new LatencySample(records, 100_000);
+        try (Workload workload = switch (configuration) {
+            case "baseline" -> new RawSdkWorkload(firehose);
+            case "secure" -> new ProducerWorkload(firehose, false);
+            case "encrypted" -> new ProducerWorkload(firehose, true);
+            default -> throw new IllegalArgumentException("unknown configuration " + configuration);
+        }) {
+            System.gc();
+            ProcessMeter.Reading before = ProcessMeter.read();
+            Workload.Outcome outcome = workload.run(records, size, latency);
+            ProcessMeter.Reading after = ProcessMeter.read();
+            return new RunResult(
+                    configuration,
+                    size,
+                    outcome.acknowledged(),
+                    outcome.failed(),
+                    (after.wallNanos() - before.wallNanos()) / 1e9,
+                    (after.cpuNanos() - before.cpuNanos()) / 1e9,
+                    after.allocatedBytes() - before.allocatedBytes(),
+                    latency.percentileMillis(50),
+                    latency.percentileMillis(99),
+                    outcome.wireRecordBytes());
+        }
+    }
+
+    /** Per field, the median over the runs (the lower middle for an even count). */
+    static RunResult median(List<RunResult> runs) {
+        RunResult first = runs.get(0);
+        return new RunResult(
+                first.configuration(),
+                first.recordBytes(),
+                (long) median(runs, r -> r.records()),
+                (long) median(runs, r -> r.failed()),
+                median(runs, RunResult::seconds),
+                median(runs, RunResult::cpuSeconds),
+                (long) median(runs, r -> r.allocatedBytes()),
+                median(runs, RunResult::p50Millis),
+                median(runs, RunResult::p99Millis),
+                median(runs, RunResult::wireRecordBytes));
+    }
+
+    private static double median(List<RunResult> runs, ToDoubleFunction<RunResult> field) {
+        double[] values = runs.stream().mapToDouble(field).sorted().toArray();
+        return values[(values.length - 1) / 2];
+    }
+
+    static RunResult baselineFor(List<RunResult> results, int size) {
+        return results.stream()
+                .filter(r -> r.recordBytes() == size && r.configuration().equals("baseline"))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    static String table(List<RunResult> results) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(
+                Locale.ROOT,
+                "%-7s %-10s %8s %9s %8s %13s %10s %8s %12s %9s %8s %8s %14s %7s%n",
+                "size",
+                "config",
+                "rec/s x",
+                "CPU/rec x",
+                "alloc x",
+                "records/s",
+                "MB/s",
+                "CPU s/M",
+                "alloc B/rec",
+                "p50 ms",
+                "p99 ms",
+                "failed",
+                "billed/payload",
+                ""));
+        for (RunResult r : results) {
+            Object[] values = row(r, baselineFor(results, r.recordBytes()));
+            values[0] = r.recordBytes() + " B";
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-7s %-10s %8.2f %9.2f %8.2f %,13.0f %10.1f %8.2f %,12.0f %9.1f %8.1f %8d %14.1f%n",
+                    values));
+        }
+        return out.toString();
+    }
+
+    /** The figures of one result, in table order, ratios to the baseline first. */
+    private static Object[] row(RunResult r, RunResult base) {
+        return new Object[] {
+            r.recordBytes(),
+            r.configuration(),
+            r.recordsPerSecond() / base.recordsPerSecond(),
+            r.cpuSecondsPerMillion() / base.cpuSecondsPerMillion(),
+            r.allocatedBytesPerRecord() / base.allocatedBytesPerRecord(),
+            r.recordsPerSecond(),
+            r.payloadMegabytesPerSecond(),
+            r.cpuSecondsPerMillion(),
+            r.allocatedBytesPerRecord(),
+            r.p50Millis(),
+            r.p99Millis(),
+            r.failed(),
+            r.billedBytesPerPayloadByte()
+        };
+    }
+
+    static String csv(List<RunResult> results) {
+        StringBuilder out = new StringBuilder("record_bytes,configuration,records_per_s_ratio,cpu_per_record_ratio,"
+                + "alloc_per_record_ratio,records_per_s,payload_mb_per_s,cpu_s_per_million,alloc_bytes_per_record,"
+                + "p50_ms,p99_ms,failed,billed_bytes_per_payload_byte\n");
+        for (RunResult r : results) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%d,%s,%.4f,%.4f,%.4f,%.1f,%.3f,%.4f,%.1f,%.3f,%.3f,%d,%.3f%n",
+                    row(r, baselineFor(results, r.recordBytes()))));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,85 @@
+package io.securefirehose.benchmarks;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.securefirehose.RecordReceipt;
+import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.transport.TrustMaterial;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * {@code SecureFirehoseProducer} with the default security settings as a production service would run it: the TLS
+ * policy, the endpoint's addresses verified and pinned, and an assumed role whose session is narrowed to the
+ * stream; optionally with envelope encryption.
+ */
+final class ProducerWorkload implements Workload {
+
+    private final SecureFirehoseProducer producer;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    ProducerWorkload(LocalFirehoseProcess firehose, boolean encrypted) {
+        SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
+                .deliveryStream(LocalFirehoseProcess.STREAM)
+                .region("us-east-1")
+                .endpoint(firehose.endpoint)
+                .allowedCidrs("127.0.0.0/8")
+                .trustMaterial(TrustMaterial.fromPem(firehose.trustPem))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(firehose.accessKeyId, firehose.secretAccessKey)))
+                .assumeRole(AssumeRole.role(LocalFirehoseProcess.ROLE)
+                        .stsEndpoint(firehose.endpoint)
+                        .build());
+        String buffer = System.getProperty("bench.maxBufferedBytes");
+        if (buffer != null) {
+            builder.maxBufferedBytes(Long.parseLong(buffer));
+        }
+        if (encrypted) {
+            builder.envelopeEncryption(EnvelopeEncryption.withKmsKey(firehose.kmsKeyArn)
+                    .kmsEndpoint(firehose.endpoint)
+                    .build());
+        }
+        this.producer = builder.build();
+        producer.metrics().bindTo(registry);
+    }
+
+    // Latency callbacks only on sampled records; the futures they return have nothing to add.
+    @SuppressWarnings("FutureReturnValueIgnored")
+    @Override
+    public Outcome run(long records, int recordBytes, LatencySample latency) {
+        for (long i = 0; i < records; i++) {
+            byte[] data = Workload.payload(i, recordBytes);
+            if (latency.sampled(i)) {
+                long sent = System.nanoTime();
+                CompletableFuture<RecordReceipt> future = producer.send(data);
+                future.whenComplete((receipt, error) -> latency.add(System.nanoTime() - sent));
+            } else {
+                producer.send(data);
+            }
+        }
+        producer.flush();
+        long acknowledged =
+                (long) registry.get("firehose.producer.records.sent").counter().count();
+        double sealed = registry.find("firehose.producer.encryption.time").functionTimer() == null
+                ? 0
+                : registry.get("firehose.producer.encryption.time")
+                        .functionTimer()
+                        .count();
+        double overhead =
+                registry.find("firehose.producer.encryption.overhead.bytes").functionCounter() == null
+                        ? 0
+                        : registry.get("firehose.producer.encryption.overhead.bytes")
+                                .functionCounter()
+                                .count();
+        double wire = recordBytes + (sealed > 0 ? overhead / sealed : 0);
+        return new Outcome(acknowledged, records - acknowledged, wire);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        producer.metrics().close();
+    }
+}

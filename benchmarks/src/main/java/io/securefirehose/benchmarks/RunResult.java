@@ -1,0 +1,51 @@
+package io.securefirehose.benchmarks;
+
+/**
+ * What one run of one configuration measured.
+ *
+ * @param configuration the configuration's name
+ * @param recordBytes payload bytes per record
+ * @param records records acknowledged
+ * @param failed records not acknowledged
+ * @param seconds wall time from the first send to the last acknowledgement
+ * @param cpuSeconds this process's CPU time over the run
+ * @param allocatedBytes heap allocated by this process's threads over the run
+ * @param p50Millis median send-to-acknowledgement latency
+ * @param p99Millis 99th percentile latency
+ * @param wireRecordBytes bytes of each Firehose record as sent (payload plus any envelope frame)
+ */
+record RunResult(
+        String configuration,
+        int recordBytes,
+        long records,
+        long failed,
+        double seconds,
+        double cpuSeconds,
+        long allocatedBytes,
+        double p50Millis,
+        double p99Millis,
+        double wireRecordBytes) {
+
+    /** Firehose bills each record rounded up to the next 5 KB. */
+    static final double BILLING_UNIT = 5 * 1024;
+
+    double recordsPerSecond() {
+        return records / seconds;
+    }
+
+    double payloadMegabytesPerSecond() {
+        return records * (double) recordBytes / seconds / 1e6;
+    }
+
+    double cpuSecondsPerMillion() {
+        return cpuSeconds / records * 1e6;
+    }
+
+    double allocatedBytesPerRecord() {
+        return (double) allocatedBytes / records;
+    }
+
+    double billedBytesPerPayloadByte() {
+        return Math.ceil(wireRecordBytes / BILLING_UNIT) * BILLING_UNIT / recordBytes;
+    }
+}

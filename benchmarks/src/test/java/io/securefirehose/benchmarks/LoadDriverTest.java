@@ -1,0 +1,61 @@
+package io.securefirehose.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tiny run of the load driver, so that it keeps working: every configuration delivers every record, and the
+ * table, CSV and chart are written. It measures nothing worth reading; the figures come from real runs.
+ */
+class LoadDriverTest {
+
+    @Test
+    void aSmallRunDeliversEverythingAndWritesTheTableCsvAndChart(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        List<RunResult> results = LoadDriver.run(
+                LoadDriver.Settings.parse(new String[] {
+                    "--sizes",
+                    "100,2048",
+                    "--rounds",
+                    "2",
+                    "--megabytes",
+                    "1",
+                    "--max-records",
+                    "1500",
+                    "--out",
+                    dir.toString()
+                }),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertThat(results).hasSize(6);
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.failed()).as(r.configuration()).isZero();
+            assertThat(r.records()).isEqualTo(r.recordBytes() == 100 ? 1500 : 1000);
+        });
+        RunResult encrypted = results.stream()
+                .filter(r -> r.configuration().equals("encrypted") && r.recordBytes() == 100)
+                .findFirst()
+                .orElseThrow();
+        assertThat(encrypted.wireRecordBytes()).isGreaterThan(100 + 41);
+        assertThat(Files.readAllLines(dir.resolve("load.csv"))).hasSize(7);
+        assertThat(Files.size(dir.resolve("load.png"))).isPositive();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("rec/s x").contains("billed/payload");
+    }
+
+    @Test
+    void settingsAreChecked() {
+        assertThatThrownBy(() -> LoadDriver.Settings.parse(new String[] {"--rounds", "1"}))
+                .hasMessageContaining("at least 2");
+        assertThatThrownBy(() -> LoadDriver.Settings.parse(new String[] {"--configs", "secure"}))
+                .hasMessageContaining("must include baseline");
+        assertThat(LoadDriver.Settings.parse(new String[0]).records(100)).isEqualTo(1_000_000);
+    }
+}
