@@ -46,6 +46,7 @@ public final class ProducerConfig {
     private final Duration retryBackoffMax;
     private final @Nullable EnvelopeEncryption encryption;
     private final boolean requireServerSideEncryption;
+    private final @Nullable Coalescing coalescing;
 
     ProducerConfig(
             String deliveryStreamName,
@@ -68,7 +69,8 @@ public final class ProducerConfig {
             Duration retryBackoff,
             Duration retryBackoffMax,
             @Nullable EnvelopeEncryption encryption,
-            boolean requireServerSideEncryption) {
+            boolean requireServerSideEncryption,
+            @Nullable Coalescing coalescing) {
         this.deliveryStreamName = deliveryStreamName;
         this.region = region;
         this.endpoint = endpoint;
@@ -90,6 +92,7 @@ public final class ProducerConfig {
         this.retryBackoffMax = retryBackoffMax;
         this.encryption = encryption;
         this.requireServerSideEncryption = requireServerSideEncryption;
+        this.coalescing = coalescing;
     }
 
     /** @return name of the delivery stream records go to */
@@ -213,6 +216,15 @@ public final class ProducerConfig {
         return requireServerSideEncryption;
     }
 
+    /**
+     * How small records are packed into one Firehose record, or {@code null} when each record is sent as is.
+     *
+     * @return the coalescing settings, or {@code null}
+     */
+    public @Nullable Coalescing coalescing() {
+        return coalescing;
+    }
+
     @Override
     public String toString() {
         return "ProducerConfig{stream="
@@ -251,6 +263,8 @@ public final class ProducerConfig {
                 + (encryption == null ? "off" : "kms:" + encryption.kmsKeyId())
                 + ", requireServerSideEncryption="
                 + requireServerSideEncryption
+                + ", coalescing="
+                + (coalescing == null ? "off" : coalescing)
                 + "}";
     }
 }

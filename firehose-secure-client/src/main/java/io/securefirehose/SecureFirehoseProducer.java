@@ -231,6 +231,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         private @Nullable TaskScheduler scheduler;
         private @Nullable EnvelopeEncryption encryption;
         private boolean requireServerSideEncryption;
+        private @Nullable Coalescing coalescing;
 
         private Builder() {}
 
@@ -599,6 +600,20 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         }
 
         /**
+         * Packs many small records into one Firehose record (newline-delimited or length-prefixed), because Firehose
+         * bills each record rounded up to 5 KB. Each record keeps its own future; records packed together share
+         * the {@code RecordId}. Read them back with {@link CoalescedRecords} (or an {@code EnvelopeDecryptor} built
+         * with the same framing). Default off.
+         *
+         * @param coalescing the framing and the largest packed record
+         * @return this builder
+         */
+        public Builder coalescing(Coalescing coalescing) {
+            this.coalescing = Objects.requireNonNull(coalescing, "coalescing must not be null");
+            return this;
+        }
+
+        /**
          * Requires the stream's server-side encryption: when Firehose answers a call with {@code Encrypted=false},
          * the call's records fail with {@link ServerSideEncryptionRequiredException} (Firehose stored them, but
          * without encryption at rest) instead of completing. Default off. See {@code docs/security.md} for the
@@ -692,7 +707,8 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                     retryBackoff,
                     retryBackoffMax,
                     boundEncryption,
-                    requireServerSideEncryption);
+                    requireServerSideEncryption,
+                    coalescing);
         }
 
         /** Binds the encryption context to this stream and checks it against the role's session policy. */

@@ -19,7 +19,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.securefirehose.benchmarks.LoadDriver
- *     [--sizes 100,1024,10240] [--configs baseline,secure,encrypted] [--rounds 3] [--megabytes 100]
+ *     [--sizes 100,1024,10240] [--configs baseline,secure,encrypted,coalesced,enc+coalesced] [--rounds 3]
+ *     [--megabytes 100]
  *     [--max-records 1000000] [--out benchmarks/target/load]
  * </pre>
  *
@@ -36,7 +37,7 @@ public final class LoadDriver {
 
         static Settings parse(String[] args) {
             List<Integer> sizes = List.of(100, 1024, 10240);
-            List<String> configurations = List.of("baseline", "secure", "encrypted");
+            List<String> configurations = List.of("baseline", "secure", "encrypted", "coalesced", "enc+coalesced");
             int rounds = 3;
             long megabytes = 100;
             long maxRecords = 1_000_000;
@@ -124,8 +125,10 @@ public final class LoadDriver {
         LatencySample latency = new LatencySample(records, 100_000);
         try (Workload workload = switch (configuration) {
             case "baseline" -> new RawSdkWorkload(firehose);
-            case "secure" -> new ProducerWorkload(firehose, false);
-            case "encrypted" -> new ProducerWorkload(firehose, true);
+            case "secure" -> new ProducerWorkload(firehose, false, false);
+            case "encrypted" -> new ProducerWorkload(firehose, true, false);
+            case "coalesced" -> new ProducerWorkload(firehose, false, true);
+            case "enc+coalesced" -> new ProducerWorkload(firehose, true, true);
             default -> throw new IllegalArgumentException("unknown configuration " + configuration);
         }) {
             System.gc();
@@ -142,7 +145,8 @@ public final class LoadDriver {
                     after.allocatedBytes() - before.allocatedBytes(),
                     latency.percentileMillis(50),
                     latency.percentileMillis(99),
-                    outcome.wireRecordBytes());
+                    outcome.wireRecordBytes(),
+                    outcome.firehoseRecords());
         }
     }
 
@@ -159,7 +163,8 @@ public final class LoadDriver {
                 (long) median(runs, r -> r.allocatedBytes()),
                 median(runs, RunResult::p50Millis),
                 median(runs, RunResult::p99Millis),
-                median(runs, RunResult::wireRecordBytes));
+                median(runs, RunResult::wireRecordBytes),
+                median(runs, RunResult::firehoseRecords));
     }
 
     private static double median(List<RunResult> runs, ToDoubleFunction<RunResult> field) {

@@ -86,7 +86,7 @@ final class RawSdkWorkload implements Workload {
                 Thread.onSpinWait();
             }
         }
-        return new Outcome(acknowledged.get(), records - acknowledged.get(), recordBytes);
+        return new Outcome(acknowledged.get(), records - acknowledged.get(), recordBytes, records);
     }
 
     private static long[] toArray(List<Long> values) {

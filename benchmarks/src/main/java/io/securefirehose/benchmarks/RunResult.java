@@ -12,7 +12,9 @@ package io.securefirehose.benchmarks;
  * @param allocatedBytes heap allocated by this process's threads over the run
  * @param p50Millis median send-to-acknowledgement latency
  * @param p99Millis 99th percentile latency
- * @param wireRecordBytes bytes of each Firehose record as sent (payload plus any envelope frame)
+ * @param wireRecordBytes bytes of each Firehose record as sent (payload plus any envelope frame; a packed record
+ *     with coalescing)
+ * @param firehoseRecords Firehose records the run's records travelled in (fewer than records with coalescing)
  */
 record RunResult(
         String configuration,
@@ -24,7 +26,8 @@ record RunResult(
         long allocatedBytes,
         double p50Millis,
         double p99Millis,
-        double wireRecordBytes) {
+        double wireRecordBytes,
+        double firehoseRecords) {
 
     /** Firehose bills each record rounded up to the next 5 KB. */
     static final double BILLING_UNIT = 5 * 1024;
@@ -45,7 +48,9 @@ record RunResult(
         return (double) allocatedBytes / records;
     }
 
+    /** Billed bytes per payload byte: each Firehose record rounded up to 5 KB, over the payload it carries. */
     double billedBytesPerPayloadByte() {
-        return Math.ceil(wireRecordBytes / BILLING_UNIT) * BILLING_UNIT / recordBytes;
+        double billed = Math.ceil(wireRecordBytes / BILLING_UNIT) * BILLING_UNIT * firehoseRecords;
+        return billed / ((double) (records + failed) * recordBytes);
     }
 }

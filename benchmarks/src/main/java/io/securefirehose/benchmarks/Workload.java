@@ -4,7 +4,7 @@ package io.securefirehose.benchmarks;
 interface Workload extends AutoCloseable {
 
     /** What a run returned. */
-    record Outcome(long acknowledged, long failed, double wireRecordBytes) {}
+    record Outcome(long acknowledged, long failed, double wireRecordBytes, double firehoseRecords) {}
 
     /**
      * Sends {@code records} records of {@code recordBytes} bytes, as fast as the sender allows, and returns once

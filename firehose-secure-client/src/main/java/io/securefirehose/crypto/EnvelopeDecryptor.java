@@ -68,6 +68,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
     private final String expectedStreamArn;
     private final DataKeyDecrypter dataKeys;
     private final int maxCachedDataKeys;
+    private final io.securefirehose.Coalescing.@Nullable Framing framing;
     private final LinkedHashMap<ByteBuffer, byte[]> cache; // guarded by itself
     private long dataKeyDecryptions; // guarded by cache
     private boolean closed; // guarded by cache
@@ -76,6 +77,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
         this.expectedStreamArn = Objects.requireNonNull(b.expectedStreamArn);
         this.dataKeys = Objects.requireNonNull(b.dataKeys);
         this.maxCachedDataKeys = b.maxCachedDataKeys;
+        this.framing = b.framing;
         this.cache = new LinkedHashMap<>(16, 0.75f, true);
     }
 
@@ -107,8 +109,16 @@ public final class EnvelopeDecryptor implements AutoCloseable {
                     return count;
                 }
                 offset = frame.end();
-                count++;
-                records.accept(frame.plaintext());
+                if (framing == null) {
+                    count++;
+                    records.accept(frame.plaintext());
+                } else {
+                    // A packed record authenticated as a whole; its records are handed out one by one.
+                    for (byte[] record : io.securefirehose.CoalescedRecords.split(frame.plaintext(), framing)) {
+                        count++;
+                        records.accept(record);
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading the object failed", e);
@@ -364,8 +374,21 @@ public final class EnvelopeDecryptor implements AutoCloseable {
         private @Nullable String expectedStreamArn;
         private @Nullable DataKeyDecrypter dataKeys;
         private int maxCachedDataKeys = 256;
+        private io.securefirehose.Coalescing.@Nullable Framing framing;
 
         private Builder() {}
+
+        /**
+         * The producer packed records ({@code coalescing(...)}) with this framing: hand out each packed record's
+         * records instead of the packed plaintext. Newline framing yields each line without its {@code '\n'}.
+         *
+         * @param framing the producer's framing
+         * @return this builder
+         */
+        public Builder coalescedWith(io.securefirehose.Coalescing.Framing framing) {
+            this.framing = Objects.requireNonNull(framing, "framing must not be null");
+            return this;
+        }
 
         /**
          * The stream every record must belong to (its encryption context must name it). Required.

@@ -53,6 +53,7 @@ public final class ProducerCore implements AutoCloseable {
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final @Nullable RecordEncryptor encryptor;
+    private final @Nullable Coalescer coalescer;
     private final long recordOverheadBytes;
 
     ProducerCore(
@@ -92,6 +93,17 @@ public final class ProducerCore implements AutoCloseable {
             @Nullable RecordEncryptor encryptor) {
         this.config = config;
         this.encryptor = encryptor;
+        io.securefirehose.Coalescing coalescing = config.coalescing();
+        this.coalescer = coalescing == null
+                ? null
+                : new Coalescer(
+                        coalescing,
+                        Math.min(
+                                coalescing.maxRecordBytes(),
+                                encryptor == null ? FirehoseLimits.MAX_RECORD_BYTES : encryptor.maxPlaintextBytes()),
+                        config.linger().toNanos(),
+                        scheduler,
+                        this::emitPacked);
         this.recordOverheadBytes =
                 (long) RECORD_OVERHEAD_BYTES + (encryptor == null ? 0 : encryptor.maxOverheadBytes());
         this.transport = transport;
@@ -239,7 +251,7 @@ public final class ProducerCore implements AutoCloseable {
                 throw memory.exhausted(cost, 0, "interrupted while waiting for buffer space");
             }
         }
-        return sealAndAppend(data, cost);
+        return accept(data, cost);
     }
 
     /** Accepts a record only if buffer space is free now; returns {@code null} otherwise. */
@@ -249,12 +261,56 @@ public final class ProducerCore implements AutoCloseable {
         if (!memory.tryReserve(cost)) {
             return null;
         }
-        return sealAndAppend(data, cost);
+        return accept(data, cost);
+    }
+
+    /** Packs the record when coalescing, else seals (when encrypting) and appends it. Its space is reserved. */
+    private CompletableFuture<RecordReceipt> accept(byte[] data, long cost) {
+        Coalescer packing = coalescer;
+        if (packing == null) {
+            return sealAndAppend(data, cost);
+        }
+        boolean added = false;
+        try {
+            CompletableFuture<RecordReceipt> future = packing.add(data, cost);
+            added = true;
+            return future;
+        } finally {
+            if (!added) {
+                memory.release(cost);
+            }
+        }
+    }
+
+    /** A full packed payload goes out as one Firehose record; its records' futures follow that record's. */
+    // The carrier's callback settles every member; the future whenComplete returns has nothing to add.
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private void emitPacked(Coalescer.Packed packed) {
+        CompletableFuture<RecordReceipt> carrier = new CompletableFuture<>();
+        carrier.whenComplete((receipt, error) -> {
+            for (CompletableFuture<RecordReceipt> member : packed.members()) {
+                if (error == null) {
+                    member.complete(receipt);
+                } else {
+                    member.completeExceptionally(error);
+                }
+            }
+        });
+        try {
+            sealAndAppend(packed.payload(), packed.bufferBytes(), packed.openedNanos(), carrier);
+        } catch (IllegalStateException closedProducer) {
+            // Memory was released by sealAndAppend; the records were accepted, so they fail rather than vanish.
+            metrics.recordsFailed("closed", 1);
+            carrier.completeExceptionally(new io.securefirehose.ProducerClosedException(0, false));
+        }
     }
 
     private void checkRecordSize(byte[] data) {
         Objects.requireNonNull(data, "record must not be null");
         checkRecordSize(data.length);
+        if (coalescer != null) {
+            coalescer.check(data);
+        }
     }
 
     /**
@@ -266,6 +322,13 @@ public final class ProducerCore implements AutoCloseable {
      */
     public void checkRecordSize(long recordBytes) {
         RecordEncryptor sealing = encryptor;
+        Coalescer packing = coalescer;
+        if (packing != null && recordBytes > packing.maxRecordBytes()) {
+            if (sealing != null) {
+                throw RecordTooLargeException.encrypted(recordBytes, packing.maxRecordBytes());
+            }
+            throw new RecordTooLargeException(recordBytes, packing.maxRecordBytes());
+        }
         if (sealing == null) {
             checkSize(recordBytes);
         } else if (recordBytes > sealing.maxPlaintextBytes()) {
@@ -291,9 +354,14 @@ public final class ProducerCore implements AutoCloseable {
 
     /** Encrypts first when encryption is on; a record that finds no data key ready waits for one, in order. */
     private CompletableFuture<RecordReceipt> sealAndAppend(byte[] data, long cost) {
+        return sealAndAppend(data, cost, scheduler.nanoTime(), new CompletableFuture<>());
+    }
+
+    private CompletableFuture<RecordReceipt> sealAndAppend(
+            byte[] data, long cost, long enqueuedNanos, CompletableFuture<RecordReceipt> future) {
         RecordEncryptor sealing = encryptor;
         if (sealing == null) {
-            return append(data, cost);
+            return append(data, cost, enqueuedNanos, future);
         }
         byte[] frame = null;
         boolean sealed = false;
@@ -306,10 +374,10 @@ public final class ProducerCore implements AutoCloseable {
             }
         }
         if (frame != null) {
-            return append(frame, cost);
+            return append(frame, cost, enqueuedNanos, future);
         }
-        long now = scheduler.nanoTime();
-        RecordEncryptor.Parked parked = new RecordEncryptor.Parked(data, cost, now, now + deliveryTimeoutNanos);
+        RecordEncryptor.Parked parked =
+                new RecordEncryptor.Parked(data, cost, enqueuedNanos, enqueuedNanos + deliveryTimeoutNanos, future);
         bufferedRecords.increment();
         try {
             sealing.park(parked);
@@ -351,9 +419,10 @@ public final class ProducerCore implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<RecordReceipt> append(byte[] data, long cost) {
-        long now = scheduler.nanoTime();
-        PendingRecord record = new PendingRecord(data, now, now + deliveryTimeoutNanos, cost);
+    private CompletableFuture<RecordReceipt> append(
+            byte[] data, long cost, long enqueuedNanos, CompletableFuture<RecordReceipt> future) {
+        PendingRecord record =
+                new PendingRecord(data, enqueuedNanos, enqueuedNanos + deliveryTimeoutNanos, cost, future);
         bufferedRecords.increment();
         int result;
         try {
@@ -382,6 +451,9 @@ public final class ProducerCore implements AutoCloseable {
             throw new IllegalStateException(
                     "flush() was called from a record callback; it would wait for the thread it runs on. Call it from"
                             + " another thread.");
+        }
+        if (coalescer != null) {
+            coalescer.flush();
         }
         try {
             if (encryptor != null) {
@@ -418,6 +490,10 @@ public final class ProducerCore implements AutoCloseable {
         }
         long deadline =
                 System.nanoTime() + Math.min(timeout.toSeconds(), TimeUnit.DAYS.toSeconds(365)) * 1_000_000_000L;
+        if (coalescer != null) {
+            // Refuses new records and sends what is packed, while the buffer still takes it.
+            coalescer.close();
+        }
         RecordEncryptor sealing = encryptor;
         if (sealing != null) {
             sealing.beginClosing();

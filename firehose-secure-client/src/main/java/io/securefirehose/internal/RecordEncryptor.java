@@ -114,11 +114,17 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
         final long bufferBytes;
         final long enqueuedNanos;
         final long deadlineNanos;
-        final CompletableFuture<RecordReceipt> future = new CompletableFuture<>();
+        final CompletableFuture<RecordReceipt> future;
         /** Completes when the record left the queue: sealed and appended, or failed. */
         final CompletableFuture<Void> left = new CompletableFuture<>();
 
-        Parked(byte[] plaintext, long bufferBytes, long enqueuedNanos, long deadlineNanos) {
+        Parked(
+                byte[] plaintext,
+                long bufferBytes,
+                long enqueuedNanos,
+                long deadlineNanos,
+                CompletableFuture<RecordReceipt> future) {
+            this.future = future;
             this.plaintext = plaintext;
             this.bufferBytes = bufferBytes;
             this.enqueuedNanos = enqueuedNanos;

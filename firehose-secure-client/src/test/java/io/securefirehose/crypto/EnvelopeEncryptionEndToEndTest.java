@@ -173,6 +173,49 @@ class EnvelopeEncryptionEndToEndTest {
     }
 
     @Test
+    void packedRecordsAreEncryptedOncePerPackAndReadBackOneByOne(@TempDir Path dir) throws Exception {
+        LocalFirehose server = server(b -> b.outputDirectory(dir).gzip(true));
+        SecureFirehoseProducer producer = producer(
+                server,
+                b -> b.coalescing(
+                        io.securefirehose.Coalescing.newlineDelimited().maxRecordBytes(10_000)));
+        List<String> sent = new ArrayList<>();
+        List<CompletableFuture<RecordReceipt>> futures = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            String record = "{\"order\":" + i + ",\"note\":\"" + "x".repeat(i % 90) + "\"}";
+            sent.add(record);
+            futures.add(producer.send(record.getBytes(UTF_8)));
+        }
+        producer.flush();
+        for (CompletableFuture<RecordReceipt> future : futures) {
+            assertThat(future.get(30, TimeUnit.SECONDS).recordId()).isNotBlank();
+        }
+        producer.close();
+        server.flushDeliveries();
+        List<CapturedRecord> stored = server.records(STREAM);
+        assertThat(stored.size()).as("packs of about 10 KB, not 2000 records").isLessThan(20);
+        assertThat(stored).allSatisfy(r -> assertThat(r.size()).isLessThanOrEqualTo(10_000 + 41 + 512 + 100));
+        KmsDataKeyDecrypter kms = resources.add(KmsDataKeyDecrypter.builder()
+                .region(Region.of(server.region()))
+                .endpoint(server.endpoint())
+                .credentialsProvider(server.credentialsProvider())
+                .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
+                .build());
+        EnvelopeDecryptor decryptor = resources.add(EnvelopeDecryptor.builder()
+                .expectedStreamArn(server.streamArn(STREAM))
+                .dataKeys(kms)
+                .coalescedWith(io.securefirehose.Coalescing.Framing.NEWLINE)
+                .build());
+        List<String> received = new ArrayList<>();
+        for (Path object : server.deliveredObjects(STREAM)) {
+            try (InputStream in = Files.newInputStream(object)) {
+                decryptor.forEach(in, record -> received.add(new String(record, UTF_8)));
+            }
+        }
+        assertThat(received).containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    @Test
     void aPlaintextThatWouldNotFitOnceEncryptedIsRefusedAtSend() {
         LocalFirehose server = server(b -> b);
         SecureFirehoseProducer producer = producer(server, b -> b);
