@@ -364,6 +364,9 @@ class SecureFirehoseProducerTest {
         }
         started.await();
         await().atMost(Duration.ofSeconds(20)).until(() -> futures.size() > 2_000);
+        // Close while sending, once something was delivered (so the test does not depend on how fast that is).
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> futures.stream().anyMatch(f -> f.isDone() && !f.isCompletedExceptionally()));
         producer.close(Duration.ofMillis(50));
         for (Future<?> loop : loops) {
             loop.get(30, TimeUnit.SECONDS);

@@ -66,6 +66,22 @@ abstract class CoreTestSupport {
         scheduler.awaitIdle();
     }
 
+    /** The cause a future failed with; the future must have failed already. */
+    static Throwable failureOf(CompletableFuture<RecordReceipt> future) {
+        if (!future.isCompletedExceptionally()) {
+            throw new AssertionError("the future did not fail: " + future);
+        }
+        try {
+            future.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("not failed");
+    }
+
     /** Upper bound of the jittered backoff before attempt {@code attempt + 1} with a 100 ms start. */
     static Duration maxBackoff(int attempt) {
         long base = Math.min(100L << (attempt - 1), 2000L);

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** Packing small records into one Firehose record: framing, sizes, linger, and every future completing. */
@@ -25,17 +24,6 @@ class ProducerCoreCoalescingTest extends CoreTestSupport {
         byte[] record = new byte[size];
         Arrays.fill(record, (byte) ('a' + marker % 26));
         return record;
-    }
-
-    private static Throwable failureOf(CompletableFuture<RecordReceipt> future) {
-        try {
-            future.get();
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-        throw new AssertionError("not failed");
     }
 
     @Test

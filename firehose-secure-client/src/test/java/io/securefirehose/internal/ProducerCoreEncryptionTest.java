@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -63,18 +62,6 @@ class ProducerCoreEncryptionTest extends CoreTestSupport {
                 .build()) {
             return decryptor.decryptAll(object.toByteArray());
         }
-    }
-
-    private static Throwable failureOf(CompletableFuture<RecordReceipt> future) {
-        assertThat(future).isCompletedExceptionally();
-        try {
-            future.get();
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-        throw new AssertionError("not failed");
     }
 
     @Test
