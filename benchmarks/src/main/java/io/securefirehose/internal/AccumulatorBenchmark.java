@@ -3,32 +3,17 @@ package io.securefirehose.internal;
 import io.securefirehose.FirehoseLimits;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
 
 /**
  * Per-record cost of the accumulator (append until a batch of 500 seals, take it) and of batch assembly (the
  * payload list the sender builds and the SDK request made of it).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class AccumulatorBenchmark {
+public class AccumulatorBenchmark extends MicroBenchmark {
 
     private static final int BATCH = FirehoseLimits.MAX_RECORDS_PER_BATCH;
 
