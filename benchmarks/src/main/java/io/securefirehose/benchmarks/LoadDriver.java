@@ -146,7 +146,8 @@ public final class LoadDriver {
                     latency.percentileMillis(50),
                     latency.percentileMillis(99),
                     outcome.wireRecordBytes(),
-                    outcome.firehoseRecords());
+                    outcome.firehoseRecords(),
+                    (after.gcMillis() - before.gcMillis()) / 1000.0);
         }
     }
 
@@ -164,7 +165,8 @@ public final class LoadDriver {
                 median(runs, RunResult::p50Millis),
                 median(runs, RunResult::p99Millis),
                 median(runs, RunResult::wireRecordBytes),
-                median(runs, RunResult::firehoseRecords));
+                median(runs, RunResult::firehoseRecords),
+                median(runs, RunResult::gcSeconds));
     }
 
     private static double median(List<RunResult> runs, ToDoubleFunction<RunResult> field) {
@@ -183,7 +185,7 @@ public final class LoadDriver {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
                 Locale.ROOT,
-                "%-7s %-10s %8s %9s %8s %13s %10s %8s %12s %9s %8s %8s %14s %7s%n",
+                "%-7s %-13s %8s %9s %8s %13s %10s %8s %12s %9s %9s %8s %8s %14s%n",
                 "size",
                 "config",
                 "rec/s x",
@@ -193,17 +195,17 @@ public final class LoadDriver {
                 "MB/s",
                 "CPU s/M",
                 "alloc B/rec",
+                "GC ms/s",
                 "p50 ms",
                 "p99 ms",
                 "failed",
-                "billed/payload",
-                ""));
+                "billed/payload"));
         for (RunResult r : results) {
             Object[] values = row(r, baselineFor(results, r.recordBytes()));
             values[0] = r.recordBytes() + " B";
             out.append(String.format(
                     Locale.ROOT,
-                    "%-7s %-10s %8.2f %9.2f %8.2f %,13.0f %10.1f %8.2f %,12.0f %9.1f %8.1f %8d %14.1f%n",
+                    "%-7s %-13s %8.2f %9.2f %8.2f %,13.0f %10.1f %8.2f %,12.0f %9.0f %9.1f %8.1f %8d %14.1f%n",
                     values));
         }
         return out.toString();
@@ -221,6 +223,7 @@ public final class LoadDriver {
             r.payloadMegabytesPerSecond(),
             r.cpuSecondsPerMillion(),
             r.allocatedBytesPerRecord(),
+            r.gcMillisPerSecond(),
             r.p50Millis(),
             r.p99Millis(),
             r.failed(),
@@ -231,11 +234,11 @@ public final class LoadDriver {
     static String csv(List<RunResult> results) {
         StringBuilder out = new StringBuilder("record_bytes,configuration,records_per_s_ratio,cpu_per_record_ratio,"
                 + "alloc_per_record_ratio,records_per_s,payload_mb_per_s,cpu_s_per_million,alloc_bytes_per_record,"
-                + "p50_ms,p99_ms,failed,billed_bytes_per_payload_byte\n");
+                + "gc_ms_per_s,p50_ms,p99_ms,failed,billed_bytes_per_payload_byte\n");
         for (RunResult r : results) {
             out.append(String.format(
                     Locale.ROOT,
-                    "%d,%s,%.4f,%.4f,%.4f,%.1f,%.3f,%.4f,%.1f,%.3f,%.3f,%d,%.3f%n",
+                    "%d,%s,%.4f,%.4f,%.4f,%.1f,%.3f,%.4f,%.1f,%.1f,%.3f,%.3f,%d,%.3f%n",
                     row(r, baselineFor(results, r.recordBytes()))));
         }
         return out.toString();

@@ -6,7 +6,7 @@ import java.lang.management.ManagementFactory;
 final class ProcessMeter {
 
     /** A reading. */
-    record Reading(long cpuNanos, long allocatedBytes, long wallNanos) {}
+    record Reading(long cpuNanos, long allocatedBytes, long wallNanos, long gcMillis) {}
 
     private ProcessMeter() {}
 
@@ -21,6 +21,10 @@ final class ProcessMeter {
                 allocated += bytes;
             }
         }
-        return new Reading(os.getProcessCpuTime(), allocated, System.nanoTime());
+        long gcMillis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        return new Reading(os.getProcessCpuTime(), allocated, System.nanoTime(), gcMillis);
     }
 }

@@ -15,6 +15,7 @@ package io.securefirehose.benchmarks;
  * @param wireRecordBytes bytes of each Firehose record as sent (payload plus any envelope frame; a packed record
  *     with coalescing)
  * @param firehoseRecords Firehose records the run's records travelled in (fewer than records with coalescing)
+ * @param gcSeconds time the garbage collectors reported for the run
  */
 record RunResult(
         String configuration,
@@ -27,7 +28,8 @@ record RunResult(
         double p50Millis,
         double p99Millis,
         double wireRecordBytes,
-        double firehoseRecords) {
+        double firehoseRecords,
+        double gcSeconds) {
 
     /** Firehose bills each record rounded up to the next 5 KB. */
     static final double BILLING_UNIT = 5 * 1024;
@@ -42,6 +44,10 @@ record RunResult(
 
     double cpuSecondsPerMillion() {
         return cpuSeconds / records * 1e6;
+    }
+
+    double gcMillisPerSecond() {
+        return gcSeconds * 1000 / seconds;
     }
 
     double allocatedBytesPerRecord() {
