@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The producer's Micrometer meters. Bind them to a registry with {@link #bindTo(MeterRegistry)}; every meter is
@@ -28,7 +29,9 @@ import org.apiguardian.api.API;
  * {@code docs/metrics.md}.
  *
  * <p>Meters are updated once per request or batch on the producer's scheduler thread, never per record on the
- * caller's thread, so an unbound instance costs next to nothing. Binding to several registries is allowed. The
+ * caller's thread, so an unbound instance costs next to nothing. They are created when the first registry is bound
+ * (what happens before is not recorded), so bind right after {@code build()}. Binding to several registries is
+ * allowed. The
  * meters stay registered after the producer closes, so that the final counts (records failed by the close
  * included) can still be read or scraped; {@link #close()} removes them from every bound registry.
  *
@@ -42,20 +45,78 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
 
     private final CompositeMeterRegistry composite = new CompositeMeterRegistry();
     private final Tags tags;
-    private final Counter recordsSent;
-    private final Counter recordsRetried;
-    private final Counter bytesSent;
-    private final Counter throttled;
-    private final Counter bufferExhausted;
-    private final Timer requestLatency;
-    private final Timer bufferTime;
-    private final DistributionSummary batchRecords;
-    private final DistributionSummary batchBytes;
-    // Function counters hold their source weakly; this field keeps it alive as long as the meters are.
+    private final LongSupplier bufferedBytes;
+    private final LongSupplier bufferedRecords;
+    private final LongSupplier inFlightRequests;
+    // Function meters hold their sources weakly; these fields keep them alive as long as the meters are.
     private final LongSupplier refusedAddresses;
     private final LongSupplier credentialRefreshFailures;
-    private final Map<String, Counter> failedByReason = new ConcurrentHashMap<>();
-    private final Map<String, Counter> requestsByOutcome = new ConcurrentHashMap<>();
+    private @Nullable EncryptionStatistics encryption; // guarded by this
+    // Created when the first registry is bound: meters registered before a registry joins the composite would
+    // record nothing for it (and Micrometer warns about exactly that).
+    private volatile @Nullable Meters meters;
+
+    /** The meters updated per call; they exist once a registry is bound. */
+    private static final class Meters {
+        final Counter recordsSent;
+        final Counter recordsRetried;
+        final Counter bytesSent;
+        final Counter throttled;
+        final Counter bufferExhausted;
+        final Timer requestLatency;
+        final Timer bufferTime;
+        final DistributionSummary batchRecords;
+        final DistributionSummary batchBytes;
+        final Map<String, Counter> failedByReason = new ConcurrentHashMap<>();
+        final Map<String, Counter> requestsByOutcome = new ConcurrentHashMap<>();
+
+        Meters(ProducerMetrics p) {
+            recordsSent = p.counter("records.sent", "Records acknowledged by Firehose", "records");
+            recordsRetried = p.counter(
+                    "records.retried",
+                    "Records sent again after a failed attempt (per-record or whole-request failure)",
+                    "records");
+            bytesSent =
+                    p.counter("bytes.sent", "Record bytes (before base64) acknowledged by Firehose", BaseUnits.BYTES);
+            throttled = p.counter(
+                    "requests.throttled",
+                    "PutRecordBatch calls refused with ServiceUnavailableException or another throttling error",
+                    "requests");
+            bufferExhausted = p.counter(
+                    "buffer.exhausted", "send calls refused because the buffer stayed full for maxBlock", "calls");
+            requestLatency =
+                    p.timer("request.latency", "Time from sending a PutRecordBatch call to its response or failure");
+            bufferTime = p.timer(
+                    "buffer.time", "Time the oldest record of a batch waited between send and the batch's first call");
+            batchRecords = p.summary("batch.records", "Records per PutRecordBatch call", "records");
+            batchBytes =
+                    p.summary("batch.bytes", "Record bytes (before base64) per PutRecordBatch call", BaseUnits.BYTES);
+            p.gauge(
+                    "buffered.bytes",
+                    "Buffer space in use by accepted records not yet completed",
+                    BaseUnits.BYTES,
+                    p.bufferedBytes);
+            p.gauge(
+                    "buffered.records",
+                    "Accepted records whose futures have not completed yet",
+                    "records",
+                    p.bufferedRecords);
+            p.gauge("requests.in.flight", "PutRecordBatch calls under way", "requests", p.inFlightRequests);
+            FunctionCounter.builder(PREFIX + "security.events", p.refusedAddresses, s -> (double) s.getAsLong())
+                    .description("Security events: connections refused because DNS pointed the endpoint at an"
+                            + " address that was not verified and pinned at start")
+                    .baseUnit("events")
+                    .tags(p.tags)
+                    .tag("event", "endpoint_address_refused")
+                    .register(p.composite);
+            FunctionCounter.builder(PREFIX + "credentials.refresh.failures", p.credentialRefreshFailures, s ->
+                            (double) s.getAsLong())
+                    .description("Failed STS AssumeRole calls for the producer's credentials (retried with backoff)")
+                    .baseUnit("calls")
+                    .tags(p.tags)
+                    .register(p.composite);
+        }
+    }
 
     /**
      * Creates the meters of one producer.
@@ -75,45 +136,11 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
             LongSupplier refusedAddresses,
             LongSupplier credentialRefreshFailures) {
         this.tags = Tags.of("stream", streamName);
+        this.bufferedBytes = bufferedBytes;
+        this.bufferedRecords = bufferedRecords;
+        this.inFlightRequests = inFlightRequests;
         this.refusedAddresses = refusedAddresses;
         this.credentialRefreshFailures = credentialRefreshFailures;
-        recordsSent = counter("records.sent", "Records acknowledged by Firehose", "records");
-        recordsRetried = counter(
-                "records.retried",
-                "Records sent again after a failed attempt (per-record or whole-request failure)",
-                "records");
-        bytesSent = counter("bytes.sent", "Record bytes (before base64) acknowledged by Firehose", BaseUnits.BYTES);
-        throttled = counter(
-                "requests.throttled",
-                "PutRecordBatch calls refused with ServiceUnavailableException or another throttling error",
-                "requests");
-        bufferExhausted =
-                counter("buffer.exhausted", "send calls refused because the buffer stayed full for maxBlock", "calls");
-        requestLatency = timer("request.latency", "Time from sending a PutRecordBatch call to its response or failure");
-        bufferTime = timer(
-                "buffer.time", "Time the oldest record of a batch waited between send and the batch's first call");
-        batchRecords = summary("batch.records", "Records per PutRecordBatch call", "records");
-        batchBytes = summary("batch.bytes", "Record bytes (before base64) per PutRecordBatch call", BaseUnits.BYTES);
-        gauge(
-                "buffered.bytes",
-                "Buffer space in use by accepted records not yet completed",
-                BaseUnits.BYTES,
-                bufferedBytes);
-        gauge("buffered.records", "Accepted records whose futures have not completed yet", "records", bufferedRecords);
-        gauge("requests.in.flight", "PutRecordBatch calls under way", "requests", inFlightRequests);
-        FunctionCounter.builder(PREFIX + "security.events", this.refusedAddresses, s -> (double) s.getAsLong())
-                .description("Security events: connections refused because DNS pointed the endpoint at an address"
-                        + " that was not verified and pinned at start")
-                .baseUnit("events")
-                .tags(tags)
-                .tag("event", "endpoint_address_refused")
-                .register(composite);
-        FunctionCounter.builder(PREFIX + "credentials.refresh.failures", this.credentialRefreshFailures, s ->
-                        (double) s.getAsLong())
-                .description("Failed STS AssumeRole calls for the producer's credentials (retried with backoff)")
-                .baseUnit("calls")
-                .tags(tags)
-                .register(composite);
     }
 
     private Counter counter(String name, String description, String unit) {
@@ -177,7 +204,14 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      *
      * @param statistics the counters to publish
      */
-    public void encryptionMeters(EncryptionStatistics statistics) {
+    public synchronized void encryptionMeters(EncryptionStatistics statistics) {
+        this.encryption = statistics;
+        if (meters != null) {
+            registerEncryption(statistics);
+        }
+    }
+
+    private void registerEncryption(EncryptionStatistics statistics) {
         // The gauge below holds the statistics strongly, which keeps them alive for the weakly holding meters.
         FunctionCounter.builder(PREFIX + "kms.calls", statistics, s -> (double) s.kmsCalls())
                 .description("KMS GenerateDataKey calls made for envelope encryption")
@@ -217,8 +251,15 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
     }
 
     @Override
-    public void bindTo(MeterRegistry registry) {
+    public synchronized void bindTo(MeterRegistry registry) {
         composite.add(registry);
+        if (meters == null) {
+            meters = new Meters(this);
+            EncryptionStatistics statistics = encryption;
+            if (statistics != null) {
+                registerEncryption(statistics);
+            }
+        }
     }
 
     /** Removes this producer's meters from every bound registry. Call it after the producer closed, if wanted. */
@@ -248,8 +289,12 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * @param latencyNanos time from sending the call to its end
      */
     public void requestFinished(String outcome, long latencyNanos) {
-        requestLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
-        requestsByOutcome
+        Meters m = meters;
+        if (m == null) {
+            return;
+        }
+        m.requestLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
+        m.requestsByOutcome
                 .computeIfAbsent(
                         outcome,
                         o -> Counter.builder(PREFIX + "requests")
@@ -260,7 +305,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
                                 .register(composite))
                 .increment();
         if ("throttled".equals(outcome)) {
-            throttled.increment();
+            m.throttled.increment();
         }
     }
 
@@ -272,10 +317,14 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * @param oldestWaitNanos how long the batch's oldest record waited in the buffer (first attempt only, else -1)
      */
     public void batchSent(int records, long bytes, long oldestWaitNanos) {
-        batchRecords.record(records);
-        batchBytes.record((double) bytes);
+        Meters m = meters;
+        if (m == null) {
+            return;
+        }
+        m.batchRecords.record(records);
+        m.batchBytes.record((double) bytes);
         if (oldestWaitNanos >= 0) {
-            bufferTime.record(oldestWaitNanos, TimeUnit.NANOSECONDS);
+            m.bufferTime.record(oldestWaitNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -286,8 +335,12 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * @param bytes their bytes
      */
     public void recordsSent(int records, long bytes) {
-        recordsSent.increment((double) records);
-        bytesSent.increment((double) bytes);
+        Meters m = meters;
+        if (m == null) {
+            return;
+        }
+        m.recordsSent.increment((double) records);
+        m.bytesSent.increment((double) bytes);
     }
 
     /**
@@ -296,7 +349,10 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * @param records how many
      */
     public void recordsRetried(int records) {
-        recordsRetried.increment((double) records);
+        Meters m = meters;
+        if (m != null) {
+            m.recordsRetried.increment((double) records);
+        }
     }
 
     /**
@@ -306,7 +362,11 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * @param records how many
      */
     public void recordsFailed(String reason, int records) {
-        failedByReason
+        Meters m = meters;
+        if (m == null) {
+            return;
+        }
+        m.failedByReason
                 .computeIfAbsent(
                         reason,
                         r -> Counter.builder(PREFIX + "records.failed")
@@ -320,6 +380,9 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
 
     /** Records a {@code send} refused because the buffer was full. */
     public void bufferExhausted() {
-        bufferExhausted.increment();
+        Meters m = meters;
+        if (m != null) {
+            m.bufferExhausted.increment();
+        }
     }
 }
