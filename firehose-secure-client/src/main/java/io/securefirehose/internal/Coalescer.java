@@ -163,11 +163,4 @@ final class Coalescer {
         members = new ArrayList<>();
         return packed;
     }
-
-    /** @return whether a payload is open, for tests */
-    boolean isOpen() {
-        synchronized (lock) {
-            return length > 0;
-        }
-    }
 }

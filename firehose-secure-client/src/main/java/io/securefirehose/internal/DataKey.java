@@ -114,18 +114,6 @@ final class DataKey implements SecretKey {
                 && bytes.get() + plaintextBytes <= maxBytes;
     }
 
-    boolean isWiped() {
-        return wiped.get();
-    }
-
-    boolean isRetired() {
-        return retired;
-    }
-
-    long createdNanos() {
-        return createdNanos;
-    }
-
     long maxAgeNanos() {
         return maxAgeNanos;
     }
@@ -136,10 +124,6 @@ final class DataKey implements SecretKey {
 
     String keyArn() {
         return keyArn;
-    }
-
-    long recordsSealed() {
-        return Math.min(records.get(), maxRecords);
     }
 
     @Override
@@ -170,7 +154,7 @@ final class DataKey implements SecretKey {
 
     @Override
     public String toString() {
-        return "DataKey[" + keyArn + ", " + recordsSealed() + " records]";
+        return "DataKey[" + keyArn + ", " + Math.min(records.get(), maxRecords) + " records]";
     }
 
     private void writeObject(java.io.ObjectOutputStream out) throws java.io.NotSerializableException {
