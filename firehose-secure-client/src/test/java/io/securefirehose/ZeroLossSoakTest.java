@@ -1,0 +1,156 @@
+package io.securefirehose;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.crypto.EnvelopeDecryptor;
+import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.crypto.KmsDataKeyDecrypter;
+import io.securefirehose.testkit.CapturedRecord;
+import io.securefirehose.testkit.FaultPlan;
+import io.securefirehose.testkit.LocalFirehose;
+import io.securefirehose.transport.TrustMaterial;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Half a million encrypted records through the producer over HTTPS while the endpoint injects, from a fixed seed,
+ * per-record failures, throttling, 5xx, connection resets and latency, and STS and KMS go away for a while; then
+ * every record is accounted for, one by one. Sized for a couple of CPU-minutes on 2 cores.
+ */
+@Tag("soak")
+class ZeroLossSoakTest {
+
+    private static final String STREAM = "soak";
+    private static final String ROLE = "arn:aws:iam::000000000000:role/soak-producer";
+    private static final String KEY_ID = "9a8b7c6d-5e4f-3a2b-1c0d-9e8f7a6b5c4d";
+    private static final int RECORDS = 500_000;
+
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+
+    @Test
+    void everyRecordIsAcknowledgedAndStoredOrFailedWithACause() throws Exception {
+        LocalFirehose server = resources.add(LocalFirehose.builder().stream(STREAM)
+                .role(ROLE)
+                .kmsKey(KEY_ID)
+                .faults(FaultPlan.builder()
+                        .seed(20261128)
+                        .recordFailureRate(0.02)
+                        .recordErrorCodes("ServiceUnavailableException", "InternalFailure")
+                        .throttleRate(0.02)
+                        .serverErrorRate(0.01)
+                        .connectionResetRate(0.005)
+                        .latency(Duration.ZERO, Duration.ofMillis(4))
+                        .build())
+                .start());
+        SecureFirehoseProducer producer = resources.add(TestResources.producerFor(server, STREAM)
+                .retryBackoff(Duration.ofMillis(2), Duration.ofMillis(50))
+                .deliveryTimeout(Duration.ofMinutes(2))
+                .assumeRole(AssumeRole.role(ROLE).stsEndpoint(server.endpoint()).build())
+                .envelopeEncryption(EnvelopeEncryption.withKmsKey(server.kmsKeyArn(KEY_ID))
+                        .kmsEndpoint(server.endpoint())
+                        .maxRecordsPerDataKey(40_000) // a dozen rotations, some of them during the KMS outage
+                        .build())
+                .build());
+
+        List<CompletableFuture<RecordReceipt>> futures = new ArrayList<>(RECORDS);
+        for (int i = 0; i < RECORDS; i++) {
+            if (i == 100_000) {
+                server.stsAvailable(false); // the session stays valid: an STS outage must not cost a record
+            } else if (i == 215_000) {
+                server.stsAvailable(true);
+                server.kmsAvailable(false); // records wait for the next data key
+            } else if (i == 245_000) {
+                server.kmsAvailable(true);
+            }
+            futures.add(producer.send(String.format("record-%07d%n", i).getBytes(UTF_8)));
+        }
+        producer.flush();
+        for (CompletableFuture<RecordReceipt> future : futures) {
+            future.handle((r, e) -> null).get(2, TimeUnit.MINUTES);
+        }
+
+        // What the endpoint stored, decrypted: record number -> how many times it was stored.
+        Map<Integer, Integer> stored = new HashMap<>();
+        try (KmsDataKeyDecrypter kms = KmsDataKeyDecrypter.builder()
+                        .region(Region.of(server.region()))
+                        .endpoint(server.endpoint())
+                        .credentialsProvider(server.credentialsProvider())
+                        .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
+                        .build();
+                EnvelopeDecryptor decryptor = EnvelopeDecryptor.builder()
+                        .expectedStreamArn(server.streamArn(STREAM))
+                        .dataKeys(kms)
+                        .build()) {
+            for (CapturedRecord record : server.records(STREAM)) {
+                decryptor.forEach(
+                        new ByteArrayInputStream(record.data()),
+                        plaintext -> stored.merge(
+                                Integer.parseInt(
+                                        new String(plaintext, UTF_8).trim().substring("record-".length())),
+                                1,
+                                Integer::sum));
+            }
+        }
+
+        int acknowledged = 0;
+        int duplicates = 0;
+        int retried = 0;
+        Map<String, Integer> failedByCause = new TreeMap<>();
+        for (int i = 0; i < RECORDS; i++) {
+            CompletableFuture<RecordReceipt> future = futures.get(i);
+            assertThat(future).as("record %d", i).isDone();
+            int copies = stored.getOrDefault(i, 0);
+            if (!future.isCompletedExceptionally()) {
+                RecordReceipt receipt = future.join();
+                acknowledged++;
+                assertThat(copies).as("acknowledged record %d is stored", i).isPositive();
+                if (receipt.attempts() > 1) {
+                    retried++;
+                }
+                if (copies > 1) {
+                    duplicates++;
+                    assertThat(receipt.attempts())
+                            .as("record %d was stored twice, so it must have been sent again", i)
+                            .isGreaterThan(1);
+                }
+            } else {
+                Throwable cause = future.handle(
+                                (r, e) -> e instanceof java.util.concurrent.CompletionException ? e.getCause() : e)
+                        .join();
+                assertThat(cause)
+                        .as("record %d failed with a typed cause", i)
+                        .isInstanceOf(FirehoseSecureException.class);
+                failedByCause.merge(cause.getClass().getSimpleName(), 1, Integer::sum);
+            }
+        }
+        int failed = failedByCause.values().stream().mapToInt(Integer::intValue).sum();
+        System.out.printf(
+                "soak: records=%d acknowledged=%d failed=%d %s retried=%d duplicates=%d stored=%d requests=%d%n",
+                RECORDS,
+                acknowledged,
+                failed,
+                failedByCause,
+                retried,
+                duplicates,
+                server.records(STREAM).size(),
+                server.requests().size());
+        assertThat(acknowledged + failed).isEqualTo(RECORDS);
+        // Every fault here is retriable and the timeout generous: nothing should fail at all.
+        assertThat(failedByCause).isEmpty();
+        assertThat(retried).as("the faults were real").isPositive();
+    }
+}
