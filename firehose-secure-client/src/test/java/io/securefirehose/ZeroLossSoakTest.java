@@ -27,8 +27,8 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * Half a million encrypted records through the producer over HTTPS while the endpoint injects, from a fixed seed,
- * per-record failures, throttling, 5xx, connection resets and latency, and STS and KMS go away for a while; then
- * every record is accounted for, one by one. Sized for a couple of CPU-minutes on 2 cores.
+ * per-record failures, throttling, 5xx, connection resets (before and after storing a call's records) and latency,
+ * and STS and KMS go away for a while; then every record is accounted for, one by one. Sized for a couple of CPU-minutes on 2 cores.
  */
 @Tag("soak")
 class ZeroLossSoakTest {
@@ -53,6 +53,7 @@ class ZeroLossSoakTest {
                         .throttleRate(0.02)
                         .serverErrorRate(0.01)
                         .connectionResetRate(0.005)
+                        .lostResponseRate(0.003)
                         .latency(Duration.ZERO, Duration.ofMillis(4))
                         .build())
                 .start());
@@ -152,5 +153,8 @@ class ZeroLossSoakTest {
         // Every fault here is retriable and the timeout generous: nothing should fail at all.
         assertThat(failedByCause).isEmpty();
         assertThat(retried).as("the faults were real").isPositive();
+        assertThat(duplicates)
+                .as("lost responses make Firehose store records twice")
+                .isPositive();
     }
 }

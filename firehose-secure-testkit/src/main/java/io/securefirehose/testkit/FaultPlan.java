@@ -30,6 +30,7 @@ public final class FaultPlan {
     private final double throttleRate;
     private final double serverErrorRate;
     private final double connectionResetRate;
+    private final double lostResponseRate;
     private final Duration minLatency;
     private final Duration maxLatency;
 
@@ -40,6 +41,7 @@ public final class FaultPlan {
         this.throttleRate = b.throttleRate;
         this.serverErrorRate = b.serverErrorRate;
         this.connectionResetRate = b.connectionResetRate;
+        this.lostResponseRate = b.lostResponseRate;
         this.minLatency = b.minLatency;
         this.maxLatency = b.maxLatency;
     }
@@ -79,7 +81,12 @@ public final class FaultPlan {
         return serverErrorRate;
     }
 
-    /** @return chance that a call's connection is reset */
+    /** @return chance that a call's records are stored and its connection reset before the answer */
+    public double lostResponseRate() {
+        return lostResponseRate;
+    }
+
+    /** @return chance that a call's connection is reset before it is processed */
     public double connectionResetRate() {
         return connectionResetRate;
     }
@@ -100,6 +107,7 @@ public final class FaultPlan {
                 && throttleRate == 0
                 && serverErrorRate == 0
                 && connectionResetRate == 0
+                && lostResponseRate == 0
                 && maxLatency.isZero();
     }
 
@@ -111,6 +119,7 @@ public final class FaultPlan {
         private double throttleRate;
         private double serverErrorRate;
         private double connectionResetRate;
+        private double lostResponseRate;
         private Duration minLatency = Duration.ZERO;
         private Duration maxLatency = Duration.ZERO;
 
@@ -171,6 +180,16 @@ public final class FaultPlan {
          */
         public Builder connectionResetRate(double rate) {
             this.connectionResetRate = rate("connectionResetRate", rate);
+            return this;
+        }
+
+        /**
+         * @param rate chance that a call's records are stored and then its connection is reset before the answer
+         *     is sent: the client cannot tell, sends them again, and they are stored twice (as with Firehose)
+         * @return this builder
+         */
+        public Builder lostResponseRate(double rate) {
+            this.lostResponseRate = rate("lostResponseRate", rate);
             return this;
         }
 

@@ -273,6 +273,12 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             return;
         }
         String[] recordIds = stream.accept(call.sequence(), sizes, input.data(), failed, server.instanceId());
+        if (fault == null && plan.lostResponseRate() > 0 && random.nextDouble() < plan.lostResponseRate()) {
+            // Stored, but the client never hears so: it will send the records again.
+            capture(call, subject, "LOST_RESPONSE", failedIndexes);
+            reset(call.ctx());
+            return;
+        }
         capture(call, subject, "OK", failedIndexes);
         boolean encrypted = stream.posture().encryptsAtRest();
         byte[] answer = "Records".equals(recordsField)
