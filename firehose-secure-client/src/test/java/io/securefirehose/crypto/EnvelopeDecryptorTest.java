@@ -84,6 +84,34 @@ class EnvelopeDecryptorTest {
         }
     }
 
+    @Property(tries = 300)
+    void arbitraryBytesNeverDecryptAndAlwaysFailTyped(
+            @ForAll @Size(max = 2000) byte[] garbage, @ForAll boolean framed) {
+        byte[] input = garbage;
+        if (framed && garbage.length > 8) {
+            // A real header in front makes the reader go deeper before the bytes stop making sense.
+            byte[] frame = seal(KEY_A, BLOB_A, new byte[] {1, 2, 3});
+            input = java.util.Arrays.copyOf(frame, frame.length + garbage.length);
+            System.arraycopy(garbage, 0, input, frame.length, garbage.length);
+            input[frame.length] = 'F';
+        }
+        byte[] object = input;
+        try (EnvelopeDecryptor decryptor = decryptor(keys())) {
+            List<byte[]> out = new ArrayList<>();
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> decryptor.forEach(new ByteArrayInputStream(object), out::add));
+            if (object.length == 0) {
+                assertThat(failure).isNull();
+            } else if (framed && garbage.length > 8) {
+                assertThat(out).hasSize(1);
+                assertThat(failure).isInstanceOf(DecryptionFailedException.class);
+            } else {
+                assertThat(failure).isInstanceOf(DecryptionFailedException.class);
+                assertThat(out).isEmpty();
+            }
+        }
+    }
+
     @Property(tries = 20)
     void largeRandomPlaintextsRoundTrip(@ForAll @IntRange(min = 0, max = 1_023_000) int size) {
         byte[] plaintext = new byte[Math.min(size, EnvelopeFormat.maxPlaintextBytes(CONTEXT))];
