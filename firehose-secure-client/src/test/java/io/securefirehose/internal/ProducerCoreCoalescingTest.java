@@ -38,14 +38,18 @@ class ProducerCoreCoalescingTest extends CoreTestSupport {
         }
         lingerOut();
         lingerOut();
-        assertThat(transport.callCount()).isEqualTo(1);
-        List<byte[]> packed = transport.call(0).records();
+        // The last pack leaves on its own linger, which may fall just after the batch's: one or two calls.
+        assertThat(transport.callCount()).isBetween(1, 2);
+        List<byte[]> packed = new ArrayList<>();
+        transport.calls().forEach(call -> packed.addAll(call.records()));
         assertThat(packed).hasSize(10).allSatisfy(p -> assertThat(p).hasSize(1000));
         List<byte[]> unpacked = new ArrayList<>();
         packed.forEach(p -> unpacked.addAll(CoalescedRecords.split(p, Coalescing.Framing.NEWLINE)));
         assertThat(unpacked).containsExactlyElementsOf(sent);
 
-        transport.acceptAll(0);
+        for (int call = 0; call < transport.callCount(); call++) {
+            transport.acceptAll(call);
+        }
         settle();
         assertThat(futures).allSatisfy(f -> assertThat(f).isCompleted());
         assertThat(futures.get(0).join().recordId())
