@@ -14,7 +14,6 @@ import io.securefirehose.transport.TrustMaterial;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -342,14 +341,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
          * @return this builder
          */
         public Builder allowedCidrs(String... cidrs) {
-            if (cidrs.length == 0) {
-                throw new IllegalArgumentException("allowedCidrs needs at least one range");
-            }
-            List<CidrRange> ranges = new ArrayList<>();
-            for (String cidr : cidrs) {
-                ranges.add(CidrRange.parse(Objects.requireNonNull(cidr, "allowedCidrs must not contain null")));
-            }
-            this.allowedCidrs = List.copyOf(ranges);
+            this.allowedCidrs = CidrRange.parseAll(cidrs);
             this.pinAddresses = true;
             return this;
         }

@@ -9,7 +9,6 @@ import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -163,14 +162,7 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
          * @return this builder
          */
         public Builder allowedCidrs(String... cidrs) {
-            if (cidrs.length == 0) {
-                throw new IllegalArgumentException("allowedCidrs needs at least one range");
-            }
-            List<CidrRange> ranges = new ArrayList<>();
-            for (String cidr : cidrs) {
-                ranges.add(CidrRange.parse(Objects.requireNonNull(cidr, "allowedCidrs must not contain null")));
-            }
-            this.allowedCidrs = List.copyOf(ranges);
+            this.allowedCidrs = CidrRange.parseAll(cidrs);
             return this;
         }
 

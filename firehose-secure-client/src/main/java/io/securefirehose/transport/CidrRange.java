@@ -31,6 +31,24 @@ public final class CidrRange {
     }
 
     /**
+     * Parses several ranges, as the {@code allowedCidrs(...)} options take them.
+     *
+     * @param cidrs ranges such as {@code 10.1.0.0/16}; at least one
+     * @return the ranges, in order
+     * @throws IllegalArgumentException if none is given or one is malformed
+     */
+    public static List<CidrRange> parseAll(String... cidrs) {
+        if (cidrs.length == 0) {
+            throw new IllegalArgumentException("allowedCidrs needs at least one range");
+        }
+        List<CidrRange> ranges = new java.util.ArrayList<>();
+        for (String cidr : cidrs) {
+            ranges.add(parse(java.util.Objects.requireNonNull(cidr, "allowedCidrs must not contain null")));
+        }
+        return List.copyOf(ranges);
+    }
+
+    /**
      * Parses {@code address/prefix}. Only literal addresses are accepted: nothing is looked up in DNS.
      *
      * @param cidr for example {@code 10.0.0.0/16}

@@ -125,15 +125,8 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             kms(call, request, body, length);
             return;
         }
-        SigV4Verifier.Result signature =
-                verifier.verify(request.method().name(), request.uri(), headers(request), body, length, "firehose");
-        if (!signature.verified()) {
-            reject(
-                    call,
-                    signature.status(),
-                    String.valueOf(signature.errorCode()),
-                    String.valueOf(signature.errorMessage()),
-                    Subject.NONE);
+        SigV4Verifier.Result signature = verifiedOrRejected(call, request, body, length, "firehose");
+        if (signature == null) {
             return;
         }
         Call signed = call.signedBy(signature.accessKeyId());
@@ -195,17 +188,27 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                         "text/xml"));
     }
 
+    /** Checks the call's signature for the service; answers the refusal itself and returns null when it fails. */
+    private SigV4Verifier.@Nullable Result verifiedOrRejected(
+            Call call, FullHttpRequest request, byte[] body, int length, String service) {
+        SigV4Verifier.Result signature =
+                verifier.verify(request.method().name(), request.uri(), headers(request), body, length, service);
+        if (signature.verified()) {
+            return signature;
+        }
+        reject(
+                call,
+                signature.status(),
+                String.valueOf(signature.errorCode()),
+                String.valueOf(signature.errorMessage()),
+                Subject.NONE);
+        return null;
+    }
+
     /** KMS's awsJson1.1 operations, signed for service {@code kms}. */
     private void kms(Call call, FullHttpRequest request, byte[] body, int length) {
-        SigV4Verifier.Result signature =
-                verifier.verify(request.method().name(), request.uri(), headers(request), body, length, "kms");
-        if (!signature.verified()) {
-            reject(
-                    call,
-                    signature.status(),
-                    String.valueOf(signature.errorCode()),
-                    String.valueOf(signature.errorMessage()),
-                    Subject.NONE);
+        SigV4Verifier.Result signature = verifiedOrRejected(call, request, body, length, "kms");
+        if (signature == null) {
             return;
         }
         Call signed = call.signedBy(signature.accessKeyId());
