@@ -44,6 +44,22 @@ public final class RecordTooLargeException extends FirehoseSecureException {
     }
 
     /**
+     * A record that would not fit into one packed record with coalescing on, framing included.
+     *
+     * @param recordBytes size of the refused record
+     * @param maxRecordBytes the largest record a packed record can carry alone
+     * @return the exception
+     */
+    public static RecordTooLargeException coalesced(long recordBytes, long maxRecordBytes) {
+        return new RecordTooLargeException(
+                recordBytes,
+                maxRecordBytes,
+                "record of " + recordBytes + " bytes is larger than the " + maxRecordBytes + " bytes one packed record"
+                        + " can carry with coalescing on (its maxRecordBytes less the framing, and less the envelope"
+                        + " frame when encrypting): raise Coalescing.maxRecordBytes, or split the record");
+    }
+
+    /**
      * A plaintext that would not fit into one Firehose record once envelope encryption added its frame.
      *
      * @param plaintextBytes size of the refused plaintext

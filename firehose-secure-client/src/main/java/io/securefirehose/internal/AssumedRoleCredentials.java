@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sts.StsAsyncClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.Credentials;
@@ -166,19 +165,10 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, AutoClosea
 
     private void onFailure(Throwable error) {
         failures.increment();
-        Throwable cause = error;
-        while (cause.getCause() != null
-                && cause.getCause() != cause
-                && !(cause instanceof AwsServiceException)
-                && !(cause instanceof FirehoseSecureException)) {
-            cause = cause.getCause();
-        }
-        String code = cause instanceof AwsServiceException service && service.awsErrorDetails() != null
-                ? service.awsErrorDetails().errorCode()
-                : cause.getClass().getSimpleName();
-        // A refused TLS connection or endpoint address will be refused again: like access denied, it is final.
-        boolean isPermanent = PERMANENT_STS_ERRORS.contains(code)
-                || (cause instanceof FirehoseSecureException secure && !secure.isRetriable());
+        ServiceAnswer answer = ServiceAnswer.of(error);
+        Throwable cause = answer.cause();
+        String code = answer.code();
+        boolean isPermanent = answer.isPermanent(PERMANENT_STS_ERRORS);
         permanent = isPermanent && current == null;
         if (permanent) {
             firstAnswer.complete(null);

@@ -324,10 +324,7 @@ public final class ProducerCore implements AutoCloseable {
         RecordEncryptor sealing = encryptor;
         Coalescer packing = coalescer;
         if (packing != null && recordBytes > packing.maxRecordBytes()) {
-            if (sealing != null) {
-                throw RecordTooLargeException.encrypted(recordBytes, packing.maxRecordBytes());
-            }
-            throw new RecordTooLargeException(recordBytes, packing.maxRecordBytes());
+            throw RecordTooLargeException.coalesced(recordBytes, packing.maxRecordBytes());
         }
         if (sealing == null) {
             checkSize(recordBytes);

@@ -29,7 +29,6 @@ import javax.crypto.spec.GCMParameterSpec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Seals records into envelope frames with cached KMS data keys.
@@ -337,6 +336,9 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
 
     private void onAnswer(DataKeySource.@Nullable Generated generated, @Nullable Throwable error) {
         if (closing) {
+            if (generated != null) {
+                Arrays.fill(generated.plaintext(), (byte) 0);
+            }
             return;
         }
         if (generated == null) {
@@ -393,13 +395,9 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
     }
 
     private void onFailure(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null
-                && cause.getCause() != cause
-                && !(cause instanceof AwsServiceException)
-                && !(cause instanceof FirehoseSecureException)) {
-            cause = cause.getCause();
-        }
+        ServiceAnswer answer = ServiceAnswer.of(error);
+        Throwable cause = answer.cause();
+        String code = answer.code();
         // No credentials to sign with yet (the assumed role's first session is on its way): KMS was not called,
         // and the credentials report their own failures.
         boolean unsigned = cause instanceof io.securefirehose.CredentialsUnavailableException;
@@ -407,12 +405,8 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
             kmsCalls.incrementAndGet();
             kmsFailures.incrementAndGet();
         }
-        String code = cause instanceof AwsServiceException service && service.awsErrorDetails() != null
-                ? service.awsErrorDetails().errorCode()
-                : cause.getClass().getSimpleName();
-        boolean permanent = PERMANENT_KMS_ERRORS.contains(code)
-                || cause instanceof KmsDataKeySource.UnusableDataKeyException
-                || (cause instanceof FirehoseSecureException secure && !secure.isRetriable());
+        boolean permanent =
+                answer.isPermanent(PERMANENT_KMS_ERRORS) || cause instanceof KmsDataKeySource.UnusableDataKeyException;
         EncryptionFailedException failure = new EncryptionFailedException(
                 "no data key from KMS key " + settings.kmsKeyId() + ": GenerateDataKey failed with " + code + ": "
                         + cause.getMessage()

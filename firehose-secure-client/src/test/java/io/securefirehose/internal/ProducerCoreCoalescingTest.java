@@ -103,7 +103,8 @@ class ProducerCoreCoalescingTest extends CoreTestSupport {
         assertThatThrownBy(() -> core.send(new byte[2048]))
                 .isInstanceOfSatisfying(
                         RecordTooLargeException.class,
-                        e -> assertThat(e.maxRecordBytes()).isEqualTo(2047));
+                        e -> assertThat(e.maxRecordBytes()).isEqualTo(2047))
+                .hasMessageContaining("record of 2048 bytes is larger than the 2047 bytes one packed record can carry");
         CompletableFuture<RecordReceipt> largest = core.send(text(2047, 0));
         lingerOut();
         lingerOut();
