@@ -47,6 +47,7 @@ public final class ProducerConfig {
     private final @Nullable EnvelopeEncryption encryption;
     private final boolean requireServerSideEncryption;
     private final @Nullable Coalescing coalescing;
+    private final RequestPath requestPath;
 
     ProducerConfig(
             String deliveryStreamName,
@@ -70,7 +71,8 @@ public final class ProducerConfig {
             Duration retryBackoffMax,
             @Nullable EnvelopeEncryption encryption,
             boolean requireServerSideEncryption,
-            @Nullable Coalescing coalescing) {
+            @Nullable Coalescing coalescing,
+            RequestPath requestPath) {
         this.deliveryStreamName = deliveryStreamName;
         this.region = region;
         this.endpoint = endpoint;
@@ -93,6 +95,7 @@ public final class ProducerConfig {
         this.encryption = encryption;
         this.requireServerSideEncryption = requireServerSideEncryption;
         this.coalescing = coalescing;
+        this.requestPath = requestPath;
     }
 
     /** @return name of the delivery stream records go to */
@@ -225,6 +228,15 @@ public final class ProducerConfig {
         return coalescing;
     }
 
+    /**
+     * How batches become {@code PutRecordBatch} calls.
+     *
+     * @return the request path
+     */
+    public RequestPath requestPath() {
+        return requestPath;
+    }
+
     @Override
     public String toString() {
         return "ProducerConfig{stream="
@@ -265,6 +277,8 @@ public final class ProducerConfig {
                 + requireServerSideEncryption
                 + ", coalescing="
                 + (coalescing == null ? "off" : coalescing)
+                + ", requestPath="
+                + requestPath
                 + "}";
     }
 }

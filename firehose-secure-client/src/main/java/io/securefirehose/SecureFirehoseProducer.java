@@ -231,6 +231,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         private @Nullable EnvelopeEncryption encryption;
         private boolean requireServerSideEncryption;
         private @Nullable Coalescing coalescing;
+        private RequestPath requestPath = RequestPath.LEAN;
 
         private Builder() {}
 
@@ -606,6 +607,19 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         }
 
         /**
+         * Chooses how batches become {@code PutRecordBatch} calls: {@link RequestPath#LEAN} (the default) writes the
+         * request itself at a fraction of the SDK client's CPU and allocation, {@link RequestPath#SDK_CLIENT} uses
+         * the AWS SDK's {@code FirehoseAsyncClient}. Security rules, retries and outcomes are the same on both.
+         *
+         * @param path the request path
+         * @return this builder
+         */
+        public Builder requestPath(RequestPath path) {
+            this.requestPath = Objects.requireNonNull(path, "requestPath must not be null");
+            return this;
+        }
+
+        /**
          * Requires the stream's server-side encryption: when Firehose answers a call with {@code Encrypted=false},
          * the call's records fail with {@link ServerSideEncryptionRequiredException} (Firehose stored them, but
          * without encryption at rest) instead of completing. Default off. See {@code docs/security.md} for the
@@ -700,7 +714,8 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                     retryBackoffMax,
                     boundEncryption,
                     requireServerSideEncryption,
-                    coalescing);
+                    coalescing,
+                    requestPath);
         }
 
         /** Binds the encryption context to this stream and checks it against the role's session policy. */

@@ -1,5 +1,6 @@
 package io.securefirehose.benchmarks;
 
+import io.securefirehose.RequestPath;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.securefirehose.benchmarks.LoadDriver
- *     [--sizes 100,1024,10240] [--configs baseline,secure,encrypted,coalesced,enc+coalesced] [--rounds 3]
+ *     [--sizes 100,1024,10240] [--configs baseline,secure,secure-sdk,encrypted,coalesced,enc+coalesced]
+ *     [--rounds 3]
  *     [--megabytes 100]
  *     [--max-records 1000000] [--out benchmarks/target/load]
  * </pre>
@@ -37,7 +39,8 @@ public final class LoadDriver {
 
         static Settings parse(String[] args) {
             List<Integer> sizes = List.of(100, 1024, 10240);
-            List<String> configurations = List.of("baseline", "secure", "encrypted", "coalesced", "enc+coalesced");
+            List<String> configurations =
+                    List.of("baseline", "secure", "secure-sdk", "encrypted", "coalesced", "enc+coalesced");
             int rounds = 3;
             long megabytes = 100;
             long maxRecords = 1_000_000;
@@ -125,10 +128,11 @@ public final class LoadDriver {
         LatencySample latency = new LatencySample(records, 100_000);
         try (Workload workload = switch (configuration) {
             case "baseline" -> new RawSdkWorkload(firehose);
-            case "secure" -> new ProducerWorkload(firehose, false, false);
-            case "encrypted" -> new ProducerWorkload(firehose, true, false);
-            case "coalesced" -> new ProducerWorkload(firehose, false, true);
-            case "enc+coalesced" -> new ProducerWorkload(firehose, true, true);
+            case "secure" -> new ProducerWorkload(firehose, false, false, RequestPath.LEAN);
+            case "secure-sdk" -> new ProducerWorkload(firehose, false, false, RequestPath.SDK_CLIENT);
+            case "encrypted" -> new ProducerWorkload(firehose, true, false, RequestPath.LEAN);
+            case "coalesced" -> new ProducerWorkload(firehose, false, true, RequestPath.LEAN);
+            case "enc+coalesced" -> new ProducerWorkload(firehose, true, true, RequestPath.LEAN);
             default -> throw new IllegalArgumentException("unknown configuration " + configuration);
         }) {
             System.gc();

@@ -2,6 +2,7 @@ package io.securefirehose.benchmarks;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.securefirehose.RecordReceipt;
+import io.securefirehose.RequestPath;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.crypto.EnvelopeEncryption;
@@ -13,7 +14,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 /**
  * {@code SecureFirehoseProducer} with the default security settings as a production service would run it: the TLS
  * policy, the endpoint's addresses verified and pinned, and an assumed role whose session is narrowed to the
- * stream; optionally with envelope encryption.
+ * stream; optionally with envelope encryption or coalescing, on either request path.
  */
 final class ProducerWorkload implements Workload {
 
@@ -21,10 +22,11 @@ final class ProducerWorkload implements Workload {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final boolean coalesced;
 
-    ProducerWorkload(LocalFirehoseProcess firehose, boolean encrypted, boolean coalesced) {
+    ProducerWorkload(LocalFirehoseProcess firehose, boolean encrypted, boolean coalesced, RequestPath path) {
         this.coalesced = coalesced;
         SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
                 .deliveryStream(LocalFirehoseProcess.STREAM)
+                .requestPath(path)
                 .region("us-east-1")
                 .endpoint(firehose.endpoint)
                 .allowedCidrs("127.0.0.0/8")

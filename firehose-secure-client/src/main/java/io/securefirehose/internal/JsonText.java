@@ -72,7 +72,18 @@ public final class JsonText {
     }
 
     private static void string(StringBuilder out, String text) {
-        out.append('"');
+        out.append(quoted(text));
+    }
+
+    /**
+     * A JSON string literal (RFC 8259): quote, backslash and control characters escaped, and a lone surrogate (which
+     * has no UTF-8 form) as a six-character hexadecimal escape; all other text as is.
+     *
+     * @param text any text
+     * @return the literal, quotes included
+     */
+    static String quoted(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
@@ -82,14 +93,28 @@ public final class JsonText {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20 || unpairedSurrogate(text, i)) {
+                        out.append("\\u")
+                                .append(HEX[c >>> 12])
+                                .append(HEX[(c >>> 8) & 0xf])
+                                .append(HEX[(c >>> 4) & 0xf])
+                                .append(HEX[c & 0xf]);
                     } else {
                         out.append(c);
                     }
                 }
             }
         }
-        out.append('"');
+        return out.append('"').toString();
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private static boolean unpairedSurrogate(String text, int i) {
+        char c = text.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1));
+        }
+        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
     }
 }

@@ -168,7 +168,9 @@ public final class ProducerCore implements AutoCloseable {
             software.amazon.awssdk.auth.credentials.AwsCredentialsProvider signer =
                     assumed != null ? assumed : config.credentialsProvider();
             encryptor = Encryption.create(config, signer, runOn);
-            BatchTransport transport = SdkBatchTransport.create(config, events, signer);
+            BatchTransport transport = config.requestPath() == io.securefirehose.RequestPath.SDK_CLIENT
+                    ? SdkBatchTransport.create(config, events, signer)
+                    : LeanBatchTransport.create(config, events, signer);
             ProducerCore core = new ProducerCore(
                     config,
                     assumed == null ? transport : new ClosingAlso(transport, assumed),

@@ -47,6 +47,10 @@ record RequestFailure(String code, String message, boolean retriable, boolean th
                         secure);
             }
         }
+        if (error instanceof FirehoseAnswers.MalformedResponseException malformed) {
+            return new RequestFailure(
+                    "MalformedResponse", String.valueOf(malformed.getMessage()), true, false, malformed);
+        }
         if (error instanceof AwsServiceException service) {
             AwsErrorDetails details = service.awsErrorDetails();
             String code = details != null && details.errorCode() != null

@@ -42,14 +42,7 @@ final class SdkBatchTransport implements BatchTransport {
     }
 
     static SdkBatchTransport create(ProducerConfig config, SecurityEvents events, AwsCredentialsProvider credentials) {
-        SecureHttpClient http = SecureHttpClient.create(
-                "firehose-secure-io-" + config.deliveryStreamName(),
-                config.endpoint(),
-                "firehose." + config.region().id() + ".amazonaws.com:443",
-                new SecureHttpClient.Rules(
-                        config.trustMaterial(), config.tlsPolicy(), config.allowedCidrs(), config.hostResolver()),
-                config.maxInFlightRequests(),
-                events);
+        SecureHttpClient http = SecureHttpClient.forFirehose(config, events);
         FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
                 .region(config.region())
                 .credentialsProvider(credentials)

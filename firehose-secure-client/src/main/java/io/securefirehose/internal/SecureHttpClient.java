@@ -93,6 +93,26 @@ final class SecureHttpClient implements AutoCloseable {
         return new SecureHttpClient(name, eventLoops, client);
     }
 
+    /** The client for the Firehose endpoint of {@code config}, one connection per request in flight. */
+    static SecureHttpClient forFirehose(io.securefirehose.ProducerConfig config, SecurityEvents events) {
+        return create(
+                "firehose-secure-io-" + config.deliveryStreamName(),
+                config.endpoint(),
+                "firehose." + config.region().id() + ".amazonaws.com:443",
+                new Rules(config.trustMaterial(), config.tlsPolicy(), config.allowedCidrs(), config.hostResolver()),
+                config.maxInFlightRequests(),
+                events);
+    }
+
+    /**
+     * Runs {@code task} on one of this client's event loops after {@code delay}; for timeouts of its exchanges.
+     *
+     * @return a handle that cancels the task
+     */
+    io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return eventLoops.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     private static ChannelFactory<? extends Channel> channels(
             @Nullable URI endpoint, Rules rules, SecurityEvents events) {
         List<CidrRange> allowed = rules.allowedCidrs();

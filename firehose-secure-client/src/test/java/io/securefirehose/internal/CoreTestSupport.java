@@ -26,6 +26,20 @@ abstract class CoreTestSupport {
         scheduler.close();
     }
 
+    /** Settings for a transport aimed at a local endpoint, no linger. */
+    static io.securefirehose.ProducerConfig transportConfig(
+            io.securefirehose.testkit.LocalFirehose server, String stream, Duration requestTimeout) {
+        return SecureFirehoseProducer.builder()
+                .deliveryStream(stream)
+                .region(server.region())
+                .endpoint(server.endpoint())
+                .credentialsProvider(server.credentialsProvider())
+                .trustMaterial(io.securefirehose.transport.TrustMaterial.fromPem(server.trustPem()))
+                .linger(Duration.ZERO)
+                .requestTimeout(requestTimeout)
+                .buildConfig();
+    }
+
     ProducerCore core(UnaryOperator<SecureFirehoseProducer.Builder> settings) {
         SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
                 .deliveryStream("unit")

@@ -4,13 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.securefirehose.ProducerConfig;
 import io.securefirehose.RecordReceipt;
-import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.testkit.Fault;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.testkit.LocalFirehoseExtension;
-import io.securefirehose.transport.TrustMaterial;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,21 +23,11 @@ class SdkBatchTransportTest {
     @RegisterExtension
     static final LocalFirehoseExtension FIREHOSE = new LocalFirehoseExtension(b -> b.stream("t"));
 
-    private static ProducerConfig config(LocalFirehose server) {
-        return SecureFirehoseProducer.builder()
-                .deliveryStream("t")
-                .region(server.region())
-                .endpoint(server.endpoint())
-                .credentialsProvider(server.credentialsProvider())
-                .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
-                .linger(Duration.ZERO)
-                .buildConfig();
-    }
-
     @Test
     void acceptedAndFailedRecordsAreReportedInOrder(LocalFirehose server) throws Exception {
         server.enqueueFaults(Fault.failRecords("InternalFailure", 1));
-        try (SdkBatchTransport transport = SdkBatchTransport.create(config(server), new SecurityEvents())) {
+        try (SdkBatchTransport transport = SdkBatchTransport.create(
+                CoreTestSupport.transportConfig(server, "t", Duration.ofSeconds(30)), new SecurityEvents())) {
             BatchResponse response = transport
                     .send(List.of("a".getBytes(UTF_8), "b".getBytes(UTF_8), "c".getBytes(UTF_8)))
                     .get(30, TimeUnit.SECONDS);
@@ -59,7 +46,8 @@ class SdkBatchTransportTest {
     @Test
     void aRefusedCallFailsTheFutureWithTheServiceError(LocalFirehose server) throws Exception {
         server.enqueueFaults(Fault.error(400, "InvalidKMSResourceException"));
-        try (SdkBatchTransport transport = SdkBatchTransport.create(config(server), new SecurityEvents())) {
+        try (SdkBatchTransport transport = SdkBatchTransport.create(
+                CoreTestSupport.transportConfig(server, "t", Duration.ofSeconds(30)), new SecurityEvents())) {
             CompletableFuture<BatchResponse> call = transport.send(List.of(new byte[1]));
             assertThatThrownBy(() -> call.get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
@@ -72,7 +60,8 @@ class SdkBatchTransportTest {
 
     @Test
     void aProducerBuiltWithItsOwnThreadDeliversAndShutsDown(LocalFirehose server) throws Exception {
-        ProducerCore core = ProducerCore.create(config(server), null);
+        ProducerCore core =
+                ProducerCore.create(CoreTestSupport.transportConfig(server, "t", Duration.ofSeconds(30)), null);
         RecordReceipt receipt = core.send("own thread".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
         assertThat(receipt.recordId()).isEqualTo(server.records("t").get(0).recordId());
         List<Thread> senders = Thread.getAllStackTraces().keySet().stream()

@@ -29,7 +29,9 @@ public final class Fault {
         /** Accept the call but fail the records at the given indexes. */
         FAIL_RECORDS,
         /** Handle the call normally, answering after a delay. */
-        DELAY
+        DELAY,
+        /** Store nothing and answer exactly the given status, body and {@code X-Amzn-ErrorType} header. */
+        ANSWER
     }
 
     private final Kind kind;
@@ -37,13 +39,19 @@ public final class Fault {
     private final String errorCode;
     private final int[] recordIndexes;
     private final Duration delay;
+    private final String body;
 
     private Fault(Kind kind, int status, String errorCode, int[] recordIndexes, Duration delay) {
+        this(kind, status, errorCode, recordIndexes, delay, "");
+    }
+
+    private Fault(Kind kind, int status, String errorCode, int[] recordIndexes, Duration delay, String body) {
         this.kind = kind;
         this.status = status;
         this.errorCode = errorCode;
         this.recordIndexes = recordIndexes;
         this.delay = delay;
+        this.body = body;
     }
 
     /** @return a throttling answer: {@code ServiceUnavailableException}, HTTP 500 */
@@ -88,6 +96,29 @@ public final class Fault {
     public static Fault delay(Duration delay) {
         Objects.requireNonNull(delay, "delay");
         return new Fault(Kind.DELAY, 200, "", new int[0], delay);
+    }
+
+    /**
+     * An answer given verbatim, whatever the call carried; nothing is stored. For testing how a client reads
+     * unusual, malformed or undocumented answers.
+     *
+     * @param status HTTP status
+     * @param errorTypeHeader value of the {@code X-Amzn-ErrorType} header, or empty for none
+     * @param body the answer's body (UTF-8)
+     * @return the answer
+     */
+    public static Fault answer(int status, String errorTypeHeader, String body) {
+        Objects.requireNonNull(errorTypeHeader, "errorTypeHeader");
+        Objects.requireNonNull(body, "body");
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("status must be an HTTP status (100..599), was " + status);
+        }
+        return new Fault(Kind.ANSWER, status, errorTypeHeader, new int[0], Duration.ZERO, body);
+    }
+
+    /** @return the body of a {@link Kind#ANSWER} fault, empty for other kinds */
+    public String body() {
+        return body;
     }
 
     /** @return what the fault does */

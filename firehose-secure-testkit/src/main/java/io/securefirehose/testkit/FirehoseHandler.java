@@ -258,6 +258,17 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     reject(call, fault.status(), fault.errorCode(), message, subject);
                     return;
                 }
+                case ANSWER -> {
+                    capture(call, subject, "ANSWER", List.of());
+                    respond(
+                            call,
+                            new Answer(
+                                    fault.status(),
+                                    fault.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                    fault.errorCode().isEmpty() ? null : fault.errorCode(),
+                                    Duration.ZERO));
+                    return;
+                }
                 case DELAY -> delay = fault.delay();
                 case FAIL_RECORDS -> {}
             }

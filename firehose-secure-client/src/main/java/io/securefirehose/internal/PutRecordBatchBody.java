@@ -1,0 +1,133 @@
+package io.securefirehose.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Writes the awsJson1.1 body of {@code PutRecordBatch} for one delivery stream:
+ * {@code {"DeliveryStreamName":"<name>","Records":[{"Data":"<base64>"},...]}}.
+ *
+ * <p>The body's exact length is computed first, so each record's base64 goes straight into one array of the right
+ * size (taken from a {@link BodyBuffers} pool) in one pass: no per-record objects, no intermediate copies. The
+ * stream name is JSON-escaped once, when the writer is made. Thread-safe: it holds no mutable state.
+ */
+final class PutRecordBatchBody {
+
+    private static final byte[] BASE64 =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FIRST_RECORD = bytes("{\"Data\":\"");
+    private static final byte[] NEXT_RECORD = bytes("\"},{\"Data\":\"");
+    private static final byte[] LAST_RECORD_END = bytes("\"}");
+    private static final byte[] END = bytes("]}");
+
+    private final byte[] start;
+
+    PutRecordBatchBody(String deliveryStreamName) {
+        this.start = bytes("{\"DeliveryStreamName\":" + JsonText.quoted(deliveryStreamName) + ",\"Records\":[");
+    }
+
+    /** A written body: the first {@code length} bytes of {@code bytes}. */
+    static final class Body {
+        private final byte[] bytes;
+        private final int length;
+
+        Body(byte[] bytes, int length) {
+            this.bytes = bytes;
+            this.length = length;
+        }
+
+        /** The array holding the body (it may be longer than the body). */
+        byte[] bytes() {
+            return bytes;
+        }
+
+        /** The body's length in bytes. */
+        int length() {
+            return length;
+        }
+    }
+
+    /**
+     * Writes the body for {@code records}, in this order.
+     *
+     * @param records raw record bytes
+     * @param buffers where the body's array comes from
+     * @return the body
+     */
+    Body write(List<byte[]> records, BodyBuffers buffers) {
+        int length = length(records);
+        byte[] out = buffers.acquire(length);
+        int at = copy(start, out, 0);
+        for (int i = 0; i < records.size(); i++) {
+            at = copy(i == 0 ? FIRST_RECORD : NEXT_RECORD, out, at);
+            at = base64(records.get(i), out, at);
+        }
+        if (!records.isEmpty()) {
+            at = copy(LAST_RECORD_END, out, at);
+        }
+        at = copy(END, out, at);
+        if (at != length) {
+            throw new IllegalStateException("body length " + at + " differs from the computed " + length);
+        }
+        return new Body(out, length);
+    }
+
+    /** Exact body length for {@code records}; {@code long} arithmetic so that no batch can overflow unnoticed. */
+    int length(List<byte[]> records) {
+        long length = (long) start.length + END.length;
+        for (int i = 0; i < records.size(); i++) {
+            length += (i == 0 ? FIRST_RECORD.length : NEXT_RECORD.length) + base64Length(records.get(i).length);
+        }
+        if (!records.isEmpty()) {
+            length += LAST_RECORD_END.length;
+        }
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a PutRecordBatch body of " + length + " bytes cannot be written");
+        }
+        return (int) length;
+    }
+
+    static long base64Length(int bytes) {
+        return 4L * ((bytes + 2L) / 3);
+    }
+
+    /** Standard base64 with padding (RFC 4648 section 4), written at {@code at}; returns the next position. */
+    static int base64(byte[] data, byte[] out, int at) {
+        int whole = data.length - data.length % 3;
+        int o = at;
+        for (int i = 0; i < whole; i += 3) {
+            int bits = (data[i] & 0xff) << 16 | (data[i + 1] & 0xff) << 8 | (data[i + 2] & 0xff);
+            out[o] = BASE64[bits >>> 18];
+            out[o + 1] = BASE64[(bits >>> 12) & 0x3f];
+            out[o + 2] = BASE64[(bits >>> 6) & 0x3f];
+            out[o + 3] = BASE64[bits & 0x3f];
+            o += 4;
+        }
+        int left = data.length - whole;
+        if (left == 1) {
+            int bits = (data[whole] & 0xff) << 16;
+            out[o] = BASE64[bits >>> 18];
+            out[o + 1] = BASE64[(bits >>> 12) & 0x3f];
+            out[o + 2] = '=';
+            out[o + 3] = '=';
+            o += 4;
+        } else if (left == 2) {
+            int bits = (data[whole] & 0xff) << 16 | (data[whole + 1] & 0xff) << 8;
+            out[o] = BASE64[bits >>> 18];
+            out[o + 1] = BASE64[(bits >>> 12) & 0x3f];
+            out[o + 2] = BASE64[(bits >>> 6) & 0x3f];
+            out[o + 3] = '=';
+            o += 4;
+        }
+        return o;
+    }
+
+    private static int copy(byte[] from, byte[] to, int at) {
+        System.arraycopy(from, 0, to, at, from.length);
+        return at + from.length;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
