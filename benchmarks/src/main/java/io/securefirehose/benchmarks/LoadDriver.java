@@ -139,6 +139,7 @@ public final class LoadDriver {
             ProcessMeter.Reading before = ProcessMeter.read();
             Workload.Outcome outcome = workload.run(records, size, latency);
             ProcessMeter.Reading after = ProcessMeter.read();
+            System.out.println("  CPU by thread: " + ProcessMeter.Reading.cpuShares(before, after));
             return new RunResult(
                     configuration,
                     size,

@@ -1,12 +1,46 @@
 package io.securefirehose.benchmarks;
 
 import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** This process's CPU time and the heap its live threads allocated, read before and after a run. */
 final class ProcessMeter {
 
     /** A reading. */
-    record Reading(long cpuNanos, long allocatedBytes, long wallNanos, long gcMillis) {}
+    record Reading(
+            long cpuNanos, long allocatedBytes, long wallNanos, long gcMillis, Map<String, Long> threadCpuNanos) {
+
+        /**
+         * Where the CPU time between two readings went, by thread group (names without their numbers), in percent
+         * of the process's; "JVM" is what no Java thread accounts for: garbage collection and the JIT compilers.
+         */
+        static String cpuShares(Reading before, Reading after) {
+            double total = Math.max(1, after.cpuNanos() - before.cpuNanos());
+            Map<String, Long> deltas = new TreeMap<>();
+            long javaThreads = 0;
+            for (Map.Entry<String, Long> group : after.threadCpuNanos().entrySet()) {
+                long delta = group.getValue() - before.threadCpuNanos().getOrDefault(group.getKey(), 0L);
+                if (delta > 0) {
+                    deltas.put(group.getKey(), delta);
+                    javaThreads += delta;
+                }
+            }
+            deltas.put("JVM (GC, JIT)", Math.max(0, (after.cpuNanos() - before.cpuNanos()) - javaThreads));
+            StringBuilder out = new StringBuilder();
+            deltas.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .filter(e -> e.getValue() / total >= 0.01)
+                    .forEach(e -> out.append(String.format(
+                            Locale.ROOT,
+                            "%s%s %.0f%%",
+                            out.length() == 0 ? "" : ", ",
+                            e.getKey(),
+                            100 * e.getValue() / total)));
+            return out.toString();
+        }
+    }
 
     private ProcessMeter() {}
 
@@ -25,6 +59,15 @@ final class ProcessMeter {
         for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
-        return new Reading(os.getProcessCpuTime(), allocated, System.nanoTime(), gcMillis);
+        Map<String, Long> cpuByGroup = new TreeMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(ids)) {
+            if (info != null) {
+                long cpu = threads.getThreadCpuTime(info.getThreadId());
+                if (cpu > 0) {
+                    cpuByGroup.merge(info.getThreadName().replaceAll("[0-9]+", "N"), cpu, Long::sum);
+                }
+            }
+        }
+        return new Reading(os.getProcessCpuTime(), allocated, System.nanoTime(), gcMillis, cpuByGroup);
     }
 }

@@ -95,20 +95,26 @@ final class LeanBatchTransport implements BatchTransport {
 
     @Override
     public CompletableFuture<BatchResponse> send(List<byte[]> records) {
-        PutRecordBatchBody.Body body;
         CompletableFuture<? extends AwsCredentialsIdentity> identity;
         try {
-            body = bodies.write(records, buffers);
             identity = credentials.resolveIdentity();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(http.typedRefusalOr(e));
         }
-        return identity.thenCompose(id -> exchange(id, body)).handle((answer, error) -> {
-            if (error != null) {
-                throw new CompletionException(http.typedRefusalOr(error));
-            }
-            return read(answer, body);
-        });
+        // Writing, hashing and signing the body run on the I/O threads: the caller (the producer's one sender
+        // thread) only does bookkeeping, and the work of several calls spreads over the cores.
+        return identity.thenComposeAsync(id -> call(records, id), http.workers())
+                .handle((response, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(http.typedRefusalOr(error));
+                    }
+                    return response;
+                });
+    }
+
+    private CompletableFuture<BatchResponse> call(List<byte[]> records, AwsCredentialsIdentity identity) {
+        PutRecordBatchBody.Body body = bodies.write(records, buffers);
+        return exchange(identity, body).thenApply(answer -> read(answer, body));
     }
 
     // The futures returned by whenComplete only repeat the exchange's outcome, which the caller gets anyway.

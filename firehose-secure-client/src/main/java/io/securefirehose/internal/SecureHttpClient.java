@@ -104,6 +104,11 @@ final class SecureHttpClient implements AutoCloseable {
                 events);
     }
 
+    /** This client's event loops, as an executor for work that belongs next to its I/O. */
+    java.util.concurrent.Executor workers() {
+        return eventLoops;
+    }
+
     /**
      * Runs {@code task} on one of this client's event loops after {@code delay}; for timeouts of its exchanges.
      *
