@@ -69,6 +69,7 @@ class ProducerBuilderTest {
         assertThatThrownBy(() -> valid().region((Region) null)).hasMessageContaining("region");
         assertThatThrownBy(() -> valid().trustMaterial(null)).hasMessageContaining("trustMaterial");
         assertThatThrownBy(() -> valid().linger(null)).hasMessageContaining("linger");
+        assertThatThrownBy(() -> valid().requestPath(null)).hasMessageContaining("requestPath");
     }
 
     @Test
@@ -111,7 +112,13 @@ class ProducerBuilderTest {
         assertThat(config.retryBackoffMax()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.trustMaterial().isSystemDefault()).isTrue();
         assertThat(config.endpoint()).isNull();
-        assertThat(config.toString()).contains("stream=orders").doesNotContain("secret");
+        assertThat(config.requestPath()).isEqualTo(RequestPath.LEAN);
+        assertThat(valid().requestPath(RequestPath.SDK_CLIENT).buildConfig().requestPath())
+                .isEqualTo(RequestPath.SDK_CLIENT);
+        assertThat(config.toString())
+                .contains("stream=orders")
+                .contains("requestPath=LEAN")
+                .doesNotContain("secret");
     }
 
     @Test

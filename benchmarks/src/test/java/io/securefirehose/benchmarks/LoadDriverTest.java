@@ -35,7 +35,7 @@ class LoadDriverTest {
                     dir.toString()
                 }),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
-        assertThat(results).hasSize(10);
+        assertThat(results).hasSize(12);
         assertThat(results).allSatisfy(r -> {
             assertThat(r.failed()).as(r.configuration()).isZero();
             assertThat(r.records()).isEqualTo(r.recordBytes() == 100 ? 1500 : 1000);
@@ -45,7 +45,7 @@ class LoadDriverTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(encrypted.wireRecordBytes()).isGreaterThan(100 + 41);
-        assertThat(Files.readAllLines(dir.resolve("load.csv"))).hasSize(11);
+        assertThat(Files.readAllLines(dir.resolve("load.csv"))).hasSize(13);
         RunResult coalesced = results.stream()
                 .filter(r -> r.configuration().equals("coalesced") && r.recordBytes() == 100)
                 .findFirst()

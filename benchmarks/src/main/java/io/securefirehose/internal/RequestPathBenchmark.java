@@ -1,0 +1,103 @@
+package io.securefirehose.internal;
+
+import io.securefirehose.testkit.CannedAnswerHttpClient;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
+
+/**
+ * Per-record CPU and allocation of one {@code PutRecordBatch} call of 500 records, everything but the network and
+ * TLS: the SDK client's pipeline (marshalling, signing, answer unmarshalling) against the lean path's (body writing
+ * into a pooled array, the SDK's signer over it, the streaming answer reader). Both sides read the same canned
+ * 500-entry answer; the SDK's HTTP client is replaced by one that drains the body and answers at once.
+ */
+public class RequestPathBenchmark extends MicroBenchmark {
+
+    private static final int BATCH = 500;
+
+    @Param({"100", "1024"})
+    public int recordBytes;
+
+    private List<byte[]> records;
+    private byte[] answer;
+    private FirehoseAsyncClient sdk;
+    private PutRecordBatchBody bodies;
+    private BodyBuffers buffers;
+    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    private final AwsBasicCredentials credentials = AwsBasicCredentials.create("AKIDBENCH", "secret");
+
+    @Setup
+    public void setUp() {
+        records = new ArrayList<>();
+        for (int i = 0; i < BATCH; i++) {
+            records.add(new byte[recordBytes]);
+        }
+        StringBuilder json = new StringBuilder("{\"FailedPutCount\":0,\"Encrypted\":true,\"RequestResponses\":[");
+        for (int i = 0; i < BATCH; i++) {
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"RecordId\":\"")
+                    .append("49654133998702372436791836411426418413428941302463053826".substring(0, 40))
+                    .append(String.format("%016d", i))
+                    .append("\"}");
+        }
+        answer = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        sdk = FirehoseAsyncClient.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(credentials))
+                .endpointOverride(URI.create("https://localhost"))
+                .httpClient(CannedAnswerHttpClient.answering(answer, false))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+        bodies = new PutRecordBatchBody("bench");
+        buffers = new BodyBuffers(2);
+    }
+
+    @TearDown
+    public void tearDown() {
+        sdk.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public PutRecordBatchResponse sdkClient() {
+        return sdk.putRecordBatch(SdkBatchTransport.request("bench", records)).join();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public BatchResponse lean() {
+        PutRecordBatchBody.Body body = bodies.write(records, buffers);
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(URI.create("https://localhost/"))
+                .putHeader("Content-Type", "application/x-amz-json-1.1")
+                .putHeader("X-Amz-Target", "Firehose_20150804.PutRecordBatch")
+                .putHeader("Content-Length", Integer.toString(body.length()))
+                .build();
+        signer.sign(r -> r.identity(credentials)
+                .request(request)
+                .payload(() -> new ByteArrayInputStream(body.bytes(), 0, body.length()))
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "firehose"));
+        BatchResponse response = FirehoseAnswers.batch(answer, answer.length);
+        buffers.release(body.bytes());
+        return response;
+    }
+}
