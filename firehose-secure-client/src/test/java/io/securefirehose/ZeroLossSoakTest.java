@@ -28,7 +28,7 @@ import software.amazon.awssdk.regions.Region;
 /**
  * Half a million encrypted records through the producer over HTTPS while the endpoint injects, from a fixed seed,
  * per-record failures, throttling, 5xx, connection resets (before and after storing a call's records) and latency,
- * and STS and KMS go away for a while; then every record is accounted for, one by one. Sized for a couple of CPU-minutes on 2 cores.
+ * STS and KMS go away for a while, then KMS throttles every other call; then every record is accounted for, one by one. Sized for a couple of CPU-minutes on 2 cores.
  */
 @Tag("soak")
 class ZeroLossSoakTest {
@@ -76,6 +76,9 @@ class ZeroLossSoakTest {
                 server.kmsAvailable(false); // records wait for the next data key
             } else if (i == 245_000) {
                 server.kmsAvailable(true);
+                server.kmsThrottling(0.5); // every other KMS call answers ThrottlingException
+            } else if (i == 330_000) {
+                server.kmsThrottling(0);
             }
             futures.add(producer.send(String.format("record-%07d%n", i).getBytes(UTF_8)));
         }
@@ -139,8 +142,12 @@ class ZeroLossSoakTest {
             }
         }
         int failed = failedByCause.values().stream().mapToInt(Integer::intValue).sum();
+        long kmsThrottled = server.kmsRequests().stream()
+                .filter(call -> call.outcome().equals("ThrottlingException"))
+                .count();
         System.out.printf(
-                "soak: records=%d acknowledged=%d failed=%d %s retried=%d duplicates=%d stored=%d requests=%d%n",
+                "soak: records=%d acknowledged=%d failed=%d %s retried=%d duplicates=%d stored=%d requests=%d"
+                        + " kmsThrottled=%d%n",
                 RECORDS,
                 acknowledged,
                 failed,
@@ -148,11 +155,13 @@ class ZeroLossSoakTest {
                 retried,
                 duplicates,
                 server.records(STREAM).size(),
-                server.requests().size());
+                server.requests().size(),
+                kmsThrottled);
         assertThat(acknowledged + failed).isEqualTo(RECORDS);
         // Every fault here is retriable and the timeout generous: nothing should fail at all.
         assertThat(failedByCause).isEmpty();
         assertThat(retried).as("the faults were real").isPositive();
+        assertThat(kmsThrottled).as("KMS throttled some data key requests").isPositive();
         assertThat(duplicates)
                 .as("lost responses make Firehose store records twice")
                 .isPositive();

@@ -425,6 +425,18 @@ public final class LocalFirehose implements AutoCloseable {
     }
 
     /**
+     * Simulates KMS throttling: that fraction of KMS calls, evenly spread, answers {@code ThrottlingException}
+     * (HTTP 400, "Rate exceeded."), as KMS does above its request quota. {@code 0} turns it off (the default, and
+     * after {@link #reset()}), {@code 1} throttles every call.
+     *
+     * @param fraction the share of calls to throttle, within [0, 1]
+     * @throws IllegalArgumentException if the fraction is outside [0, 1]
+     */
+    public void kmsThrottling(double fraction) {
+        kms.throttling(fraction);
+    }
+
+    /**
      * The ARN of a master key configured with {@link Builder#kmsKey}.
      *
      * @param keyId the key's id

@@ -49,6 +49,8 @@ final class LocalKms {
     private final Map<String, MasterKey> keysByName; // id, ARN, alias name and alias ARN -> key
     private final Queue<CapturedKmsCall> calls = new ConcurrentLinkedQueue<>();
     private volatile boolean available = true;
+    private volatile double throttledFraction;
+    private final java.util.concurrent.atomic.AtomicLong throttleCounter = new java.util.concurrent.atomic.AtomicLong();
 
     LocalKms(Map<String, List<String>> keysAndAliases, String region, String accountId) {
         Map<String, MasterKey> names = new LinkedHashMap<>();
@@ -74,6 +76,23 @@ final class LocalKms {
         this.available = available;
     }
 
+    void throttling(double fraction) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("the throttled fraction must be within [0, 1], was " + fraction);
+        }
+        this.throttledFraction = fraction;
+    }
+
+    /** Whether this call is throttled: evenly spread, so that any run of calls sees the fraction asked for. */
+    private boolean throttleThisCall() {
+        double fraction = throttledFraction;
+        if (fraction <= 0) {
+            return false;
+        }
+        long n = throttleCounter.getAndIncrement();
+        return Math.floor((n + 1) * fraction) > Math.floor(n * fraction);
+    }
+
     List<CapturedKmsCall> calls() {
         return List.copyOf(calls);
     }
@@ -81,6 +100,7 @@ final class LocalKms {
     void reset() {
         calls.clear();
         available = true;
+        throttledFraction = 0;
     }
 
     /** The request's fields as far as KMS reads them. Never compared or hashed. */
@@ -103,6 +123,8 @@ final class LocalKms {
         Answer answer;
         if (!available) {
             answer = error(500, "KMSInternalException", "Injected KMS outage.");
+        } else if (throttleThisCall()) {
+            answer = error(400, "ThrottlingException", "Rate exceeded.");
         } else {
             answer = switch (operation) {
                 case "GenerateDataKey" -> generateDataKey(request);

@@ -1,6 +1,7 @@
 package io.securefirehose.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -122,6 +123,34 @@ class LocalKmsTest {
                             .errorCode())
                     .isEqualTo("InvalidCiphertextException");
             assertThat(server.kmsCallCount("GenerateDataKey")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void throttlingAnswersThrottlingExceptionToTheFractionAskedFor() throws Exception {
+        try (LocalFirehose server = LocalFirehose.builder().kmsKey(KEY).start();
+                KmsAsyncClient kms = kms(server)) {
+            server.kmsThrottling(1);
+            AwsServiceException throttled =
+                    failure(kms.generateDataKey(r -> r.keyId(KEY).keySpec(DataKeySpec.AES_256)));
+            assertThat(throttled.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException");
+            assertThat(throttled.statusCode()).isEqualTo(400);
+            assertThat(throttled.isThrottlingException()).isTrue();
+
+            server.reset();
+            server.kmsThrottling(0.25);
+            for (int i = 0; i < 8; i++) {
+                kms.generateDataKey(r -> r.keyId(KEY).keySpec(DataKeySpec.AES_256))
+                        .handle((answer, error) -> null)
+                        .get(30, TimeUnit.SECONDS);
+            }
+            long throttledCalls = server.kmsRequests().stream()
+                    .filter(call -> call.outcome().equals("ThrottlingException"))
+                    .count();
+            long answered = server.kmsRequests().size();
+            // Evenly spread: one call in four, whatever the client's own retries added.
+            assertThat(throttledCalls).isBetween(answered / 4, answered / 4 + 1);
+            assertThatThrownBy(() -> server.kmsThrottling(1.5)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 }
