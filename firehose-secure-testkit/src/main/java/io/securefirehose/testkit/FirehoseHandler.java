@@ -273,6 +273,16 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 case FAIL_RECORDS -> {}
             }
         }
+        String exceeded = stream.admit(sizes.length, subject.recordBytes());
+        if (exceeded != null) {
+            reject(
+                    call,
+                    500,
+                    "ServiceUnavailableException",
+                    "Slow down. The delivery stream's quota of " + exceeded + " is exceeded.",
+                    subject);
+            return;
+        }
         String[] errorCodes = recordErrors(sizes.length, fault, plan, random);
         boolean[] failed = new boolean[sizes.length];
         List<Integer> failedIndexes = new ArrayList<>();

@@ -297,10 +297,31 @@ public final class LocalFirehose implements AutoCloseable {
                         settings.gzip,
                         settings.clock);
         StreamPosture posture = settings.postures.getOrDefault(name, StreamPosture.unprotected());
-        streams.computeIfAbsent(
+        LocalStream stream = streams.computeIfAbsent(
                 name,
                 n -> new LocalStream(
                         n, streamArn(n), settings.clock.instant(), settings.captureRecords, writer, posture));
+        StreamQuota quota = settings.quotas.getOrDefault(name, settings.quotaForAllStreams);
+        if (quota != null) {
+            stream.quota(quota);
+        }
+    }
+
+    /**
+     * Enforces a direct-PUT quota on a stream from now on, with full buckets, or lifts it ({@code null}). Calls over
+     * the quota are refused with {@code ServiceUnavailableException} (HTTP 500) and stored nowhere; their captured
+     * outcome is {@code ServiceUnavailableException}.
+     *
+     * @param stream the stream's name
+     * @param quota the quota, or {@code null} for none
+     * @throws IllegalArgumentException if the stream does not exist
+     */
+    public void quota(String stream, @Nullable StreamQuota quota) {
+        LocalStream state = streams.get(stream);
+        if (state == null) {
+            throw new IllegalArgumentException("no stream '" + stream + "'");
+        }
+        state.quota(quota);
     }
 
     /**
@@ -657,6 +678,8 @@ public final class LocalFirehose implements AutoCloseable {
         private boolean requireSessionCredentials;
         private final Map<String, List<String>> kmsKeys = new LinkedHashMap<>();
         private final Map<String, StreamPosture> postures = new LinkedHashMap<>();
+        private final Map<String, StreamQuota> quotas = new LinkedHashMap<>();
+        private @Nullable StreamQuota quotaForAllStreams;
 
         private Builder() {}
 
@@ -827,6 +850,30 @@ public final class LocalFirehose implements AutoCloseable {
         public Builder stream(String name, StreamPosture posture) {
             stream(name);
             postures.put(name, Objects.requireNonNull(posture, "posture"));
+            return this;
+        }
+
+        /**
+         * Enforces a direct-PUT quota on a stream (see {@link StreamQuota}); default none.
+         *
+         * @param name the stream's name (also created, as with {@link #stream(String)})
+         * @param quota its quota
+         * @return this builder
+         */
+        public Builder quota(String name, StreamQuota quota) {
+            stream(name);
+            quotas.put(name, Objects.requireNonNull(quota, "quota"));
+            return this;
+        }
+
+        /**
+         * Enforces a direct-PUT quota on every stream that has none of its own; default none.
+         *
+         * @param quota the quota
+         * @return this builder
+         */
+        public Builder quotaForAllStreams(StreamQuota quota) {
+            this.quotaForAllStreams = Objects.requireNonNull(quota, "quota");
             return this;
         }
 

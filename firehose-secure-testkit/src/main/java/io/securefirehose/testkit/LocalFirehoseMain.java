@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * java -cp firehose-secure-testkit.jar:... io.securefirehose.testkit.LocalFirehoseMain \
  *     [--port N] [--stream NAME]... [--region R] [--output-dir DIR] [--gzip] [--trust-pem FILE]
- *     [--kms-key ID[,alias/NAME...]]... [--role ARN]...
+ *     [--kms-key ID[,alias/NAME...]]... [--role ARN]... [--quota RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S]
  * </pre>
  *
  * It prints the endpoint, where the trust PEM was written, and the credentials to sign with.
@@ -76,6 +76,15 @@ public final class LocalFirehoseMain {
                 case "--trust-pem" -> trustPem = Path.of(value(args, ++i, flag));
                 case "--no-capture" -> builder.captureRecords(false);
                 case "--role" -> builder.role(value(args, ++i, flag));
+                case "--quota" -> {
+                    String[] rates = value(args, ++i, flag).split(",", -1);
+                    if (rates.length != 3) {
+                        throw new IllegalArgumentException(
+                                "--quota takes RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S, was " + args[i]);
+                    }
+                    builder.quotaForAllStreams(new StreamQuota(
+                            Long.parseLong(rates[0]), Long.parseLong(rates[1]), Long.parseLong(rates[2])));
+                }
                 case "--kms-key" -> {
                     String[] idAndAliases = value(args, ++i, flag).split(",", -1);
                     String id = idAndAliases[0];
@@ -86,7 +95,8 @@ public final class LocalFirehoseMain {
                     out.println(
                             "usage: LocalFirehoseMain [--port N] [--stream NAME]... [--region R] [--output-dir DIR] [--gzip]"
                                     + " [--object-age-seconds S] [--trust-pem FILE] [--no-capture]"
-                                    + " [--kms-key ID[,alias/NAME...]] [--role ARN]");
+                                    + " [--kms-key ID[,alias/NAME...]] [--role ARN]"
+                                    + " [--quota RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S]");
                     return null;
                 }
                 default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");

@@ -35,8 +35,27 @@ final class LocalStream {
         this.writer = writer;
     }
 
+    private volatile io.securefirehose.testkit.internal.@Nullable QuotaBuckets quota;
+
     StreamPosture posture() {
         return posture;
+    }
+
+    void quota(@Nullable StreamQuota limits) {
+        this.quota = limits == null
+                ? null
+                : new io.securefirehose.testkit.internal.QuotaBuckets(
+                        limits.recordsPerSecond(),
+                        limits.requestsPerSecond(),
+                        limits.bytesPerSecond(),
+                        System.nanoTime());
+    }
+
+    /** Admits a call against the stream's quota; returns the exceeded rate, or {@code null} if admitted. */
+    @Nullable
+    String admit(int callRecords, long callBytes) {
+        io.securefirehose.testkit.internal.QuotaBuckets buckets = quota;
+        return buckets == null ? null : buckets.admit(callRecords, callBytes, System.nanoTime());
     }
 
     void posture(StreamPosture posture) {
