@@ -48,6 +48,7 @@ public final class ProducerConfig {
     private final boolean requireServerSideEncryption;
     private final @Nullable Coalescing coalescing;
     private final RequestPath requestPath;
+    private final boolean rateControl;
 
     ProducerConfig(
             String deliveryStreamName,
@@ -72,7 +73,8 @@ public final class ProducerConfig {
             @Nullable EnvelopeEncryption encryption,
             boolean requireServerSideEncryption,
             @Nullable Coalescing coalescing,
-            RequestPath requestPath) {
+            RequestPath requestPath,
+            boolean rateControl) {
         this.deliveryStreamName = deliveryStreamName;
         this.region = region;
         this.endpoint = endpoint;
@@ -96,6 +98,7 @@ public final class ProducerConfig {
         this.requireServerSideEncryption = requireServerSideEncryption;
         this.coalescing = coalescing;
         this.requestPath = requestPath;
+        this.rateControl = rateControl;
     }
 
     /** @return name of the delivery stream records go to */
@@ -237,6 +240,15 @@ public final class ProducerConfig {
         return requestPath;
     }
 
+    /**
+     * Whether the send rate adapts to Firehose's throttling (additive increase, multiplicative decrease).
+     *
+     * @return whether adaptive rate control is on
+     */
+    public boolean rateControl() {
+        return rateControl;
+    }
+
     @Override
     public String toString() {
         return "ProducerConfig{stream="
@@ -279,6 +291,8 @@ public final class ProducerConfig {
                 + (coalescing == null ? "off" : coalescing)
                 + ", requestPath="
                 + requestPath
+                + ", rateControl="
+                + rateControl
                 + "}";
     }
 }

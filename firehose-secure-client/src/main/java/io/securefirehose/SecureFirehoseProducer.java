@@ -232,6 +232,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         private boolean requireServerSideEncryption;
         private @Nullable Coalescing coalescing;
         private RequestPath requestPath = RequestPath.LEAN;
+        private boolean rateControl = true;
 
         private Builder() {}
 
@@ -620,6 +621,21 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         }
 
         /**
+         * Adapts the send rate to the stream's quota (default on): once Firehose throttles, calls are paced at a
+         * limit in bytes per second that drops to 85 % of the goodput it measured and climbs back slowly until the
+         * next throttle, so that goodput stays near the quota without a storm of resent calls. Off, the producer
+         * sends as fast as {@code maxInFlightRequests} allows and relies on retries alone. The current limit is
+         * the {@code firehose.producer.send.rate.limit} gauge.
+         *
+         * @param enabled whether to adapt the send rate
+         * @return this builder
+         */
+        public Builder rateControl(boolean enabled) {
+            this.rateControl = enabled;
+            return this;
+        }
+
+        /**
          * Requires the stream's server-side encryption: when Firehose answers a call with {@code Encrypted=false},
          * the call's records fail with {@link ServerSideEncryptionRequiredException} (Firehose stored them, but
          * without encryption at rest) instead of completing. Default off. See {@code docs/security.md} for the
@@ -715,7 +731,8 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                     boundEncryption,
                     requireServerSideEncryption,
                     coalescing,
-                    requestPath);
+                    requestPath,
+                    rateControl);
         }
 
         /** Binds the encryption context to this stream and checks it against the role's session policy. */

@@ -113,11 +113,14 @@ class ProducerBuilderTest {
         assertThat(config.trustMaterial().isSystemDefault()).isTrue();
         assertThat(config.endpoint()).isNull();
         assertThat(config.requestPath()).isEqualTo(RequestPath.LEAN);
+        assertThat(config.rateControl()).isTrue();
+        assertThat(valid().rateControl(false).buildConfig().rateControl()).isFalse();
         assertThat(valid().requestPath(RequestPath.SDK_CLIENT).buildConfig().requestPath())
                 .isEqualTo(RequestPath.SDK_CLIENT);
         assertThat(config.toString())
                 .contains("stream=orders")
                 .contains("requestPath=LEAN")
+                .contains("rateControl=true")
                 .doesNotContain("secret");
     }
 

@@ -40,6 +40,11 @@ final class LocalFirehoseProcess implements AutoCloseable {
     }
 
     static LocalFirehoseProcess start(int ioThreads) throws IOException {
+        return start(ioThreads, List.of());
+    }
+
+    /** As {@link #start(int)}, with more {@code LocalFirehoseMain} flags (for example {@code --quota}). */
+    static LocalFirehoseProcess start(int ioThreads, List<String> extraFlags) throws IOException {
         Path pem = Files.createTempFile("bench-ca-", ".pem");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -57,6 +62,7 @@ final class LocalFirehoseProcess implements AutoCloseable {
                 ROLE,
                 "--kms-key",
                 KMS_KEY_ID));
+        command.addAll(extraFlags);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Map<String, String> printed = new HashMap<>();
         BufferedReader out =

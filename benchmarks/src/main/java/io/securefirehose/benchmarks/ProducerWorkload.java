@@ -23,6 +23,15 @@ final class ProducerWorkload implements Workload {
     private final boolean coalesced;
 
     ProducerWorkload(LocalFirehoseProcess firehose, boolean encrypted, boolean coalesced, RequestPath path) {
+        this(firehose, encrypted, coalesced, path, b -> b);
+    }
+
+    ProducerWorkload(
+            LocalFirehoseProcess firehose,
+            boolean encrypted,
+            boolean coalesced,
+            RequestPath path,
+            java.util.function.UnaryOperator<SecureFirehoseProducer.Builder> settings) {
         this.coalesced = coalesced;
         SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
                 .deliveryStream(LocalFirehoseProcess.STREAM)
@@ -48,7 +57,7 @@ final class ProducerWorkload implements Workload {
                     .kmsEndpoint(firehose.endpoint)
                     .build());
         }
-        this.producer = builder.build();
+        this.producer = settings.apply(builder).build();
         producer.metrics().bindTo(registry);
     }
 
@@ -108,6 +117,11 @@ final class ProducerWorkload implements Workload {
                                 .count();
         double wire = recordBytes + (sealed > 0 ? overhead / sealed : 0);
         return new Outcome(acknowledged, records - acknowledged, wire, records);
+    }
+
+    /** The producer's meters. */
+    SimpleMeterRegistry meters() {
+        return registry;
     }
 
     private static void countFailure(java.util.concurrent.atomic.LongAdder failures, Throwable error) {

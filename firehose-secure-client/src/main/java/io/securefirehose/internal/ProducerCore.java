@@ -137,7 +137,9 @@ public final class ProducerCore implements AutoCloseable {
                         config.deliveryTimeout(),
                         backoff,
                         expiryCheckInterval(config.deliveryTimeout()),
-                        config.requireServerSideEncryption()));
+                        config.requireServerSideEncryption(),
+                        config.rateControl()));
+        metrics.sendRateLimitMeter(sender::sendRateLimit);
         sender.start();
         if (encryptor != null) {
             metrics.encryptionMeters(encryptor);

@@ -55,6 +55,8 @@ final class Sender {
     // Written and read on the scheduler thread; volatile so that no reordering question arises at shutdown.
     private volatile boolean closing;
     private volatile boolean terminated;
+    private final RateController rate;
+    private boolean rateWakeupScheduled;
 
     /** Numbers the sender works with, all validated by the producer's builder. */
     record Settings(
@@ -65,7 +67,8 @@ final class Sender {
             Duration deliveryTimeout,
             RetryBackoff backoff,
             long expiryCheckNanos,
-            boolean requireServerSideEncryption) {}
+            boolean requireServerSideEncryption,
+            boolean rateControl) {}
 
     private record RetryGroup(long dueNanos, List<PendingRecord> records) {}
 
@@ -86,6 +89,12 @@ final class Sender {
         this.metrics = metrics;
         this.bufferedRecords = bufferedRecords;
         this.settings = settings;
+        this.rate = new RateController(settings.rateControl());
+    }
+
+    /** The adaptive send rate's limit now, in bytes per second (infinite until Firehose throttles). Any thread. */
+    double sendRateLimit() {
+        return rate.limit(scheduler.nanoTime());
     }
 
     /** Starts the periodic delivery-timeout check. */
@@ -162,11 +171,35 @@ final class Sender {
         }
         long now = scheduler.nanoTime();
         while (inFlight.size() < settings.maxInFlight()) {
+            long wait = rate.delayNanos(now);
+            if (wait > 0) {
+                wakeupAfter(wait);
+                return;
+            }
             RecordBatch batch = nextBatch(now);
             if (batch == null) {
                 return;
             }
             dispatch(batch, now);
+        }
+    }
+
+    /** One drain once the send rate allows the next call; at most one such wake-up is pending. */
+    private void wakeupAfter(long nanos) {
+        if (rateWakeupScheduled) {
+            return;
+        }
+        rateWakeupScheduled = true;
+        try {
+            scheduler.schedule(
+                    () -> {
+                        rateWakeupScheduled = false;
+                        drain();
+                    },
+                    nanos,
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            // The producer is shutting down; close() settles every record.
         }
     }
 
@@ -226,6 +259,7 @@ final class Sender {
         inFlight.add(batch);
         inFlightCount = inFlight.size();
         metrics.batchSent(batch.size(), batch.bytes(), firstAttempt ? now - oldestEnqueued : -1);
+        rate.sent(batch.bytes(), now);
         CompletableFuture<BatchResponse> call;
         try {
             call = transport.send(payloads);
@@ -295,6 +329,16 @@ final class Sender {
         }
         metrics.recordsSent(acknowledged, acknowledgedBytes);
         metrics.requestFinished(failed == null ? "success" : "partial_failure", latencyNanos);
+        long throttledRecords = failed == null
+                ? 0
+                : failed.stream()
+                        .filter(r -> "ServiceUnavailableException".equals(r.lastErrorCode))
+                        .count();
+        rate.answered(
+                acknowledgedBytes,
+                throttledRecords > 0 && throttledRecords >= RateController.THROTTLED_SHARE * batch.size(),
+                batch.requestStartNanos(),
+                now);
         if (unencrypted > 0) {
             metrics.recordsFailed("server_side_encryption_off", unencrypted);
             LOG.warn(
@@ -317,6 +361,7 @@ final class Sender {
     }
 
     private void onCallFailed(RecordBatch batch, RequestFailure failure, long latencyNanos, long now) {
+        rate.answered(0, failure.throttled(), batch.requestStartNanos(), now);
         metrics.requestFinished(
                 failure.throttled() ? "throttled" : failure.retriable() ? "retriable_error" : "fatal_error",
                 latencyNanos);

@@ -102,6 +102,11 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
                     "records",
                     p.bufferedRecords);
             p.gauge("requests.in.flight", "PutRecordBatch calls under way", "requests", p.inFlightRequests);
+            Gauge.builder(PREFIX + "send.rate.limit", p, m -> m.sendRateLimit.getAsDouble())
+                    .description("Adaptive send rate limit in record bytes per second; +Inf until Firehose throttles")
+                    .baseUnit(BaseUnits.BYTES)
+                    .tags(p.tags)
+                    .register(p.composite);
             FunctionCounter.builder(PREFIX + "security.events", p.refusedAddresses, s -> (double) s.getAsLong())
                     .description("Security events: connections refused because DNS pointed the endpoint at an"
                             + " address that was not verified and pinned at start")
@@ -117,6 +122,8 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
                     .register(p.composite);
         }
     }
+
+    private volatile java.util.function.DoubleSupplier sendRateLimit;
 
     /**
      * Creates the meters of one producer.
@@ -136,6 +143,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
             LongSupplier refusedAddresses,
             LongSupplier credentialRefreshFailures) {
         this.tags = Tags.of("stream", streamName);
+        this.sendRateLimit = () -> Double.POSITIVE_INFINITY;
         this.bufferedBytes = bufferedBytes;
         this.bufferedRecords = bufferedRecords;
         this.inFlightRequests = inFlightRequests;
@@ -197,6 +205,15 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
 
         /** @return records waiting for a data key now */
         long waitingRecords();
+    }
+
+    /**
+     * Sets where the {@code send.rate.limit} gauge reads the adaptive send rate's limit; the producer calls it once.
+     *
+     * @param bytesPerSecond the current limit in bytes per second, positive infinity while there is none
+     */
+    public void sendRateLimitMeter(java.util.function.DoubleSupplier bytesPerSecond) {
+        this.sendRateLimit = java.util.Objects.requireNonNull(bytesPerSecond, "bytesPerSecond");
     }
 
     /**

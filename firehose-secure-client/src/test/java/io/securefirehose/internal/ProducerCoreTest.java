@@ -449,6 +449,59 @@ class ProducerCoreTest extends CoreTestSupport {
     }
 
     @Test
+    void afterAThrottleCallsArePacedBelowTheGoodputAndTheGaugeShowsTheLimit() {
+        core(b -> b.maxBatchRecords(1));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        core.metrics().bindTo(registry);
+        sendMany(5, 100_000);
+        lingerOut();
+        assertThat(transport.callCount()).isEqualTo(5);
+        assertThat(registry.get("firehose.producer.send.rate.limit").gauge().value())
+                .isInfinite();
+        for (int call = 0; call < 4; call++) {
+            transport.acceptAll(call);
+        }
+        transport.failWith(4, 500, "ServiceUnavailableException");
+        settle();
+        // 400,000 bytes accepted in the last second (the first decrease counts a whole second): limit 85 % of it.
+        assertThat(registry.get("firehose.producer.send.rate.limit").gauge().value())
+                .isCloseTo(340_000, org.assertj.core.api.Assertions.within(2_000.0));
+
+        long throttledAt = scheduler.nanoTime();
+        sendMany(3, 100_000);
+        lingerOut();
+        // The first of the three went at once, on the starting burst of a tenth of a second (34,000 bytes), and took
+        // the bucket 66,000 bytes below zero: the next call, the throttled record's retry or a new one, waits about
+        // 66,000 / 340,000 s = 194 ms.
+        assertThat(transport.callCount()).isEqualTo(6);
+        long nextCallAt = -1;
+        for (int ms = 0; ms < 400 && nextCallAt < 0; ms++) {
+            scheduler.advance(Duration.ofMillis(1));
+            settle();
+            if (transport.callCount() > 6) {
+                nextCallAt = scheduler.nanoTime();
+            }
+        }
+        assertThat(Duration.ofNanos(nextCallAt - throttledAt).toMillis()).isBetween(190L, 197L);
+        assertThat(transport.callCount()).isEqualTo(7);
+    }
+
+    @Test
+    void withoutRateControlAThrottleDoesNotPaceTheNextCalls() {
+        core(b -> b.maxBatchRecords(1).rateControl(false));
+        sendMany(5, 100_000);
+        lingerOut();
+        for (int call = 0; call < 4; call++) {
+            transport.acceptAll(call);
+        }
+        transport.failWith(4, 500, "ServiceUnavailableException");
+        settle();
+        sendMany(3, 100_000);
+        lingerOut();
+        assertThat(transport.callCount()).isEqualTo(8);
+    }
+
+    @Test
     void metricsCountRecordsRequestsAndFailuresAndStayUntilRemoved() {
         core(b -> b);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -1,0 +1,192 @@
+package io.securefirehose.internal;
+
+/**
+ * Adaptive send rate, additive increase and multiplicative decrease on bytes per second, so that a producer
+ * against a stream's quota keeps its goodput near the quota instead of resending into throttling.
+ *
+ * <p>Unlimited until Firehose throttles: at least {@value #THROTTLED_SHARE} of the calls answered in the last
+ * second were throttled (refused with a throttling error, or with at least {@value #THROTTLED_SHARE} of their
+ * records failed with {@code ServiceUnavailableException}). Isolated throttles (a busy moment of the service)
+ * change nothing; a quota that is reached throttles most calls over it. Then the limit becomes {@value #DECREASE}
+ * of the lower of the current limit and the goodput of the last second (bytes Firehose accepted): the goodput
+ * under throttling is the best estimate of the quota. From there the limit climbs by {@value #INCREASE_PER_SECOND} of that estimate per second until
+ * the next throttle, which brings it down again. Only calls sent after the last decrease can cause the next one:
+ * the answers to calls sent at the old pace say nothing about the new one (TCP's once-per-round-trip rule). The quota's every dimension (records/s, requests/s,
+ * bytes/s) is held by this one limit, because batches keep their shape. The limit never goes below
+ * {@link #MIN_BYTES_PER_SECOND}.
+ *
+ * <p>Sending is paced by a token bucket holding {@link #BURST_NANOS} of the limit; a batch may take it below zero
+ * (a batch is never split for pacing), and the next waits until it is positive again.
+ *
+ * <p>Called on the producer's scheduler thread only; {@link #limit(long)} may be read from any thread (for the
+ * gauge), where it may be a moment out of date.
+ */
+final class RateController {
+
+    static final double DECREASE = 0.85;
+    static final double THROTTLED_SHARE = 0.1;
+    static final double INCREASE_PER_SECOND = 0.05;
+    static final double MIN_BYTES_PER_SECOND = 64 * 1024;
+    static final long BURST_NANOS = 100_000_000L;
+    private static final double SECOND = 1e9;
+
+    private final boolean enabled;
+    private final GoodputWindow goodput = new GoodputWindow();
+    private volatile boolean limited;
+    private volatile double estimate;
+    private volatile double startRate;
+    private volatile long decreasedAt;
+    private double tokens;
+    private long refilledAt;
+    private long throttles;
+
+    RateController(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** Bytes per second allowed at {@code now}; positive infinity while unlimited. */
+    double limit(long now) {
+        if (!limited) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return startRate + INCREASE_PER_SECOND * estimate * Math.max(0, now - decreasedAt) / SECOND;
+    }
+
+    /** How long to wait before the next call may go; 0 if it may go now. */
+    long delayNanos(long now) {
+        if (!limited) {
+            return 0;
+        }
+        refill(now);
+        if (tokens > 0) {
+            return 0;
+        }
+        return (long) Math.ceil(-tokens / limit(now) * SECOND) + 1;
+    }
+
+    /** A call carrying {@code bytes} of records went out. */
+    void sent(long bytes, long now) {
+        if (limited) {
+            refill(now);
+            tokens -= (double) bytes;
+        }
+    }
+
+    /**
+     * A call was answered.
+     *
+     * @param acceptedBytes record bytes Firehose accepted
+     * @param throttled whether Firehose throttled the call, or a share of its records of at least
+     *     {@value #THROTTLED_SHARE}
+     * @param sentAt when the call was sent, on the scheduler's clock
+     * @param now the scheduler's clock
+     */
+    void answered(long acceptedBytes, boolean throttled, long sentAt, long now) {
+        if (!enabled) {
+            return;
+        }
+        goodput.add(acceptedBytes, throttled, now);
+        if (throttled && (!limited || sentAt - decreasedAt >= 0) && goodput.throttledShare(now) >= THROTTLED_SHARE) {
+            decrease(now);
+        }
+    }
+
+    private void decrease(long now) {
+        // The first time, over a whole second even if answers began less than a second ago: right after start,
+        // goodput includes the burst a quota allows an idle stream, which is not what it allows per second.
+        double measured = limited ? goodput.bytesPerSecond(now) : goodput.bytesInLastSecond(now);
+        double current = limited ? Math.min(limit(now), measured > 0 ? measured : limit(now)) : measured;
+        estimate = Math.max(MIN_BYTES_PER_SECOND, current);
+        startRate = Math.max(MIN_BYTES_PER_SECOND, DECREASE * current);
+        decreasedAt = now;
+        if (!limited) {
+            // A full burst to start with: the next call goes at once, paced from there on.
+            tokens = startRate * BURST_NANOS / SECOND;
+            refilledAt = now;
+            limited = true;
+        } else {
+            tokens = Math.min(tokens, 0);
+        }
+        throttles++;
+    }
+
+    /** Decreases so far. */
+    long decreases() {
+        return throttles;
+    }
+
+    private void refill(long now) {
+        double limit = limit(now);
+        tokens = Math.min(limit * BURST_NANOS / SECOND, tokens + limit * Math.max(0, now - refilledAt) / SECOND);
+        refilledAt = Math.max(refilledAt, now);
+    }
+
+    /** Bytes accepted, calls answered and calls throttled in the last second, in ten slots of 100 ms. */
+    static final class GoodputWindow {
+        private static final long SLOT_NANOS = 100_000_000L;
+        private static final int SLOTS = 10;
+        private final long[] bytes = new long[SLOTS];
+        private final int[] calls = new int[SLOTS];
+        private final int[] throttledCalls = new int[SLOTS];
+        private final long[] slotOf = new long[SLOTS];
+        private long firstSlot = Long.MIN_VALUE;
+
+        void add(long accepted, long now) {
+            add(accepted, false, now);
+        }
+
+        void add(long accepted, boolean throttled, long now) {
+            long slot = Math.floorDiv(now, SLOT_NANOS);
+            if (firstSlot == Long.MIN_VALUE) {
+                firstSlot = slot;
+            }
+            int i = (int) Math.floorMod(slot, (long) SLOTS);
+            if (slotOf[i] != slot) {
+                slotOf[i] = slot;
+                bytes[i] = 0;
+                calls[i] = 0;
+                throttledCalls[i] = 0;
+            }
+            bytes[i] += accepted;
+            calls[i]++;
+            if (throttled) {
+                throttledCalls[i]++;
+            }
+        }
+
+        /** Share of the calls answered in the last second that were throttled. */
+        double throttledShare(long now) {
+            long slot = Math.floorDiv(now, SLOT_NANOS);
+            int answered = 0;
+            int throttled = 0;
+            for (int i = 0; i < SLOTS; i++) {
+                if (slotOf[i] > slot - SLOTS && slotOf[i] <= slot) {
+                    answered += calls[i];
+                    throttled += throttledCalls[i];
+                }
+            }
+            return answered == 0 ? 0 : (double) throttled / answered;
+        }
+
+        /** Bytes per second over the last second, or over the time since the first sample if that is shorter. */
+        double bytesPerSecond(long now) {
+            if (firstSlot == Long.MIN_VALUE) {
+                return 0;
+            }
+            long covered = Math.min(SLOTS, Math.floorDiv(now, SLOT_NANOS) - firstSlot + 1);
+            return bytesInLastSecond(now) * SLOTS / (double) covered;
+        }
+
+        /** Bytes accepted in the last second. */
+        double bytesInLastSecond(long now) {
+            long slot = Math.floorDiv(now, SLOT_NANOS);
+            long sum = 0;
+            for (int i = 0; i < SLOTS; i++) {
+                if (slotOf[i] > slot - SLOTS && slotOf[i] <= slot) {
+                    sum += bytes[i];
+                }
+            }
+            return (double) sum;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.securefirehose.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class RateControllerTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long SECOND = 1_000 * MS;
+
+    /** One second of goodput at {@code bytesPerSecond}, in ten answers 100 ms apart, ending at {@code end}. */
+    private static void acceptFor(RateController rate, long bytesPerSecond, long end) {
+        for (int i = 9; i >= 0; i--) {
+            rate.answered(bytesPerSecond / 10, false, end - i * 100 * MS - MS, end - i * 100 * MS);
+        }
+    }
+
+    /** Two throttled calls: with the ten accepted ones of {@link #acceptFor}, a sixth of the last second's calls. */
+    private static void throttle(RateController rate, long now) {
+        rate.answered(0, true, now - MS, now);
+        rate.answered(0, true, now - MS, now);
+    }
+
+    @Test
+    void unlimitedUntilFirehoseThrottles() {
+        RateController rate = new RateController(true);
+        acceptFor(rate, 10_000_000, SECOND);
+        rate.sent(50_000_000, SECOND);
+        assertThat(rate.delayNanos(SECOND)).isZero();
+        assertThat(rate.limit(SECOND)).isInfinite();
+    }
+
+    @Test
+    void isolatedThrottlesChangeNothing() {
+        RateController rate = new RateController(true);
+        acceptFor(rate, 1_000_000, SECOND);
+        rate.answered(0, true, SECOND - MS, SECOND);
+        assertThat(rate.limit(SECOND)).as("one call in eleven").isInfinite();
+        rate.answered(0, true, SECOND - MS, SECOND);
+        assertThat(rate.limit(SECOND)).as("two in twelve").isFinite();
+    }
+
+    @Test
+    void aThrottleSetsTheLimitBelowTheGoodputOfTheLastSecondThenItClimbs() {
+        RateController rate = new RateController(true);
+        acceptFor(rate, 1_000_000, SECOND);
+        throttle(rate, SECOND);
+        assertThat(rate.limit(SECOND)).isCloseTo(850_000, within(1.0));
+        assertThat(rate.limit(3 * SECOND))
+                .as("+5 %% of the estimate per second")
+                .isCloseTo(950_000, within(1.0));
+        assertThat(rate.decreases()).isEqualTo(1);
+    }
+
+    @Test
+    void onlyCallsSentAfterADecreaseCanCauseTheNext() {
+        RateController rate = new RateController(true);
+        acceptFor(rate, 1_000_000, SECOND);
+        throttle(rate, SECOND);
+        // Answers to calls sent before the decrease, at the old pace.
+        rate.answered(0, true, SECOND - 10 * MS, SECOND + 500 * MS);
+        rate.answered(0, true, SECOND - 10 * MS, SECOND + 500 * MS);
+        assertThat(rate.decreases()).isEqualTo(1);
+        acceptFor(rate, 900_000, 3 * SECOND);
+        rate.answered(0, true, 3 * SECOND - 50 * MS, 3 * SECOND);
+        rate.answered(0, true, 3 * SECOND - 50 * MS, 3 * SECOND);
+        assertThat(rate.decreases()).isEqualTo(2);
+        // The lower of the limit (950,000) and the goodput (900,000), times 0.85.
+        assertThat(rate.limit(3 * SECOND)).isCloseTo(765_000, within(1.0));
+    }
+
+    @Test
+    void callsArePacedAtTheLimit() {
+        RateController rate = new RateController(true);
+        acceptFor(rate, 1_000_000, SECOND);
+        throttle(rate, SECOND);
+        long now = SECOND + 1;
+        assertThat(rate.delayNanos(now)).isZero();
+        rate.sent(170_000, now);
+        long delay = rate.delayNanos(now);
+        assertThat(delay)
+                .as("the first 85,000 bytes were the starting burst, the other 85,000 at 850,000 bytes/s")
+                .isBetween(99 * MS, 101 * MS);
+        assertThat(rate.delayNanos(now + delay)).isZero();
+    }
+
+    @Test
+    void aQuietSpellSavesAtMostABurstOfOneTenthOfASecond() {
+        RateController rate = new RateController(true);
+        acceptFor(rate, 1_000_000, SECOND);
+        throttle(rate, SECOND);
+        long later = 20 * SECOND; // the limit is 1,800,000 by now
+        rate.sent(180_000, later);
+        assertThat(rate.delayNanos(later))
+                .as("the saved burst of 180,000 bytes is used up")
+                .isEqualTo(1);
+        rate.sent(180_000, later);
+        assertThat(rate.delayNanos(later)).isBetween(99 * MS, 101 * MS);
+    }
+
+    @Test
+    void theLimitNeverGoesBelowTheFloor() {
+        RateController rate = new RateController(true);
+        throttle(rate, SECOND);
+        assertThat(rate.limit(SECOND)).isEqualTo(RateController.MIN_BYTES_PER_SECOND);
+    }
+
+    @Test
+    void offMeansNeverLimited() {
+        RateController rate = new RateController(false);
+        acceptFor(rate, 1_000_000, SECOND);
+        throttle(rate, SECOND);
+        rate.sent(10_000_000, SECOND);
+        assertThat(rate.limit(SECOND)).isInfinite();
+        assertThat(rate.delayNanos(SECOND)).isZero();
+    }
+
+    @Test
+    void goodputCountsOnlyTheLastSecondOrTheTimeSinceTheFirstAnswer() {
+        RateController.GoodputWindow window = new RateController.GoodputWindow();
+        assertThat(window.bytesPerSecond(SECOND)).isZero();
+        window.add(50_000, 0);
+        assertThat(window.bytesPerSecond(0)).as("one slot of 100 ms so far").isCloseTo(500_000, within(1.0));
+        window.add(50_000, 950 * MS);
+        assertThat(window.bytesPerSecond(950 * MS)).isCloseTo(100_000, within(1.0));
+        assertThat(window.bytesPerSecond(1_500 * MS))
+                .as("the first answer left the window")
+                .isCloseTo(50_000, within(1.0));
+        assertThat(window.bytesPerSecond(5 * SECOND)).isZero();
+    }
+}
