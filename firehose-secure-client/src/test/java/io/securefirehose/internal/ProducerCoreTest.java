@@ -322,6 +322,36 @@ class ProducerCoreTest extends CoreTestSupport {
     }
 
     @Test
+    void anInterruptedCallerIsServedWhileThereIsRoomAndRefusedWithoutWaitingWhenFull() {
+        long limit = FirehoseLimits.MAX_RECORD_BYTES + ProducerCore.RECORD_OVERHEAD_BYTES;
+        core(b -> b.maxBufferedBytes(limit).maxBlock(Duration.ofSeconds(30)));
+        Thread.currentThread().interrupt();
+        try {
+            CompletableFuture<RecordReceipt> accepted = core.send(bytes(FirehoseLimits.MAX_RECORD_BYTES, 1));
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("the flag is kept")
+                    .isTrue();
+            assertThatThrownBy(() -> core.send(bytes(1, 2)))
+                    .isInstanceOf(BufferExhaustedException.class)
+                    .hasMessageContaining("interrupted while waiting for buffer space");
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("the flag is kept")
+                    .isTrue();
+            assertThatThrownBy(core::flush).isInstanceOf(java.util.concurrent.CancellationException.class);
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("the flag is kept")
+                    .isTrue();
+            assertThat(accepted).as("the accepted record is not given up").isNotDone();
+        } finally {
+            Thread.interrupted();
+        }
+        lingerOut();
+        transport.acceptAll(0);
+        settle();
+        assertThat(transport.call(0).records()).hasSize(1);
+    }
+
+    @Test
     void maxBlockZeroThrowsAtOnce() {
         long limit = FirehoseLimits.MAX_RECORD_BYTES + ProducerCore.RECORD_OVERHEAD_BYTES;
         core(b -> b.maxBufferedBytes(limit).maxBlock(Duration.ZERO));
