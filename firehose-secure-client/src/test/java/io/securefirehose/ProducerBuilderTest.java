@@ -3,6 +3,8 @@ package io.securefirehose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.crypto.EnvelopeEncryption;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -45,6 +47,82 @@ class ProducerBuilderTest {
                 bad("requestTimeout", b -> b.requestTimeout(Duration.ofSeconds(-5)), "more than zero"),
                 bad("retryBackoff", b -> b.retryBackoff(Duration.ZERO, Duration.ofSeconds(1)), "more than zero"),
                 bad("retryBackoffMax", b -> b.retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)), "at least"));
+    }
+
+    private static final String ROLE = "arn:aws:iam::111122223333:role/orders-producer";
+    private static final String KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e";
+
+    /** Settings each valid alone that contradict each other, or a required one left out: refused by build(). */
+    static Stream<Arguments> conflictingCombinations() {
+        return Stream.of(
+                conflict(
+                        "deliveryStream missing",
+                        () -> SecureFirehoseProducer.builder().region(Region.EU_WEST_1),
+                        "deliveryStream is required"),
+                conflict(
+                        "region missing",
+                        () -> SecureFirehoseProducer.builder().deliveryStream("orders"),
+                        "region is required"),
+                conflict(
+                        "deliveryTimeout vs linger + requestTimeout",
+                        () -> valid().linger(Duration.ofSeconds(1))
+                                .requestTimeout(Duration.ofSeconds(30))
+                                .deliveryTimeout(Duration.ofSeconds(20)),
+                        "deliveryTimeout (PT20S) must be at least linger (PT1S) + requestTimeout (PT30S)"),
+                conflict(
+                        "vpcEndpoint vs region",
+                        () -> valid().region(Region.US_EAST_1)
+                                .vpcEndpoint("vpce-0a1b2c3d-abcdefgh.firehose.eu-west-1.vpce.amazonaws.com"),
+                        "vpcEndpoint is in region eu-west-1 but the producer signs for region us-east-1"),
+                conflict(
+                        "assumeRole's STS VPC endpoint vs region",
+                        () -> valid().assumeRole(AssumeRole.role(ROLE)
+                                .stsVpcEndpoint("vpce-0a1b2c3d-abcdefgh.sts.us-east-1.vpce.amazonaws.com")
+                                .build()),
+                        "the STS VPC endpoint is in region us-east-1 but the producer's region is eu-west-1"),
+                conflict(
+                        "envelopeEncryption's KMS VPC endpoint vs region",
+                        () -> valid().envelopeEncryption(EnvelopeEncryption.withKmsKey(KEY_ARN)
+                                .streamArn("arn:aws:firehose:eu-west-1:111122223333:deliverystream/orders")
+                                .kmsVpcEndpoint("vpce-0123456789abcdef0-abcdefgh.kms.us-east-1.vpce.amazonaws.com")
+                                .build()),
+                        "the KMS VPC endpoint is in region us-east-1 but the producer's region is eu-west-1"),
+                conflict(
+                        "envelopeEncryption without the stream's account",
+                        () -> valid().envelopeEncryption(
+                                        EnvelopeEncryption.withKmsKey(KEY_ARN).build()),
+                        "envelope encryption binds every record to the stream's ARN, which needs the stream's"
+                                + " account"),
+                conflict(
+                        "assumeRole vs a KMS key alias",
+                        () -> valid().assumeRole(AssumeRole.role(ROLE).build())
+                                .envelopeEncryption(EnvelopeEncryption.withKmsKey("alias/orders")
+                                        .build()),
+                        "with assumeRole the KMS key must be a key ARN"),
+                conflict(
+                        "assumeRole vs envelopeEncryption's streamArn",
+                        () -> valid().assumeRole(AssumeRole.role(ROLE).build())
+                                .envelopeEncryption(EnvelopeEncryption.withKmsKey(KEY_ARN)
+                                        .streamArn("arn:aws:firehose:eu-west-1:999999999999:deliverystream/orders")
+                                        .build()),
+                        "is not the stream the role's session policy allows"));
+    }
+
+    private static Arguments conflict(
+            String combination, java.util.function.Supplier<SecureFirehoseProducer.Builder> settings, String rule) {
+        return Arguments.of(combination, settings, rule);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("conflictingCombinations")
+    void conflictingCombinationsAreRefusedAtBuildNamingTheOptionsAndTheRule(
+            String combination, java.util.function.Supplier<SecureFirehoseProducer.Builder> settings, String rule) {
+        SecureFirehoseProducer.Builder builder = settings.get();
+        assertThatThrownBy(builder::buildConfig)
+                .as(combination)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(rule);
+        assertThatThrownBy(builder::build).as(combination).isInstanceOf(IllegalStateException.class);
     }
 
     private static Arguments bad(String option, Consumer<SecureFirehoseProducer.Builder> setter, String rule) {
