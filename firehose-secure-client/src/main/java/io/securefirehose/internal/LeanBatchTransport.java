@@ -246,11 +246,29 @@ final class LeanBatchTransport implements BatchTransport {
             this.response = headers;
         }
 
+        private int initialCapacity() {
+            SdkHttpResponse headers = response;
+            if (headers != null) {
+                try {
+                    long length = headers.firstMatchingHeader("Content-Length")
+                            .map(Long::parseLong)
+                            .orElse(-1L);
+                    if (length >= 0 && length <= FirehoseAnswers.MAX_ANSWER_BYTES) {
+                        return (int) Math.max(length, 1);
+                    }
+                } catch (NumberFormatException ignored) {
+                    // A bad length is the answer's problem, found when it is read; start small.
+                }
+            }
+            return 8192;
+        }
+
         @Override
         public void onStream(org.reactivestreams.Publisher<ByteBuffer> stream) {
             stream.subscribe(new Subscriber<ByteBuffer>() {
                 private @Nullable Subscription subscription;
-                private byte[] bytes = new byte[8192];
+                // Sized once from Content-Length when the answer has one (Firehose's do): no regrowth per call.
+                private byte[] bytes = new byte[initialCapacity()];
                 private int length;
 
                 @Override
