@@ -4,16 +4,17 @@ package io.securefirehose.internal;
  * Adaptive send rate, additive increase and multiplicative decrease on bytes per second, so that a producer
  * against a stream's quota keeps its goodput near the quota instead of resending into throttling.
  *
- * <p>Unlimited until Firehose throttles: at least {@value #THROTTLED_SHARE} of the calls answered in the last
- * second were throttled (refused with a throttling error, or with at least {@value #THROTTLED_SHARE} of their
- * records failed with {@code ServiceUnavailableException}). Isolated throttles (a busy moment of the service)
- * change nothing; a quota that is reached throttles most calls over it. Then the limit becomes {@value #DECREASE}
- * of the lower of the current limit and the goodput of the last second (bytes Firehose accepted): the goodput
- * under throttling is the best estimate of the quota. From there the limit climbs by {@value #INCREASE_PER_SECOND} of that estimate per second until
- * the next throttle, which brings it down again. Only calls sent after the last decrease can cause the next one:
- * the answers to calls sent at the old pace say nothing about the new one (TCP's once-per-round-trip rule). The quota's every dimension (records/s, requests/s,
- * bytes/s) is held by this one limit, because batches keep their shape. The limit never goes below
- * {@link #MIN_BYTES_PER_SECOND}.
+ * <p>Unlimited until Firehose throttles: at least {@value #MIN_THROTTLED_CALLS} calls, and at least
+ * {@value #THROTTLED_SHARE} of the calls, answered in the last second were throttled (refused with a throttling
+ * error, or with at least {@value #THROTTLED_SHARE} of their records failed with
+ * {@code ServiceUnavailableException}). Isolated throttles (a busy moment of the service) change nothing; a quota
+ * that is reached throttles most calls over it. Then the limit becomes {@value #DECREASE} of the lower of the
+ * current limit and the goodput of the last second (bytes Firehose accepted): the goodput under throttling is the
+ * best estimate of the quota. From there the limit climbs by {@value #INCREASE_PER_SECOND} of that estimate per
+ * second until the next throttle, which brings it down again. Only calls sent after the last decrease can cause
+ * the next one: the answers to calls sent at the old pace say nothing about the new one (TCP's once-per-round-trip
+ * rule). The quota's every dimension (records/s, requests/s, bytes/s) is held by this one limit, because batches
+ * keep their shape. The limit never goes below {@link #MIN_BYTES_PER_SECOND}.
  *
  * <p>Sending is paced by a token bucket holding {@link #BURST_NANOS} of the limit; a batch may take it below zero
  * (a batch is never split for pacing), and the next waits until it is positive again.
@@ -25,6 +26,7 @@ final class RateController {
 
     static final double DECREASE = 0.85;
     static final double THROTTLED_SHARE = 0.1;
+    static final int MIN_THROTTLED_CALLS = 2;
     static final double INCREASE_PER_SECOND = 0.05;
     static final double MIN_BYTES_PER_SECOND = 64 * 1024;
     static final long BURST_NANOS = 100_000_000L;
@@ -86,7 +88,10 @@ final class RateController {
             return;
         }
         goodput.add(acceptedBytes, throttled, now);
-        if (throttled && (!limited || sentAt - decreasedAt >= 0) && goodput.throttledShare(now) >= THROTTLED_SHARE) {
+        if (throttled
+                && (!limited || sentAt - decreasedAt >= 0)
+                && goodput.throttledCalls(now) >= MIN_THROTTLED_CALLS
+                && goodput.throttledShare(now) >= THROTTLED_SHARE) {
             decrease(now);
         }
     }
@@ -152,6 +157,18 @@ final class RateController {
             if (throttled) {
                 throttledCalls[i]++;
             }
+        }
+
+        /** Calls answered in the last second that were throttled. */
+        int throttledCalls(long now) {
+            long slot = Math.floorDiv(now, SLOT_NANOS);
+            int throttled = 0;
+            for (int i = 0; i < SLOTS; i++) {
+                if (slotOf[i] > slot - SLOTS && slotOf[i] <= slot) {
+                    throttled += throttledCalls[i];
+                }
+            }
+            return throttled;
         }
 
         /** Share of the calls answered in the last second that were throttled. */
