@@ -161,28 +161,13 @@ final class RateController {
 
         /** Calls answered in the last second that were throttled. */
         int throttledCalls(long now) {
-            long slot = Math.floorDiv(now, SLOT_NANOS);
-            int throttled = 0;
-            for (int i = 0; i < SLOTS; i++) {
-                if (slotOf[i] > slot - SLOTS && slotOf[i] <= slot) {
-                    throttled += throttledCalls[i];
-                }
-            }
-            return throttled;
+            return (int) lastSecond(now, i -> throttledCalls[i]);
         }
 
         /** Share of the calls answered in the last second that were throttled. */
         double throttledShare(long now) {
-            long slot = Math.floorDiv(now, SLOT_NANOS);
-            int answered = 0;
-            int throttled = 0;
-            for (int i = 0; i < SLOTS; i++) {
-                if (slotOf[i] > slot - SLOTS && slotOf[i] <= slot) {
-                    answered += calls[i];
-                    throttled += throttledCalls[i];
-                }
-            }
-            return answered == 0 ? 0 : (double) throttled / answered;
+            long answered = lastSecond(now, i -> calls[i]);
+            return answered == 0 ? 0 : (double) throttledCalls(now) / answered;
         }
 
         /** Bytes per second over the last second, or over the time since the first sample if that is shorter. */
@@ -196,14 +181,19 @@ final class RateController {
 
         /** Bytes accepted in the last second. */
         double bytesInLastSecond(long now) {
+            return (double) lastSecond(now, i -> bytes[i]);
+        }
+
+        /** Sum of one per-slot count over the slots of the last second. */
+        private long lastSecond(long now, java.util.function.IntToLongFunction count) {
             long slot = Math.floorDiv(now, SLOT_NANOS);
             long sum = 0;
             for (int i = 0; i < SLOTS; i++) {
                 if (slotOf[i] > slot - SLOTS && slotOf[i] <= slot) {
-                    sum += bytes[i];
+                    sum += count.applyAsLong(i);
                 }
             }
-            return (double) sum;
+            return sum;
         }
     }
 }
