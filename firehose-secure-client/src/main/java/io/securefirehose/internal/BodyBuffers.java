@@ -72,9 +72,7 @@ final class BodyBuffers {
             return MIN_ARRAY_BYTES;
         }
         int rounded = Integer.highestOneBit(length - 1) << 1;
-        if (rounded <= 0 || rounded > MAX_POOLED_BYTES) {
-            return Math.max(length, Math.min(rounded <= 0 ? length : rounded, MAX_POOLED_BYTES));
-        }
-        return rounded;
+        // Beyond the pooled maximum, a power of two would waste up to half: take what is needed, at least the maximum.
+        return rounded > 0 && rounded <= MAX_POOLED_BYTES ? rounded : Math.max(length, MAX_POOLED_BYTES);
     }
 }

@@ -221,7 +221,8 @@ final class FirehoseAnswers {
         }
     }
 
-    private static MalformedResponseException malformed(String detail, @Nullable Throwable cause) {
+    /** The failure for an answer that is not of the documented shape; {@code detail} says how. */
+    static MalformedResponseException malformed(String detail, @Nullable Throwable cause) {
         return new MalformedResponseException("malformed PutRecordBatch response: " + detail, cause);
     }
 }

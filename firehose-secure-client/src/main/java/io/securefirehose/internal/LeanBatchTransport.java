@@ -282,10 +282,8 @@ final class LeanBatchTransport implements BatchTransport {
                     int needed = length + chunk.remaining();
                     if (needed > FirehoseAnswers.MAX_ANSWER_BYTES || needed < 0) {
                         // Failed before cancelling: the cancellation fails the exchange too, with a vaguer cause.
-                        fail(new FirehoseAnswers.MalformedResponseException(
-                                "malformed PutRecordBatch response: longer than " + FirehoseAnswers.MAX_ANSWER_BYTES
-                                        + " bytes",
-                                null));
+                        fail(FirehoseAnswers.malformed(
+                                "longer than " + FirehoseAnswers.MAX_ANSWER_BYTES + " bytes", null));
                         Subscription s = subscription;
                         if (s != null) {
                             s.cancel();

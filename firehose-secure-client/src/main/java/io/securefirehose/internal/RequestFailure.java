@@ -48,8 +48,7 @@ record RequestFailure(String code, String message, boolean retriable, boolean th
             }
         }
         if (error instanceof FirehoseAnswers.MalformedResponseException malformed) {
-            return new RequestFailure(
-                    "MalformedResponse", String.valueOf(malformed.getMessage()), true, false, malformed);
+            return malformedResponse(malformed);
         }
         if (error instanceof AwsServiceException service) {
             AwsErrorDetails details = service.awsErrorDetails();
@@ -85,8 +84,11 @@ record RequestFailure(String code, String message, boolean retriable, boolean th
 
     /** A response whose shape does not match the request: retried, because it says nothing reliable. */
     static RequestFailure malformedResponse(String detail) {
-        String message = "malformed PutRecordBatch response: " + detail;
-        return new RequestFailure("MalformedResponse", message, true, false, new IllegalStateException(message));
+        return malformedResponse(FirehoseAnswers.malformed(detail, null));
+    }
+
+    private static RequestFailure malformedResponse(FirehoseAnswers.MalformedResponseException malformed) {
+        return new RequestFailure("MalformedResponse", String.valueOf(malformed.getMessage()), true, false, malformed);
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -106,6 +106,16 @@ class PutRecordBatchBodyTest {
     }
 
     @Example
+    void arraysAreSizedInPowersOfTwoUpToThePooledMaximumThenExactly() {
+        assertThat(BodyBuffers.sizeFor(1)).isEqualTo(64 * 1024);
+        assertThat(BodyBuffers.sizeFor(64 * 1024 + 1)).isEqualTo(128 * 1024);
+        assertThat(BodyBuffers.sizeFor(4 * 1024 * 1024)).isEqualTo(4 * 1024 * 1024);
+        assertThat(BodyBuffers.sizeFor(5_600_000)).as("a full batch").isEqualTo(BodyBuffers.MAX_POOLED_BYTES);
+        assertThat(BodyBuffers.sizeFor(7_000_000)).isEqualTo(7_000_000);
+        assertThat(BodyBuffers.sizeFor(Integer.MAX_VALUE - 8)).isEqualTo(Integer.MAX_VALUE - 8);
+    }
+
+    @Example
     void thePoolKeepsAtMostItsLimitAndPrefersLargeArrays() {
         BodyBuffers buffers = new BodyBuffers(2);
         byte[] small = buffers.acquire(10);

@@ -101,6 +101,8 @@ class RequestFailureTest {
     void aMalformedResponseIsRetried() {
         RequestFailure failure = RequestFailure.malformedResponse("1 results for 2 records");
         assertThat(failure.retriable()).isTrue();
-        assertThat(failure.message()).contains("1 results for 2 records");
+        assertThat(failure.message()).isEqualTo("malformed PutRecordBatch response: 1 results for 2 records");
+        assertThat(failure.cause()).isInstanceOf(FirehoseAnswers.MalformedResponseException.class);
+        assertThat(RequestFailure.classify(failure.cause())).isEqualTo(failure);
     }
 }
