@@ -49,6 +49,7 @@ public final class ProducerConfig {
     private final @Nullable Coalescing coalescing;
     private final RequestPath requestPath;
     private final boolean rateControl;
+    private final @Nullable Spill spill;
 
     ProducerConfig(
             String deliveryStreamName,
@@ -74,7 +75,8 @@ public final class ProducerConfig {
             boolean requireServerSideEncryption,
             @Nullable Coalescing coalescing,
             RequestPath requestPath,
-            boolean rateControl) {
+            boolean rateControl,
+            @Nullable Spill spill) {
         this.deliveryStreamName = deliveryStreamName;
         this.region = region;
         this.endpoint = endpoint;
@@ -99,6 +101,7 @@ public final class ProducerConfig {
         this.coalescing = coalescing;
         this.requestPath = requestPath;
         this.rateControl = rateControl;
+        this.spill = spill;
     }
 
     /** @return name of the delivery stream records go to */
@@ -249,6 +252,15 @@ public final class ProducerConfig {
         return rateControl;
     }
 
+    /**
+     * Spill to disk for long outages, off unless set.
+     *
+     * @return the spill settings, or {@code null} when records that time out fail instead
+     */
+    public @Nullable Spill spill() {
+        return spill;
+    }
+
     @Override
     public String toString() {
         return "ProducerConfig{stream="
@@ -293,6 +305,8 @@ public final class ProducerConfig {
                 + requestPath
                 + ", rateControl="
                 + rateControl
+                + ", spill="
+                + spill
                 + "}";
     }
 }

@@ -47,7 +47,9 @@ import software.amazon.awssdk.regions.Region;
  *   <li>Every future returned by {@code send} completes: with a {@link RecordReceipt} once Firehose acknowledged
  *       the record, or exceptionally with a {@link FirehoseSecureException}: {@link DeliveryFailedException}
  *       (a non-retriable Firehose error, with its code), {@link DeliveryTimeoutException} (not acknowledged
- *       within {@code deliveryTimeout}) or {@link ProducerClosedException}.
+ *       within {@code deliveryTimeout}) or {@link ProducerClosedException}. With {@link Builder#spill(Spill)} on,
+ *       the records that would fail with the last two complete instead with a spilled receipt
+ *       ({@link RecordReceipt#spilled()}) once they are on disk, and are replayed from there.
  *   <li>A call never carries more than 500 records or 4 MiB; records over 1,024,000 bytes are refused by
  *       {@code send} with {@link RecordTooLargeException}.
  *   <li>When Firehose reports some records of a call as failed, only those are sent again, after an
@@ -150,7 +152,8 @@ public final class SecureFirehoseProducer implements AutoCloseable {
     /**
      * Closes the producer: refuses new records at once, sends what is buffered, waits up to {@code timeout} for
      * it, then fails every record still not acknowledged with {@link ProducerClosedException} and releases
-     * connections and threads. No future is left incomplete. Calling it again waits for the first close.
+     * connections and threads (with spill on, those records are spilled instead, and their futures complete with
+     * spilled receipts). No future is left incomplete. Calling it again waits for the first close.
      *
      * @param timeout how long to wait for buffered records; {@link Duration#ZERO} fails them at once
      */
@@ -233,6 +236,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         private @Nullable Coalescing coalescing;
         private RequestPath requestPath = RequestPath.LEAN;
         private boolean rateControl = true;
+        private @Nullable Spill spill;
 
         private Builder() {}
 
@@ -636,6 +640,20 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         }
 
         /**
+         * Spills records to a local directory instead of failing them when an outage outlasts {@code deliveryTimeout}
+         * (or {@code close} gives up on them); their futures complete with a receipt whose
+         * {@link RecordReceipt#spilled()} is {@code true}, and the producer replays them once Firehose answers
+         * again or at its next start. Default off. See {@link Spill} for the guarantees.
+         *
+         * @param spill the directory and its bound
+         * @return this builder
+         */
+        public Builder spill(Spill spill) {
+            this.spill = Objects.requireNonNull(spill, "spill must not be null");
+            return this;
+        }
+
+        /**
          * Requires the stream's server-side encryption: when Firehose answers a call with {@code Encrypted=false},
          * the call's records fail with {@link ServerSideEncryptionRequiredException} (Firehose stored them, but
          * without encryption at rest) instead of completing. Default off. See {@code docs/security.md} for the
@@ -732,7 +750,8 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                     requireServerSideEncryption,
                     coalescing,
                     requestPath,
-                    rateControl);
+                    rateControl,
+                    spill);
         }
 
         /** Binds the encryption context to this stream and checks it against the role's session policy. */

@@ -15,6 +15,8 @@ final class PendingRecord {
     final long enqueuedNanos;
     final long deadlineNanos;
     final long bufferBytes;
+    /** Read back from the spill directory: not the caller's, holds no buffer space, never spilled at close. */
+    final boolean fromSpill;
 
     /** The batch the record was first appended to; it counts the record until the record completes. */
     @Nullable
@@ -46,6 +48,21 @@ final class PendingRecord {
         this.enqueuedNanos = enqueuedNanos;
         this.deadlineNanos = deadlineNanos;
         this.bufferBytes = bufferBytes;
+        this.fromSpill = false;
+    }
+
+    /** A record read back from the spill directory for replay. */
+    private PendingRecord(byte[] data, long nowNanos, long deadlineNanos) {
+        this.data = data;
+        this.future = new CompletableFuture<>();
+        this.enqueuedNanos = nowNanos;
+        this.deadlineNanos = deadlineNanos;
+        this.bufferBytes = 0;
+        this.fromSpill = true;
+    }
+
+    static PendingRecord replayed(byte[] data, long nowNanos, long deadlineNanos) {
+        return new PendingRecord(data, nowNanos, deadlineNanos);
     }
 
     boolean isExpired(long nowNanos) {

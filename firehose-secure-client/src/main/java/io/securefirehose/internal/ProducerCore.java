@@ -55,6 +55,7 @@ public final class ProducerCore implements AutoCloseable {
     private final @Nullable RecordEncryptor encryptor;
     private final @Nullable Coalescer coalescer;
     private final long recordOverheadBytes;
+    private final @Nullable SpillStore spill;
 
     ProducerCore(
             ProducerConfig config,
@@ -121,6 +122,12 @@ public final class ProducerCore implements AutoCloseable {
                 events::refusedAddresses,
                 credentialFailures);
         RetryBackoff backoff = new RetryBackoff(config.retryBackoff(), config.retryBackoffMax());
+        io.securefirehose.Spill spillSettings = config.spill();
+        // Opened before anything starts: a directory in use, or holding records this producer must not send, stops
+        // the build here.
+        this.spill = spillSettings == null
+                ? null
+                : SpillStore.open(spillSettings, config.deliveryStreamName(), encryptor != null);
         this.sender = new Sender(
                 config.deliveryStreamName(),
                 accumulator,
@@ -138,8 +145,15 @@ public final class ProducerCore implements AutoCloseable {
                         backoff,
                         expiryCheckInterval(config.deliveryTimeout()),
                         config.requireServerSideEncryption(),
-                        config.rateControl()));
+                        config.rateControl(),
+                        spillSettings == null
+                                ? 0
+                                : spillSettings.replayInterval().toNanos()),
+                spill);
         metrics.sendRateLimitMeter(sender::sendRateLimit);
+        if (spill != null) {
+            metrics.spillMeters(new SpillCounters(spill, sender));
+        }
         sender.start();
         if (encryptor != null) {
             metrics.encryptionMeters(encryptor);
@@ -525,11 +539,42 @@ public final class ProducerCore implements AutoCloseable {
         shutdown();
     }
 
+    /** The spill meters' sources. */
+    private record SpillCounters(SpillStore store, Sender sender) implements ProducerMetrics.SpillStatistics {
+        @Override
+        public long spilledRecords() {
+            return store.spilledRecords();
+        }
+
+        @Override
+        public long replayedRecords() {
+            return sender.replayedRecords();
+        }
+
+        @Override
+        public long refusedRecords() {
+            return store.refusedRecords();
+        }
+
+        @Override
+        public long damagedSegments() {
+            return store.damagedSegments();
+        }
+
+        @Override
+        public long bytesOnDisk() {
+            return store.bytesOnDisk();
+        }
+    }
+
     private void shutdown() {
         try {
             transport.close();
         } catch (RuntimeException e) {
             LOG.warn("closing the transport failed: {}", e.toString());
+        }
+        if (spill != null) {
+            spill.close();
         }
         if (ownedScheduler != null) {
             try {

@@ -11,8 +11,6 @@ import io.securefirehose.time.TaskScheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -50,13 +48,16 @@ final class Sender {
     private final ArrayDeque<PendingRecord> retryReady = new ArrayDeque<>();
     private final PriorityQueue<RetryGroup> retryWaiting =
             new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos - b.dueNanos, 0));
-    private final Set<RecordBatch> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    // RecordBatch keeps identity equality; the linked set keeps dispatch order, so the oldest calls come first.
+    private final Set<RecordBatch> inFlight = new java.util.LinkedHashSet<>();
     private volatile int inFlightCount;
     // Written and read on the scheduler thread; volatile so that no reordering question arises at shutdown.
     private volatile boolean closing;
     private volatile boolean terminated;
     private final RateController rate;
     private boolean rateWakeupScheduled;
+    private final @Nullable SpillStore spill;
+    private final @Nullable SpillReplayer replayer;
 
     /** Numbers the sender works with, all validated by the producer's builder. */
     record Settings(
@@ -68,7 +69,8 @@ final class Sender {
             RetryBackoff backoff,
             long expiryCheckNanos,
             boolean requireServerSideEncryption,
-            boolean rateControl) {}
+            boolean rateControl,
+            long spillReplayIntervalNanos) {}
 
     private record RetryGroup(long dueNanos, List<PendingRecord> records) {}
 
@@ -80,7 +82,8 @@ final class Sender {
             BufferMemory memory,
             ProducerMetrics metrics,
             LongAdder bufferedRecords,
-            Settings settings) {
+            Settings settings,
+            @Nullable SpillStore spill) {
         this.streamName = streamName;
         this.accumulator = accumulator;
         this.transport = transport;
@@ -90,6 +93,22 @@ final class Sender {
         this.bufferedRecords = bufferedRecords;
         this.settings = settings;
         this.rate = new RateController(settings.rateControl());
+        this.spill = spill;
+        this.replayer = spill == null
+                ? null
+                : new SpillReplayer(
+                        streamName,
+                        spill,
+                        scheduler,
+                        this::inject,
+                        settings.deliveryTimeout().toNanos(),
+                        settings.spillReplayIntervalNanos());
+    }
+
+    /** Records acknowledged after a replay from the spill directory; any thread. */
+    long replayedRecords() {
+        SpillReplayer replaying = replayer;
+        return replaying == null ? 0 : replaying.replayedRecords();
     }
 
     /** The adaptive send rate's limit now, in bytes per second (infinite until Firehose throttles). Any thread. */
@@ -100,6 +119,15 @@ final class Sender {
     /** Starts the periodic delivery-timeout check. */
     void start() {
         scheduler.schedule(this::checkExpiry, settings.expiryCheckNanos(), TimeUnit.NANOSECONDS);
+        if (replayer != null) {
+            replayer.start();
+        }
+    }
+
+    /** Takes records read back from the spill directory; they go out like retries. Scheduler thread. */
+    private void inject(List<PendingRecord> records) {
+        retryReady.addAll(records);
+        drain();
     }
 
     /** Asks for a drain soon. Any thread; at most one drain is queued at a time. */
@@ -129,6 +157,9 @@ final class Sender {
     /** From now on, ignore linger: send everything as soon as a slot is free. Scheduler thread. */
     void beginClosing() {
         closing = true;
+        if (replayer != null) {
+            replayer.stop();
+        }
         drain();
     }
 
@@ -138,6 +169,9 @@ final class Sender {
      */
     void terminate() {
         terminated = true;
+        if (replayer != null) {
+            replayer.stop();
+        }
         List<PendingRecord> leftovers = new ArrayList<>(retryReady);
         retryReady.clear();
         for (RetryGroup group : retryWaiting) {
@@ -151,17 +185,73 @@ final class Sender {
         for (RecordBatch batch = accumulator.pollSealed(); batch != null; batch = accumulator.pollSealed()) {
             leftovers.addAll(batch.records);
         }
-        int failed = 0;
+        List<PendingRecord> open = new ArrayList<>();
+        int replaysLeft = 0;
         for (PendingRecord record : leftovers) {
-            if (!record.completed) {
+            if (record.completed) {
+                continue;
+            }
+            if (record.fromSpill) {
+                // Its segment stays on disk and is replayed at the next start.
                 fail(record, new ProducerClosedException(record.attempts, record.inFlight), null);
-                failed++;
+                replaysLeft++;
+            } else {
+                open.add(record);
             }
         }
+        int failed = spillOrFail(open, record -> new ProducerClosedException(record.attempts, record.inFlight));
         if (failed > 0) {
             metrics.recordsFailed("closed", failed);
             LOG.warn("producer for stream {} closed with {} record(s) not delivered", streamName, failed);
         }
+        if (replaysLeft > 0) {
+            LOG.info(
+                    "producer for stream {} closed while replaying; {} record(s) stay spilled for the next start",
+                    streamName,
+                    replaysLeft);
+        }
+    }
+
+    /**
+     * Writes records that would fail with a retriable cause to the spill directory, completing their futures with
+     * spilled receipts; without spill, or when a record cannot be spilled, it fails with its cause.
+     *
+     * @return how many records failed
+     */
+    private int spillOrFail(
+            List<PendingRecord> records, java.util.function.Function<PendingRecord, FirehoseSecureException> cause) {
+        if (records.isEmpty()) {
+            return 0;
+        }
+        SpillStore store = spill;
+        if (store == null) {
+            for (PendingRecord record : records) {
+                fail(record, cause.apply(record), null);
+            }
+            return records.size();
+        }
+        List<byte[]> data = new ArrayList<>(records.size());
+        for (PendingRecord record : records) {
+            data.add(record.data);
+        }
+        SpillStore.Appended appended = store.append(data);
+        int failed = 0;
+        for (int i = 0; i < records.size(); i++) {
+            PendingRecord record = records.get(i);
+            String id = appended.id(i);
+            if (id != null) {
+                complete(record, RecordReceipt.spilledTo(id, record.attempts));
+            } else {
+                FirehoseSecureException e = cause.apply(record);
+                e.addSuppressed(new java.io.IOException("not spilled: " + appended.refusal(i)));
+                fail(record, e, null);
+                failed++;
+            }
+        }
+        if (failed < records.size()) {
+            LOG.warn("stream {}: {} record(s) spilled to disk for replay", streamName, records.size() - failed);
+        }
+        return failed;
     }
 
     private void drain() {
@@ -329,6 +419,9 @@ final class Sender {
         }
         metrics.recordsSent(acknowledged, acknowledgedBytes);
         metrics.requestFinished(failed == null ? "success" : "partial_failure", latencyNanos);
+        if (acknowledged > 0 && replayer != null) {
+            replayer.deliverySucceeded();
+        }
         long throttledRecords = failed == null
                 ? 0
                 : failed.stream()
@@ -442,7 +535,22 @@ final class Sender {
         }
         long now = scheduler.nanoTime();
         accumulator.sealOpenIfExpired(now);
-        int expired = 0;
+        // Oldest first (calls under way, then retries, then sealed batches), so that when the spill directory is
+        // full it is the newest records that fail.
+        List<PendingRecord> expired = new ArrayList<>();
+        for (RecordBatch batch : inFlight) {
+            for (PendingRecord record : batch.records) {
+                addIfExpired(record, now, expired);
+            }
+        }
+        for (RetryGroup group : retryWaiting) {
+            for (PendingRecord record : group.records()) {
+                addIfExpired(record, now, expired);
+            }
+        }
+        for (PendingRecord record : retryReady) {
+            addIfExpired(record, now, expired);
+        }
         // Sealed batches hold records in acceptance order, so deadlines only grow along the queue.
         sealed:
         for (RecordBatch batch : accumulator.sealedView()) {
@@ -453,26 +561,15 @@ final class Sender {
                 if (!record.isExpired(now)) {
                     break sealed;
                 }
-                expire(record);
-                expired++;
+                record.completed = true;
+                expired.add(record);
             }
         }
-        for (PendingRecord record : retryReady) {
-            expired += expireIfDue(record, now);
-        }
-        for (RetryGroup group : retryWaiting) {
-            for (PendingRecord record : group.records()) {
-                expired += expireIfDue(record, now);
-            }
-        }
-        for (RecordBatch batch : inFlight) {
-            for (PendingRecord record : batch.records) {
-                expired += expireIfDue(record, now);
-            }
-        }
-        if (expired > 0) {
-            metrics.recordsFailed("delivery_timeout", expired);
-            LOG.warn("stream {}: {} record(s) failed after deliveryTimeout", streamName, expired);
+        expired.sort(java.util.Comparator.comparingLong(r -> r.enqueuedNanos - now));
+        int failed = spillOrFail(expired, this::timedOut);
+        if (failed > 0) {
+            metrics.recordsFailed("delivery_timeout", failed);
+            LOG.warn("stream {}: {} record(s) failed after deliveryTimeout", streamName, failed);
         }
         try {
             scheduler.schedule(this::checkExpiry, settings.expiryCheckNanos(), TimeUnit.NANOSECONDS);
@@ -481,24 +578,17 @@ final class Sender {
         }
     }
 
-    private int expireIfDue(PendingRecord record, long now) {
+    /** Marks the record completed at once, so that no other path settles it before it is spilled or failed. */
+    private static void addIfExpired(PendingRecord record, long now, List<PendingRecord> expired) {
         if (!record.completed && record.isExpired(now)) {
-            expire(record);
-            return 1;
+            record.completed = true;
+            expired.add(record);
         }
-        return 0;
     }
 
-    private void expire(PendingRecord record) {
-        fail(
-                record,
-                new DeliveryTimeoutException(
-                        settings.deliveryTimeout(),
-                        record.attempts,
-                        record.lastErrorCode,
-                        record.inFlight,
-                        record.lastError),
-                null);
+    private DeliveryTimeoutException timedOut(PendingRecord record) {
+        return new DeliveryTimeoutException(
+                settings.deliveryTimeout(), record.attempts, record.lastErrorCode, record.inFlight, record.lastError);
     }
 
     private void complete(PendingRecord record, RecordReceipt receipt) {
@@ -519,8 +609,10 @@ final class Sender {
     /** Frees the record's buffer space before its callbacks run, so that a callback may send again. */
     private void settle(PendingRecord record) {
         record.completed = true;
-        memory.release(record.bufferBytes);
-        bufferedRecords.decrement();
+        if (!record.fromSpill) {
+            memory.release(record.bufferBytes);
+            bufferedRecords.decrement();
+        }
     }
 
     /** Only after the record's future completed: flush() must not return before every future is done. */

@@ -52,6 +52,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
     private final LongSupplier refusedAddresses;
     private final LongSupplier credentialRefreshFailures;
     private @Nullable EncryptionStatistics encryption; // guarded by this
+    private @Nullable SpillStatistics spill; // guarded by this
     // Created when the first registry is bound: meters registered before a registry joins the composite would
     // record nothing for it (and Micrometer warns about exactly that).
     private volatile @Nullable Meters meters;
@@ -267,6 +268,69 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
                 .register(composite);
     }
 
+    /**
+     * Counters of the spill directory, read when meters are published. Implemented by the producer; every method is
+     * cheap and thread-safe.
+     */
+    public interface SpillStatistics {
+        /** @return records written to the spill directory */
+        long spilledRecords();
+
+        /** @return spilled records that Firehose acknowledged when they were replayed */
+        long replayedRecords();
+
+        /** @return records that could not be spilled (directory full, write failed) and failed with their cause */
+        long refusedRecords();
+
+        /** @return segments set aside as damaged */
+        long damagedSegments();
+
+        /** @return bytes the spill segments take now */
+        long bytesOnDisk();
+    }
+
+    /**
+     * Adds the spill meters; the producer calls it once when spill to disk is on.
+     *
+     * @param statistics the counters to publish
+     */
+    public synchronized void spillMeters(SpillStatistics statistics) {
+        this.spill = statistics;
+        if (meters != null) {
+            registerSpill(statistics);
+        }
+    }
+
+    private void registerSpill(SpillStatistics statistics) {
+        FunctionCounter.builder(PREFIX + "spill.records", statistics, s -> (double) s.spilledRecords())
+                .description("Records written to the spill directory instead of failing with a retriable cause")
+                .baseUnit("records")
+                .tags(tags)
+                .register(composite);
+        FunctionCounter.builder(PREFIX + "spill.replayed", statistics, s -> (double) s.replayedRecords())
+                .description("Spilled records acknowledged by Firehose after replay")
+                .baseUnit("records")
+                .tags(tags)
+                .register(composite);
+        FunctionCounter.builder(PREFIX + "spill.refused", statistics, s -> (double) s.refusedRecords())
+                .description("Records that could not be spilled (directory full or write failed); they failed")
+                .baseUnit("records")
+                .tags(tags)
+                .register(composite);
+        FunctionCounter.builder(PREFIX + "spill.damaged.segments", statistics, s -> (double) s.damagedSegments())
+                .description("Spill segments set aside as damaged (renamed *.damaged)")
+                .baseUnit("segments")
+                .tags(tags)
+                .register(composite);
+        // The gauge holds the statistics strongly, which keeps them alive for the weakly holding counters.
+        Gauge.builder(PREFIX + "spill.bytes", statistics, s -> (double) s.bytesOnDisk())
+                .description("Bytes the spill directory's segments take")
+                .baseUnit(BaseUnits.BYTES)
+                .tags(tags)
+                .strongReference(true)
+                .register(composite);
+    }
+
     @Override
     public synchronized void bindTo(MeterRegistry registry) {
         composite.add(registry);
@@ -275,6 +339,10 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
             EncryptionStatistics statistics = encryption;
             if (statistics != null) {
                 registerEncryption(statistics);
+            }
+            SpillStatistics spilling = spill;
+            if (spilling != null) {
+                registerSpill(spilling);
             }
         }
     }

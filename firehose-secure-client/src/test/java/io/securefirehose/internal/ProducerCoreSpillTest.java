@@ -1,0 +1,325 @@
+package io.securefirehose.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.securefirehose.DeliveryTimeoutException;
+import io.securefirehose.ProducerClosedException;
+import io.securefirehose.ProducerConfig;
+import io.securefirehose.RecordReceipt;
+import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.Spill;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+
+/**
+ * Spill to disk in the producer's engine, on a hand-moved clock: what is spilled and when, the receipts, the
+ * bound, replay on success, on the interval and at the next start, and segments a crash or a disk left damaged.
+ */
+class ProducerCoreSpillTest extends CoreTestSupport {
+
+    @TempDir
+    Path directory;
+
+    private final List<ProducerCore> others = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeOthers() {
+        for (ProducerCore other : others) {
+            other.close(Duration.ZERO);
+        }
+    }
+
+    private ProducerCore spilling(UnaryOperator<Spill> spill) {
+        return core(b -> b.linger(Duration.ZERO)
+                .deliveryTimeout(Duration.ofSeconds(20))
+                .spill(spill.apply(Spill.toDirectory(directory).replayInterval(Duration.ofSeconds(60)))));
+    }
+
+    private ProducerConfig sameConfig() {
+        return core.config();
+    }
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(p -> p.getFileName().toString().matches("segment-\\d{20}\\.spill"))
+                    .sorted(Comparator.naturalOrder())
+                    .toList();
+        }
+    }
+
+    private List<byte[]> spilledRecords() throws Exception {
+        List<byte[]> records = new ArrayList<>();
+        for (Path segment : segments()) {
+            records.addAll(SpillSegmentReader.read(Files.readAllBytes(segment)).records());
+        }
+        return records;
+    }
+
+    private static double meter(SimpleMeterRegistry registry, String name) {
+        var meter = registry.find("firehose.producer." + name).meter();
+        assertThat(meter).as(name).isNotNull();
+        return meter.measure().iterator().next().getValue();
+    }
+
+    @Test
+    void recordsThatOutlastDeliveryTimeoutAreSpilledThenReplayedWhenACallSucceeds() throws Exception {
+        spilling(s -> s);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        core.metrics().bindTo(registry);
+        List<CompletableFuture<RecordReceipt>> futures = sendMany(3, 10);
+        settle();
+        assertThat(transport.callCount()).isEqualTo(3); // Firehose never answers these calls
+        scheduler.advance(Duration.ofSeconds(20));
+        settle();
+
+        for (int i = 0; i < 3; i++) {
+            RecordReceipt receipt = futures.get(i).join();
+            assertThat(receipt.spilled()).isTrue();
+            assertThat(receipt.recordId()).isEqualTo("spill:segment-00000000000000000001.spill:" + i);
+            assertThat(receipt.attempts()).isEqualTo(1);
+        }
+        assertThat(core.bufferedBytes()).isZero();
+        assertThat(core.bufferedRecords()).isZero();
+        assertThat(spilledRecords()).containsExactly(bytes(10, 0), bytes(10, 1), bytes(10, 2));
+        assertThat(meter(registry, "spill.records")).isEqualTo(3);
+        assertThat(meter(registry, "spill.bytes"))
+                .isEqualTo(Files.size(segments().get(0)));
+
+        // Late answers to those calls change nothing: the records are already settled.
+        for (int call = 0; call < 3; call++) {
+            transport.acceptAll(call);
+        }
+        settle();
+        assertThat(transport.callCount()).isEqualTo(3);
+        CompletableFuture<RecordReceipt> next = core.send(bytes(5, 9));
+        settle();
+        transport.acceptAll(3);
+        settle();
+        assertThat(next.join().spilled()).isFalse();
+
+        // That success starts the replay: the spilled records go out again, exactly as they were.
+        assertThat(transport.callCount()).isEqualTo(5);
+        assertThat(transport.call(4).records()).containsExactly(bytes(10, 0), bytes(10, 1), bytes(10, 2));
+        transport.acceptAll(4);
+        settle();
+        assertThat(segments()).isEmpty();
+        assertThat(meter(registry, "spill.replayed")).isEqualTo(3);
+        assertThat(meter(registry, "spill.bytes")).isZero();
+        assertThat(core.bufferedRecords()).isZero();
+    }
+
+    @Test
+    void whileFirehoseStaysDownAReplayIsSpilledAgainAndItsOldSegmentGoes() throws Exception {
+        core(b -> b.linger(Duration.ZERO)
+                .deliveryTimeout(Duration.ofSeconds(20))
+                .spill(Spill.toDirectory(directory).replayInterval(Duration.ofSeconds(30))));
+        List<CompletableFuture<RecordReceipt>> futures = sendMany(2, 10);
+        settle();
+        scheduler.advance(Duration.ofSeconds(20));
+        settle();
+        assertThat(futures).allMatch(f -> f.join().spilled());
+        List<Path> first = segments();
+        assertThat(first).hasSize(1);
+
+        // The replay interval passes with nothing acknowledged: the records are sent again...
+        scheduler.advance(Duration.ofSeconds(10));
+        settle();
+        assertThat(transport.callCount()).isEqualTo(2);
+        assertThat(transport.call(1).records()).containsExactly(bytes(10, 0), bytes(10, 1));
+        // ...time out again, and move into a new segment; the old one is deleted only then.
+        scheduler.advance(Duration.ofSeconds(20));
+        settle();
+        List<Path> second = segments();
+        assertThat(second).hasSize(1).doesNotContainAnyElementsOf(first);
+        assertThat(spilledRecords()).containsExactly(bytes(10, 0), bytes(10, 1));
+        assertThat(core.bufferedRecords()).isZero();
+    }
+
+    @Test
+    void aRecordThatDoesNotFitTheBoundFailsWithItsCauseAndTheReason() throws Exception {
+        spilling(s -> s.maxBytes(Spill.MIN_MAX_BYTES));
+        // One 1,000,000-byte record per 1 MiB segment; four fit into 4 MiB, the fifth does not.
+        List<CompletableFuture<RecordReceipt>> futures = sendMany(5, 1_000_000);
+        settle();
+        scheduler.advance(Duration.ofSeconds(20));
+        settle();
+        assertThat(futures.subList(0, 4)).allMatch(f -> f.join().spilled());
+        assertThatThrownBy(() -> futures.get(4).join()) // the newest record is the one left out
+                .cause()
+                .isInstanceOfSatisfying(
+                        DeliveryTimeoutException.class,
+                        e -> assertThat(e.getSuppressed())
+                                .singleElement()
+                                .satisfies(s -> assertThat(s.getMessage())
+                                        .contains("not spilled")
+                                        .contains("over spill maxBytes=4194304")));
+        assertThat(segments()).hasSize(4);
+        assertThat(segments().stream().mapToLong(p -> p.toFile().length()).sum())
+                .isLessThanOrEqualTo(Spill.MIN_MAX_BYTES);
+        assertThat(core.bufferedBytes()).isZero();
+    }
+
+    @Test
+    void closeSpillsWhatIsLeftAndTheNextProducerReplaysItAtStart() throws Exception {
+        spilling(s -> s);
+        List<CompletableFuture<RecordReceipt>> futures = sendMany(4, 20);
+        settle();
+        core.close(Duration.ZERO);
+        assertThat(futures).allMatch(f -> f.join().spilled());
+        ProducerConfig config = sameConfig();
+        core = null;
+
+        FakeTransport afterRestart = new FakeTransport();
+        ProducerCore next = new ProducerCore(config, afterRestart, scheduler, null);
+        others.add(next);
+        settle();
+        assertThat(afterRestart.callCount()).isEqualTo(1);
+        assertThat(afterRestart.call(0).records())
+                .containsExactlyInAnyOrder(bytes(20, 0), bytes(20, 1), bytes(20, 2), bytes(20, 3));
+        afterRestart.acceptAll(0);
+        settle();
+        assertThat(segments()).isEmpty();
+        assertThat(next.bufferedRecords()).isZero();
+    }
+
+    @Test
+    void closeDuringAReplayLeavesTheSegmentForTheNextStart() throws Exception {
+        spilling(s -> s);
+        sendMany(2, 10);
+        settle();
+        core.close(Duration.ZERO);
+        ProducerConfig config = sameConfig();
+        core = null;
+
+        FakeTransport second = new FakeTransport();
+        ProducerCore replaying = new ProducerCore(config, second, scheduler, null);
+        settle();
+        assertThat(second.callCount()).isEqualTo(1); // the replay is under way...
+        replaying.close(Duration.ZERO); // ...when the producer closes
+        assertThat(spilledRecords()).containsExactlyInAnyOrder(bytes(10, 0), bytes(10, 1));
+    }
+
+    @Test
+    void aSecondProducerOnTheSameDirectoryIsRefused() {
+        spilling(s -> s);
+        ProducerConfig config = sameConfig();
+        assertThatThrownBy(() -> others.add(new ProducerCore(config, new FakeTransport(), scheduler, null)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("spill directory " + directory + " is in use by another producer");
+    }
+
+    @Test
+    void segmentsOfAnotherStreamOrOfPlaintextForAnEncryptingProducerAreRefused() throws Exception {
+        Files.write(directory.resolve("segment-00000000000000000007.spill"), SpillFormat.header("orders", false));
+        Spill spill = Spill.toDirectory(directory);
+        assertThatThrownBy(() -> SpillStore.open(spill, "unit", false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("holds records for stream 'orders', not 'unit'");
+        Files.write(directory.resolve("segment-00000000000000000007.spill"), SpillFormat.header("unit", false));
+        assertThatThrownBy(() -> SpillStore.open(spill, "unit", true))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("holds unencrypted records, and this producer encrypts");
+        // Without encryption the same segment is fine, and the lock is free again after each refusal.
+        try (SpillStore store = SpillStore.open(spill, "unit", false)) {
+            assertThat(store.bytesOnDisk()).isEqualTo(SpillFormat.header("unit", false).length);
+        }
+    }
+
+    @Test
+    void aSegmentCutShortByACrashReplaysWhatWasWrittenAndIsDeleted() throws Exception {
+        byte[] whole = segment("unit", bytes(30, 1), bytes(30, 2), bytes(30, 3));
+        Files.write(
+                directory.resolve("segment-00000000000000000003.spill"),
+                java.util.Arrays.copyOf(whole, whole.length - 7));
+        FakeTransport restarted = new FakeTransport();
+        others.add(new ProducerCore(config(), restarted, scheduler, null));
+        settle();
+        assertThat(restarted.call(0).records()).containsExactly(bytes(30, 1), bytes(30, 2));
+        restarted.acceptAll(0);
+        settle();
+        assertThat(Files.list(directory).map(p -> p.getFileName().toString())).containsExactly("spill.lock");
+    }
+
+    @Test
+    void aCorruptSegmentReplaysTheEntriesBeforeTheDamageAndIsSetAside() throws Exception {
+        byte[] file = segment("unit", bytes(30, 1), bytes(30, 2), bytes(30, 3));
+        int secondEntryData = SpillFormat.header("unit", false).length + SpillFormat.entryBytes(30) + 8;
+        file[secondEntryData + 5] ^= 0x10;
+        Files.write(directory.resolve("segment-00000000000000000004.spill"), file);
+        FakeTransport restarted = new FakeTransport();
+        ProducerCore next = new ProducerCore(config(), restarted, scheduler, null);
+        others.add(next);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        next.metrics().bindTo(registry);
+        settle();
+        assertThat(restarted.call(0).records()).containsExactly(bytes(30, 1));
+        restarted.acceptAll(0);
+        settle();
+        assertThat(Files.exists(directory.resolve("segment-00000000000000000004.spill.damaged")))
+                .isTrue();
+        assertThat(segments()).isEmpty();
+        assertThat(meter(registry, "spill.damaged.segments")).isEqualTo(1);
+        assertThat(meter(registry, "spill.replayed")).isEqualTo(1);
+    }
+
+    @Test
+    void whenTheDirectoryCannotBeWrittenRecordsFailWithTheirCauseAndTheReason() throws Exception {
+        spilling(s -> s);
+        CompletableFuture<RecordReceipt> future = core.send(bytes(10, 1));
+        settle();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(directory);
+        core.close(Duration.ZERO);
+        assertThatThrownBy(future::join)
+                .cause()
+                .isInstanceOfSatisfying(
+                        ProducerClosedException.class,
+                        e -> assertThat(e.getSuppressed())
+                                .singleElement()
+                                .satisfies(s -> assertThat(s.getMessage())
+                                        .contains("not spilled: writing to spill directory " + directory + " failed")));
+    }
+
+    private ProducerConfig config() {
+        return SecureFirehoseProducer.builder()
+                .deliveryStream("unit")
+                .region("eu-west-1")
+                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .linger(Duration.ZERO)
+                .requestTimeout(Duration.ofSeconds(10))
+                .deliveryTimeout(Duration.ofSeconds(20))
+                .spill(Spill.toDirectory(directory))
+                .buildConfig();
+    }
+
+    private static byte[] segment(String stream, byte[]... records) {
+        byte[] header = SpillFormat.header(stream, false);
+        int size = header.length;
+        for (byte[] record : records) {
+            size += SpillFormat.entryBytes(record.length);
+        }
+        ByteBuffer file = ByteBuffer.allocate(size).put(header);
+        for (byte[] record : records) {
+            SpillFormat.putEntry(file, record);
+        }
+        return file.array();
+    }
+}
