@@ -46,7 +46,17 @@ class ProducerBuilderTest {
                 bad("deliveryTimeout", b -> b.deliveryTimeout(Duration.ZERO), "more than zero"),
                 bad("requestTimeout", b -> b.requestTimeout(Duration.ofSeconds(-5)), "more than zero"),
                 bad("retryBackoff", b -> b.retryBackoff(Duration.ZERO, Duration.ofSeconds(1)), "more than zero"),
-                bad("retryBackoffMax", b -> b.retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)), "at least"));
+                bad("retryBackoffMax", b -> b.retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)), "at least"),
+                bad(
+                        "spill maxBytes",
+                        b -> b.spill(Spill.toDirectory(java.nio.file.Path.of("spill"))
+                                .maxBytes(1_000_000)),
+                        "at least 4194304 (4 MiB), was 1000000"),
+                bad(
+                        "spill replayInterval",
+                        b -> b.spill(Spill.toDirectory(java.nio.file.Path.of("spill"))
+                                .replayInterval(Duration.ZERO)),
+                        "more than zero"));
     }
 
     private static final String ROLE = "arn:aws:iam::111122223333:role/orders-producer";
@@ -148,6 +158,8 @@ class ProducerBuilderTest {
         assertThatThrownBy(() -> valid().trustMaterial(null)).hasMessageContaining("trustMaterial");
         assertThatThrownBy(() -> valid().linger(null)).hasMessageContaining("linger");
         assertThatThrownBy(() -> valid().requestPath(null)).hasMessageContaining("requestPath");
+        assertThatThrownBy(() -> valid().spill(null)).hasMessageContaining("spill");
+        assertThatThrownBy(() -> Spill.toDirectory(null)).hasMessageContaining("spill directory");
     }
 
     @Test

@@ -249,6 +249,9 @@ final class Sender {
             }
         }
         if (failed < records.size()) {
+            if (replayer != null) {
+                replayer.spilled();
+            }
             LOG.warn("stream {}: {} record(s) spilled to disk for replay", streamName, records.size() - failed);
         }
         return failed;

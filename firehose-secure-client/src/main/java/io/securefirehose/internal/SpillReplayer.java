@@ -41,6 +41,8 @@ final class SpillReplayer {
     private @Nullable Replay current;
     private boolean stepQueued;
     private boolean stopped;
+    // Whether a segment may be waiting; spares a directory listing on every successful call once all is replayed.
+    private boolean mayHaveSegments;
 
     /** The segment being replayed and how its records fared so far. */
     private static final class Replay {
@@ -74,15 +76,21 @@ final class SpillReplayer {
 
     /** Replays what a previous producer left, then keeps checking every interval. */
     void start() {
+        mayHaveSegments = store.hasSegments();
         queueStep();
         schedulePeriodic();
     }
 
     /** A call succeeded: Firehose is reachable, so replay if anything is waiting. Scheduler thread. */
     void deliverySucceeded() {
-        if (current == null && !stopped && store.hasSegments()) {
+        if (current == null && !stopped && mayHaveSegments) {
             queueStep();
         }
+    }
+
+    /** Records were just spilled: there is a segment to replay once Firehose answers. Scheduler thread. */
+    void spilled() {
+        mayHaveSegments = true;
     }
 
     /** No more segments are started; the one under way stays on disk if close fails its records. */
@@ -133,6 +141,7 @@ final class SpillReplayer {
         while (!stopped && current == null) {
             Path segment = store.oldestSegment(keptUntilRestart);
             if (segment == null) {
+                mayHaveSegments = false;
                 return;
             }
             SpillSegmentReader.Content content = store.read(segment);
