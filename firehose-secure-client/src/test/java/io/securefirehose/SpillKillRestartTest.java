@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.securefirehose.crypto.EnvelopeDecryptor;
 import io.securefirehose.crypto.EnvelopeEncryption;
-import io.securefirehose.crypto.KmsDataKeyDecrypter;
-import io.securefirehose.testkit.CapturedRecord;
 import io.securefirehose.testkit.FaultPlan;
 import io.securefirehose.testkit.LocalFirehose;
-import io.securefirehose.transport.TrustMaterial;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -31,7 +26,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * Kill and restart: a producer process spills encrypted records while Firehose is down and is killed (SIGKILL) in
@@ -108,7 +102,7 @@ class SpillKillRestartTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> segmentFiles(spill).isEmpty());
         restarted.close();
 
-        Map<Integer, Integer> stored = storedRecords(server);
+        Map<Integer, Integer> stored = TestResources.storedRecordNumbers(server, STREAM, "plain-record-");
         int spilled = count(outcome, 'S');
         int acknowledged = count(outcome, 'K');
         for (Map.Entry<Integer, Character> entry : outcome.entrySet()) {
@@ -195,31 +189,5 @@ class SpillKillRestartTest {
             return files.filter(p -> p.getFileName().toString().startsWith("segment-"))
                     .toList();
         }
-    }
-
-    /** Record number to how many times the endpoint stored it, decrypted. */
-    private static Map<Integer, Integer> storedRecords(LocalFirehose server) throws Exception {
-        Map<Integer, Integer> stored = new HashMap<>();
-        try (KmsDataKeyDecrypter kms = KmsDataKeyDecrypter.builder()
-                        .region(Region.of(server.region()))
-                        .endpoint(server.endpoint())
-                        .credentialsProvider(server.credentialsProvider())
-                        .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
-                        .build();
-                EnvelopeDecryptor decryptor = EnvelopeDecryptor.builder()
-                        .expectedStreamArn(server.streamArn(STREAM))
-                        .dataKeys(kms)
-                        .build()) {
-            for (CapturedRecord record : server.records(STREAM)) {
-                decryptor.forEach(
-                        new ByteArrayInputStream(record.data()),
-                        plaintext -> stored.merge(
-                                Integer.parseInt(
-                                        new String(plaintext, UTF_8).trim().substring("plain-record-".length())),
-                                1,
-                                Integer::sum));
-            }
-        }
-        return stored;
     }
 }

@@ -60,4 +60,42 @@ public final class TestResources implements AfterEachCallback {
                 .credentialsProvider(server.credentialsProvider())
                 .trustMaterial(io.securefirehose.transport.TrustMaterial.fromPem(server.trustPem()));
     }
+
+    /**
+     * Decrypts every record the endpoint stored for a stream, whose plaintexts are {@code <prefix><number>} and
+     * a line end, and counts how often each number was stored.
+     *
+     * @param server the local endpoint (its KMS holds the data keys)
+     * @param stream the delivery stream
+     * @param prefix what precedes each record's number
+     * @return record number to the times it was stored
+     * @throws java.io.IOException if a stored record does not decrypt
+     */
+    public static java.util.Map<Integer, Integer> storedRecordNumbers(
+            io.securefirehose.testkit.LocalFirehose server, String stream, String prefix) throws java.io.IOException {
+        java.util.Map<Integer, Integer> stored = new java.util.HashMap<>();
+        try (io.securefirehose.crypto.KmsDataKeyDecrypter kms = io.securefirehose.crypto.KmsDataKeyDecrypter.builder()
+                        .region(software.amazon.awssdk.regions.Region.of(server.region()))
+                        .endpoint(server.endpoint())
+                        .credentialsProvider(server.credentialsProvider())
+                        .trustMaterial(io.securefirehose.transport.TrustMaterial.fromPem(server.trustPem()))
+                        .build();
+                io.securefirehose.crypto.EnvelopeDecryptor decryptor =
+                        io.securefirehose.crypto.EnvelopeDecryptor.builder()
+                                .expectedStreamArn(server.streamArn(stream))
+                                .dataKeys(kms)
+                                .build()) {
+            for (io.securefirehose.testkit.CapturedRecord record : server.records(stream)) {
+                decryptor.forEach(
+                        new java.io.ByteArrayInputStream(record.data()),
+                        plaintext -> stored.merge(
+                                Integer.parseInt(new String(plaintext, java.nio.charset.StandardCharsets.UTF_8)
+                                        .trim()
+                                        .substring(prefix.length())),
+                                1,
+                                Integer::sum));
+            }
+        }
+        return stored;
+    }
 }

@@ -4,17 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.securefirehose.credentials.AssumeRole;
-import io.securefirehose.crypto.EnvelopeDecryptor;
 import io.securefirehose.crypto.EnvelopeEncryption;
-import io.securefirehose.crypto.KmsDataKeyDecrypter;
-import io.securefirehose.testkit.CapturedRecord;
 import io.securefirehose.testkit.FaultPlan;
 import io.securefirehose.testkit.LocalFirehose;
-import io.securefirehose.transport.TrustMaterial;
-import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * Half a million encrypted records through the producer over HTTPS while the endpoint injects, from a fixed seed,
@@ -88,27 +81,7 @@ class ZeroLossSoakTest {
         }
 
         // What the endpoint stored, decrypted: record number -> how many times it was stored.
-        Map<Integer, Integer> stored = new HashMap<>();
-        try (KmsDataKeyDecrypter kms = KmsDataKeyDecrypter.builder()
-                        .region(Region.of(server.region()))
-                        .endpoint(server.endpoint())
-                        .credentialsProvider(server.credentialsProvider())
-                        .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
-                        .build();
-                EnvelopeDecryptor decryptor = EnvelopeDecryptor.builder()
-                        .expectedStreamArn(server.streamArn(STREAM))
-                        .dataKeys(kms)
-                        .build()) {
-            for (CapturedRecord record : server.records(STREAM)) {
-                decryptor.forEach(
-                        new ByteArrayInputStream(record.data()),
-                        plaintext -> stored.merge(
-                                Integer.parseInt(
-                                        new String(plaintext, UTF_8).trim().substring("record-".length())),
-                                1,
-                                Integer::sum));
-            }
-        }
+        Map<Integer, Integer> stored = TestResources.storedRecordNumbers(server, STREAM, "record-");
 
         int acknowledged = 0;
         int duplicates = 0;
