@@ -4,14 +4,16 @@ package io.securefirehose.internal;
  * Adaptive send rate, additive increase and multiplicative decrease on bytes per second, so that a producer
  * against a stream's quota keeps its goodput near the quota instead of resending into throttling.
  *
- * <p>Unlimited until Firehose throttles: at least {@value #MIN_THROTTLED_CALLS} calls, and at least
- * {@value #THROTTLED_SHARE} of the calls, answered in the last second were throttled (refused with a throttling
- * error, or with at least {@value #THROTTLED_SHARE} of their records failed with
- * {@code ServiceUnavailableException}). Isolated throttles (a busy moment of the service) change nothing; a quota
- * that is reached throttles most calls over it. Then the limit becomes {@value #DECREASE} of the lower of the
- * current limit and the goodput of the last second (bytes Firehose accepted): the goodput under throttling is the
- * best estimate of the quota. From there the limit climbs by {@value #INCREASE_PER_SECOND} of that estimate per
- * second until the next throttle, which brings it down again. Only calls sent after the last decrease can cause
+ * <p>Unlimited until Firehose throttles. The first throttled call (refused with a throttling error, or with at
+ * least {@value #THROTTLED_SHARE} of its records failed with {@code ServiceUnavailableException}) sets a limit,
+ * because every call sent at full speed meanwhile would be throttled too. After that it takes at least
+ * {@value #MIN_THROTTLED_CALLS} throttled calls, and at least {@value #THROTTLED_SHARE} of the calls, answered in the
+ * last second, so that isolated throttles (a busy moment of the service) at a low call rate cannot wear the limit
+ * down. Each time the limit becomes {@value #DECREASE} of the lower of the current limit and the goodput of the last
+ * second (bytes Firehose accepted): the goodput under throttling is the best estimate of the quota. From there it
+ * climbs by {@value #INCREASE_PER_SECOND} of that estimate per second until the next throttle brings it down again.
+ * After {@link #QUIET_NANOS} without a throttled call the limit is lifted: a limit set when traffic was low must not
+ * hold back traffic that grew since, with no sign of a quota. Only calls sent after the last decrease can cause
  * the next one: the answers to calls sent at the old pace say nothing about the new one (TCP's once-per-round-trip
  * rule). The quota's every dimension (records/s, requests/s, bytes/s) is held by this one limit, because batches
  * keep their shape. The limit never goes below {@link #MIN_BYTES_PER_SECOND}.
@@ -28,6 +30,7 @@ final class RateController {
     static final double THROTTLED_SHARE = 0.1;
     static final int MIN_THROTTLED_CALLS = 2;
     static final double INCREASE_PER_SECOND = 0.05;
+    static final long QUIET_NANOS = 30_000_000_000L;
     static final double MIN_BYTES_PER_SECOND = 64 * 1024;
     static final long BURST_NANOS = 100_000_000L;
     private static final double SECOND = 1e9;
@@ -38,6 +41,7 @@ final class RateController {
     private volatile double estimate;
     private volatile double startRate;
     private volatile long decreasedAt;
+    private volatile long lastThrottledAt;
     private double tokens;
     private long refilledAt;
     private long throttles;
@@ -48,14 +52,22 @@ final class RateController {
 
     /** Bytes per second allowed at {@code now}; positive infinity while unlimited. */
     double limit(long now) {
-        if (!limited) {
+        if (!limited || now - lastThrottledAt > QUIET_NANOS) {
             return Double.POSITIVE_INFINITY;
         }
         return startRate + INCREASE_PER_SECOND * estimate * Math.max(0, now - decreasedAt) / SECOND;
     }
 
+    /** Lifts the limit after a quiet spell; scheduler thread. */
+    private void liftIfQuiet(long now) {
+        if (limited && now - lastThrottledAt > QUIET_NANOS) {
+            limited = false;
+        }
+    }
+
     /** How long to wait before the next call may go; 0 if it may go now. */
     long delayNanos(long now) {
+        liftIfQuiet(now);
         if (!limited) {
             return 0;
         }
@@ -68,6 +80,7 @@ final class RateController {
 
     /** A call carrying {@code bytes} of records went out. */
     void sent(long bytes, long now) {
+        liftIfQuiet(now);
         if (limited) {
             refill(now);
             tokens -= (double) bytes;
@@ -87,11 +100,16 @@ final class RateController {
         if (!enabled) {
             return;
         }
+        liftIfQuiet(now);
         goodput.add(acceptedBytes, throttled, now);
-        if (throttled
-                && (!limited || sentAt - decreasedAt >= 0)
-                && goodput.throttledCalls(now) >= MIN_THROTTLED_CALLS
-                && goodput.throttledShare(now) >= THROTTLED_SHARE) {
+        if (!throttled) {
+            return;
+        }
+        lastThrottledAt = now;
+        if (!limited
+                || (sentAt - decreasedAt >= 0
+                        && goodput.throttledCalls(now) >= MIN_THROTTLED_CALLS
+                        && goodput.throttledShare(now) >= THROTTLED_SHARE)) {
             decrease(now);
         }
     }
