@@ -128,7 +128,28 @@ public final class ProducerCore implements AutoCloseable {
         this.spill = spillSettings == null
                 ? null
                 : SpillStore.open(spillSettings, config.deliveryStreamName(), encryptor != null);
-        this.sender = new Sender(
+        boolean started = false;
+        try {
+            this.sender = startSender(config, transport, scheduler, backoff, spillSettings);
+            started = true;
+        } finally {
+            if (!started && spill != null) {
+                spill.close(); // releases the directory's lock
+            }
+        }
+        if (encryptor != null) {
+            metrics.encryptionMeters(encryptor);
+            encryptor.start(new ParkedRecords());
+        }
+    }
+
+    private Sender startSender(
+            ProducerConfig config,
+            BatchTransport transport,
+            TaskScheduler scheduler,
+            RetryBackoff backoff,
+            io.securefirehose.@Nullable Spill spillSettings) {
+        Sender sender = new Sender(
                 config.deliveryStreamName(),
                 accumulator,
                 transport,
@@ -155,10 +176,7 @@ public final class ProducerCore implements AutoCloseable {
             metrics.spillMeters(new SpillCounters(spill, sender));
         }
         sender.start();
-        if (encryptor != null) {
-            metrics.encryptionMeters(encryptor);
-            encryptor.start(new ParkedRecords());
-        }
+        return sender;
     }
 
     /**

@@ -173,7 +173,11 @@ final class SpillReplayer {
     }
 
     private void settled(Replay replay, @Nullable RecordReceipt receipt, @Nullable Throwable error) {
-        if (error != null) {
+        if (error instanceof io.securefirehose.ServerSideEncryptionRequiredException) {
+            // Firehose stored it (without encryption at rest, which is logged); replaying it again would store it
+            // again, so it counts as delivered.
+            replayed.increment();
+        } else if (error != null) {
             replay.failed++;
         } else if (receipt != null && receipt.spilled()) {
             replay.respilled++;

@@ -148,6 +148,25 @@ class ProducerCoreSpillTest extends CoreTestSupport {
     }
 
     @Test
+    void aReplayStoredWithoutServerSideEncryptionIsNotReplayedAgain() throws Exception {
+        core(b -> b.deliveryTimeout(Duration.ofSeconds(20))
+                .requireServerSideEncryption(true)
+                .spill(Spill.toDirectory(directory).replayInterval(Duration.ofSeconds(30))));
+        CompletableFuture<RecordReceipt> spilled = core.send(bytes(10, 1));
+        lingerOut();
+        scheduler.advance(Duration.ofSeconds(20));
+        settle();
+        assertThat(spilled.join().spilled()).isTrue();
+        scheduler.advance(Duration.ofSeconds(10));
+        settle();
+        assertThat(transport.call(1).records()).containsExactly(bytes(10, 1));
+        // Firehose stored it, but reports Encrypted=false: sending it again would only store it again.
+        transport.answer(1, i -> null, false);
+        settle();
+        assertThat(segments()).isEmpty();
+    }
+
+    @Test
     void aRecordThatDoesNotFitTheBoundFailsWithItsCauseAndTheReason() throws Exception {
         spilling(s -> s.maxBytes(Spill.MIN_MAX_BYTES));
         // One 1,000,000-byte record per 1 MiB segment; four fit into 4 MiB, the fifth does not.
