@@ -59,6 +59,10 @@ class ZeroLossSoakTest {
                         .maxRecordsPerDataKey(40_000) // a dozen rotations, some of them during the KMS outage
                         .build())
                 .build());
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        producer.metrics().bindTo(registry);
+        long started = System.nanoTime();
 
         List<CompletableFuture<RecordReceipt>> futures = new ArrayList<>(RECORDS);
         for (int i = 0; i < RECORDS; i++) {
@@ -118,9 +122,11 @@ class ZeroLossSoakTest {
         long kmsThrottled = server.kmsRequests().stream()
                 .filter(call -> call.outcome().equals("ThrottlingException"))
                 .count();
+        // The rate limit and the time are reported, not asserted: a limit far below what the run achieved would show
+        // that random throttles wore the adaptive rate down.
         System.out.printf(
                 "soak: records=%d acknowledged=%d failed=%d %s retried=%d duplicates=%d stored=%d requests=%d"
-                        + " kmsThrottled=%d%n",
+                        + " kmsThrottled=%d rateLimit=%.0fB/s seconds=%.1f%n",
                 RECORDS,
                 acknowledged,
                 failed,
@@ -129,7 +135,9 @@ class ZeroLossSoakTest {
                 duplicates,
                 server.records(STREAM).size(),
                 server.requests().size(),
-                kmsThrottled);
+                kmsThrottled,
+                registry.get("firehose.producer.send.rate.limit").gauge().value(),
+                (System.nanoTime() - started) / 1e9);
         assertThat(acknowledged + failed).isEqualTo(RECORDS);
         // Every fault here is retriable and the timeout generous: nothing should fail at all.
         assertThat(failedByCause).isEmpty();

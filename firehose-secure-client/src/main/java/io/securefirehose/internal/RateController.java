@@ -4,12 +4,12 @@ package io.securefirehose.internal;
  * Adaptive send rate, additive increase and multiplicative decrease on bytes per second, so that a producer
  * against a stream's quota keeps its goodput near the quota instead of resending into throttling.
  *
- * <p>Unlimited until Firehose throttles. The first throttled call (refused with a throttling error, or with at
- * least {@value #THROTTLED_SHARE} of its records failed with {@code ServiceUnavailableException}) sets a limit,
- * because every call sent at full speed meanwhile would be throttled too. After that it takes at least
- * {@value #MIN_THROTTLED_CALLS} throttled calls, and at least {@value #THROTTLED_SHARE} of the calls, answered in the
- * last second, so that isolated throttles (a busy moment of the service) at a low call rate cannot wear the limit
- * down. Each time the limit becomes {@value #DECREASE} of the lower of the current limit and the goodput of the last
+ * <p>Unlimited until Firehose throttles: at least {@value #MIN_THROTTLED_CALLS} calls, and at least
+ * {@value #THROTTLED_SHARE} of the calls, answered in the last second were throttled (refused with a throttling
+ * error, or with at least {@value #THROTTLED_SHARE} of their records failed with
+ * {@code ServiceUnavailableException}). Isolated throttles (a busy moment of the service) change nothing; a quota
+ * that is reached throttles most calls over it.
+ * Each time the limit becomes {@value #DECREASE} of the lower of the current limit and the goodput of the last
  * second (bytes Firehose accepted): the goodput under throttling is the best estimate of the quota. From there it
  * climbs by {@value #INCREASE_PER_SECOND} of that estimate per second until the next throttle brings it down again.
  * After {@link #QUIET_NANOS} without a throttled call the limit is lifted: a limit set when traffic was low must not
@@ -106,10 +106,9 @@ final class RateController {
             return;
         }
         lastThrottledAt = now;
-        if (!limited
-                || (sentAt - decreasedAt >= 0
-                        && goodput.throttledCalls(now) >= MIN_THROTTLED_CALLS
-                        && goodput.throttledShare(now) >= THROTTLED_SHARE)) {
+        if ((!limited || sentAt - decreasedAt >= 0)
+                && goodput.throttledCalls(now) >= MIN_THROTTLED_CALLS
+                && goodput.throttledShare(now) >= THROTTLED_SHARE) {
             decrease(now);
         }
     }
