@@ -10,7 +10,9 @@ package io.securefirehose.internal;
  * {@code ServiceUnavailableException}). Isolated throttles (a busy moment of the service) change nothing; a quota
  * that is reached throttles most calls over it.
  * Each time the limit becomes {@value #DECREASE} of the lower of the current limit and the goodput of the last
- * second (bytes Firehose accepted): the goodput under throttling is the best estimate of the quota. From there it
+ * second (bytes Firehose accepted): the goodput under throttling is the best estimate of the quota; but at least
+ * {@value #SENT_SHARE_FLOOR} of the bytes sent in the last second, because when nearly every call was throttled (a
+ * quota another producer drained) goodput says little, and the limit must not collapse to the floor. From there it
  * climbs by {@value #INCREASE_PER_SECOND} of that estimate per second until the next throttle brings it down again.
  * After {@link #QUIET_NANOS} without a throttled call the limit is lifted: a limit set when traffic was low must not
  * hold back traffic that grew since, with no sign of a quota. Only calls sent after the last decrease can cause
@@ -31,6 +33,7 @@ final class RateController {
     static final int MIN_THROTTLED_CALLS = 2;
     static final double INCREASE_PER_SECOND = 0.05;
     static final long QUIET_NANOS = 30_000_000_000L;
+    static final double SENT_SHARE_FLOOR = 0.1;
     static final double MIN_BYTES_PER_SECOND = 64 * 1024;
     static final long BURST_NANOS = 100_000_000L;
     private static final double SECOND = 1e9;
@@ -81,6 +84,9 @@ final class RateController {
     /** A call carrying {@code bytes} of records went out. */
     void sent(long bytes, long now) {
         liftIfQuiet(now);
+        if (enabled) {
+            goodput.sent(bytes, now);
+        }
         if (limited) {
             refill(now);
             tokens -= (double) bytes;
@@ -118,6 +124,9 @@ final class RateController {
         // goodput includes the burst a quota allows an idle stream, which is not what it allows per second.
         double measured = limited ? goodput.bytesPerSecond(now) : goodput.bytesInLastSecond(now);
         double current = limited ? Math.min(limit(now), measured > 0 ? measured : limit(now)) : measured;
+        // When nearly every call was throttled (a quota another producer drained), goodput says little about the
+        // quota: the limit then starts from a tenth of what was sent instead of collapsing to the floor.
+        current = Math.max(current, SENT_SHARE_FLOOR * goodput.sentInLastSecond(now));
         estimate = Math.max(MIN_BYTES_PER_SECOND, current);
         startRate = Math.max(MIN_BYTES_PER_SECOND, DECREASE * current);
         decreasedAt = now;
@@ -150,6 +159,7 @@ final class RateController {
         private final long[] bytes = new long[SLOTS];
         private final int[] calls = new int[SLOTS];
         private final int[] throttledCalls = new int[SLOTS];
+        private final long[] sentBytes = new long[SLOTS];
         private final long[] slotOf = new long[SLOTS];
         private long firstSlot = Long.MIN_VALUE;
 
@@ -162,18 +172,35 @@ final class RateController {
             if (firstSlot == Long.MIN_VALUE) {
                 firstSlot = slot;
             }
+            int i = slotIndex(slot);
+            bytes[i] += accepted;
+            calls[i]++;
+            if (throttled) {
+                throttledCalls[i]++;
+            }
+        }
+
+        /** Record bytes of calls sent. */
+        void sent(long sent, long now) {
+            sentBytes[slotIndex(Math.floorDiv(now, SLOT_NANOS))] += sent;
+        }
+
+        /** The slot's index, emptied first if it last held an older slot. */
+        private int slotIndex(long slot) {
             int i = (int) Math.floorMod(slot, (long) SLOTS);
             if (slotOf[i] != slot) {
                 slotOf[i] = slot;
                 bytes[i] = 0;
                 calls[i] = 0;
                 throttledCalls[i] = 0;
+                sentBytes[i] = 0;
             }
-            bytes[i] += accepted;
-            calls[i]++;
-            if (throttled) {
-                throttledCalls[i]++;
-            }
+            return i;
+        }
+
+        /** Record bytes of the calls sent in the last second. */
+        double sentInLastSecond(long now) {
+            return (double) lastSecond(now, i -> sentBytes[i]);
         }
 
         /** Calls answered in the last second that were throttled. */

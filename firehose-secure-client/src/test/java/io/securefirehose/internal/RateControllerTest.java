@@ -43,6 +43,18 @@ class RateControllerTest {
     }
 
     @Test
+    void whenNearlyEveryCallWasThrottledTheLimitStartsFromATenthOfWhatWasSentNotTheFloor() {
+        RateController rate = new RateController(true);
+        for (int i = 0; i < 10; i++) {
+            rate.sent(500_000, SECOND - i * 50 * MS);
+        }
+        rate.answered(100_000, false, SECOND - 2 * MS, SECOND - MS);
+        throttle(rate, SECOND);
+        // A quota another producer drained: 100,000 bytes accepted of 5,000,000 sent in the last second.
+        assertThat(rate.limit(SECOND)).isCloseTo(0.85 * 500_000, within(1.0));
+    }
+
+    @Test
     void theLimitLiftsAfterThirtySecondsWithoutAThrottle() {
         RateController rate = new RateController(true);
         acceptFor(rate, 1_000_000, SECOND);
