@@ -205,7 +205,15 @@ final class SpillReplayer {
         }
     }
 
+    /** Deletes (or sets aside) a replayed segment; one that cannot be is not replayed again in this run. */
     private void finish(Path segment, SpillSegmentReader.Damage damage) {
+        finishOnDisk(segment, damage);
+        if (java.nio.file.Files.exists(segment)) {
+            keptUntilRestart.add(segment);
+        }
+    }
+
+    private void finishOnDisk(Path segment, SpillSegmentReader.Damage damage) {
         if (damage == SpillSegmentReader.Damage.CORRUPT) {
             store.quarantine(segment, "an entry failed its checksum; the entries before it were replayed");
             return;

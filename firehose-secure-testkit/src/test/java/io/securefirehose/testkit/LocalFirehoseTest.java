@@ -255,17 +255,29 @@ class LocalFirehoseTest {
                 .build();
         List<String> first = outcomes(server, plan);
         List<String> second = outcomes(server, plan);
-        assertThat(first).isEqualTo(second);
+        assertThat(commonPrefix(first, second)).isEqualTo(commonPrefix(second, first));
         assertThat(first).contains("ServiceUnavailableException", "InternalFailure");
         assertThat(first).anyMatch(o -> o.startsWith("OK["));
-        assertThat(outcomes(
-                        server,
-                        FaultPlan.builder()
-                                .seed(8)
-                                .recordFailureRate(0.2)
-                                .throttleRate(0.2)
-                                .build()))
-                .isNotEqualTo(first);
+        List<String> otherSeed = outcomes(
+                server,
+                FaultPlan.builder()
+                        .seed(8)
+                        .recordFailureRate(0.2)
+                        .throttleRate(0.2)
+                        .build());
+        assertThat(commonPrefix(otherSeed, first)).isNotEqualTo(commonPrefix(first, otherSeed));
+    }
+
+    /**
+     * The entries of {@code a} that {@code b} has too. The outcome of call n depends only on the seed and n, so lists
+     * of one seed agree position by position even when the SDK lost a call on its side (it closes a connection after
+     * a 5xx answer, and once in a while the next call was already on it): the server either never saw that call (its
+     * list is one shorter) or captured it with its number as usual.
+     */
+    private static List<String> commonPrefix(List<String> a, List<String> b) {
+        int length = Math.min(a.size(), b.size());
+        assertThat(length).as("calls that reached the server").isGreaterThanOrEqualTo(25);
+        return a.subList(0, length);
     }
 
     private static List<String> outcomes(LocalFirehose server, FaultPlan plan) throws Exception {
@@ -276,6 +288,8 @@ class LocalFirehoseTest {
                 put("s1", records(10, 1));
             } catch (AwsServiceException expected) {
                 // the outcome is read from the captures
+            } catch (software.amazon.awssdk.core.exception.SdkClientException lostOnTheClientSide) {
+                // see commonPrefix
             }
         }
         // sequence numbers keep counting across resets, so compare outcomes by position
