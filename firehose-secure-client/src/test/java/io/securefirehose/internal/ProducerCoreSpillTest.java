@@ -231,6 +231,28 @@ class ProducerCoreSpillTest extends CoreTestSupport {
     }
 
     @Test
+    void aDirectoryTheProducerCreatesAndItsSegmentsAreReadableByTheOwnerOnly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                directory.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path created = directory.resolve("service").resolve("spill");
+        core(b -> b.deliveryTimeout(Duration.ofSeconds(20)).spill(Spill.toDirectory(created)));
+        core.send(bytes(10, 1));
+        lingerOut();
+        scheduler.advance(Duration.ofSeconds(20));
+        settle();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(created)))
+                .isEqualTo("rwx------");
+        try (Stream<Path> files = Files.list(created)) {
+            List<Path> segments = files.filter(p -> p.getFileName().toString().endsWith(".spill"))
+                    .toList();
+            assertThat(segments).hasSize(1);
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(segments.get(0))))
+                    .isEqualTo("rw-------");
+        }
+    }
+
+    @Test
     void aSecondProducerOnTheSameDirectoryIsRefused() {
         spilling(s -> s);
         ProducerConfig config = sameConfig();
