@@ -10,9 +10,10 @@ package io.securefirehose.internal;
  * {@code ServiceUnavailableException}). Isolated throttles (a busy moment of the service) change nothing; a quota
  * that is reached throttles most calls over it.
  * Each time the limit becomes {@value #DECREASE} of the lower of the current limit and the goodput of the last
- * second (bytes Firehose accepted): the goodput under throttling is the best estimate of the quota; but at least
- * {@value #SENT_SHARE_FLOOR} of the bytes sent in the last second, because when nearly every call was throttled (a
- * quota another producer drained) goodput says little, and the limit must not collapse to the floor. From there it
+ * second (bytes Firehose accepted): the goodput under throttling is the best estimate of the quota. When at least
+ * {@value #MOSTLY_THROTTLED} of the last second's calls were throttled (a quota another producer drained), goodput
+ * says little, so the limit starts from at least {@value #SENT_SHARE_FLOOR} of the bytes sent instead of collapsing
+ * to the floor; not otherwise, because refused calls are cheap and can be sent far faster than the quota. From there it
  * climbs by {@value #INCREASE_PER_SECOND} of that estimate per second until the next throttle brings it down again.
  * After {@link #QUIET_NANOS} without a throttled call the limit is lifted: a limit set when traffic was low must not
  * hold back traffic that grew since, with no sign of a quota. Only calls sent after the last decrease can cause
@@ -34,6 +35,7 @@ final class RateController {
     static final double INCREASE_PER_SECOND = 0.05;
     static final long QUIET_NANOS = 30_000_000_000L;
     static final double SENT_SHARE_FLOOR = 0.1;
+    static final double MOSTLY_THROTTLED = 0.5;
     static final double MIN_BYTES_PER_SECOND = 64 * 1024;
     static final long BURST_NANOS = 100_000_000L;
     private static final double SECOND = 1e9;
@@ -124,9 +126,10 @@ final class RateController {
         // goodput includes the burst a quota allows an idle stream, which is not what it allows per second.
         double measured = limited ? goodput.bytesPerSecond(now) : goodput.bytesInLastSecond(now);
         double current = limited ? Math.min(limit(now), measured > 0 ? measured : limit(now)) : measured;
-        // When nearly every call was throttled (a quota another producer drained), goodput says little about the
-        // quota: the limit then starts from a tenth of what was sent instead of collapsing to the floor.
-        current = Math.max(current, SENT_SHARE_FLOOR * goodput.sentInLastSecond(now));
+        // See the class comment: what was sent counts only when most calls were throttled.
+        if (goodput.throttledShare(now) >= MOSTLY_THROTTLED) {
+            current = Math.max(current, SENT_SHARE_FLOOR * goodput.sentInLastSecond(now));
+        }
         estimate = Math.max(MIN_BYTES_PER_SECOND, current);
         startRate = Math.max(MIN_BYTES_PER_SECOND, DECREASE * current);
         decreasedAt = now;

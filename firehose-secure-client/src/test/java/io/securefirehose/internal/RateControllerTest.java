@@ -55,6 +55,15 @@ class RateControllerTest {
     }
 
     @Test
+    void whileMostCallsAreAcceptedWhatWasSentDoesNotRaiseTheLimit() {
+        RateController rate = new RateController(true);
+        rate.sent(50_000_000, SECOND - 500 * MS); // calls refused cheaply can be sent far faster than the quota
+        acceptFor(rate, 1_000_000, SECOND);
+        throttle(rate, SECOND); // two of twelve
+        assertThat(rate.limit(SECOND)).isCloseTo(850_000, within(1.0));
+    }
+
+    @Test
     void theLimitLiftsAfterThirtySecondsWithoutAThrottle() {
         RateController rate = new RateController(true);
         acceptFor(rate, 1_000_000, SECOND);
