@@ -64,7 +64,8 @@ import software.amazon.awssdk.regions.Region;
  * <p>All methods are thread-safe. {@code send} runs on the caller's thread and does no I/O; it blocks only while
  * the buffer is full (up to {@code maxBlock}). Futures complete on the producer's single scheduler thread
  * ({@code firehose-secure-sender-<stream>}), so callbacks attached without an executor run there: keep them
- * short and never block in them. From such a callback, {@code send} does not wait for buffer space (it throws
+ * short and never block in them. With spill on, segment writes and replay reads run on that thread too, never on
+ * the caller's. From such a callback, {@code send} does not wait for buffer space (it throws
  * {@link BufferExhaustedException} instead) and {@code flush} throws {@link IllegalStateException}.
  */
 @API(status = STABLE, since = "0.1.0")
