@@ -83,6 +83,10 @@ final class SpillReplayer {
 
     /** A call succeeded: Firehose is reachable, so replay if anything is waiting. Scheduler thread. */
     void deliverySucceeded() {
+        replayIfWaiting();
+    }
+
+    private void replayIfWaiting() {
         if (current == null && !stopped && mayHaveSegments) {
             queueStep();
         }
@@ -108,7 +112,7 @@ final class SpillReplayer {
             scheduler.schedule(
                     () -> {
                         if (!stopped) {
-                            deliverySucceeded();
+                            replayIfWaiting();
                             schedulePeriodic();
                         }
                     },
