@@ -121,6 +121,28 @@ class ProducerCoreSpillTest extends CoreTestSupport {
     }
 
     @Test
+    void coalescedRecordsAreSpilledAsTheirPackedRecordAndEachGetsItsReceipt() throws Exception {
+        core(b -> b.deliveryTimeout(Duration.ofSeconds(20))
+                .coalescing(io.securefirehose.Coalescing.newlineDelimited())
+                .spill(Spill.toDirectory(directory)));
+        List<CompletableFuture<RecordReceipt>> futures = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            futures.add(core.send(("event-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        lingerOut();
+        lingerOut(); // the packed record joins a batch, which lingers in turn
+        scheduler.advance(Duration.ofSeconds(20));
+        settle();
+        assertThat(futures).allSatisfy(f -> assertThat(f.join().spilled()).isTrue());
+        assertThat(futures.stream().map(f -> f.join().recordId()).distinct()).hasSize(1);
+        assertThat(spilledRecords())
+                .singleElement()
+                .satisfies(packed -> assertThat(new String(packed, java.nio.charset.StandardCharsets.UTF_8))
+                        .isEqualTo("event-0\nevent-1\nevent-2\n"));
+        assertThat(core.bufferedBytes()).isZero();
+    }
+
+    @Test
     void whileFirehoseStaysDownAReplayIsSpilledAgainAndItsOldSegmentGoes() throws Exception {
         core(b -> b.deliveryTimeout(Duration.ofSeconds(20))
                 .spill(Spill.toDirectory(directory).replayInterval(Duration.ofSeconds(30))));
