@@ -11,7 +11,6 @@ import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.Spill;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -372,15 +371,6 @@ class ProducerCoreSpillTest extends CoreTestSupport {
     }
 
     private static byte[] segment(String stream, byte[]... records) {
-        byte[] header = SpillFormat.header(stream, false);
-        int size = header.length;
-        for (byte[] record : records) {
-            size += SpillFormat.entryBytes(record.length);
-        }
-        ByteBuffer file = ByteBuffer.allocate(size).put(header);
-        for (byte[] record : records) {
-            SpillFormat.putEntry(file, record);
-        }
-        return file.array();
+        return SpillSegments.of(stream, false, List.of(records));
     }
 }

@@ -154,15 +154,6 @@ class SpillSegmentReaderTest {
     }
 
     private static byte[] segment(List<byte[]> records, boolean envelope) {
-        byte[] header = SpillFormat.header(STREAM, envelope);
-        int size = header.length;
-        for (byte[] record : records) {
-            size += SpillFormat.entryBytes(record.length);
-        }
-        ByteBuffer file = ByteBuffer.allocate(size).put(header);
-        for (byte[] record : records) {
-            SpillFormat.putEntry(file, record);
-        }
-        return file.array();
+        return SpillSegments.of(STREAM, envelope, records);
     }
 }
