@@ -315,6 +315,35 @@ class ProducerCoreSpillTest extends CoreTestSupport {
     }
 
     @Test
+    void atStartAFileWithoutASpillHeaderIsSetAsideAndOneCutBeforeItsFirstEntryIsDeleted() throws Exception {
+        byte[] header = SpillFormat.header("unit", false);
+        Path cut = directory.resolve("segment-00000000000000000001.spill");
+        Files.write(cut, java.util.Arrays.copyOf(header, header.length - 3));
+        Path foreign = directory.resolve("segment-00000000000000000002.spill");
+        Files.write(foreign, "not a spill segment, but long enough to have held one".getBytes());
+        FakeTransport restarted = new FakeTransport();
+        ProducerCore next = new ProducerCore(config(), restarted, scheduler, null);
+        others.add(next);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        next.metrics().bindTo(registry);
+        settle();
+        assertThat(cut).doesNotExist();
+        assertThat(foreign).doesNotExist();
+        assertThat(directory.resolve("segment-00000000000000000002.spill.damaged"))
+                .exists();
+        assertThat(meter(registry, "spill.damaged.segments")).isEqualTo(1);
+        assertThat(restarted.callCount()).isZero();
+        // New segments continue the numbering after the files that were there.
+        next.send(bytes(10, 1));
+        settle();
+        scheduler.advance(Duration.ofSeconds(21));
+        settle();
+        assertThat(segments())
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("segment-00000000000000000003.spill");
+    }
+
+    @Test
     void aCorruptSegmentReplaysTheEntriesBeforeTheDamageAndIsSetAside() throws Exception {
         byte[] file = segment("unit", bytes(30, 1), bytes(30, 2), bytes(30, 3));
         int secondEntryData = SpillFormat.header("unit", false).length + SpillFormat.entryBytes(30) + 8;
