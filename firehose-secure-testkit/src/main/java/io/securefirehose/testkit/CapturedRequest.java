@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param stream the delivery stream named in the call, if it could be read
  * @param recordCount records in the call
  * @param recordBytes record bytes in the call (after base64 decoding)
- * @param outcome {@code OK}, or the error code answered, or {@code CONNECTION_RESET}
+ * @param outcome {@code OK}, or the error code answered, or {@code CONNECTION_RESET}, or {@code LOST_RESPONSE}
+ *     (records stored, then a reset instead of the answer)
  * @param accessKeyId the access key that signed the call, if the signature verified
  * @param failedRecordIndexes positions of records answered with a per-record error
  * @param userAgent the {@code User-Agent} header sent
@@ -39,7 +40,7 @@ public record CapturedRequest(
      * @param stream the delivery stream named in the call, if it could be read
      * @param recordCount records in the call
      * @param recordBytes record bytes in the call
-     * @param outcome {@code OK}, the error code answered, or {@code CONNECTION_RESET}
+     * @param outcome {@code OK}, the error code answered, {@code CONNECTION_RESET} or {@code LOST_RESPONSE}
      * @param accessKeyId the access key that signed the call, if the signature verified
      * @param failedRecordIndexes positions of records answered with a per-record error
      * @param userAgent the {@code User-Agent} header sent

@@ -31,7 +31,12 @@ public final class Fault {
         /** Handle the call normally, answering after a delay. */
         DELAY,
         /** Store nothing and answer exactly the given status, body and {@code X-Amzn-ErrorType} header. */
-        ANSWER
+        ANSWER,
+        /**
+         * Store the call's records, then close the connection with a TCP reset instead of answering: the client
+         * cannot know they were stored, so a retry stores them again.
+         */
+        LOST_RESPONSE
     }
 
     private final Kind kind;
@@ -67,6 +72,11 @@ public final class Fault {
     /** @return a TCP reset instead of an answer */
     public static Fault connectionReset() {
         return new Fault(Kind.CONNECTION_RESET, 0, "", new int[0], Duration.ZERO);
+    }
+
+    /** @return records stored, then a TCP reset instead of the answer (the client sees the call fail) */
+    public static Fault lostResponse() {
+        return new Fault(Kind.LOST_RESPONSE, 0, "", new int[0], Duration.ZERO);
     }
 
     /**
@@ -126,7 +136,7 @@ public final class Fault {
         return kind;
     }
 
-    /** @return HTTP status of the answer (0 for a reset) */
+    /** @return HTTP status of the answer (0 for a reset or a lost response) */
     public int status() {
         return status;
     }

@@ -270,7 +270,7 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     return;
                 }
                 case DELAY -> delay = fault.delay();
-                case FAIL_RECORDS -> {}
+                case FAIL_RECORDS, LOST_RESPONSE -> {}
             }
         }
         String exceeded = stream.admit(sizes.length, subject.recordBytes());
@@ -297,7 +297,10 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             return;
         }
         String[] recordIds = stream.accept(call.sequence(), sizes, input.data(), failed, server.instanceId());
-        if (fault == null && plan.lostResponseRate() > 0 && random.nextDouble() < plan.lostResponseRate()) {
+        boolean lost = fault == null
+                ? plan.lostResponseRate() > 0 && random.nextDouble() < plan.lostResponseRate()
+                : fault.kind() == Fault.Kind.LOST_RESPONSE;
+        if (lost) {
             // Stored, but the client never hears so: it will send the records again.
             capture(call, subject, "LOST_RESPONSE", failedIndexes);
             reset(call.ctx());

@@ -219,7 +219,8 @@ class LocalFirehoseTest {
                 Fault.error(400, "AccessDeniedException"),
                 Fault.connectionReset(),
                 Fault.failRecords("InternalFailure", 0, 2),
-                Fault.delay(Duration.ofMillis(20)));
+                Fault.delay(Duration.ofMillis(20)),
+                Fault.lostResponse());
         assertRefused(() -> put("s1", records(3, 1)), "ServiceUnavailableException", 500, "Slow down");
         assertRefused(() -> put("s1", records(3, 1)), "InternalFailure", 500, "Injected");
         assertRefused(() -> put("s1", records(3, 1)), "AccessDeniedException", 400, "Injected");
@@ -233,6 +234,11 @@ class LocalFirehoseTest {
         assertThat(server.records("s1")).extracting(CapturedRecord::index).containsExactly(1);
 
         assertThat(put("s1", records(1, 1)).failedPutCount()).isZero();
+        assertThat(server.records("s1")).hasSize(2);
+        assertThatThrownBy(() -> put("s1", records(2, 1))).isInstanceOf(SdkClientException.class);
+        assertThat(server.records("s1"))
+                .as("a lost response still stores the records")
+                .hasSize(4);
         assertThat(server.requests())
                 .extracting(CapturedRequest::outcome)
                 .containsExactly(
@@ -241,7 +247,8 @@ class LocalFirehoseTest {
                         "AccessDeniedException",
                         "CONNECTION_RESET",
                         "OK",
-                        "OK");
+                        "OK",
+                        "LOST_RESPONSE");
         assertThat(server.requests().get(4).failedRecordIndexes()).containsExactly(0, 2);
     }
 
