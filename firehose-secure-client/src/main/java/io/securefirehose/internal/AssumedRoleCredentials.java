@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.sts.model.Tag;
  *       it non-retriable, so records fail at once with STS's answer.
  * </ul>
  */
-final class AssumedRoleCredentials implements AwsCredentialsProvider, AutoCloseable {
+final class AssumedRoleCredentials implements AwsCredentialsProvider, SendGate, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AssumedRoleCredentials.class);
     private static final Set<String> PERMANENT_STS_ERRORS = Set.of(
@@ -62,6 +62,7 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, AutoClosea
     private final AutoCloseable onClose;
     private final UnaryOperator<Throwable> translate;
     private final CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
+    private final List<Runnable> openListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile @Nullable Session current;
     private volatile @Nullable CredentialsUnavailableException lastFailure;
     private volatile boolean permanent;
@@ -112,11 +113,35 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, AutoClosea
         if (session != null && clock.instant().isBefore(session.expiration())) {
             return session.credentials();
         }
+        throw unavailable(session);
+    }
+
+    @Override
+    public @Nullable CredentialsUnavailableException closedBecause() {
+        Session session = current;
+        if (permanent || (session != null && clock.instant().isBefore(session.expiration()))) {
+            return null;
+        }
+        return unavailable(session);
+    }
+
+    @Override
+    public void onOpen(Runnable listener) {
+        openListeners.add(listener);
+    }
+
+    private void opened() {
+        for (Runnable listener : openListeners) {
+            listener.run();
+        }
+    }
+
+    private CredentialsUnavailableException unavailable(@Nullable Session session) {
         CredentialsUnavailableException failure = lastFailure;
         String why = session == null
                 ? "no session for role " + settings.roleArn() + " yet"
                 : "the session for role " + settings.roleArn() + " expired at " + session.expiration();
-        throw new CredentialsUnavailableException(
+        return new CredentialsUnavailableException(
                 why + (failure == null ? "; STS has not answered yet" : "; STS: " + failure.getMessage()),
                 !permanent,
                 failure == null ? null : failure.getCause());
@@ -161,6 +186,7 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, AutoClosea
                 Duration.between(clock.instant(), session.expiration().minus(settings.refreshBefore()));
         LOG.debug("assumed role {} until {}", settings.roleArn(), session.expiration());
         submit(this::refresh, Math.max(0, untilRefresh.toNanos()));
+        opened();
     }
 
     private void onFailure(Throwable error) {
@@ -169,10 +195,7 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, AutoClosea
         Throwable cause = answer.cause();
         String code = answer.code();
         boolean isPermanent = answer.isPermanent(PERMANENT_STS_ERRORS);
-        permanent = isPermanent && current == null;
-        if (permanent) {
-            firstAnswer.complete(null);
-        }
+        boolean refusedForGood = isPermanent && current == null;
         lastFailure = new CredentialsUnavailableException(
                 "AssumeRole of " + settings.roleArn() + " failed with " + code + ": " + cause.getMessage()
                         + (cause instanceof FirehoseSecureException
@@ -180,8 +203,14 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, AutoClosea
                                 : isPermanent
                                         ? " (check the role's trust policy, the external id and the session duration)"
                                         : " (retrying with backoff)"),
-                !permanent,
+                !refusedForGood,
                 cause);
+        // Set after the failure it reports: a thread that sees it reads that failure.
+        permanent = refusedForGood;
+        if (refusedForGood) {
+            firstAnswer.complete(null);
+            opened(); // so that what waits fails at once with STS's refusal
+        }
         LOG.warn(
                 "AssumeRole of {} failed with {}; {}",
                 settings.roleArn(),

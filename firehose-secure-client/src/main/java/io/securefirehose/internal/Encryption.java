@@ -18,7 +18,7 @@ final class Encryption {
 
     /** @return the encryptor, or {@code null} when encryption is off */
     static @Nullable RecordEncryptor create(
-            ProducerConfig config, AwsCredentialsProvider signer, TaskScheduler scheduler) {
+            ProducerConfig config, AwsCredentialsProvider signer, SendGate credentials, TaskScheduler scheduler) {
         EnvelopeEncryption settings = config.encryption();
         if (settings == null) {
             return null;
@@ -40,7 +40,8 @@ final class Encryption {
                 scheduler,
                 new RetryBackoff(config.retryBackoff(), config.retryBackoffMax()),
                 config.deliveryTimeout(),
-                ProducerCore.expiryCheckInterval(config.deliveryTimeout()));
+                ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
+                credentials);
     }
 
     /**

@@ -62,26 +62,7 @@ public final class ProducerCore implements AutoCloseable {
             BatchTransport transport,
             TaskScheduler scheduler,
             @Nullable AutoCloseable ownedScheduler) {
-        this(config, transport, scheduler, ownedScheduler, new SecurityEvents());
-    }
-
-    ProducerCore(
-            ProducerConfig config,
-            BatchTransport transport,
-            TaskScheduler scheduler,
-            @Nullable AutoCloseable ownedScheduler,
-            SecurityEvents events) {
-        this(config, transport, scheduler, ownedScheduler, events, () -> 0);
-    }
-
-    ProducerCore(
-            ProducerConfig config,
-            BatchTransport transport,
-            TaskScheduler scheduler,
-            @Nullable AutoCloseable ownedScheduler,
-            SecurityEvents events,
-            java.util.function.LongSupplier credentialFailures) {
-        this(config, transport, scheduler, ownedScheduler, events, credentialFailures, null);
+        this(config, transport, scheduler, ownedScheduler, new SecurityEvents(), () -> 0, null, SendGate.OPEN);
     }
 
     ProducerCore(
@@ -91,7 +72,8 @@ public final class ProducerCore implements AutoCloseable {
             @Nullable AutoCloseable ownedScheduler,
             SecurityEvents events,
             java.util.function.LongSupplier credentialFailures,
-            @Nullable RecordEncryptor encryptor) {
+            @Nullable RecordEncryptor encryptor,
+            SendGate credentials) {
         this.config = config;
         this.encryptor = encryptor;
         io.securefirehose.Coalescing coalescing = config.coalescing();
@@ -130,7 +112,7 @@ public final class ProducerCore implements AutoCloseable {
                 : SpillStore.open(spillSettings, config.deliveryStreamName(), encryptor != null);
         boolean started = false;
         try {
-            this.sender = startSender(config, transport, scheduler, backoff, spillSettings);
+            this.sender = startSender(config, transport, credentials, scheduler, backoff, spillSettings);
             started = true;
         } finally {
             if (!started && spill != null) {
@@ -146,6 +128,7 @@ public final class ProducerCore implements AutoCloseable {
     private Sender startSender(
             ProducerConfig config,
             BatchTransport transport,
+            SendGate credentials,
             TaskScheduler scheduler,
             RetryBackoff backoff,
             io.securefirehose.@Nullable Spill spillSettings) {
@@ -153,6 +136,7 @@ public final class ProducerCore implements AutoCloseable {
                 config.deliveryStreamName(),
                 accumulator,
                 transport,
+                credentials,
                 scheduler,
                 memory,
                 metrics,
@@ -201,7 +185,8 @@ public final class ProducerCore implements AutoCloseable {
             assumed = role == null ? null : StsCredentials.create(config, role, runOn, events);
             software.amazon.awssdk.auth.credentials.AwsCredentialsProvider signer =
                     assumed != null ? assumed : config.credentialsProvider();
-            encryptor = Encryption.create(config, signer, runOn);
+            SendGate credentials = assumed != null ? assumed : SendGate.OPEN;
+            encryptor = Encryption.create(config, signer, credentials, runOn);
             BatchTransport transport = config.requestPath() == io.securefirehose.RequestPath.SDK_CLIENT
                     ? SdkBatchTransport.create(config, events, signer)
                     : LeanBatchTransport.create(config, events, signer);
@@ -212,7 +197,8 @@ public final class ProducerCore implements AutoCloseable {
                     own,
                     events,
                     assumed == null ? () -> 0 : assumed::failures,
-                    encryptor);
+                    encryptor,
+                    credentials);
             if (assumed != null) {
                 assumed.start();
             }

@@ -133,6 +133,8 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
 
     private final EnvelopeEncryption settings;
     private final DataKeySource source;
+    private final SendGate credentials;
+    private boolean awaitingCredentials; // scheduler thread only
     private final TaskScheduler scheduler;
     private final RetryBackoff backoff;
     private final Duration deliveryTimeout;
@@ -165,7 +167,9 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
             TaskScheduler scheduler,
             RetryBackoff backoff,
             Duration deliveryTimeout,
-            long expiryCheckNanos) {
+            long expiryCheckNanos,
+            SendGate credentials) {
+        this.credentials = credentials;
         this.settings = settings;
         this.source = source;
         this.scheduler = scheduler;
@@ -181,7 +185,15 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
     /** Connects the sink and asks for the first key. */
     void start(Sink sink) {
         this.sink = sink;
+        credentials.onOpen(() -> submit(this::credentialsArrived, 0));
         requestKey();
+    }
+
+    private void credentialsArrived() {
+        if (awaitingCredentials) {
+            awaitingCredentials = false;
+            fetch();
+        }
     }
 
     /** @return the largest plaintext accepted */
@@ -315,6 +327,18 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
     @SuppressWarnings("FutureReturnValueIgnored")
     private void fetch() {
         if (closing) {
+            return;
+        }
+        io.securefirehose.CredentialsUnavailableException unsigned = credentials.closedBecause();
+        if (unsigned != null) {
+            // KMS cannot be called without credentials: wait for them (their arrival fetches) rather than back off
+            // and warn. fetchWanted stays set, so no other fetch starts meanwhile.
+            awaitingCredentials = true;
+            lastFailure = new EncryptionFailedException(
+                    "no data key from KMS key " + settings.kmsKeyId() + " yet: " + unsigned.getMessage()
+                            + " (records wait up to deliveryTimeout " + deliveryTimeout + ")",
+                    true,
+                    unsigned);
             return;
         }
         CompletableFuture<DataKeySource.Generated> call;

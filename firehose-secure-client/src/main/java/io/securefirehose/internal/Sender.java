@@ -1,5 +1,6 @@
 package io.securefirehose.internal;
 
+import io.securefirehose.CredentialsUnavailableException;
 import io.securefirehose.DeliveryFailedException;
 import io.securefirehose.DeliveryTimeoutException;
 import io.securefirehose.FirehoseSecureException;
@@ -38,6 +39,9 @@ final class Sender {
     private final String streamName;
     private final RecordAccumulator accumulator;
     private final BatchTransport transport;
+    private final SendGate credentials;
+    // Why calls are held, while the credentials gate is closed; scheduler thread only.
+    private @Nullable CredentialsUnavailableException heldBy;
     private final TaskScheduler scheduler;
     private final BufferMemory memory;
     private final ProducerMetrics metrics;
@@ -78,6 +82,7 @@ final class Sender {
             String streamName,
             RecordAccumulator accumulator,
             BatchTransport transport,
+            SendGate credentials,
             TaskScheduler scheduler,
             BufferMemory memory,
             ProducerMetrics metrics,
@@ -87,6 +92,7 @@ final class Sender {
         this.streamName = streamName;
         this.accumulator = accumulator;
         this.transport = transport;
+        this.credentials = credentials;
         this.scheduler = scheduler;
         this.memory = memory;
         this.metrics = metrics;
@@ -118,6 +124,7 @@ final class Sender {
 
     /** Starts the periodic delivery-timeout check. */
     void start() {
+        credentials.onOpen(this::wakeup);
         scheduler.schedule(this::checkExpiry, settings.expiryCheckNanos(), TimeUnit.NANOSECONDS);
         if (replayer != null) {
             replayer.start();
@@ -260,6 +267,12 @@ final class Sender {
     private void drain() {
         wakeupPending.set(false);
         if (terminated) {
+            return;
+        }
+        // A call without credentials would fail before a byte is sent: hold the records until the gate opens (its
+        // listener asks for a drain) or their deliveryTimeout passes.
+        heldBy = credentials.closedBecause();
+        if (heldBy != null) {
             return;
         }
         long now = scheduler.nanoTime();
@@ -590,6 +603,11 @@ final class Sender {
     }
 
     private DeliveryTimeoutException timedOut(PendingRecord record) {
+        CredentialsUnavailableException held = heldBy;
+        if (held != null && !record.inFlight) {
+            return new DeliveryTimeoutException(
+                    settings.deliveryTimeout(), record.attempts, "CredentialsUnavailableException", false, held);
+        }
         return new DeliveryTimeoutException(
                 settings.deliveryTimeout(), record.attempts, record.lastErrorCode, record.inFlight, record.lastError);
     }

@@ -228,6 +228,43 @@ class AssumeRoleTest {
     }
 
     @Test
+    void recordsSentBeforeTheFirstSessionWaitWithoutCallsAndGoOnTheirFirstAttempt() throws Exception {
+        ManualScheduler time = new ManualScheduler();
+        resources.add(time);
+        LocalFirehose server = server(b -> b.clock(time.wallClock()));
+        server.stsAvailable(false);
+        SecureFirehoseProducer producer =
+                producer(server, server, b -> b.scheduler(time).deliveryTimeout(Duration.ofMinutes(2)));
+        time.advance(Duration.ZERO);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !server.assumeRoleRequests().isEmpty());
+        time.awaitIdle();
+        List<CompletableFuture<RecordReceipt>> futures = List.of(
+                producer.send("a".getBytes(UTF_8)),
+                producer.send("b".getBytes(UTF_8)),
+                producer.send("c".getBytes(UTF_8)));
+        time.awaitIdle();
+        assertThat(futures).noneMatch(CompletableFuture::isDone);
+
+        server.stsAvailable(true);
+        time.advance(Duration.ofSeconds(3)); // past STS's first retry
+        for (CompletableFuture<RecordReceipt> future : futures) {
+            assertThat(future.get(30, TimeUnit.SECONDS).attempts())
+                    .as("no attempt was spent while there were no credentials")
+                    .isEqualTo(1);
+        }
+        assertThat(server.assumeRoleRequests())
+                .extracting(call -> call.outcome())
+                .startsWith("ServiceUnavailable")
+                .endsWith("OK");
+        assertThat(server.requests())
+                .filteredOn(r -> r.action().equals("PutRecordBatch"))
+                .allMatch(r -> r.outcome().equals("OK"))
+                .extracting(CapturedRequest::recordCount)
+                .containsExactly(3);
+    }
+
+    @Test
     void anStsEndpointWithWeakTlsIsRefusedLikeFirehose() {
         LocalFirehose firehose = server(b -> b);
         LocalFirehose weakSts = server(b -> b.tlsProtocols("TLSv1.2")

@@ -53,6 +53,26 @@ abstract class CoreTestSupport {
         return core;
     }
 
+    /**
+     * An engine that encrypts with data keys from {@code keys} (backoff 100 ms to 2 s) and waits for credentials at
+     * {@code credentials}; kept in {@link #core}.
+     *
+     * @return the engine's encryptor
+     */
+    RecordEncryptor encryptedCore(io.securefirehose.ProducerConfig config, DataKeySource keys, SendGate credentials) {
+        RecordEncryptor encryptor = new RecordEncryptor(
+                java.util.Objects.requireNonNull(config.encryption()),
+                keys,
+                scheduler,
+                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)),
+                config.deliveryTimeout(),
+                ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
+                credentials);
+        core = new ProducerCore(
+                config, transport, scheduler, null, new SecurityEvents(), () -> 0, encryptor, credentials);
+        return encryptor;
+    }
+
     static byte[] bytes(int size, int marker) {
         byte[] data = new byte[size];
         if (size > 0) {

@@ -39,14 +39,7 @@ class ProducerCoreEncryptionTest extends CoreTestSupport {
                         .apply(EnvelopeEncryption.withKmsKey("alias/unit").streamArn(STREAM_ARN))
                         .build());
         io.securefirehose.ProducerConfig config = builder.buildConfig();
-        encryptor = new RecordEncryptor(
-                config.encryption(),
-                keys,
-                scheduler,
-                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)),
-                config.deliveryTimeout(),
-                ProducerCore.expiryCheckInterval(config.deliveryTimeout()));
-        core = new ProducerCore(config, transport, scheduler, null, new SecurityEvents(), () -> 0, encryptor);
+        encryptor = encryptedCore(config, keys, SendGate.OPEN);
         settle();
         return core;
     }
