@@ -4,7 +4,10 @@ package io.securefirehose.internal;
  * Adaptive send rate, additive increase and multiplicative decrease on bytes per second, so that a producer
  * against a stream's quota keeps its goodput near the quota instead of resending into throttling.
  *
- * <p>Unlimited until Firehose throttles: at least {@value #MIN_THROTTLED_CALLS} calls, and at least
+ * <p>Unlimited until Firehose throttles. While unlimited, one throttled call holds new calls until the calls sent
+ * with it have answered: they went at the same pace, so their answers tell whether a quota was reached, and calls
+ * sent meanwhile would most likely be throttled too. The limit is set when at least {@value #MIN_THROTTLED_CALLS}
+ * calls, and at least
  * {@value #THROTTLED_SHARE} of the calls, answered in the last second were throttled (refused with a throttling
  * error, or with at least {@value #THROTTLED_SHARE} of their records failed with
  * {@code ServiceUnavailableException}). Isolated throttles (a busy moment of the service) change nothing; a quota
@@ -14,7 +17,13 @@ package io.securefirehose.internal;
  * {@value #MOSTLY_THROTTLED} of the last second's calls were throttled (a quota another producer drained), goodput
  * says little, so the limit starts from at least {@value #SENT_SHARE_FLOOR} of the bytes sent instead of collapsing
  * to the floor; not otherwise, because refused calls are cheap and can be sent far faster than the quota. From there it
- * climbs by {@value #INCREASE_PER_SECOND} of that estimate per second until the next throttle brings it down again.
+ * climbs by {@value #INCREASE_PER_SECOND} of that estimate per second back to the estimate, then compounds at that
+ * rate (slow near the quota found, fast when the estimate was poor), until the next throttle brings it down again.
+ * Once limited, one throttled call (still at least {@value #THROTTLED_SHARE} of the last second's calls) is enough
+ * for the next decrease where the limit probes (at or above the estimate, where the quota was found) or binds (the
+ * last second's goodput is at least half of it): at a few calls a second, waiting for a second one lets the limit
+ * overshoot further. Where it does not bind (little traffic), a random throttle says nothing about a quota, and two
+ * are needed.
  * After {@link #QUIET_NANOS} without a throttled call the limit is lifted: a limit set when traffic was low must not
  * hold back traffic that grew since, with no sign of a quota. Only calls sent after the last decrease can cause
  * the next one: the answers to calls sent at the old pace say nothing about the new one (TCP's once-per-round-trip
@@ -38,6 +47,7 @@ final class RateController {
     static final double MOSTLY_THROTTLED = 0.5;
     static final double MIN_BYTES_PER_SECOND = 64 * 1024;
     static final long BURST_NANOS = 100_000_000L;
+    static final long HOLD_RECHECK_NANOS = 100_000_000L;
     private static final double SECOND = 1e9;
 
     private final boolean enabled;
@@ -50,6 +60,8 @@ final class RateController {
     private double tokens;
     private long refilledAt;
     private long throttles;
+    private int unanswered; // calls sent and not answered yet
+    private int holdFor; // answers still awaited before calls may go again (unlimited only)
 
     RateController(boolean enabled) {
         this.enabled = enabled;
@@ -60,7 +72,15 @@ final class RateController {
         if (!limited || now - lastThrottledAt > QUIET_NANOS) {
             return Double.POSITIVE_INFINITY;
         }
-        return startRate + INCREASE_PER_SECOND * estimate * Math.max(0, now - decreasedAt) / SECOND;
+        double seconds = Math.max(0, now - decreasedAt) / SECOND;
+        double linear = startRate + INCREASE_PER_SECOND * estimate * seconds;
+        if (linear <= estimate) {
+            return linear;
+        }
+        // Beyond the estimate the climb compounds: slow near where the quota was found, fast when the estimate was
+        // poor (a quota another producer had drained) or traffic has grown since.
+        double reachedEstimate = (estimate - startRate) / (INCREASE_PER_SECOND * estimate);
+        return estimate * Math.exp(INCREASE_PER_SECOND * (seconds - reachedEstimate));
     }
 
     /** Lifts the limit after a quiet spell; scheduler thread. */
@@ -74,7 +94,8 @@ final class RateController {
     long delayNanos(long now) {
         liftIfQuiet(now);
         if (!limited) {
-            return 0;
+            // Each answer lets the sender look again; the wait is only a safety net.
+            return holdFor > 0 ? HOLD_RECHECK_NANOS : 0;
         }
         refill(now);
         if (tokens > 0) {
@@ -88,6 +109,7 @@ final class RateController {
         liftIfQuiet(now);
         if (enabled) {
             goodput.sent(bytes, now);
+            unanswered++;
         }
         if (limited) {
             refill(now);
@@ -109,16 +131,39 @@ final class RateController {
             return;
         }
         liftIfQuiet(now);
+        unanswered = Math.max(0, unanswered - 1);
+        holdFor = Math.max(0, holdFor - 1);
         goodput.add(acceptedBytes, throttled, now);
         if (!throttled) {
             return;
         }
         lastThrottledAt = now;
-        if ((!limited || sentAt - decreasedAt >= 0)
-                && goodput.throttledCalls(now) >= MIN_THROTTLED_CALLS
-                && goodput.throttledShare(now) >= THROTTLED_SHARE) {
-            decrease(now);
+        if (limited && sentAt - decreasedAt < 0) {
+            return;
         }
+        int needed = limited && (probing(sentAt) || binding(sentAt, now)) ? 1 : MIN_THROTTLED_CALLS;
+        if (goodput.throttledCalls(now) >= needed && goodput.throttledShare(now) >= THROTTLED_SHARE) {
+            holdFor = 0;
+            decrease(now);
+        } else if (!limited && holdFor == 0) {
+            // One throttled call at full speed: until the calls sent with it have answered, new calls would most
+            // likely be throttled too. Hold them: the answers either confirm a quota (and set a limit) or not.
+            holdFor = unanswered;
+        }
+    }
+
+    /**
+     * Whether a call sent at {@code sentAt} went at or above the estimate the last decrease made: the limit was
+     * probing where the quota was found, so one throttled call is enough (at a few calls a second, waiting for two
+     * lets the limit overshoot further, and every call sent meanwhile is throttled too).
+     */
+    private boolean probing(long sentAt) {
+        return limit(sentAt) >= estimate;
+    }
+
+    /** Whether the last second's goodput was at least half the limit a call sent at {@code sentAt} went under. */
+    private boolean binding(long sentAt, long now) {
+        return goodput.bytesInLastSecond(now) >= 0.5 * limit(sentAt);
     }
 
     private void decrease(long now) {

@@ -128,13 +128,98 @@ class RateControllerTest {
         RateController rate = new RateController(true);
         acceptFor(rate, 1_000_000, SECOND);
         throttle(rate, SECOND);
-        long later = 20 * SECOND; // the limit is 1,800,000 by now
-        rate.sent(180_000, later);
+        long later = 20 * SECOND;
+        long tenthOfASecond = (long) Math.ceil(rate.limit(later) / 10);
+        rate.sent(tenthOfASecond, later);
         assertThat(rate.delayNanos(later))
-                .as("the saved burst of 180,000 bytes is used up")
-                .isEqualTo(1);
-        rate.sent(180_000, later);
+                .as("the saved burst of a tenth of a second is used up")
+                .isLessThan(MS);
+        rate.sent(tenthOfASecond, later);
         assertThat(rate.delayNanos(later)).isBetween(99 * MS, 101 * MS);
+    }
+
+    @Test
+    void beyondTheEstimateTheClimbCompounds() {
+        RateController rate = limitedAt(1_000_000);
+        assertThat(rate.limit(4 * SECOND)).as("the estimate, 3 s on").isCloseTo(1_000_000, within(1.0));
+        assertThat(rate.limit(4 * SECOND + (long) (Math.log(2) / 0.05 * SECOND)))
+                .as("doubled after ln 2 / 5 %% more seconds")
+                .isCloseTo(2_000_000, within(2.0));
+    }
+
+    /** A controller that saw a second of goodput at {@code bytesPerSecond}, then two throttled calls at 1 s. */
+    private static RateController limitedAt(long bytesPerSecond) {
+        RateController rate = new RateController(true);
+        acceptFor(rate, bytesPerSecond, SECOND);
+        throttle(rate, SECOND);
+        return rate;
+    }
+
+    /** Four calls in the second before {@code end}, as large batches near a quota make, carrying {@code bytes}. */
+    private static void fourCallsBefore(RateController rate, long bytes, long end) {
+        for (int i = 0; i < 4; i++) {
+            rate.answered(bytes / 4, false, end - i * 250 * MS - 50 * MS, end - i * 250 * MS);
+        }
+    }
+
+    @Test
+    void onceLimitedOneThrottledCallIsEnoughWhereTheLimitBindsOrProbes() {
+        RateController rate = limitedAt(1_000_000);
+        fourCallsBefore(rate, 300_000, 3 * SECOND);
+        rate.answered(0, true, 3 * SECOND - 50 * MS, 3 * SECOND);
+        assertThat(rate.decreases())
+                .as("below the estimate, with goodput under half the limit (little traffic): one is not enough")
+                .isEqualTo(1);
+        fourCallsBefore(rate, 900_000, 4 * SECOND);
+        rate.answered(0, true, 4 * SECOND - 50 * MS, 4 * SECOND);
+        assertThat(rate.decreases())
+                .as("the limit (0.95 of the estimate) binds")
+                .isEqualTo(2);
+
+        RateController probing = limitedAt(1_000_000);
+        fourCallsBefore(probing, 300_000, 5 * SECOND);
+        probing.answered(0, true, 5 * SECOND - 50 * MS, 5 * SECOND);
+        assertThat(probing.decreases())
+                .as("sent above the estimate, even with little goodput")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aFirstThrottledCallHoldsNewCallsUntilTheCallsSentWithItHaveAnswered() {
+        RateController rate = new RateController(true);
+        acceptFor(rate, 1_000_000, SECOND);
+        for (int i = 0; i < 3; i++) {
+            rate.sent(100_000, SECOND);
+        }
+        rate.answered(0, true, SECOND, SECOND + 10 * MS);
+        assertThat(rate.limit(SECOND + 10 * MS))
+                .as("one throttled call sets no limit")
+                .isInfinite();
+        assertThat(rate.delayNanos(SECOND + 10 * MS)).as("but holds new calls").isPositive();
+        rate.answered(100_000, false, SECOND, SECOND + 20 * MS);
+        assertThat(rate.delayNanos(SECOND + 20 * MS))
+                .as("one call sent with it still out")
+                .isPositive();
+        rate.answered(100_000, false, SECOND, SECOND + 30 * MS);
+        assertThat(rate.delayNanos(SECOND + 30 * MS))
+                .as("all answered, none throttled")
+                .isZero();
+        assertThat(rate.limit(SECOND + 30 * MS)).isInfinite();
+    }
+
+    @Test
+    void aSecondThrottledCallDuringTheHoldSetsTheLimitAndEndsTheHold() {
+        RateController rate = new RateController(true);
+        acceptFor(rate, 1_000_000, SECOND);
+        for (int i = 0; i < 3; i++) {
+            rate.sent(100_000, SECOND);
+        }
+        rate.answered(0, true, SECOND, SECOND + 10 * MS);
+        rate.answered(0, true, SECOND, SECOND + 20 * MS);
+        assertThat(rate.limit(SECOND + 20 * MS)).isFinite();
+        assertThat(rate.delayNanos(SECOND + 20 * MS))
+                .as("paced from here, with the starting burst")
+                .isZero();
     }
 
     @Test
