@@ -13,10 +13,13 @@ package io.securefirehose.internal;
  * {@code ServiceUnavailableException}). Isolated throttles (a busy moment of the service) change nothing; a quota
  * that is reached throttles most calls over it.
  * Each time the limit becomes {@value #DECREASE} of the lower of the current limit and the goodput of the last
- * second (bytes Firehose accepted): the goodput under throttling is the best estimate of the quota. When at least
+ * second (bytes Firehose accepted): the goodput under throttling is the best estimate of the quota. Once limited, the
+ * goodput averaged over three seconds counts too: after a spell under the quota, the last second carries the quota's
+ * refilled one-second burst. When at least
  * {@value #MOSTLY_THROTTLED} of the last second's calls were throttled (a quota another producer drained), goodput
  * says little, so the limit starts from at least {@value #SENT_SHARE_FLOOR} of the bytes sent instead of collapsing
- * to the floor; not otherwise, because refused calls are cheap and can be sent far faster than the quota. From there it
+ * to the floor, and climbs at {@value #GUESS_INCREASE_PER_SECOND} instead, since the estimate is a guess; not
+ * otherwise, because refused calls are cheap and can be sent far faster than the quota. From there it
  * climbs by {@value #INCREASE_PER_SECOND} of that estimate per second back to the estimate, then compounds at that
  * rate (slow near the quota found, fast when the estimate was poor), until the next throttle brings it down again.
  * Once limited, one throttled call (still at least {@value #THROTTLED_SHARE} of the last second's calls) is enough
@@ -38,10 +41,11 @@ package io.securefirehose.internal;
  */
 final class RateController {
 
-    static final double DECREASE = 0.85;
+    static final double DECREASE = 0.8;
     static final double THROTTLED_SHARE = 0.1;
     static final int MIN_THROTTLED_CALLS = 2;
     static final double INCREASE_PER_SECOND = 0.05;
+    static final double GUESS_INCREASE_PER_SECOND = 0.1;
     static final long QUIET_NANOS = 30_000_000_000L;
     static final double SENT_SHARE_FLOOR = 0.1;
     static final double MOSTLY_THROTTLED = 0.5;
@@ -55,6 +59,7 @@ final class RateController {
     private volatile boolean limited;
     private volatile double estimate;
     private volatile double startRate;
+    private volatile double climb = INCREASE_PER_SECOND;
     private volatile long decreasedAt;
     private volatile long lastThrottledAt;
     private double tokens;
@@ -73,14 +78,14 @@ final class RateController {
             return Double.POSITIVE_INFINITY;
         }
         double seconds = Math.max(0, now - decreasedAt) / SECOND;
-        double linear = startRate + INCREASE_PER_SECOND * estimate * seconds;
+        double linear = startRate + climb * estimate * seconds;
         if (linear <= estimate) {
             return linear;
         }
         // Beyond the estimate the climb compounds: slow near where the quota was found, fast when the estimate was
         // poor (a quota another producer had drained) or traffic has grown since.
-        double reachedEstimate = (estimate - startRate) / (INCREASE_PER_SECOND * estimate);
-        return estimate * Math.exp(INCREASE_PER_SECOND * (seconds - reachedEstimate));
+        double reachedEstimate = (estimate - startRate) / (climb * estimate);
+        return estimate * Math.exp(climb * (seconds - reachedEstimate));
     }
 
     /** Lifts the limit after a quiet spell; scheduler thread. */
@@ -169,12 +174,19 @@ final class RateController {
     private void decrease(long now) {
         // The first time, over a whole second even if answers began less than a second ago: right after start,
         // goodput includes the burst a quota allows an idle stream, which is not what it allows per second.
-        double measured = limited ? goodput.bytesPerSecond(now) : goodput.bytesInLastSecond(now);
+        // Once limited, also over three seconds: after a spell under the quota its bucket is full, and the last
+        // second's goodput includes that burst, which is no part of the quota per second.
+        double measured = limited
+                ? Math.min(goodput.bytesPerSecond(now), goodput.bytesPerSecondOverThreeSeconds(now))
+                : goodput.bytesInLastSecond(now);
         double current = limited ? Math.min(limit(now), measured > 0 ? measured : limit(now)) : measured;
         // See the class comment: what was sent counts only when most calls were throttled.
-        if (goodput.throttledShare(now) >= MOSTLY_THROTTLED) {
+        boolean mostlyThrottled = goodput.throttledShare(now) >= MOSTLY_THROTTLED;
+        if (mostlyThrottled) {
             current = Math.max(current, SENT_SHARE_FLOOR * goodput.sentInLastSecond(now));
         }
+        // An estimate from a second in which most calls were refused is a guess: climb from it twice as fast.
+        climb = mostlyThrottled ? GUESS_INCREASE_PER_SECOND : INCREASE_PER_SECOND;
         estimate = Math.max(MIN_BYTES_PER_SECOND, current);
         startRate = Math.max(MIN_BYTES_PER_SECOND, DECREASE * current);
         decreasedAt = now;
@@ -203,12 +215,13 @@ final class RateController {
     /** Bytes accepted, calls answered and calls throttled in the last second, in ten slots of 100 ms. */
     static final class GoodputWindow {
         private static final long SLOT_NANOS = 100_000_000L;
-        private static final int SLOTS = 10;
-        private final long[] bytes = new long[SLOTS];
-        private final int[] calls = new int[SLOTS];
-        private final int[] throttledCalls = new int[SLOTS];
-        private final long[] sentBytes = new long[SLOTS];
-        private final long[] slotOf = new long[SLOTS];
+        private static final int SLOTS = 10; // one second
+        private static final int KEPT_SLOTS = 3 * SLOTS; // three seconds, for the longer goodput average
+        private final long[] bytes = new long[KEPT_SLOTS];
+        private final int[] calls = new int[KEPT_SLOTS];
+        private final int[] throttledCalls = new int[KEPT_SLOTS];
+        private final long[] sentBytes = new long[KEPT_SLOTS];
+        private final long[] slotOf = new long[KEPT_SLOTS];
         private long firstSlot = Long.MIN_VALUE;
 
         void add(long accepted, long now) {
@@ -235,7 +248,7 @@ final class RateController {
 
         /** The slot's index, emptied first if it last held an older slot. */
         private int slotIndex(long slot) {
-            int i = (int) Math.floorMod(slot, (long) SLOTS);
+            int i = (int) Math.floorMod(slot, (long) KEPT_SLOTS);
             if (slotOf[i] != slot) {
                 slotOf[i] = slot;
                 bytes[i] = 0;
@@ -278,10 +291,27 @@ final class RateController {
 
         /** Sum of one per-slot count over the slots of the last second. */
         private long lastSecond(long now, java.util.function.IntToLongFunction count) {
+            return lastSlots(now, SLOTS, count);
+        }
+
+        /**
+         * Bytes accepted per second over the last three seconds, or over the time since the first sample if that is
+         * shorter: a quota's one-second burst weighs a third as much here as in the last second alone.
+         */
+        double bytesPerSecondOverThreeSeconds(long now) {
+            if (firstSlot == Long.MIN_VALUE) {
+                return 0;
+            }
+            long covered = Math.min(KEPT_SLOTS, Math.floorDiv(now, SLOT_NANOS) - firstSlot + 1);
+            return lastSlots(now, KEPT_SLOTS, i -> bytes[i]) * (double) SLOTS / covered;
+        }
+
+        /** Sum of one per-slot count over the last {@code slots} slots. */
+        private long lastSlots(long now, int slots, java.util.function.IntToLongFunction count) {
             long slot = Math.floorDiv(now, SLOT_NANOS);
             long sum = 0;
-            for (int i = 0; i < SLOTS; i++) {
-                if (slotOf[i] > slot - SLOTS && slotOf[i] <= slot) {
+            for (int i = 0; i < KEPT_SLOTS; i++) {
+                if (slotOf[i] > slot - slots && slotOf[i] <= slot) {
                     sum += count.applyAsLong(i);
                 }
             }

@@ -51,7 +51,10 @@ class RateControllerTest {
         rate.answered(100_000, false, SECOND - 2 * MS, SECOND - MS);
         throttle(rate, SECOND);
         // A quota another producer drained: 100,000 bytes accepted of 5,000,000 sent in the last second.
-        assertThat(rate.limit(SECOND)).isCloseTo(0.85 * 500_000, within(1.0));
+        assertThat(rate.limit(SECOND)).isCloseTo(RateController.DECREASE * 500_000, within(1.0));
+        assertThat(rate.limit(2 * SECOND))
+                .as("an estimate that is a guess: +10 %% of it per second")
+                .isCloseTo(RateController.DECREASE * 500_000 + 50_000, within(1.0));
     }
 
     @Test
@@ -60,7 +63,7 @@ class RateControllerTest {
         rate.sent(50_000_000, SECOND - 500 * MS); // calls refused cheaply can be sent far faster than the quota
         acceptFor(rate, 1_000_000, SECOND);
         throttle(rate, SECOND); // two of twelve
-        assertThat(rate.limit(SECOND)).isCloseTo(850_000, within(1.0));
+        assertThat(rate.limit(SECOND)).isCloseTo(800_000, within(1.0));
     }
 
     @Test
@@ -76,7 +79,7 @@ class RateControllerTest {
         // The next throttles set a new limit from the goodput of the last second.
         acceptFor(rate, 2_000_000, quiet + 2 * SECOND);
         throttle(rate, quiet + 2 * SECOND);
-        assertThat(rate.limit(quiet + 2 * SECOND)).isCloseTo(1_700_000, within(1.0));
+        assertThat(rate.limit(quiet + 2 * SECOND)).isCloseTo(1_600_000, within(1.0));
     }
 
     @Test
@@ -84,10 +87,10 @@ class RateControllerTest {
         RateController rate = new RateController(true);
         acceptFor(rate, 1_000_000, SECOND);
         throttle(rate, SECOND);
-        assertThat(rate.limit(SECOND)).isCloseTo(850_000, within(1.0));
+        assertThat(rate.limit(SECOND)).isCloseTo(800_000, within(1.0));
         assertThat(rate.limit(3 * SECOND))
                 .as("+5 %% of the estimate per second")
-                .isCloseTo(950_000, within(1.0));
+                .isCloseTo(900_000, within(1.0));
         assertThat(rate.decreases()).isEqualTo(1);
     }
 
@@ -104,8 +107,9 @@ class RateControllerTest {
         rate.answered(0, true, 3 * SECOND - 50 * MS, 3 * SECOND);
         rate.answered(0, true, 3 * SECOND - 50 * MS, 3 * SECOND);
         assertThat(rate.decreases()).isEqualTo(2);
-        // The lower of the limit (950,000) and the goodput (900,000), times 0.85.
-        assertThat(rate.limit(3 * SECOND)).isCloseTo(765_000, within(1.0));
+        // The lowest of the limit (900,000), the last second's goodput (900,000) and the average over three seconds
+        // (1,900,000 / 3), times 0.8.
+        assertThat(rate.limit(3 * SECOND)).isCloseTo(0.8 * 1_900_000 / 3, within(1.0));
     }
 
     @Test
@@ -115,10 +119,10 @@ class RateControllerTest {
         throttle(rate, SECOND);
         long now = SECOND + 1;
         assertThat(rate.delayNanos(now)).isZero();
-        rate.sent(170_000, now);
+        rate.sent(160_000, now);
         long delay = rate.delayNanos(now);
         assertThat(delay)
-                .as("the first 85,000 bytes were the starting burst, the other 85,000 at 850,000 bytes/s")
+                .as("the first 80,000 bytes were the starting burst, the other 80,000 at 800,000 bytes/s")
                 .isBetween(99 * MS, 101 * MS);
         assertThat(rate.delayNanos(now + delay)).isZero();
     }
@@ -141,8 +145,8 @@ class RateControllerTest {
     @Test
     void beyondTheEstimateTheClimbCompounds() {
         RateController rate = limitedAt(1_000_000);
-        assertThat(rate.limit(4 * SECOND)).as("the estimate, 3 s on").isCloseTo(1_000_000, within(1.0));
-        assertThat(rate.limit(4 * SECOND + (long) (Math.log(2) / 0.05 * SECOND)))
+        assertThat(rate.limit(5 * SECOND)).as("the estimate, 4 s on").isCloseTo(1_000_000, within(1.0));
+        assertThat(rate.limit(5 * SECOND + (long) (Math.log(2) / 0.05 * SECOND)))
                 .as("doubled after ln 2 / 5 %% more seconds")
                 .isCloseTo(2_000_000, within(2.0));
     }
@@ -177,8 +181,8 @@ class RateControllerTest {
                 .isEqualTo(2);
 
         RateController probing = limitedAt(1_000_000);
-        fourCallsBefore(probing, 300_000, 5 * SECOND);
-        probing.answered(0, true, 5 * SECOND - 50 * MS, 5 * SECOND);
+        fourCallsBefore(probing, 300_000, 6 * SECOND);
+        probing.answered(0, true, 6 * SECOND - 50 * MS, 6 * SECOND);
         assertThat(probing.decreases())
                 .as("sent above the estimate, even with little goodput")
                 .isEqualTo(2);
@@ -251,5 +255,32 @@ class RateControllerTest {
                 .as("the first answer left the window")
                 .isCloseTo(50_000, within(1.0));
         assertThat(window.bytesPerSecond(5 * SECOND)).isZero();
+    }
+
+    @Test
+    void theThreeSecondAverageCoversThreeSecondsOrTheTimeSinceTheFirstAnswer() {
+        RateController.GoodputWindow window = new RateController.GoodputWindow();
+        assertThat(window.bytesPerSecondOverThreeSeconds(SECOND)).isZero();
+        window.add(300_000, 0);
+        window.add(600_000, 2_950 * MS);
+        assertThat(window.bytesPerSecondOverThreeSeconds(2_950 * MS)).isCloseTo(300_000, within(1.0));
+        assertThat(window.bytesPerSecond(2_950 * MS)).isCloseTo(600_000, within(1.0));
+        assertThat(window.bytesPerSecondOverThreeSeconds(3_500 * MS))
+                .as("the first answer left the window")
+                .isCloseTo(200_000, within(1.0));
+        assertThat(window.bytesPerSecondOverThreeSeconds(10 * SECOND)).isZero();
+    }
+
+    @Test
+    void onceLimitedADecreaseDiscountsTheBurstOfAQuotaThatRefilled() {
+        RateController rate = limitedAt(1_000_000); // estimate 1,000,000 at 1 s; 11 s on, the limit is 1.42 times it
+        acceptFor(rate, 1_000_000, 10 * SECOND);
+        acceptFor(rate, 1_000_000, 11 * SECOND);
+        fourCallsBefore(rate, 2_000_000, 12 * SECOND); // the last second carried a full bucket on top of the quota
+        rate.answered(0, true, 12 * SECOND - 50 * MS, 12 * SECOND);
+        assertThat(rate.decreases()).isEqualTo(2);
+        assertThat(rate.limit(12 * SECOND))
+                .as("80 %% of the three-second average (4,000,000 / 3), not of the last second (2,000,000)")
+                .isCloseTo(0.8 * 4_000_000 / 3, within(1.0));
     }
 }
