@@ -50,7 +50,8 @@ public class EnvelopeBenchmark extends MicroBenchmark {
                 scheduler,
                 new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
                 config.deliveryTimeout(),
-                ProducerCore.expiryCheckInterval(config.deliveryTimeout()));
+                ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
+                SendGate.OPEN);
         encryptor.start(new RecordEncryptor.Sink() {
             @Override
             public void sealed(RecordEncryptor.Parked parked, byte[] frame) {}

@@ -86,10 +86,18 @@ public class ProducerHotPathBenchmark {
                         scheduler,
                         new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
                         config.deliveryTimeout(),
-                        ProducerCore.expiryCheckInterval(config.deliveryTimeout()))
+                        ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
+                        SendGate.OPEN)
                 : null;
         core = new ProducerCore(
-                config, new AcknowledgingTransport(), scheduler, scheduler, new SecurityEvents(), () -> 0, encryptor);
+                config,
+                new AcknowledgingTransport(),
+                scheduler,
+                scheduler,
+                new SecurityEvents(),
+                () -> 0,
+                encryptor,
+                SendGate.OPEN);
         record = new byte[recordBytes];
     }
 
