@@ -20,8 +20,11 @@ package io.securefirehose.internal;
  * says little, so the limit starts from at least {@value #SENT_SHARE_FLOOR} of the bytes sent instead of collapsing
  * to the floor, and climbs at {@value #GUESS_INCREASE_PER_SECOND} instead, since the estimate is a guess; not
  * otherwise, because refused calls are cheap and can be sent far faster than the quota. From there it
- * climbs by {@value #INCREASE_PER_SECOND} of that estimate per second back to the estimate, then compounds at that
- * rate (slow near the quota found, fast when the estimate was poor), until the next throttle brings it down again.
+ * climbs by {@value #INCREASE_PER_SECOND} of that estimate per second back to the estimate; beyond a measured
+ * estimate it probes slowly, by {@value #PLATEAU_INCREASE_PER_SECOND} of it per second for
+ * {@value #PLATEAU_SECONDS} seconds (the quota is most likely just above, and each probe that finds it costs a
+ * throttled call), then compounds at {@value #INCREASE_PER_SECOND} a second (beyond a guess at once, at the guess's
+ * rate), until the next throttle brings it down again.
  * Once limited, one throttled call (still at least {@value #THROTTLED_SHARE} of the last second's calls) is enough
  * for the next decrease where the limit probes (at or above the estimate, where the quota was found) or binds (the
  * last second's goodput is at least half of it): at a few calls a second, waiting for a second one lets the limit
@@ -46,6 +49,8 @@ final class RateController {
     static final int MIN_THROTTLED_CALLS = 2;
     static final double INCREASE_PER_SECOND = 0.05;
     static final double GUESS_INCREASE_PER_SECOND = 0.1;
+    static final double PLATEAU_INCREASE_PER_SECOND = 0.01;
+    static final double PLATEAU_SECONDS = 10;
     static final long QUIET_NANOS = 30_000_000_000L;
     static final double SENT_SHARE_FLOOR = 0.1;
     static final double MOSTLY_THROTTLED = 0.5;
@@ -59,7 +64,7 @@ final class RateController {
     private volatile boolean limited;
     private volatile double estimate;
     private volatile double startRate;
-    private volatile double climb = INCREASE_PER_SECOND;
+    private volatile boolean guessed; // the estimate came from a second in which most calls were refused
     private volatile long decreasedAt;
     private volatile long lastThrottledAt;
     private double tokens;
@@ -78,14 +83,24 @@ final class RateController {
             return Double.POSITIVE_INFINITY;
         }
         double seconds = Math.max(0, now - decreasedAt) / SECOND;
+        double climb = guessed ? GUESS_INCREASE_PER_SECOND : INCREASE_PER_SECOND;
         double linear = startRate + climb * estimate * seconds;
         if (linear <= estimate) {
             return linear;
         }
-        // Beyond the estimate the climb compounds: slow near where the quota was found, fast when the estimate was
-        // poor (a quota another producer had drained) or traffic has grown since.
-        double reachedEstimate = (estimate - startRate) / (climb * estimate);
-        return estimate * Math.exp(climb * (seconds - reachedEstimate));
+        double beyond = seconds - (estimate - startRate) / (climb * estimate);
+        if (!guessed) {
+            // A measured estimate: the quota is most likely just above it, so probe there slowly (each probe that
+            // finds it costs a throttled call), then compound as below.
+            if (beyond <= PLATEAU_SECONDS) {
+                return estimate * (1 + PLATEAU_INCREASE_PER_SECOND * beyond);
+            }
+            beyond -= PLATEAU_SECONDS;
+            return estimate * (1 + PLATEAU_INCREASE_PER_SECOND * PLATEAU_SECONDS) * Math.exp(climb * beyond);
+        }
+        // Beyond the estimate the climb compounds: fast when the estimate was poor (a quota another producer had
+        // drained) or traffic has grown since.
+        return estimate * Math.exp(climb * beyond);
     }
 
     /** Lifts the limit after a quiet spell; scheduler thread. */
@@ -186,7 +201,7 @@ final class RateController {
             current = Math.max(current, SENT_SHARE_FLOOR * goodput.sentInLastSecond(now));
         }
         // An estimate from a second in which most calls were refused is a guess: climb from it twice as fast.
-        climb = mostlyThrottled ? GUESS_INCREASE_PER_SECOND : INCREASE_PER_SECOND;
+        guessed = mostlyThrottled;
         estimate = Math.max(MIN_BYTES_PER_SECOND, current);
         startRate = Math.max(MIN_BYTES_PER_SECOND, DECREASE * current);
         decreasedAt = now;

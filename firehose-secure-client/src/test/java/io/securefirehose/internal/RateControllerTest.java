@@ -142,15 +142,6 @@ class RateControllerTest {
         assertThat(rate.delayNanos(later)).isBetween(99 * MS, 101 * MS);
     }
 
-    @Test
-    void beyondTheEstimateTheClimbCompounds() {
-        RateController rate = limitedAt(1_000_000);
-        assertThat(rate.limit(5 * SECOND)).as("the estimate, 4 s on").isCloseTo(1_000_000, within(1.0));
-        assertThat(rate.limit(5 * SECOND + (long) (Math.log(2) / 0.05 * SECOND)))
-                .as("doubled after ln 2 / 5 %% more seconds")
-                .isCloseTo(2_000_000, within(2.0));
-    }
-
     /** A controller that saw a second of goodput at {@code bytesPerSecond}, then two throttled calls at 1 s. */
     private static RateController limitedAt(long bytesPerSecond) {
         RateController rate = new RateController(true);
@@ -164,6 +155,28 @@ class RateControllerTest {
         for (int i = 0; i < 4; i++) {
             rate.answered(bytes / 4, false, end - i * 250 * MS - 50 * MS, end - i * 250 * MS);
         }
+    }
+
+    @Test
+    void beyondAMeasuredEstimateTheLimitProbesSlowlyForTenSecondsThenCompounds() {
+        RateController rate = limitedAt(1_000_000);
+        assertThat(rate.limit(5 * SECOND)).as("the estimate, 4 s on").isCloseTo(1_000_000, within(1.0));
+        assertThat(rate.limit(10 * SECOND)).as("+1 %% a second").isCloseTo(1_050_000, within(1.0));
+        assertThat(rate.limit(15 * SECOND)).isCloseTo(1_100_000, within(1.0));
+        assertThat(rate.limit(15 * SECOND + (long) (Math.log(2) / 0.05 * SECOND)))
+                .as("then doubled after ln 2 / 5 %% more seconds")
+                .isCloseTo(2_200_000, within(2.0));
+    }
+
+    @Test
+    void beyondAGuessedEstimateTheLimitCompoundsAtOnce() {
+        RateController rate = new RateController(true);
+        for (int i = 0; i < 10; i++) {
+            rate.sent(500_000, SECOND - i * 50 * MS);
+        }
+        throttle(rate, SECOND); // nothing accepted: the estimate is a tenth of what was sent, 500,000
+        assertThat(rate.limit(3 * SECOND)).as("at 10 %% a second, 2 s on").isCloseTo(500_000, within(1.0));
+        assertThat(rate.limit(3 * SECOND + (long) (Math.log(2) / 0.1 * SECOND))).isCloseTo(1_000_000, within(2.0));
     }
 
     @Test
@@ -273,13 +286,13 @@ class RateControllerTest {
 
     @Test
     void onceLimitedADecreaseDiscountsTheBurstOfAQuotaThatRefilled() {
-        RateController rate = limitedAt(1_000_000); // estimate 1,000,000 at 1 s; 11 s on, the limit is 1.42 times it
-        acceptFor(rate, 1_000_000, 10 * SECOND);
-        acceptFor(rate, 1_000_000, 11 * SECOND);
-        fourCallsBefore(rate, 2_000_000, 12 * SECOND); // the last second carried a full bucket on top of the quota
-        rate.answered(0, true, 12 * SECOND - 50 * MS, 12 * SECOND);
+        RateController rate = limitedAt(1_000_000); // estimate 1,000,000 at 1 s; 20 s on, the limit is 1.48 times it
+        acceptFor(rate, 1_000_000, 19 * SECOND);
+        acceptFor(rate, 1_000_000, 20 * SECOND);
+        fourCallsBefore(rate, 2_000_000, 21 * SECOND); // the last second carried a full bucket on top of the quota
+        rate.answered(0, true, 21 * SECOND - 50 * MS, 21 * SECOND);
         assertThat(rate.decreases()).isEqualTo(2);
-        assertThat(rate.limit(12 * SECOND))
+        assertThat(rate.limit(21 * SECOND))
                 .as("80 %% of the three-second average (4,000,000 / 3), not of the last second (2,000,000)")
                 .isCloseTo(0.8 * 4_000_000 / 3, within(1.0));
     }
