@@ -87,8 +87,8 @@ public final class SecureFirehoseProducer implements AutoCloseable {
     }
 
     /**
-     * Sends a record, waiting up to {@code maxBlock} for buffer space. The bytes are copied, so the caller may
-     * reuse the array at once.
+     * Sends a record, waiting up to {@code maxBlock} for buffer space. The caller may reuse the array at once: the
+     * producer copies it, or, with coalescing or with a data key ready, reads it before this returns.
      *
      * @param record the record's bytes, at most 1,024,000
      * @return completes with a receipt when Firehose acknowledged the record, or with the reason it was not
@@ -98,7 +98,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
      * @throws IllegalStateException if the producer was closed
      */
     public CompletableFuture<RecordReceipt> send(byte[] record) {
-        return core.send(copyOf(record));
+        return core.send(record, true);
     }
 
     /**
@@ -119,14 +119,14 @@ public final class SecureFirehoseProducer implements AutoCloseable {
     /**
      * Sends a record only if buffer space is free now; never blocks.
      *
-     * @param record the record's bytes, at most 1,024,000; copied
+     * @param record the record's bytes, at most 1,024,000; the caller may reuse the array at once
      * @return the record's future, or empty if the buffer is full (the record was not accepted)
      * @throws NullPointerException if {@code record} is null
      * @throws RecordTooLargeException if the record exceeds Firehose's record size limit
      * @throws IllegalStateException if the producer was closed
      */
     public Optional<CompletableFuture<RecordReceipt>> trySend(byte[] record) {
-        return Optional.ofNullable(core.trySend(copyOf(record)));
+        return Optional.ofNullable(core.trySend(record, true));
     }
 
     /**
@@ -178,13 +178,6 @@ public final class SecureFirehoseProducer implements AutoCloseable {
      */
     public ProducerConfig config() {
         return core.config();
-    }
-
-    /** Copies after the size check, so that an oversized record is refused without being copied. */
-    private byte[] copyOf(byte[] record) {
-        Objects.requireNonNull(record, "record must not be null");
-        core.checkRecordSize(record.length);
-        return record.clone();
     }
 
     private byte[] copyOf(ByteBuffer record) {

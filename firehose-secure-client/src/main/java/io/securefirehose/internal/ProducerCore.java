@@ -252,6 +252,19 @@ public final class ProducerCore implements AutoCloseable {
      * now on.
      */
     public CompletableFuture<RecordReceipt> send(byte[] data) {
+        return send(data, false);
+    }
+
+    /**
+     * Accepts a record, waiting up to {@code maxBlock} for buffer space.
+     *
+     * @param data the record
+     * @param callerKeepsArray whether the caller may change {@code data} once this returns: the record is then
+     *     copied, unless it is only read before this returns (packed into a coalesced record, or sealed with a data
+     *     key that is ready), which saves a copy of every record
+     * @return the record's future
+     */
+    public CompletableFuture<RecordReceipt> send(byte[] data, boolean callerKeepsArray) {
         checkRecordSize(data);
         long cost = bufferCost(data);
         if (scheduler.inSchedulerThread()) {
@@ -273,24 +286,35 @@ public final class ProducerCore implements AutoCloseable {
                 throw memory.exhausted(cost, 0, "interrupted while waiting for buffer space");
             }
         }
-        return accept(data, cost);
+        return accept(data, cost, callerKeepsArray);
     }
 
     /** Accepts a record only if buffer space is free now; returns {@code null} otherwise. */
     public @Nullable CompletableFuture<RecordReceipt> trySend(byte[] data) {
+        return trySend(data, false);
+    }
+
+    /**
+     * Accepts a record only if buffer space is free now.
+     *
+     * @param data the record
+     * @param callerKeepsArray as for {@link #send(byte[], boolean)}
+     * @return the record's future, or {@code null} when the buffer is full
+     */
+    public @Nullable CompletableFuture<RecordReceipt> trySend(byte[] data, boolean callerKeepsArray) {
         checkRecordSize(data);
         long cost = bufferCost(data);
         if (!memory.tryReserve(cost)) {
             return null;
         }
-        return accept(data, cost);
+        return accept(data, cost, callerKeepsArray);
     }
 
     /** Packs the record when coalescing, else seals (when encrypting) and appends it. Its space is reserved. */
-    private CompletableFuture<RecordReceipt> accept(byte[] data, long cost) {
+    private CompletableFuture<RecordReceipt> accept(byte[] data, long cost, boolean callerKeepsArray) {
         Coalescer packing = coalescer;
         if (packing == null) {
-            return sealAndAppend(data, cost);
+            return sealAndAppend(data, cost, scheduler.nanoTime(), new CompletableFuture<>(), callerKeepsArray);
         }
         boolean added = false;
         try {
@@ -319,7 +343,7 @@ public final class ProducerCore implements AutoCloseable {
             }
         });
         try {
-            sealAndAppend(packed.payload(), packed.bufferBytes(), packed.openedNanos(), carrier);
+            sealAndAppend(packed.payload(), packed.bufferBytes(), packed.openedNanos(), carrier, false);
         } catch (IllegalStateException closedProducer) {
             // Memory was released by sealAndAppend; the records were accepted, so they fail rather than vanish.
             metrics.recordsFailed("closed", 1);
@@ -371,16 +395,19 @@ public final class ProducerCore implements AutoCloseable {
         return data.length + recordOverheadBytes;
     }
 
-    /** Encrypts first when encryption is on; a record that finds no data key ready waits for one, in order. */
-    private CompletableFuture<RecordReceipt> sealAndAppend(byte[] data, long cost) {
-        return sealAndAppend(data, cost, scheduler.nanoTime(), new CompletableFuture<>());
-    }
-
+    /**
+     * Encrypts first when encryption is on; a record that finds no data key ready waits for one, in order. A record
+     * kept past this call is copied first if {@code callerKeepsArray}.
+     */
     private CompletableFuture<RecordReceipt> sealAndAppend(
-            byte[] data, long cost, long enqueuedNanos, CompletableFuture<RecordReceipt> future) {
+            byte[] data,
+            long cost,
+            long enqueuedNanos,
+            CompletableFuture<RecordReceipt> future,
+            boolean callerKeepsArray) {
         RecordEncryptor sealing = encryptor;
         if (sealing == null) {
-            return append(data, cost, enqueuedNanos, future);
+            return append(callerKeepsArray ? data.clone() : data, cost, enqueuedNanos, future);
         }
         byte[] frame = null;
         boolean sealed = false;
@@ -395,8 +422,12 @@ public final class ProducerCore implements AutoCloseable {
         if (frame != null) {
             return append(frame, cost, enqueuedNanos, future);
         }
-        RecordEncryptor.Parked parked =
-                new RecordEncryptor.Parked(data, cost, enqueuedNanos, enqueuedNanos + deliveryTimeoutNanos, future);
+        RecordEncryptor.Parked parked = new RecordEncryptor.Parked(
+                callerKeepsArray ? data.clone() : data,
+                cost,
+                enqueuedNanos,
+                enqueuedNanos + deliveryTimeoutNanos,
+                future);
         bufferedRecords.increment();
         try {
             sealing.park(parked);

@@ -27,6 +27,20 @@ class ProducerCoreCoalescingTest extends CoreTestSupport {
     }
 
     @Test
+    void theCallersArrayMayChangeOnceSendReturnsItWasPackedAlready() {
+        core(b -> b.coalescing(Coalescing.newlineDelimited().maxRecordBytes(1024)));
+        byte[] reused = "first".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        core.send(reused, true);
+        reused[0] = 'X';
+        core.send("second".getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+        lingerOut(); // the pack's linger
+        lingerOut(); // the batch's
+        assertThat(CoalescedRecords.split(transport.call(0).records().get(0), Coalescing.Framing.NEWLINE))
+                .extracting(r -> new String(r, java.nio.charset.StandardCharsets.UTF_8))
+                .containsExactly("first", "second");
+    }
+
+    @Test
     void manySmallRecordsArePackedIntoFewFirehoseRecordsEachWithItsOwnFuture() {
         core(b -> b.coalescing(Coalescing.newlineDelimited().maxRecordBytes(1024)));
         List<CompletableFuture<RecordReceipt>> futures = new ArrayList<>();

@@ -58,6 +58,37 @@ class ProducerCoreEncryptionTest extends CoreTestSupport {
     }
 
     @Test
+    void theCallersArrayMayChangeOnceSendReturnsWhenTheKeyWasReady() {
+        encryptedCore(e -> e);
+        settle(); // the first key is there: the record is sealed before send returns, without a copy
+        byte[] reused = bytes(20, 1);
+        CompletableFuture<RecordReceipt> future = core.send(reused, true);
+        java.util.Arrays.fill(reused, (byte) 'X');
+        lingerOut();
+        transport.acceptAll(0);
+        settle();
+        assertThat(future).isCompleted();
+        assertThat(decryptAllSent()).containsExactly(bytes(20, 1));
+    }
+
+    @Test
+    void theCallersArrayMayChangeOnceSendReturnsWhileTheRecordWaitsForAKey() {
+        keys.holdCalls(true);
+        encryptedCore(e -> e);
+        byte[] reused = bytes(20, 1);
+        CompletableFuture<RecordReceipt> future = core.send(reused, true);
+        assertThat(encryptor.waitingRecords()).as("parked, so copied").isEqualTo(1);
+        java.util.Arrays.fill(reused, (byte) 'X');
+        keys.answerHeld();
+        settle();
+        lingerOut();
+        transport.acceptAll(0);
+        settle();
+        assertThat(future).isCompleted();
+        assertThat(decryptAllSent()).containsExactly(bytes(20, 1));
+    }
+
+    @Test
     void manyRecordsShareOneDataKeyAndNoPlaintextIsSent() {
         encryptedCore(e -> e);
         List<CompletableFuture<RecordReceipt>> futures = sendMany(100, 20);

@@ -85,6 +85,19 @@ class ProducerCoreTest extends CoreTestSupport {
     }
 
     @Test
+    void aRecordTheCallerKeepsIsCopiedAndOneHandedOverIsNot() {
+        core(b -> b);
+        byte[] kept = bytes(10, 1);
+        byte[] handedOver = bytes(10, 2);
+        core.send(kept, true);
+        core.send(handedOver, false);
+        java.util.Arrays.fill(kept, (byte) 'X');
+        lingerOut();
+        assertThat(transport.call(0).records().get(0)).isEqualTo(bytes(10, 1));
+        assertThat(transport.call(0).records().get(1)).as("no copy made").isSameAs(handedOver);
+    }
+
+    @Test
     void aRecordOverTheLimitIsRefusedAtSendAndTakesNoBufferSpace() {
         core(b -> b);
         core.send(bytes(FirehoseLimits.MAX_RECORD_BYTES, 1));
