@@ -196,15 +196,8 @@ class ProducerCoreSpillTest extends CoreTestSupport {
         scheduler.advance(Duration.ofSeconds(20));
         settle();
         assertThat(futures.subList(0, 4)).allMatch(f -> f.join().spilled());
-        assertThatThrownBy(() -> futures.get(4).join()) // the newest record is the one left out
-                .cause()
-                .isInstanceOfSatisfying(
-                        DeliveryTimeoutException.class,
-                        e -> assertThat(e.getSuppressed())
-                                .singleElement()
-                                .satisfies(s -> assertThat(s.getMessage())
-                                        .contains("not spilled")
-                                        .contains("over spill maxBytes=4194304")));
+        // The newest record is the one left out.
+        assertFailedNotSpilled(futures.get(4), DeliveryTimeoutException.class, "over spill maxBytes=4194304");
         assertThat(segments()).hasSize(4);
         assertThat(segments().stream().mapToLong(p -> p.toFile().length()).sum())
                 .isLessThanOrEqualTo(Spill.MIN_MAX_BYTES);
@@ -377,14 +370,21 @@ class ProducerCoreSpillTest extends CoreTestSupport {
         }
         Files.delete(directory);
         core.close(Duration.ZERO);
+        assertFailedNotSpilled(
+                future, ProducerClosedException.class, "writing to spill directory " + directory + " failed");
+    }
+
+    /** The record failed with its original cause, carrying one suppressed "not spilled: {@code why}". */
+    private static void assertFailedNotSpilled(
+            CompletableFuture<RecordReceipt> future, Class<? extends Throwable> cause, String why) {
         assertThatThrownBy(future::join)
                 .cause()
-                .isInstanceOfSatisfying(
-                        ProducerClosedException.class,
-                        e -> assertThat(e.getSuppressed())
-                                .singleElement()
-                                .satisfies(s -> assertThat(s.getMessage())
-                                        .contains("not spilled: writing to spill directory " + directory + " failed")));
+                .isInstanceOf(cause)
+                .satisfies(e -> assertThat(e.getSuppressed())
+                        .singleElement()
+                        .satisfies(s -> assertThat(s.getMessage())
+                                .contains("not spilled: ")
+                                .contains(why)));
     }
 
     private ProducerConfig config() {
