@@ -40,7 +40,7 @@ final class Sender {
     private final RecordAccumulator accumulator;
     private final BatchTransport transport;
     private final SendGate credentials;
-    // Why calls are held, while the credentials gate is closed; scheduler thread only.
+    // Why calls are held while the credentials gate is closed, as of the last drain or expiry check; scheduler thread.
     private @Nullable CredentialsUnavailableException heldBy;
     private final TaskScheduler scheduler;
     private final BufferMemory memory;
@@ -550,6 +550,8 @@ final class Sender {
             return;
         }
         long now = scheduler.nanoTime();
+        // The gate may have closed since the last drain; a record that times out waiting should say so.
+        heldBy = credentials.closedBecause();
         accumulator.sealOpenIfExpired(now);
         // Oldest first (calls under way, then retries, then sealed batches), so that when the spill directory is
         // full it is the newest records that fail.

@@ -166,6 +166,30 @@ class ProducerCoreCredentialsGateTest extends CoreTestSupport {
     }
 
     @Test
+    void aRecordWaitingForACallSlotWhenTheGateClosesTimesOutNamingTheCredentials() {
+        gatedCore(b -> b.maxInFlightRequests(1).maxBatchRecords(1).deliveryTimeout(Duration.ofSeconds(20)));
+        gate.open();
+        CompletableFuture<RecordReceipt> inFlight = core.send(bytes(10, 1));
+        CompletableFuture<RecordReceipt> waiting = core.send(bytes(10, 2));
+        settle();
+        assertThat(transport.callCount())
+                .as("one slot: the second record waits for it")
+                .isEqualTo(1);
+        gate.close("the session for role r expired at 2026-11-29T05:00:00Z; STS: ServiceUnavailable");
+        scheduler.advance(Duration.ofSeconds(20)); // nothing answers and nothing drains meanwhile
+        settle();
+        assertThatThrownBy(inFlight::join)
+                .cause()
+                .isInstanceOfSatisfying(
+                        DeliveryTimeoutException.class,
+                        e -> assertThat(e.wasInFlight()).isTrue());
+        assertThatThrownBy(waiting::join).cause().isInstanceOfSatisfying(DeliveryTimeoutException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo("CredentialsUnavailableException");
+            assertThat(e.getCause()).hasMessageContaining("expired");
+        });
+    }
+
+    @Test
     void kmsIsNotCalledBeforeTheCredentialsComeThenOnceAtOnce() {
         gatedEncryptedCore(Duration.ofSeconds(60));
         CompletableFuture<RecordReceipt> record = core.send(bytes(10, 1));
