@@ -214,9 +214,9 @@ class ProducerCoreSpillTest extends CoreTestSupport {
         ProducerConfig config = sameConfig();
         core = null;
 
-        FakeTransport afterRestart = new FakeTransport();
-        ProducerCore next = new ProducerCore(config, afterRestart, scheduler, null);
-        others.add(next);
+        Restarted restarted = restart(config);
+        FakeTransport afterRestart = restarted.transport();
+        ProducerCore next = restarted.core();
         settle();
         assertThat(afterRestart.callCount()).isEqualTo(1);
         assertThat(afterRestart.call(0).records())
@@ -298,8 +298,7 @@ class ProducerCoreSpillTest extends CoreTestSupport {
         Files.write(
                 directory.resolve("segment-00000000000000000003.spill"),
                 java.util.Arrays.copyOf(whole, whole.length - 7));
-        FakeTransport restarted = new FakeTransport();
-        others.add(new ProducerCore(config(), restarted, scheduler, null));
+        FakeTransport restarted = restart(config()).transport();
         settle();
         assertThat(restarted.call(0).records()).containsExactly(bytes(30, 1), bytes(30, 2));
         restarted.acceptAll(0);
@@ -314,11 +313,10 @@ class ProducerCoreSpillTest extends CoreTestSupport {
         Files.write(cut, java.util.Arrays.copyOf(header, header.length - 3));
         Path foreign = directory.resolve("segment-00000000000000000002.spill");
         Files.write(foreign, "not a spill segment, but long enough to have held one".getBytes());
-        FakeTransport restarted = new FakeTransport();
-        ProducerCore next = new ProducerCore(config(), restarted, scheduler, null);
-        others.add(next);
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        next.metrics().bindTo(registry);
+        Restarted started = restart(config());
+        FakeTransport restarted = started.transport();
+        ProducerCore next = started.core();
+        SimpleMeterRegistry registry = started.meters();
         settle();
         assertThat(cut).doesNotExist();
         assertThat(foreign).doesNotExist();
@@ -342,11 +340,10 @@ class ProducerCoreSpillTest extends CoreTestSupport {
         int secondEntryData = SpillFormat.header("unit", false).length + SpillFormat.entryBytes(30) + 8;
         file[secondEntryData + 5] ^= 0x10;
         Files.write(directory.resolve("segment-00000000000000000004.spill"), file);
-        FakeTransport restarted = new FakeTransport();
-        ProducerCore next = new ProducerCore(config(), restarted, scheduler, null);
-        others.add(next);
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        next.metrics().bindTo(registry);
+        Restarted started = restart(config());
+        FakeTransport restarted = started.transport();
+        ProducerCore next = started.core();
+        SimpleMeterRegistry registry = started.meters();
         settle();
         assertThat(restarted.call(0).records()).containsExactly(bytes(30, 1));
         restarted.acceptAll(0);
@@ -385,6 +382,18 @@ class ProducerCoreSpillTest extends CoreTestSupport {
                         .satisfies(s -> assertThat(s.getMessage())
                                 .contains("not spilled: ")
                                 .contains(why)));
+    }
+
+    /** A producer started on the spill directory, its transport and its meters; closed after the test. */
+    private record Restarted(ProducerCore core, FakeTransport transport, SimpleMeterRegistry meters) {}
+
+    private Restarted restart(ProducerConfig config) {
+        FakeTransport transport = new FakeTransport();
+        ProducerCore started = new ProducerCore(config, transport, scheduler, null);
+        others.add(started);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        started.metrics().bindTo(meters);
+        return new Restarted(started, transport, meters);
     }
 
     private ProducerConfig config() {
