@@ -282,6 +282,13 @@ class SecureFirehoseProducerTest {
             assertThat(e.errorCode()).isEqualTo("ServiceUnavailableException");
             assertThat(e.getMessage()).contains("deliveryTimeout=40000 ms");
         });
+        // The step that timed the record out may have sent it once more: let that call end here, or it could reach
+        // the server after the next test's reset and be stored there.
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> registry.get("firehose.producer.requests.in.flight")
+                                .gauge()
+                                .value()
+                        == 0);
         assertThat(server.records(STREAM)).isEmpty();
     }
 
@@ -315,12 +322,20 @@ class SecureFirehoseProducerTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> server.pausedResponses() > 0);
         server.resumeResponses();
-        resultOf(first);
-        resultOf(second);
+        RecordReceipt firstReceipt = resultOf(first);
+        RecordReceipt secondReceipt = resultOf(second);
         Optional<CompletableFuture<RecordReceipt>> accepted = producer.trySend(new byte[10]);
         assertThat(accepted).isPresent();
-        resultOf(accepted.get());
-        assertThat(server.records(STREAM)).hasSize(3);
+        RecordReceipt acceptedReceipt = resultOf(accepted.get());
+        // By the receipts rather than by counting captures: the server is shared by the class, and a call another
+        // test's producer had on the wire when that test ended could still arrive during this one.
+        Map<String, Integer> storedSizes = new HashMap<>();
+        server.records(STREAM).forEach(r -> storedSizes.merge(r.recordId(), r.data().length, (a, b) -> -1));
+        assertThat(storedSizes)
+                .as(() -> "calls: " + server.requests())
+                .containsEntry(firstReceipt.recordId(), FirehoseLimits.MAX_RECORD_BYTES)
+                .containsEntry(secondReceipt.recordId(), FirehoseLimits.MAX_RECORD_BYTES)
+                .containsEntry(acceptedReceipt.recordId(), 10);
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +95,19 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        // From its number to its captures, a call is handled against one state: a reset waits for it, or it starts
+        // after the reset. Otherwise a call numbered before a reset could be stored after it, with the new (fault
+        // free) plan, into the next test's captures.
+        Lock handling = server.callHandling().readLock();
+        handling.lock();
+        try {
+            handle(ctx, request);
+        } finally {
+            handling.unlock();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         ByteBuf content = request.content();
         int length = content.readableBytes();
         // One reusable buffer per event-loop thread: bodies of up to 6 MB would otherwise each be a humongous

@@ -49,6 +49,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
@@ -101,6 +103,7 @@ public final class LocalFirehose implements AutoCloseable {
     private final Queue<CapturedRequest> requests = new ConcurrentLinkedQueue<>();
     private final Queue<Fault> scriptedFaults = new ConcurrentLinkedQueue<>();
     private final AtomicLong requestSequence = new AtomicLong();
+    private final ReentrantReadWriteLock handlingState = new ReentrantReadWriteLock();
     private final String instanceId;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -511,19 +514,27 @@ public final class LocalFirehose implements AutoCloseable {
 
     /**
      * Forgets captured records and calls, scripted faults and the random plan, restarts call numbering at 1 (so a
-     * seeded plan repeats), and resumes held responses.
+     * seeded plan repeats), and resumes held responses. Waits for the calls being handled, and calls that arrive
+     * meanwhile wait for it, so each call is handled entirely before or entirely after the reset.
      */
     public void reset() {
-        for (LocalStream stream : streams.values()) {
-            stream.clear();
+        // Waits for the calls being handled, so that none of them is captured after the reset.
+        Lock exclusive = handlingState.writeLock();
+        exclusive.lock();
+        try {
+            for (LocalStream stream : streams.values()) {
+                stream.clear();
+            }
+            requests.clear();
+            sts.reset();
+            kms.reset();
+            requestSequence.set(0);
+            applicationBytes.reset();
+            scriptedFaults.clear();
+            faultPlan = FaultPlan.none();
+        } finally {
+            exclusive.unlock();
         }
-        requests.clear();
-        sts.reset();
-        kms.reset();
-        requestSequence.set(0);
-        applicationBytes.reset();
-        scriptedFaults.clear();
-        faultPlan = FaultPlan.none();
         handler.resume();
     }
 
@@ -566,6 +577,11 @@ public final class LocalFirehose implements AutoCloseable {
     }
 
     // ---- used by FirehoseHandler ----
+
+    /** Its read lock is held while a call is handled; {@link #reset()} takes its write lock. */
+    ReentrantReadWriteLock callHandling() {
+        return handlingState;
+    }
 
     long nextSequence() {
         return requestSequence.incrementAndGet();

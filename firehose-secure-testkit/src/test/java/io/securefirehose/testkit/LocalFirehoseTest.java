@@ -319,6 +319,41 @@ class LocalFirehoseTest {
     }
 
     @Test
+    void aResetWaitsForTheCallBeingHandledAndCallsAfterItSeeOnlyTheNewState(LocalFirehose server) throws Exception {
+        server.faults(FaultPlan.builder().throttleRate(1.0).build());
+        assertRefused(() -> put("s1", records(1, 1)), "ServiceUnavailableException", 500, "Slow down");
+        var handling = server.callHandling();
+        handling.readLock().lock(); // as a call being handled does
+        Thread resetting = new Thread(server::reset, "reset");
+        CompletableFuture<PutRecordBatchResponse> arriving;
+        try {
+            resetting.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(handling::hasQueuedThreads);
+            assertThat(server.requests())
+                    .as("not reset while a call is handled")
+                    .hasSize(1);
+            arriving = client.putRecordBatch(r -> r.deliveryStreamName("s1").records(records(2, 1)));
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> handling.getQueueLength() == 2);
+            assertThat(arriving)
+                    .as("a call that arrives during the reset waits for it")
+                    .isNotDone();
+        } finally {
+            handling.readLock().unlock();
+        }
+        resetting.join(10_000);
+        assertThat(resetting.isAlive()).isFalse();
+        assertThat(result(arriving).failedPutCount())
+                .as("handled with the reset's fault-free plan")
+                .isZero();
+        assertThat(server.requests())
+                .extracting(CapturedRequest::sequence, CapturedRequest::outcome)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "OK"));
+        assertThat(server.records("s1")).hasSize(2);
+    }
+
+    @Test
     void malformedBodiesAreSerializationErrors() throws Exception {
         RawClient raw = new RawClient(FIREHOSE.server());
         RawClient.Response response = raw.post(
