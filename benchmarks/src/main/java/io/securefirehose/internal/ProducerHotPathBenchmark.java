@@ -55,7 +55,7 @@ public class ProducerHotPathBenchmark {
     /** Acknowledges every record at once, on the calling (scheduler) thread. */
     static final class AcknowledgingTransport implements BatchTransport {
         @Override
-        public CompletableFuture<BatchResponse> send(List<byte[]> records) {
+        public CompletableFuture<BatchResponse> send(List<PendingRecord> records) {
             String[] ids = new String[records.size()];
             java.util.Arrays.fill(ids, "id");
             return CompletableFuture.completedFuture(new BatchResponse(ids, new String[records.size()], false));

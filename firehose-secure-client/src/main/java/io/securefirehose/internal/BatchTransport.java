@@ -13,12 +13,13 @@ import java.util.concurrent.CompletableFuture;
 interface BatchTransport extends AutoCloseable {
 
     /**
-     * Starts one call carrying {@code records}, in this order.
+     * Starts one call carrying {@code records}, in this order. Reads every record's bytes before it returns: once it
+     * has, a record may complete (a timeout) and its slab be reused while the call is still under way.
      *
-     * @param records raw record bytes, at most the batch limits
+     * @param records the records, at most the batch limits; not changed
      * @return the call's outcome
      */
-    CompletableFuture<BatchResponse> send(List<byte[]> records);
+    CompletableFuture<BatchResponse> send(List<PendingRecord> records);
 
     /** Releases connections and threads. Calls still under way fail. */
     @Override

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -78,8 +77,15 @@ final class FirehoseAnswers {
      * @throws MalformedResponseException if the answer is not of the documented shape
      */
     static BatchResponse batch(byte[] body, int length) {
-        List<@Nullable String> recordIds = new ArrayList<>();
-        List<@Nullable String> errorCodes = new ArrayList<>();
+        return batch(body, length, 16);
+    }
+
+    /**
+     * As {@link #batch(byte[], int)}, with room made for {@code expectedEntries} entries up front (the records of
+     * the call), so that a normal answer grows no list.
+     */
+    static BatchResponse batch(byte[] body, int length, int expectedEntries) {
+        Entries entries = new Entries(Math.max(1, expectedEntries));
         boolean encrypted = false;
         boolean sawEntries = false;
         try (JsonParser json = JSON.createParser(body, 0, length)) {
@@ -92,7 +98,7 @@ final class FirehoseAnswers {
                     case "RequestResponses" -> {
                         expect(value, JsonToken.START_ARRAY, "RequestResponses must be an array");
                         sawEntries = true;
-                        entries(json, recordIds, errorCodes);
+                        entries(json, entries);
                     }
                     default -> json.skipChildren();
                 }
@@ -109,12 +115,44 @@ final class FirehoseAnswers {
         if (!sawEntries) {
             throw malformed("RequestResponses is missing", null);
         }
-        return new BatchResponse(
-                recordIds.toArray(new @Nullable String[0]), errorCodes.toArray(new @Nullable String[0]), encrypted);
+        return entries.response(encrypted);
     }
 
-    private static void entries(JsonParser json, List<@Nullable String> recordIds, List<@Nullable String> errorCodes)
-            throws IOException {
+    /** The entries read so far, in arrays sized for the expected count (grown only for a longer answer). */
+    private static final class Entries {
+        private @Nullable String[] recordIds;
+        private @Nullable String[] errorCodes;
+        private int count;
+
+        Entries(int expected) {
+            recordIds = new String[expected];
+            errorCodes = new String[expected];
+        }
+
+        void add(@Nullable String recordId, @Nullable String errorCode) {
+            if (count == recordIds.length) {
+                recordIds = Arrays.copyOf(recordIds, 2 * count);
+                errorCodes = Arrays.copyOf(errorCodes, 2 * count);
+            }
+            recordIds[count] = recordId;
+            errorCodes[count] = errorCode;
+            count++;
+        }
+
+        int size() {
+            return count;
+        }
+
+        BatchResponse response(boolean encrypted) {
+            if (count != recordIds.length) {
+                recordIds = Arrays.copyOf(recordIds, count);
+                errorCodes = Arrays.copyOf(errorCodes, count);
+            }
+            return new BatchResponse(recordIds, errorCodes, encrypted);
+        }
+    }
+
+    private static void entries(JsonParser json, Entries entries) throws IOException {
         JsonToken token;
         while ((token = json.nextToken()) == JsonToken.START_OBJECT) {
             String recordId = null;
@@ -131,13 +169,11 @@ final class FirehoseAnswers {
                 }
             }
             if (errorCode != null) {
-                recordIds.add(null);
-                errorCodes.add(errorCode);
+                entries.add(null, errorCode);
             } else if (recordId != null) {
-                recordIds.add(recordId);
-                errorCodes.add(null);
+                entries.add(recordId, null);
             } else {
-                throw malformed("entry " + recordIds.size() + " has neither a RecordId nor an ErrorCode", null);
+                throw malformed("entry " + entries.size() + " has neither a RecordId nor an ErrorCode", null);
             }
         }
         expect(token, JsonToken.END_ARRAY, "RequestResponses must hold only objects");

@@ -48,6 +48,9 @@ final class LeanBatchTransport implements BatchTransport {
     private final Duration requestTimeout;
     private final PutRecordBatchBody bodies;
     private final BodyBuffers buffers;
+    /** Arrays the answers are gathered into, given back once an answer is parsed. */
+    private final BodyBuffers answers;
+
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
     LeanBatchTransport(
@@ -65,6 +68,7 @@ final class LeanBatchTransport implements BatchTransport {
         this.requestTimeout = requestTimeout;
         this.bodies = new PutRecordBatchBody(deliveryStreamName);
         this.buffers = new BodyBuffers(maxInFlightRequests + 1);
+        this.answers = new BodyBuffers(maxInFlightRequests + 1);
     }
 
     static LeanBatchTransport create(ProducerConfig config, SecurityEvents events, AwsCredentialsProvider credentials) {
@@ -94,16 +98,19 @@ final class LeanBatchTransport implements BatchTransport {
     }
 
     @Override
-    public CompletableFuture<BatchResponse> send(List<byte[]> records) {
+    public CompletableFuture<BatchResponse> send(List<PendingRecord> records) {
         CompletableFuture<? extends AwsCredentialsIdentity> identity;
         try {
             identity = credentials.resolveIdentity();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(http.typedRefusalOr(e));
         }
-        // Writing, hashing and signing the body run on the I/O threads: the caller (the producer's one sender
-        // thread) only does bookkeeping, and the work of several calls spreads over the cores.
-        return identity.thenComposeAsync(id -> call(records, id), http.workers())
+        // The body is written here, on the caller's thread, because the records' slabs may be reused once this
+        // returns; small records are base64 already, so that is mostly copying. Hashing and signing it (the
+        // SHA-256 of the whole body) run on the I/O threads, so the work of several calls spreads over the cores.
+        PutRecordBatchBody.Body body = bodies.write(records, buffers);
+        int count = records.size();
+        return identity.thenComposeAsync(id -> call(body, count, id), http.workers())
                 .handle((response, error) -> {
                     if (error != null) {
                         throw new CompletionException(http.typedRefusalOr(error));
@@ -112,9 +119,9 @@ final class LeanBatchTransport implements BatchTransport {
                 });
     }
 
-    private CompletableFuture<BatchResponse> call(List<byte[]> records, AwsCredentialsIdentity identity) {
-        PutRecordBatchBody.Body body = bodies.write(records, buffers);
-        return exchange(identity, body).thenApply(answer -> read(answer, body));
+    private CompletableFuture<BatchResponse> call(
+            PutRecordBatchBody.Body body, int count, AwsCredentialsIdentity identity) {
+        return exchange(identity, body).thenApply(answer -> read(answer, body, count));
     }
 
     // The futures returned by whenComplete only repeat the exchange's outcome, which the caller gets anyway.
@@ -134,7 +141,7 @@ final class LeanBatchTransport implements BatchTransport {
                         .putProperty(AwsV4HttpSigner.REGION_NAME, signingRegion)
                         .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "firehose"))
                 .request();
-        AnswerCollector answer = new AnswerCollector();
+        AnswerCollector answer = new AnswerCollector(answers);
         CompletableFuture<Void> exchange = http.client()
                 .execute(AsyncExecuteRequest.builder()
                         .request(signed)
@@ -157,11 +164,13 @@ final class LeanBatchTransport implements BatchTransport {
         return answer.result;
     }
 
-    private BatchResponse read(Answer answer, PutRecordBatchBody.Body body) {
+    private BatchResponse read(Answer answer, PutRecordBatchBody.Body body, int count) {
         if (!answer.response().isSuccessful()) {
             throw new CompletionException(FirehoseAnswers.error(answer.response(), answer.bytes(), answer.length()));
         }
-        BatchResponse response = FirehoseAnswers.batch(answer.bytes(), answer.length());
+        BatchResponse response = FirehoseAnswers.batch(answer.bytes(), answer.length(), count);
+        // Parsed into strings: nothing reads the answer's array any more.
+        answers.release(answer.bytes());
         // Firehose answers per record only after reading the whole body, so nothing reads this array any more.
         // After any other outcome (a timeout, a reset) the connection may still be writing it: it is not reused.
         buffers.release(body.bytes());
@@ -235,7 +244,12 @@ final class LeanBatchTransport implements BatchTransport {
     private static final class AnswerCollector implements SdkAsyncHttpResponseHandler {
 
         final CompletableFuture<Answer> result = new CompletableFuture<>();
+        private final BodyBuffers arrays;
         private volatile @Nullable SdkHttpResponse response;
+
+        AnswerCollector(BodyBuffers arrays) {
+            this.arrays = arrays;
+        }
 
         boolean fail(Throwable error) {
             return result.completeExceptionally(error);
@@ -268,7 +282,7 @@ final class LeanBatchTransport implements BatchTransport {
             stream.subscribe(new Subscriber<ByteBuffer>() {
                 private @Nullable Subscription subscription;
                 // Sized once from Content-Length when the answer has one (Firehose's do): no regrowth per call.
-                private byte[] bytes = new byte[initialCapacity()];
+                private byte[] bytes = arrays.acquire(initialCapacity());
                 private int length;
 
                 @Override

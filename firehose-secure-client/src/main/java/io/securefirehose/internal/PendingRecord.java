@@ -10,7 +10,24 @@ import org.jspecify.annotations.Nullable;
  */
 final class PendingRecord {
 
-    final byte[] data;
+    /** The record's bytes in an array of its own; {@code null} while it is held base64-encoded instead. */
+    byte @Nullable [] data;
+
+    /** The record's size in bytes (as sent, before base64). */
+    final int length;
+
+    /**
+     * The record's base64, starting at {@link #encodedOffset}: in a {@link #slab}, or in an array of its own once
+     * moved out of it; {@code null} when {@link #data} holds the record.
+     */
+    byte @Nullable [] encoded;
+
+    int encodedOffset;
+
+    /** The slab holding {@link #encoded}, held until the record completes or moves out. */
+    @Nullable
+    RecordSlab slab;
+
     final CompletableFuture<RecordReceipt> future;
     final long enqueuedNanos;
     final long deadlineNanos;
@@ -44,6 +61,7 @@ final class PendingRecord {
             long bufferBytes,
             CompletableFuture<RecordReceipt> future) {
         this.data = data;
+        this.length = data.length;
         this.future = future;
         this.enqueuedNanos = enqueuedNanos;
         this.deadlineNanos = deadlineNanos;
@@ -52,8 +70,24 @@ final class PendingRecord {
     }
 
     /** A record read back from the spill directory for replay. */
+    /** A record that the accumulator stores base64-encoded in a slab ({@link #storedIn}). */
+    PendingRecord(
+            int length,
+            long enqueuedNanos,
+            long deadlineNanos,
+            long bufferBytes,
+            CompletableFuture<RecordReceipt> future) {
+        this.length = length;
+        this.future = future;
+        this.enqueuedNanos = enqueuedNanos;
+        this.deadlineNanos = deadlineNanos;
+        this.bufferBytes = bufferBytes;
+        this.fromSpill = false;
+    }
+
     private PendingRecord(byte[] data, long nowNanos, long deadlineNanos) {
         this.data = data;
+        this.length = data.length;
         this.future = new CompletableFuture<>();
         this.enqueuedNanos = nowNanos;
         this.deadlineNanos = deadlineNanos;
@@ -63,6 +97,61 @@ final class PendingRecord {
 
     static PendingRecord replayed(byte[] data, long nowNanos, long deadlineNanos) {
         return new PendingRecord(data, nowNanos, deadlineNanos);
+    }
+
+    /** Records where the accumulator stored the record's base64. Accumulator lock held. */
+    void storedIn(RecordSlab holder, int offset) {
+        slab = holder;
+        encoded = holder.bytes();
+        encodedOffset = offset;
+    }
+
+    /** Length of the record's base64. */
+    int encodedLength() {
+        return (int) PutRecordBatchBody.base64Length(length);
+    }
+
+    /**
+     * The record's bytes as sent; decodes (a new array) when the record is held encoded. For the rare paths (spill,
+     * the SDK client path); the lean path reads {@link #encoded} directly.
+     */
+    byte[] rawBytes() {
+        byte[] own = data;
+        if (own != null) {
+            return own;
+        }
+        byte[] base64 = java.util.Objects.requireNonNull(encoded, "record bytes already released");
+        java.nio.ByteBuffer decoded =
+                java.util.Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(base64, encodedOffset, encodedLength()));
+        byte[] bytes = new byte[decoded.remaining()];
+        decoded.get(bytes);
+        return bytes;
+    }
+
+    /**
+     * Copies the record's base64 out of its slab, so that a record waiting for a retry does not keep a whole slab
+     * of completed records alive. Scheduler thread.
+     */
+    void moveOutOfSlab() {
+        RecordSlab holder = slab;
+        byte[] base64 = encoded;
+        if (holder == null || base64 == null) {
+            return;
+        }
+        encoded = java.util.Arrays.copyOfRange(base64, encodedOffset, encodedOffset + encodedLength());
+        encodedOffset = 0;
+        slab = null;
+        holder.release();
+    }
+
+    /** Gives the slab back once the record completed; its bytes must not be read after this. Scheduler thread. */
+    void releaseSlab() {
+        RecordSlab holder = slab;
+        if (holder != null) {
+            slab = null;
+            encoded = null;
+            holder.release();
+        }
     }
 
     boolean isExpired(long nowNanos) {

@@ -93,7 +93,8 @@ public final class ProducerCore implements AutoCloseable {
         this.scheduler = scheduler;
         this.ownedScheduler = ownedScheduler;
         this.memory = new BufferMemory(config.maxBufferedBytes(), scheduler);
-        this.accumulator = new RecordAccumulator(config.maxBatchRecords(), config.maxBatchBytes());
+        this.accumulator = new RecordAccumulator(
+                config.maxBatchRecords(), config.maxBatchBytes(), new SlabPool(config.maxBufferedBytes()));
         this.maxBlockNanos = config.maxBlock().toNanos();
         this.deliveryTimeoutNanos = config.deliveryTimeout().toNanos();
         this.metrics = new ProducerMetrics(
@@ -223,7 +224,7 @@ public final class ProducerCore implements AutoCloseable {
     /** A transport that also closes the credentials it signs with. */
     private record ClosingAlso(BatchTransport transport, AutoCloseable also) implements BatchTransport {
         @Override
-        public CompletableFuture<BatchResponse> send(java.util.List<byte[]> records) {
+        public CompletableFuture<BatchResponse> send(java.util.List<PendingRecord> records) {
             return transport.send(records);
         }
 
@@ -407,7 +408,7 @@ public final class ProducerCore implements AutoCloseable {
             boolean callerKeepsArray) {
         RecordEncryptor sealing = encryptor;
         if (sealing == null) {
-            return append(callerKeepsArray ? data.clone() : data, cost, enqueuedNanos, future);
+            return append(data, !callerKeepsArray, cost, enqueuedNanos, future);
         }
         byte[] frame = null;
         boolean sealed = false;
@@ -420,7 +421,7 @@ public final class ProducerCore implements AutoCloseable {
             }
         }
         if (frame != null) {
-            return append(frame, cost, enqueuedNanos, future);
+            return append(frame, true, cost, enqueuedNanos, future);
         }
         RecordEncryptor.Parked parked = new RecordEncryptor.Parked(
                 callerKeepsArray ? data.clone() : data,
@@ -469,14 +470,26 @@ public final class ProducerCore implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends a record: a small one as base64 in a pooled slab (read now, so {@code data} is not kept), a larger one
+     * in its own array ({@code data} itself if {@code mayKeepArray}, else a copy).
+     */
     private CompletableFuture<RecordReceipt> append(
-            byte[] data, long cost, long enqueuedNanos, CompletableFuture<RecordReceipt> future) {
-        PendingRecord record =
-                new PendingRecord(data, enqueuedNanos, enqueuedNanos + deliveryTimeoutNanos, cost, future);
+            byte[] data, boolean mayKeepArray, long cost, long enqueuedNanos, CompletableFuture<RecordReceipt> future) {
+        long deadline = enqueuedNanos + deliveryTimeoutNanos;
+        boolean inSlab = data.length <= SlabPool.MAX_SLAB_RECORD_BYTES;
+        PendingRecord record = inSlab
+                ? new PendingRecord(data.length, enqueuedNanos, deadline, cost, future)
+                : new PendingRecord(mayKeepArray ? data : data.clone(), enqueuedNanos, deadline, cost, future);
         bufferedRecords.increment();
         int result;
         try {
-            result = accumulator.append(record);
+            if (inSlab) {
+                byte[] base64 = PutRecordBatchBody.encodeIntoScratch(data);
+                result = accumulator.appendEncoded(record, base64, record.encodedLength());
+            } else {
+                result = accumulator.append(record);
+            }
         } catch (IllegalStateException closedProducer) {
             bufferedRecords.decrement();
             memory.release(cost);

@@ -3,14 +3,16 @@ package io.securefirehose.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Writes the awsJson1.1 body of {@code PutRecordBatch} for one delivery stream:
  * {@code {"DeliveryStreamName":"<name>","Records":[{"Data":"<base64>"},...]}}.
  *
  * <p>The body's exact length is computed first, so each record's base64 goes straight into one array of the right
- * size (taken from a {@link BodyBuffers} pool) in one pass: no per-record objects, no intermediate copies. The
- * stream name is JSON-escaped once, when the writer is made. Thread-safe: it holds no mutable state.
+ * size (taken from a {@link BodyBuffers} pool) in one pass: no per-record objects. A record already held as base64
+ * (in a {@link RecordSlab}) is copied as it is; any other is encoded here. The stream name is JSON-escaped once,
+ * when the writer is made. Thread-safe: it holds no mutable state.
  */
 final class PutRecordBatchBody {
 
@@ -19,7 +21,8 @@ final class PutRecordBatchBody {
     /** Base64 of the largest record Firehose accepts. */
     private static final int MAX_SCRATCH_BYTES = (int) base64Length(1_024_000);
 
-    // Grows to the largest record a thread encoded (at most MAX_SCRATCH_BYTES): in practice the sender's thread.
+    // Grows to the largest record a thread encoded (at most MAX_SCRATCH_BYTES): callers' threads encode records
+    // that go into slabs (16 KiB of base64 at most), the sender's thread the larger ones.
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
     private static final byte[] FIRST_RECORD = bytes("{\"Data\":\"");
     private static final byte[] NEXT_RECORD = bytes("\"},{\"Data\":\"");
@@ -60,13 +63,21 @@ final class PutRecordBatchBody {
      * @param buffers where the body's array comes from
      * @return the body
      */
-    Body write(List<byte[]> records, BodyBuffers buffers) {
+    Body write(List<PendingRecord> records, BodyBuffers buffers) {
         int length = length(records);
         byte[] out = buffers.acquire(length);
         int at = copy(start, out, 0);
         for (int i = 0; i < records.size(); i++) {
             at = copy(i == 0 ? FIRST_RECORD : NEXT_RECORD, out, at);
-            at = base64(records.get(i), out, at);
+            PendingRecord record = records.get(i);
+            byte[] base64 = record.encoded;
+            if (base64 != null) {
+                int encodedLength = record.encodedLength();
+                System.arraycopy(base64, record.encodedOffset, out, at, encodedLength);
+                at += encodedLength;
+            } else {
+                at = base64(Objects.requireNonNull(record.data, "record bytes released"), out, at);
+            }
         }
         if (!records.isEmpty()) {
             at = copy(LAST_RECORD_END, out, at);
@@ -79,7 +90,7 @@ final class PutRecordBatchBody {
     }
 
     /** Exact body length for {@code records}; {@code long} arithmetic so that no batch can overflow unnoticed. */
-    int length(List<byte[]> records) {
+    int length(List<PendingRecord> records) {
         long length = (long) start.length + END.length;
         for (int i = 0; i < records.size(); i++) {
             length += (i == 0 ? FIRST_RECORD.length : NEXT_RECORD.length) + base64Length(records.get(i).length);
@@ -104,15 +115,25 @@ final class PutRecordBatchBody {
      * writes at offset 0, so each record goes through a per-thread scratch array, then one {@code arraycopy}.
      */
     static int base64(byte[] data, byte[] out, int at) {
+        byte[] scratch = encodeIntoScratch(data);
+        int written = (int) base64Length(data.length);
+        System.arraycopy(scratch, 0, out, at, written);
+        return at + written;
+    }
+
+    /**
+     * Encodes {@code data} into this thread's scratch array, which it returns: the base64 is its first
+     * {@code base64Length(data.length)} bytes, valid until the thread encodes again.
+     */
+    static byte[] encodeIntoScratch(byte[] data) {
         int length = (int) base64Length(data.length);
         byte[] scratch = SCRATCH.get();
         if (scratch.length < length) {
             scratch = new byte[Math.max(length, Math.min(2 * scratch.length, MAX_SCRATCH_BYTES))];
             SCRATCH.set(scratch);
         }
-        int written = BASE64.encode(data, scratch);
-        System.arraycopy(scratch, 0, out, at, written);
-        return at + written;
+        BASE64.encode(data, scratch);
+        return scratch;
     }
 
     private static int copy(byte[] from, byte[] to, int at) {

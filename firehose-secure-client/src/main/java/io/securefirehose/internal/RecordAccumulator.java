@@ -1,5 +1,6 @@
 package io.securefirehose.internal;
 
+import io.securefirehose.FirehoseLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -30,12 +31,15 @@ final class RecordAccumulator {
     private final ReentrantLock lock = new ReentrantLock();
     private final Queue<RecordBatch> sealed = new ConcurrentLinkedQueue<>();
     private final Set<RecordBatch> incompleteOrigins = ConcurrentHashMap.newKeySet();
+    private final SlabPool slabs;
+    private @Nullable RecordSlab slab; // the slab being written; guarded by lock
     private @Nullable RecordBatch open; // guarded by lock
     private boolean closed; // guarded by lock
 
-    RecordAccumulator(int maxRecords, int maxBytes) {
+    RecordAccumulator(int maxRecords, int maxBytes, SlabPool slabs) {
         this.maxRecords = maxRecords;
         this.maxBytes = maxBytes;
+        this.slabs = slabs;
     }
 
     /**
@@ -45,12 +49,30 @@ final class RecordAccumulator {
      * @throws IllegalStateException if the accumulator was closed
      */
     int append(PendingRecord record) {
-        int length = record.data.length;
+        return append(record, null, 0);
+    }
+
+    /**
+     * Appends an accepted record whose base64 is the first {@code encodedLength} bytes of {@code encoded} (the
+     * caller's scratch array): the base64 is copied into a pooled slab, so the record needs no array of its own.
+     *
+     * @return a combination of {@link #NEW_BATCH} and {@link #SEALED}
+     * @throws IllegalStateException if the accumulator was closed
+     */
+    int appendEncoded(PendingRecord record, byte[] encoded, int encodedLength) {
+        return append(record, encoded, encodedLength);
+    }
+
+    private int append(PendingRecord record, byte @Nullable [] encoded, int encodedLength) {
+        int length = record.length;
         lock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException(
                         "send after close: this producer was closed and accepts no more records");
+            }
+            if (encoded != null) {
+                storeLocked(record, encoded, encodedLength);
             }
             int result = 0;
             RecordBatch batch = open;
@@ -60,7 +82,10 @@ final class RecordAccumulator {
                 batch = null;
             }
             if (batch == null) {
-                batch = new RecordBatch(record.enqueuedNanos, Math.min(maxRecords, 64));
+                // Room for a full batch at once (2 KB at 500 records): a loaded producer fills it, and growing the
+                // list step by step would copy it six times.
+                batch = new RecordBatch(
+                        record.enqueuedNanos, Math.min(maxRecords, FirehoseLimits.MAX_RECORDS_PER_BATCH));
                 open = batch;
                 incompleteOrigins.add(batch);
                 result |= NEW_BATCH;
@@ -144,6 +169,11 @@ final class RecordAccumulator {
         lock.lock();
         try {
             closed = true;
+            RecordSlab current = slab;
+            if (current != null) {
+                slab = null;
+                current.release();
+            }
             if (open != null) {
                 sealLocked(open);
             }
@@ -160,6 +190,18 @@ final class RecordAccumulator {
     /** Called by the scheduler thread when every record of an origin batch has completed. */
     void originCompleted(RecordBatch batch) {
         incompleteOrigins.remove(batch);
+    }
+
+    private void storeLocked(PendingRecord record, byte[] encoded, int encodedLength) {
+        RecordSlab current = slab;
+        if (current == null || !current.fits(encodedLength)) {
+            if (current != null) {
+                current.release(); // the writer's hold: the slab returns once its records complete
+            }
+            current = slabs.take();
+            slab = current;
+        }
+        record.storedIn(current, current.append(encoded, encodedLength));
     }
 
     private void sealLocked(RecordBatch batch) {

@@ -30,7 +30,7 @@ final class RecordBatch {
     /** Adds an accepted record and makes this batch its origin. */
     void appendNew(PendingRecord record) {
         records.add(record);
-        bytes += record.data.length;
+        bytes += record.length;
         record.origin = this;
         unfinished++;
     }
@@ -38,7 +38,7 @@ final class RecordBatch {
     /** Adds a record that is being retried; its origin stays where it was. */
     void appendRetry(PendingRecord record) {
         records.add(record);
-        bytes += record.data.length;
+        bytes += record.length;
     }
 
     boolean hasRoomFor(int recordBytes, int maxRecords, int maxBytes) {
@@ -62,7 +62,7 @@ final class RecordBatch {
         if (records.removeIf(r -> r.completed)) {
             long total = 0;
             for (PendingRecord record : records) {
-                total += record.data.length;
+                total += record.length;
             }
             bytes = total;
         }

@@ -61,7 +61,7 @@ final class SdkBatchTransport implements BatchTransport {
     }
 
     @Override
-    public CompletableFuture<BatchResponse> send(List<byte[]> records) {
+    public CompletableFuture<BatchResponse> send(List<PendingRecord> records) {
         return client.putRecordBatch(request(streamName, records)).handle((response, error) -> {
             if (error != null) {
                 throw new CompletionException(http.typedRefusalOr(error));
@@ -85,12 +85,16 @@ final class SdkBatchTransport implements BatchTransport {
                 });
     }
 
-    /** The SDK request for a batch; the record arrays are wrapped, not copied (they are never changed). */
-    static PutRecordBatchRequest request(String streamName, List<byte[]> records) {
+    /**
+     * The SDK request for a batch, built now (so every record is read before {@link #send} returns). A record's own
+     * array is wrapped, not copied (it is never changed); a record held as base64 is decoded into a new array.
+     */
+    static PutRecordBatchRequest request(String streamName, List<PendingRecord> records) {
         List<Record> entries = new ArrayList<>(records.size());
-        for (byte[] data : records) {
-            entries.add(
-                    Record.builder().data(SdkBytes.fromByteArrayUnsafe(data)).build());
+        for (PendingRecord record : records) {
+            entries.add(Record.builder()
+                    .data(SdkBytes.fromByteArrayUnsafe(record.rawBytes()))
+                    .build());
         }
         return PutRecordBatchRequest.builder()
                 .deliveryStreamName(streamName)

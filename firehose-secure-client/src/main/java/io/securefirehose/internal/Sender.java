@@ -239,7 +239,7 @@ final class Sender {
         }
         List<byte[]> data = new ArrayList<>(records.size());
         for (PendingRecord record : records) {
-            data.add(record.data);
+            data.add(record.rawBytes());
         }
         SpillStore.Appended appended = store.append(data);
         int failed = 0;
@@ -340,7 +340,7 @@ final class Sender {
             }
             if (batch == null) {
                 batch = new RecordBatch(record.enqueuedNanos, Math.min(retryReady.size(), settings.maxBatchRecords()));
-            } else if (!batch.hasRoomFor(record.data.length, settings.maxBatchRecords(), settings.maxBatchBytes())) {
+            } else if (!batch.hasRoomFor(record.length, settings.maxBatchRecords(), settings.maxBatchBytes())) {
                 break;
             }
             batch.appendRetry(retryReady.pollFirst());
@@ -351,7 +351,6 @@ final class Sender {
     // The handler only hands the outcome to the scheduler, which cannot fail short of shutdown (handled there).
     @SuppressWarnings("FutureReturnValueIgnored")
     private void dispatch(RecordBatch batch, long now) {
-        List<byte[]> payloads = new ArrayList<>(batch.size());
         boolean firstAttempt = true;
         long oldestEnqueued = now;
         for (PendingRecord record : batch.records) {
@@ -359,7 +358,6 @@ final class Sender {
             oldestEnqueued = Math.min(oldestEnqueued, record.enqueuedNanos);
             record.attempts++;
             record.inFlight = true;
-            payloads.add(record.data);
         }
         batch.markRequestStart(now);
         inFlight.add(batch);
@@ -368,7 +366,7 @@ final class Sender {
         rate.sent(batch.bytes(), now);
         CompletableFuture<BatchResponse> call;
         try {
-            call = transport.send(payloads);
+            call = transport.send(batch.records);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
@@ -413,7 +411,7 @@ final class Sender {
             if (recordId != null) {
                 if (!record.completed) {
                     acknowledged++;
-                    acknowledgedBytes += record.data.length;
+                    acknowledgedBytes += record.length;
                     if (refuseUnencrypted) {
                         unencrypted++;
                         fail(record, new ServerSideEncryptionRequiredException(streamName, recordId), null);
@@ -526,6 +524,8 @@ final class Sender {
         int attempt = 1;
         for (PendingRecord record : records) {
             attempt = Math.max(attempt, record.attempts);
+            // Its slab's other records have most likely completed: it should not keep the whole slab alive.
+            record.moveOutOfSlab();
         }
         long delayNanos = TimeUnit.MILLISECONDS.toNanos(settings.backoff().delayMillis(attempt));
         metrics.recordsRetried(records.size());
@@ -632,6 +632,7 @@ final class Sender {
     /** Frees the record's buffer space before its callbacks run, so that a callback may send again. */
     private void settle(PendingRecord record) {
         record.completed = true;
+        record.releaseSlab();
         if (!record.fromSpill) {
             memory.release(record.bufferBytes);
             bufferedRecords.decrement();

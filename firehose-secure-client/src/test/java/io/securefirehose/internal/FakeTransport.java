@@ -20,8 +20,9 @@ final class FakeTransport implements BatchTransport {
     private boolean closed;
 
     @Override
-    public synchronized CompletableFuture<BatchResponse> send(List<byte[]> records) {
-        Call call = new Call(List.copyOf(records), new CompletableFuture<>());
+    public synchronized CompletableFuture<BatchResponse> send(List<PendingRecord> records) {
+        // Read now, as the contract asks: a record's slab may be reused once this returns.
+        Call call = new Call(List.copyOf(TestRecords.bytes(records)), new CompletableFuture<>());
         calls.add(call);
         return call.response();
     }

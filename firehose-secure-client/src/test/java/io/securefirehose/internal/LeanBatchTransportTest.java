@@ -40,7 +40,8 @@ class LeanBatchTransportTest {
     @RegisterExtension
     final TestResources resources = new TestResources();
 
-    private static final List<byte[]> THREE = List.of("a".getBytes(UTF_8), "b".getBytes(UTF_8), "c".getBytes(UTF_8));
+    private static final List<PendingRecord> THREE =
+            TestRecords.own(List.of("a".getBytes(UTF_8), "b".getBytes(UTF_8), "c".getBytes(UTF_8)));
 
     static Stream<Arguments> documentedAnswers() {
         return Stream.of(
@@ -117,6 +118,28 @@ class LeanBatchTransportTest {
         Outcome viaLean = Outcome.of(lean.send(THREE));
         assertThat(viaSdk.failure()).startsWith("RequestTimeout retriable=true");
         assertThat(viaLean.failure()).startsWith("RequestTimeout retriable=true");
+    }
+
+    @Test
+    void bothPathsReadTheRecordsBeforeSendReturnsSoTheirSlabsMayBeReusedAtOnce(LocalFirehose server) throws Exception {
+        ProducerConfig config = CoreTestSupport.transportConfig(server, "t", Duration.ofSeconds(20));
+        List<BatchTransport> transports = List.of(
+                resources.add(SdkBatchTransport.create(config, new SecurityEvents())),
+                resources.add(LeanBatchTransport.create(config, new SecurityEvents(), config.credentialsProvider())));
+        for (BatchTransport transport : transports) {
+            server.reset();
+            List<PendingRecord> held = TestRecords.asHeld(List.of("first".getBytes(UTF_8), "second".getBytes(UTF_8)));
+            byte[] slab = held.get(0).encoded;
+            assertThat(slab).isNotNull().isSameAs(held.get(1).encoded);
+            CompletableFuture<BatchResponse> call = transport.send(held);
+            java.util.Arrays.fill(slab, (byte) 'A'); // as records of a later batch would
+            BatchResponse response = call.get(20, TimeUnit.SECONDS);
+            assertThat(response.recordId(0)).isNotNull();
+            assertThat(response.recordId(1)).isNotNull();
+            assertThat(server.records("t"))
+                    .extracting(r -> new String(r.data(), UTF_8))
+                    .containsExactly("first", "second");
+        }
     }
 
     @Test

@@ -85,16 +85,54 @@ class ProducerCoreTest extends CoreTestSupport {
     }
 
     @Test
-    void aRecordTheCallerKeepsIsCopiedAndOneHandedOverIsNot() {
+    void aSmallRecordIsReadAtSendAndALargeOneIsCopiedOnlyWhenTheCallerKeepsIt() {
         core(b -> b);
-        byte[] kept = bytes(10, 1);
-        byte[] handedOver = bytes(10, 2);
+        int large = SlabPool.MAX_SLAB_RECORD_BYTES + 1;
+        byte[] small = bytes(10, 1);
+        byte[] kept = bytes(large, 2);
+        byte[] handedOver = bytes(large, 3);
+        core.send(small, true);
         core.send(kept, true);
         core.send(handedOver, false);
+        java.util.Arrays.fill(small, (byte) 'X');
         java.util.Arrays.fill(kept, (byte) 'X');
         lingerOut();
         assertThat(transport.call(0).records().get(0)).isEqualTo(bytes(10, 1));
-        assertThat(transport.call(0).records().get(1)).as("no copy made").isSameAs(handedOver);
+        assertThat(transport.call(0).records().get(1)).isEqualTo(bytes(large, 2));
+        assertThat(transport.call(0).records().get(2)).as("no copy made").isSameAs(handedOver);
+    }
+
+    @Test
+    void aRetriedRecordKeepsItsBytesWhileItsSlabIsReusedByNewRecords() {
+        core(b -> b.retryBackoff(Duration.ofMillis(100), Duration.ofMillis(100)));
+        int size = 1000; // 1,336 bytes of base64: 49 records fill a slab
+        for (int i = 0; i < 60; i++) {
+            core.send(filled(size, i), true);
+        }
+        lingerOut();
+        assertThat(transport.call(0).records()).hasSize(60);
+        transport.answer(0, i -> i == 3 ? "ServiceUnavailableException" : null);
+        settle();
+        // The first slab's other records completed and the writer moved on: it is back in the pool, and these
+        // records are written over it.
+        for (int i = 0; i < 100; i++) {
+            core.send(filled(size, 100 + i), true);
+        }
+        lingerOut();
+        scheduler.advance(Duration.ofMillis(100));
+        settle();
+        List<byte[]> retried = transport.calls().stream()
+                .filter(c -> c.records().size() == 1)
+                .findFirst()
+                .orElseThrow()
+                .records();
+        assertThat(retried.get(0)).isEqualTo(filled(size, 3));
+    }
+
+    private static byte[] filled(int size, int marker) {
+        byte[] data = new byte[size];
+        java.util.Arrays.fill(data, (byte) marker);
+        return data;
     }
 
     @Test
@@ -621,7 +659,7 @@ class ProducerCoreTest extends CoreTestSupport {
                 core.config(),
                 new BatchTransport() {
                     @Override
-                    public CompletableFuture<BatchResponse> send(List<byte[]> records) {
+                    public CompletableFuture<BatchResponse> send(List<PendingRecord> records) {
                         throw new IllegalStateException("boom");
                     }
 

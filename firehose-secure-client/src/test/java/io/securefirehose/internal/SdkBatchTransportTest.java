@@ -29,7 +29,7 @@ class SdkBatchTransportTest {
         try (SdkBatchTransport transport = SdkBatchTransport.create(
                 CoreTestSupport.transportConfig(server, "t", Duration.ofSeconds(30)), new SecurityEvents())) {
             BatchResponse response = transport
-                    .send(List.of("a".getBytes(UTF_8), "b".getBytes(UTF_8), "c".getBytes(UTF_8)))
+                    .send(TestRecords.own(List.of("a".getBytes(UTF_8), "b".getBytes(UTF_8), "c".getBytes(UTF_8))))
                     .get(30, TimeUnit.SECONDS);
             assertThat(response.size()).isEqualTo(3);
             assertThat(response.recordId(0))
@@ -48,7 +48,7 @@ class SdkBatchTransportTest {
         server.enqueueFaults(Fault.error(400, "InvalidKMSResourceException"));
         try (SdkBatchTransport transport = SdkBatchTransport.create(
                 CoreTestSupport.transportConfig(server, "t", Duration.ofSeconds(30)), new SecurityEvents())) {
-            CompletableFuture<BatchResponse> call = transport.send(List.of(new byte[1]));
+            CompletableFuture<BatchResponse> call = transport.send(TestRecords.own(List.of(new byte[1])));
             assertThatThrownBy(() -> call.get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
                     .cause()
