@@ -88,7 +88,8 @@ public final class SecureFirehoseProducer implements AutoCloseable {
 
     /**
      * Sends a record, waiting up to {@code maxBlock} for buffer space. The caller may reuse the array at once: the
-     * producer copies it, or, with coalescing or with a data key ready, reads it before this returns.
+     * producer reads it before this returns (a record of up to 12 KiB into its pooled buffer, or packed, or sealed
+     * with a data key that is ready), or copies it.
      *
      * @param record the record's bytes, at most 1,024,000
      * @return completes with a receipt when Firehose acknowledged the record, or with the reason it was not

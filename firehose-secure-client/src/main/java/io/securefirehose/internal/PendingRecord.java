@@ -123,6 +123,10 @@ final class PendingRecord {
         byte[] base64 = java.util.Objects.requireNonNull(encoded, "record bytes already released");
         java.nio.ByteBuffer decoded =
                 java.util.Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(base64, encodedOffset, encodedLength()));
+        byte[] array = decoded.array();
+        if (decoded.arrayOffset() == 0 && decoded.position() == 0 && decoded.remaining() == array.length) {
+            return array; // the decoder's own array, of the exact size: no second copy
+        }
         byte[] bytes = new byte[decoded.remaining()];
         decoded.get(bytes);
         return bytes;

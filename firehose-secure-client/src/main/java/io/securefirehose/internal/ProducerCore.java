@@ -48,6 +48,7 @@ public final class ProducerCore implements AutoCloseable {
     private final Sender sender;
     private final ProducerMetrics metrics;
     private final LongAdder bufferedRecords = new LongAdder();
+    private final boolean recordsInSlabs;
     private final long maxBlockNanos;
     private final long deliveryTimeoutNanos;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
@@ -95,6 +96,8 @@ public final class ProducerCore implements AutoCloseable {
         this.memory = new BufferMemory(config.maxBufferedBytes(), scheduler);
         this.accumulator = new RecordAccumulator(
                 config.maxBatchRecords(), config.maxBatchBytes(), new SlabPool(config.maxBufferedBytes()));
+        // The lean path copies a slab record's base64 into its body; the SDK client needs each record's own array.
+        this.recordsInSlabs = config.requestPath() == io.securefirehose.RequestPath.LEAN;
         this.maxBlockNanos = config.maxBlock().toNanos();
         this.deliveryTimeoutNanos = config.deliveryTimeout().toNanos();
         this.metrics = new ProducerMetrics(
@@ -260,9 +263,10 @@ public final class ProducerCore implements AutoCloseable {
      * Accepts a record, waiting up to {@code maxBlock} for buffer space.
      *
      * @param data the record
-     * @param callerKeepsArray whether the caller may change {@code data} once this returns: the record is then
-     *     copied, unless it is only read before this returns (packed into a coalesced record, or sealed with a data
-     *     key that is ready), which saves a copy of every record
+     * @param callerKeepsArray whether the caller may change {@code data} once this returns: a record the producer
+     *     keeps in its own array (over {@link SlabPool#MAX_SLAB_RECORD_BYTES}, or waiting for a data key) is then
+     *     copied; one read before this returns (written into a slab, packed into a coalesced record, or sealed with
+     *     a data key that is ready) never is
      * @return the record's future
      */
     public CompletableFuture<RecordReceipt> send(byte[] data, boolean callerKeepsArray) {
@@ -477,7 +481,7 @@ public final class ProducerCore implements AutoCloseable {
     private CompletableFuture<RecordReceipt> append(
             byte[] data, boolean mayKeepArray, long cost, long enqueuedNanos, CompletableFuture<RecordReceipt> future) {
         long deadline = enqueuedNanos + deliveryTimeoutNanos;
-        boolean inSlab = data.length <= SlabPool.MAX_SLAB_RECORD_BYTES;
+        boolean inSlab = recordsInSlabs && data.length <= SlabPool.MAX_SLAB_RECORD_BYTES;
         PendingRecord record = inSlab
                 ? new PendingRecord(data.length, enqueuedNanos, deadline, cost, future)
                 : new PendingRecord(mayKeepArray ? data : data.clone(), enqueuedNanos, deadline, cost, future);

@@ -103,6 +103,17 @@ class ProducerCoreTest extends CoreTestSupport {
     }
 
     @Test
+    void onTheSdkClientPathASmallRecordKeepsAnArrayOfItsOwnForTheSdkToWrap() {
+        core(b -> b.requestPath(io.securefirehose.RequestPath.SDK_CLIENT));
+        byte[] handedOver = bytes(10, 2);
+        core.send(handedOver, false);
+        lingerOut();
+        assertThat(transport.call(0).records().get(0))
+                .as("not encoded into a slab")
+                .isSameAs(handedOver);
+    }
+
+    @Test
     void aRetriedRecordKeepsItsBytesWhileItsSlabIsReusedByNewRecords() {
         core(b -> b.retryBackoff(Duration.ofMillis(100), Duration.ofMillis(100)));
         int size = 1000; // 1,336 bytes of base64: 49 records fill a slab
