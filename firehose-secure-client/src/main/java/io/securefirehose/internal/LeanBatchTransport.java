@@ -207,7 +207,10 @@ final class LeanBatchTransport implements BatchTransport {
         }
     }
 
-    /** The request body as a one-buffer publisher; each subscriber gets its own read-only view. */
+    /**
+     * The request body as a one-buffer publisher; each subscriber gets its own view. Not a read-only one: Netty cannot
+     * reach the array behind a read-only buffer, so it would copy the whole body once more before TLS reads it.
+     */
     private record BodyPublisher(PutRecordBatchBody.Body body) implements SdkHttpContentPublisher {
 
         @Override
@@ -226,8 +229,7 @@ final class LeanBatchTransport implements BatchTransport {
                             subscriber.onError(new IllegalArgumentException("request(" + n + "): must be positive"));
                         }
                     } else if (done.compareAndSet(false, true)) {
-                        subscriber.onNext(
-                                ByteBuffer.wrap(body.bytes(), 0, body.length()).asReadOnlyBuffer());
+                        subscriber.onNext(ByteBuffer.wrap(body.bytes(), 0, body.length()));
                         subscriber.onComplete();
                     }
                 }
