@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Callers append under one short lock (the only lock on the send path). A batch is sealed when it is full,
  * when {@code flush} or {@code close} asks, or when the scheduler thread takes it after {@code linger}. Sealed
  * batches wait in a lock-free queue for the scheduler thread.
+ *
+ * <p>Small records arrive base64-encoded and are copied, under the same lock, into the slab being written (see
+ * {@link RecordSlab}); when it is full the accumulator lets go of it and takes the next one from its pool.
  */
 final class RecordAccumulator {
 
@@ -60,6 +63,10 @@ final class RecordAccumulator {
      * @throws IllegalStateException if the accumulator was closed
      */
     int appendEncoded(PendingRecord record, byte[] encoded, int encodedLength) {
+        if (encodedLength > SlabPool.SLAB_BYTES) {
+            throw new IllegalArgumentException("a record of " + encodedLength + " bytes of base64 does not fit a "
+                    + SlabPool.SLAB_BYTES + "-byte slab");
+        }
         return append(record, encoded, encodedLength);
     }
 

@@ -80,6 +80,17 @@ class RecordSlabTest {
     }
 
     @Test
+    void base64LargerThanASlabIsRefusedBeforeItTouchesOne() {
+        int tooLong = SlabPool.SLAB_BYTES + 4;
+        PendingRecord record = new PendingRecord(
+                tooLong / 4 * 3, 0, Long.MAX_VALUE, tooLong, new java.util.concurrent.CompletableFuture<>());
+        assertThatThrownBy(() -> accumulator.appendEncoded(record, new byte[tooLong], tooLong))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(String.valueOf(tooLong));
+        assertThat(record.slab).isNull();
+    }
+
+    @Test
     void aSlabReleasedMoreOftenThanHeldIsABugThatSaysSo() {
         RecordSlab slab = pool.take();
         slab.release();
