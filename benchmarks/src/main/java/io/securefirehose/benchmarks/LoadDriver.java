@@ -136,10 +136,16 @@ public final class LoadDriver {
             default -> throw new IllegalArgumentException("unknown configuration " + configuration);
         }) {
             System.gc();
+            double endpointBefore = firehose.cpuSeconds();
             ProcessMeter.Reading before = ProcessMeter.read();
             Workload.Outcome outcome = workload.run(records, size, latency);
             ProcessMeter.Reading after = ProcessMeter.read();
-            System.out.println("  CPU by thread: " + ProcessMeter.Reading.cpuShares(before, after));
+            double endpointSeconds = firehose.cpuSeconds() - endpointBefore;
+            System.out.println("  CPU by thread: " + ProcessMeter.Reading.cpuShares(before, after)
+                    + String.format(
+                            Locale.ROOT,
+                            "; endpoint JVM %.2f CPU s/M",
+                            endpointSeconds / Math.max(1, outcome.acknowledged()) * 1e6));
             return new RunResult(
                     configuration,
                     size,
@@ -152,7 +158,8 @@ public final class LoadDriver {
                     latency.percentileMillis(99),
                     outcome.wireRecordBytes(),
                     outcome.firehoseRecords(),
-                    (after.gcMillis() - before.gcMillis()) / 1000.0);
+                    (after.gcMillis() - before.gcMillis()) / 1000.0,
+                    endpointSeconds);
         }
     }
 
@@ -171,7 +178,8 @@ public final class LoadDriver {
                 median(runs, RunResult::p99Millis),
                 median(runs, RunResult::wireRecordBytes),
                 median(runs, RunResult::firehoseRecords),
-                median(runs, RunResult::gcSeconds));
+                median(runs, RunResult::gcSeconds),
+                median(runs, RunResult::endpointCpuSeconds));
     }
 
     private static double median(List<RunResult> runs, ToDoubleFunction<RunResult> field) {
@@ -190,7 +198,7 @@ public final class LoadDriver {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
                 Locale.ROOT,
-                "%-7s %-13s %8s %9s %8s %13s %10s %8s %12s %9s %9s %8s %8s %14s%n",
+                "%-7s %-13s %8s %9s %8s %13s %10s %8s %12s %9s %9s %8s %8s %14s %13s%n",
                 "size",
                 "config",
                 "rec/s x",
@@ -204,13 +212,14 @@ public final class LoadDriver {
                 "p50 ms",
                 "p99 ms",
                 "failed",
-                "billed/payload"));
+                "billed/payload",
+                "endpoint s/M"));
         for (RunResult r : results) {
             Object[] values = row(r, baselineFor(results, r.recordBytes()));
             values[0] = r.recordBytes() + " B";
             out.append(String.format(
                     Locale.ROOT,
-                    "%-7s %-13s %8.2f %9.2f %8.2f %,13.0f %10.1f %8.2f %,12.0f %9.0f %9.1f %8.1f %8d %14.1f%n",
+                    "%-7s %-13s %8.2f %9.2f %8.2f %,13.0f %10.1f %8.2f %,12.0f %9.0f %9.1f %8.1f %8d %14.1f %13.2f%n",
                     values));
         }
         return out.toString();
@@ -232,18 +241,19 @@ public final class LoadDriver {
             r.p50Millis(),
             r.p99Millis(),
             r.failed(),
-            r.billedBytesPerPayloadByte()
+            r.billedBytesPerPayloadByte(),
+            r.endpointCpuSecondsPerMillion()
         };
     }
 
     static String csv(List<RunResult> results) {
         StringBuilder out = new StringBuilder("record_bytes,configuration,records_per_s_ratio,cpu_per_record_ratio,"
                 + "alloc_per_record_ratio,records_per_s,payload_mb_per_s,cpu_s_per_million,alloc_bytes_per_record,"
-                + "gc_ms_per_s,p50_ms,p99_ms,failed,billed_bytes_per_payload_byte\n");
+                + "gc_ms_per_s,p50_ms,p99_ms,failed,billed_bytes_per_payload_byte,endpoint_cpu_s_per_million\n");
         for (RunResult r : results) {
             out.append(String.format(
                     Locale.ROOT,
-                    "%d,%s,%.4f,%.4f,%.4f,%.1f,%.3f,%.4f,%.1f,%.1f,%.3f,%.3f,%d,%.3f%n",
+                    "%d,%s,%.4f,%.4f,%.4f,%.1f,%.3f,%.4f,%.1f,%.1f,%.3f,%.3f,%d,%.3f,%.4f%n",
                     row(r, baselineFor(results, r.recordBytes()))));
         }
         return out.toString();

@@ -108,6 +108,19 @@ final class LocalFirehoseProcess implements AutoCloseable {
         return new LocalFirehoseProcess(process, printed, Files.readString(pem));
     }
 
+    /**
+     * CPU time the endpoint's JVM has used so far, or {@code NaN} where the platform does not report it. The endpoint
+     * shares the machine's cores with the driver, so what it spends per record bounds the records/s of every
+     * configuration.
+     */
+    double cpuSeconds() {
+        return process.toHandle()
+                .info()
+                .totalCpuDuration()
+                .map(d -> d.toNanos() / 1e9)
+                .orElse(Double.NaN);
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -16,6 +16,7 @@ package io.securefirehose.benchmarks;
  *     with coalescing)
  * @param firehoseRecords Firehose records the run's records travelled in (fewer than records with coalescing)
  * @param gcSeconds time the garbage collectors reported for the run
+ * @param endpointCpuSeconds CPU time of the endpoint's JVM over the run ({@code NaN} if not reported)
  */
 record RunResult(
         String configuration,
@@ -29,7 +30,8 @@ record RunResult(
         double p99Millis,
         double wireRecordBytes,
         double firehoseRecords,
-        double gcSeconds) {
+        double gcSeconds,
+        double endpointCpuSeconds) {
 
     /** Firehose bills each record rounded up to the next 5 KB. */
     static final double BILLING_UNIT = 5 * 1024;
@@ -44,6 +46,10 @@ record RunResult(
 
     double cpuSecondsPerMillion() {
         return cpuSeconds / records * 1e6;
+    }
+
+    double endpointCpuSecondsPerMillion() {
+        return endpointCpuSeconds / records * 1e6;
     }
 
     double gcMillisPerSecond() {

@@ -39,6 +39,8 @@ class LoadDriverTest {
         assertThat(results).allSatisfy(r -> {
             assertThat(r.failed()).as(r.configuration()).isZero();
             assertThat(r.records()).isEqualTo(r.recordBytes() == 100 ? 1500 : 1000);
+            // Reported on Linux; a run this short may take the endpoint less than one clock tick.
+            assertThat(r.endpointCpuSeconds()).as("endpoint CPU").isNotNaN().isNotNegative();
         });
         RunResult encrypted = results.stream()
                 .filter(r -> r.configuration().equals("encrypted") && r.recordBytes() == 100)
@@ -53,7 +55,11 @@ class LoadDriverTest {
         assertThat(coalesced.firehoseRecords()).isLessThan(100);
         assertThat(coalesced.billedBytesPerPayloadByte()).isLessThan(1.2);
         assertThat(Files.size(dir.resolve("load.png"))).isPositive();
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("rec/s x").contains("billed/payload");
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("rec/s x")
+                .contains("billed/payload")
+                .contains("endpoint s/M");
+        assertThat(Files.readAllLines(dir.resolve("load.csv")).get(0)).endsWith(",endpoint_cpu_s_per_million");
     }
 
     @Test
