@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class PendingRecord {
 
-    /** The record's bytes in an array of its own; {@code null} while it is held base64-encoded instead. */
-    byte @Nullable [] data;
+    /** The record's bytes in an array of its own; {@code null} when it is held base64-encoded instead. */
+    final byte @Nullable [] data;
 
     /** The record's size in bytes (as sent, before base64). */
     final int length;
@@ -50,7 +50,7 @@ final class PendingRecord {
     Throwable lastError;
 
     PendingRecord(byte[] data, long enqueuedNanos, long deadlineNanos, long bufferBytes) {
-        this(data, enqueuedNanos, deadlineNanos, bufferBytes, new CompletableFuture<>());
+        this(data, data.length, enqueuedNanos, deadlineNanos, bufferBytes, new CompletableFuture<>(), false);
     }
 
     /** A record whose future was handed out before it was appended (it waited for a data key). */
@@ -60,16 +60,9 @@ final class PendingRecord {
             long deadlineNanos,
             long bufferBytes,
             CompletableFuture<RecordReceipt> future) {
-        this.data = data;
-        this.length = data.length;
-        this.future = future;
-        this.enqueuedNanos = enqueuedNanos;
-        this.deadlineNanos = deadlineNanos;
-        this.bufferBytes = bufferBytes;
-        this.fromSpill = false;
+        this(data, data.length, enqueuedNanos, deadlineNanos, bufferBytes, future, false);
     }
 
-    /** A record read back from the spill directory for replay. */
     /** A record that the accumulator stores base64-encoded in a slab ({@link #storedIn}). */
     PendingRecord(
             int length,
@@ -77,26 +70,29 @@ final class PendingRecord {
             long deadlineNanos,
             long bufferBytes,
             CompletableFuture<RecordReceipt> future) {
+        this(null, length, enqueuedNanos, deadlineNanos, bufferBytes, future, false);
+    }
+
+    private PendingRecord(
+            byte @Nullable [] data,
+            int length,
+            long enqueuedNanos,
+            long deadlineNanos,
+            long bufferBytes,
+            CompletableFuture<RecordReceipt> future,
+            boolean fromSpill) {
+        this.data = data;
         this.length = length;
         this.future = future;
         this.enqueuedNanos = enqueuedNanos;
         this.deadlineNanos = deadlineNanos;
         this.bufferBytes = bufferBytes;
-        this.fromSpill = false;
+        this.fromSpill = fromSpill;
     }
 
-    private PendingRecord(byte[] data, long nowNanos, long deadlineNanos) {
-        this.data = data;
-        this.length = data.length;
-        this.future = new CompletableFuture<>();
-        this.enqueuedNanos = nowNanos;
-        this.deadlineNanos = deadlineNanos;
-        this.bufferBytes = 0;
-        this.fromSpill = true;
-    }
-
+    /** A record read back from the spill directory for replay. */
     static PendingRecord replayed(byte[] data, long nowNanos, long deadlineNanos) {
-        return new PendingRecord(data, nowNanos, deadlineNanos);
+        return new PendingRecord(data, data.length, nowNanos, deadlineNanos, 0, new CompletableFuture<>(), true);
     }
 
     /** Records where the accumulator stored the record's base64. Accumulator lock held. */
