@@ -4,8 +4,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * Reusable arrays for {@link RecordSlab}s, so that small records cost no allocation and the buffered data lives in
- * long-lived arrays instead of young garbage that every collection must copy. Keeps at most {@code maxIdle} idle
- * arrays; beyond that, returned arrays are left to the garbage collector. Thread-safe.
+ * long-lived arrays instead of young garbage that every collection must copy. Keeps at most as many idle arrays as
+ * the producer's buffer takes in base64 (plus two); beyond that, returned arrays are left to the garbage collector.
+ * Thread-safe.
  */
 final class SlabPool {
 
@@ -45,7 +46,7 @@ final class SlabPool {
         return idle.offer(bytes);
     }
 
-    /** Idle arrays, for tests and metrics. */
+    /** Idle arrays, for tests. */
     int idle() {
         return idle.size();
     }
