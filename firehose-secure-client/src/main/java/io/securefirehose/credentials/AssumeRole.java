@@ -248,14 +248,15 @@ public final class AssumeRole {
          * @return this builder
          */
         public Builder sessionTag(String key, String value) {
-            Objects.requireNonNull(key, "session tag key must not be null");
-            Objects.requireNonNull(value, "session tag value must not be null");
+            Objects.requireNonNull(key, "sessionTag key must not be null");
+            Objects.requireNonNull(value, "sessionTag value must not be null");
             if (key.isEmpty() || key.length() > 128 || value.length() > 256) {
-                throw new IllegalArgumentException(
-                        "session tag keys are 1 to 128 characters and values at most 256, was '" + key + "'");
+                throw new IllegalArgumentException("sessionTag keys are 1 to 128 characters and values at most 256"
+                        + " (STS's limits), was key '" + key + "' with a value of " + value.length() + " characters");
             }
             if (sessionTags.size() == 50 && !sessionTags.containsKey(key)) {
-                throw new IllegalArgumentException("at most 50 session tags are allowed");
+                throw new IllegalArgumentException(
+                        "sessionTag: at most 50 session tags are allowed (STS's limit), refused '" + key + "'");
             }
             sessionTags.put(key, value);
             return this;
@@ -335,8 +336,15 @@ public final class AssumeRole {
          * @return this builder
          */
         public Builder sessionPolicyCondition(String operator, String key, String value) {
-            // Checked now, so that a malformed condition fails here and not at build.
-            LeastPrivilegePolicies.builder().condition(operator, key, value);
+            Objects.requireNonNull(operator, "sessionPolicyCondition operator must not be null");
+            Objects.requireNonNull(key, "sessionPolicyCondition key must not be null");
+            Objects.requireNonNull(value, "sessionPolicyCondition value must not be null");
+            try {
+                // Checked now, so that a malformed condition fails here and not at build.
+                LeastPrivilegePolicies.builder().condition(operator, key, value);
+            } catch (IllegalArgumentException malformed) {
+                throw new IllegalArgumentException("sessionPolicyCondition: " + malformed.getMessage(), malformed);
+            }
             sessionPolicyConditions.add(new String[] {operator, key, value});
             return this;
         }

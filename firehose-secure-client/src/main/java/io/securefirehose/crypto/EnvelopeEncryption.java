@@ -262,8 +262,17 @@ public final class EnvelopeEncryption {
                 throw new IllegalArgumentException(
                         "encryptionContext key '" + key + "' starts with 'aws', which KMS reserves");
             }
-            extraContext.put(key, value);
-            EnvelopeFormat.encodeContext(extraContext);
+            String previous = extraContext.put(key, value);
+            try {
+                EnvelopeFormat.encodeContext(extraContext);
+            } catch (IllegalArgumentException tooLarge) {
+                if (previous == null) {
+                    extraContext.remove(key);
+                } else {
+                    extraContext.put(key, previous);
+                }
+                throw new IllegalArgumentException("encryptionContext: " + tooLarge.getMessage(), tooLarge);
+            }
             return this;
         }
 

@@ -38,12 +38,18 @@ public final class CidrRange {
      * @throws IllegalArgumentException if none is given or one is malformed
      */
     public static List<CidrRange> parseAll(String... cidrs) {
+        Objects.requireNonNull(cidrs, "allowedCidrs must not be null");
         if (cidrs.length == 0) {
             throw new IllegalArgumentException("allowedCidrs needs at least one range");
         }
         List<CidrRange> ranges = new java.util.ArrayList<>();
         for (String cidr : cidrs) {
-            ranges.add(parse(java.util.Objects.requireNonNull(cidr, "allowedCidrs must not contain null")));
+            Objects.requireNonNull(cidr, "allowedCidrs must not contain null");
+            try {
+                ranges.add(parse(cidr));
+            } catch (IllegalArgumentException malformed) {
+                throw new IllegalArgumentException("allowedCidrs: " + malformed.getMessage(), malformed);
+            }
         }
         return List.copyOf(ranges);
     }
