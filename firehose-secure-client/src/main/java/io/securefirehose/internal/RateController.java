@@ -1,16 +1,22 @@
 package io.securefirehose.internal;
 
+import java.util.ArrayDeque;
+
 /**
  * Adaptive send rate, additive increase and multiplicative decrease on bytes per second, so that a producer
  * against a stream's quota keeps its goodput near the quota instead of resending into throttling.
  *
  * <p>Unlimited until Firehose throttles. While unlimited, one throttled call holds new calls until the calls sent
  * with it have answered: they went at the same pace, so their answers tell whether a quota was reached, and calls
- * sent meanwhile would most likely be throttled too. The limit is set when at least {@value #MIN_THROTTLED_CALLS}
+ * sent meanwhile would most likely be throttled too. Calls sent with it are those sent no earlier than one of its
+ * round trips before it; the hold lasts at most {@link #MAX_HOLD_NANOS}: a call that hangs until its request timeout
+ * (a slow or lost answer) must not stop the producer with it. The limit is set when at least {@value #MIN_THROTTLED_CALLS}
  * calls, and at least
  * {@value #THROTTLED_SHARE} of the calls, answered in the last second were throttled (refused with a throttling
  * error, or with at least {@value #THROTTLED_SHARE} of their records failed with
- * {@code ServiceUnavailableException}). Isolated throttles (a busy moment of the service) change nothing; a quota
+ * {@code ServiceUnavailableException}); while unlimited and the last second holds fewer than
+ * {@value GoodputWindow#MIN_CALLS_FOR_SHARE} answers (the producer held back, or traffic is light), the last three
+ * seconds count instead, so that two random throttles among a dozen calls set no limit. Isolated throttles (a busy moment of the service) change nothing; a quota
  * that is reached throttles most calls over it.
  * Each time the limit becomes {@value #DECREASE} of the lower of the current limit and the goodput of the last
  * second (bytes Firehose accepted): the goodput under throttling is the best estimate of the quota. Once limited, the
@@ -57,6 +63,9 @@ final class RateController {
     static final double MIN_BYTES_PER_SECOND = 64 * 1024;
     static final long BURST_NANOS = 100_000_000L;
     static final long HOLD_RECHECK_NANOS = 100_000_000L;
+    /** Longest hold after a first throttled call; answers to calls sent with it arrive well within a second. */
+    static final long MAX_HOLD_NANOS = 1_000_000_000L;
+
     private static final double SECOND = 1e9;
 
     private final boolean enabled;
@@ -70,8 +79,10 @@ final class RateController {
     private double tokens;
     private long refilledAt;
     private long throttles;
-    private int unanswered; // calls sent and not answered yet
+    private final ArrayDeque<Long> unansweredSentAt = new ArrayDeque<>(); // send times of calls not answered yet
     private int holdFor; // answers still awaited before calls may go again (unlimited only)
+    private long holdUntil; // when a hold ends even if answers are still awaited
+    private long holdFrom; // calls sent since then count for the hold
 
     RateController(boolean enabled) {
         this.enabled = enabled;
@@ -114,8 +125,11 @@ final class RateController {
     long delayNanos(long now) {
         liftIfQuiet(now);
         if (!limited) {
+            if (holdFor > 0 && now - holdUntil >= 0) {
+                holdFor = 0; // a call sent with the throttled one hangs: stop waiting for it
+            }
             // Each answer lets the sender look again; the wait is only a safety net.
-            return holdFor > 0 ? HOLD_RECHECK_NANOS : 0;
+            return holdFor > 0 ? Math.min(HOLD_RECHECK_NANOS, holdUntil - now) : 0;
         }
         refill(now);
         if (tokens > 0) {
@@ -129,7 +143,7 @@ final class RateController {
         liftIfQuiet(now);
         if (enabled) {
             goodput.sent(bytes, now);
-            unanswered++;
+            unansweredSentAt.addLast(now);
         }
         if (limited) {
             refill(now);
@@ -151,8 +165,10 @@ final class RateController {
             return;
         }
         liftIfQuiet(now);
-        unanswered = Math.max(0, unanswered - 1);
-        holdFor = Math.max(0, holdFor - 1);
+        unansweredSentAt.removeFirstOccurrence(sentAt);
+        if (holdFor > 0 && sentAt - holdFrom >= 0) {
+            holdFor--;
+        }
         goodput.add(acceptedBytes, throttled, now);
         if (!throttled) {
             return;
@@ -162,13 +178,25 @@ final class RateController {
             return;
         }
         int needed = limited && (probing(sentAt) || binding(sentAt, now)) ? 1 : MIN_THROTTLED_CALLS;
-        if (goodput.throttledCalls(now) >= needed && goodput.throttledShare(now) >= THROTTLED_SHARE) {
+        // Unlimited, a second with few calls (the producer held back, or traffic is light) says little: two random
+        // throttles among a dozen calls would set a limit from a goodput the producer itself kept low.
+        int slots = limited ? GoodputWindow.SLOTS : goodput.slotsForShare(now);
+        if (goodput.throttledCalls(now, slots) >= needed && goodput.throttledShare(now, slots) >= THROTTLED_SHARE) {
             holdFor = 0;
             decrease(now);
         } else if (!limited && holdFor == 0) {
             // One throttled call at full speed: until the calls sent with it have answered, new calls would most
             // likely be throttled too. Hold them: the answers either confirm a quota (and set a limit) or not.
-            holdFor = unanswered;
+            // Sent with it: no earlier than one of its round trips before it. A call sent before that and still
+            // unanswered is slow for reasons of its own (it may hang until its request timeout).
+            holdFrom = sentAt - (now - sentAt);
+            holdFor = 0;
+            for (long unansweredSince : unansweredSentAt) {
+                if (unansweredSince - holdFrom >= 0) {
+                    holdFor++;
+                }
+            }
+            holdUntil = now + MAX_HOLD_NANOS;
         }
     }
 
@@ -229,8 +257,11 @@ final class RateController {
 
     /** Bytes accepted, calls answered and calls throttled in the last second, in ten slots of 100 ms. */
     static final class GoodputWindow {
+        /** Fewest answers a share of throttled calls is taken over, where three seconds hold them. */
+        static final int MIN_CALLS_FOR_SHARE = 20;
+
         private static final long SLOT_NANOS = 100_000_000L;
-        private static final int SLOTS = 10; // one second
+        static final int SLOTS = 10; // one second
         private static final int KEPT_SLOTS = 3 * SLOTS; // three seconds, for the longer goodput average
         private final long[] bytes = new long[KEPT_SLOTS];
         private final int[] calls = new int[KEPT_SLOTS];
@@ -281,13 +312,31 @@ final class RateController {
 
         /** Calls answered in the last second that were throttled. */
         int throttledCalls(long now) {
-            return (int) lastSecond(now, i -> throttledCalls[i]);
+            return throttledCalls(now, SLOTS);
+        }
+
+        /** Calls answered in the last {@code slots} slots that were throttled. */
+        int throttledCalls(long now, int slots) {
+            return (int) lastSlots(now, slots, i -> throttledCalls[i]);
         }
 
         /** Share of the calls answered in the last second that were throttled. */
         double throttledShare(long now) {
-            long answered = lastSecond(now, i -> calls[i]);
-            return answered == 0 ? 0 : (double) throttledCalls(now) / answered;
+            return throttledShare(now, SLOTS);
+        }
+
+        /** Share of the calls answered in the last {@code slots} slots that were throttled. */
+        double throttledShare(long now, int slots) {
+            long answered = lastSlots(now, slots, i -> calls[i]);
+            return answered == 0 ? 0 : (double) throttledCalls(now, slots) / answered;
+        }
+
+        /**
+         * The last second's slots if it holds at least {@link #MIN_CALLS_FOR_SHARE} answers, else all three
+         * seconds'.
+         */
+        int slotsForShare(long now) {
+            return lastSecond(now, i -> calls[i]) >= MIN_CALLS_FOR_SHARE ? SLOTS : KEPT_SLOTS;
         }
 
         /** Bytes per second over the last second, or over the time since the first sample if that is shorter. */

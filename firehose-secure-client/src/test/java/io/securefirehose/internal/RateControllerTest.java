@@ -225,6 +225,69 @@ class RateControllerTest {
     }
 
     @Test
+    void aHoldEndsAfterOneSecondWhenACallSentWithTheThrottledOneHangs() {
+        RateController rate = new RateController(true);
+        acceptFor(rate, 1_000_000, SECOND);
+        for (int i = 0; i < 3; i++) {
+            rate.sent(100_000, SECOND);
+        }
+        rate.answered(0, true, SECOND, SECOND + 10 * MS);
+        rate.answered(100_000, false, SECOND, SECOND + 20 * MS);
+        // The third call hangs (its answer is held back until the request timeout).
+        assertThat(rate.delayNanos(SECOND + 20 * MS)).isEqualTo(RateController.HOLD_RECHECK_NANOS);
+        assertThat(rate.delayNanos(SECOND + 950 * MS))
+                .as("the recheck comes no later than the hold's end")
+                .isEqualTo(60 * MS);
+        assertThat(rate.delayNanos(SECOND + 1_010 * MS))
+                .as("one second after the throttled answer the hold is over")
+                .isZero();
+        assertThat(rate.delayNanos(SECOND + 1_500 * MS)).isZero();
+        assertThat(rate.limit(SECOND + 1_500 * MS)).isInfinite();
+        rate.answered(0, false, SECOND, SECOND + 5 * SECOND);
+        assertThat(rate.delayNanos(SECOND + 5 * SECOND))
+                .as("its late failure changes nothing")
+                .isZero();
+    }
+
+    @Test
+    void unlimitedTwoThrottlesInASecondOfFewCallsAfterBusySecondsSetNoLimit() {
+        RateController rate = new RateController(true);
+        // Two busy seconds, a hundred answers each, then a second in which the producer sent little (it was held).
+        for (long t = 10 * MS; t <= 2 * SECOND; t += 10 * MS) {
+            rate.answered(10_000, false, t - MS, t);
+        }
+        acceptFor(rate, 100_000, 3 * SECOND);
+        throttle(rate, 3 * SECOND);
+        assertThat(rate.limit(3 * SECOND))
+                .as("2 of the last three seconds' 212 calls: random throttles, not a quota")
+                .isInfinite();
+
+        RateController quiet = new RateController(true);
+        acceptFor(quiet, 100_000, 3 * SECOND);
+        throttle(quiet, 3 * SECOND);
+        assertThat(quiet.limit(3 * SECOND))
+                .as("2 of 12 calls in all the answers there are: a quota")
+                .isFinite();
+    }
+
+    @Test
+    void aCallSentLongBeforeTheThrottledOneDoesNotHoldNewCalls() {
+        RateController rate = new RateController(true);
+        acceptFor(rate, 1_000_000, SECOND);
+        rate.sent(100_000, SECOND - 500 * MS); // still out: its answer is held back
+        rate.sent(100_000, SECOND);
+        rate.sent(100_000, SECOND);
+        rate.answered(0, true, SECOND, SECOND + 10 * MS);
+        assertThat(rate.delayNanos(SECOND + 10 * MS))
+                .as("the call sent with it is still out")
+                .isPositive();
+        rate.answered(100_000, false, SECOND, SECOND + 20 * MS);
+        assertThat(rate.delayNanos(SECOND + 20 * MS))
+                .as("sent 490 ms before the throttled call's 10 ms round trip: not sent with it")
+                .isZero();
+    }
+
+    @Test
     void aSecondThrottledCallDuringTheHoldSetsTheLimitAndEndsTheHold() {
         RateController rate = new RateController(true);
         acceptFor(rate, 1_000_000, SECOND);
