@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Half a million encrypted records through the producer over HTTPS while the endpoint injects, from a fixed seed,
  * per-record failures, throttling, 5xx, connection resets (before and after storing a call's records: random, plus two
- * scripted lost responses) and latency,
+ * scripted lost responses), latency, and latency spikes (some longer than the request timeout, so the producer gives up
+ * on calls whose records were stored: random, plus one scripted),
  * STS and KMS go away for a while, then KMS throttles every other call; then every record is accounted for, one by one. Sized for a couple of CPU-minutes on 2 cores.
  */
 @Tag("soak")
@@ -33,6 +34,9 @@ class ZeroLossSoakTest {
     private static final String ROLE = "arn:aws:iam::000000000000:role/soak-producer";
     private static final String KEY_ID = "9a8b7c6d-5e4f-3a2b-1c0d-9e8f7a6b5c4d";
     private static final int RECORDS = 500_000;
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** Ordinary injected latency is at most 4 ms; a held-back answer this long or longer is a spike. */
+    private static final Duration SPIKE = Duration.ofMillis(200);
 
     @RegisterExtension
     final TestResources resources = new TestResources();
@@ -51,11 +55,13 @@ class ZeroLossSoakTest {
                         .connectionResetRate(0.005)
                         .lostResponseRate(0.003)
                         .latency(Duration.ZERO, Duration.ofMillis(4))
+                        .latencySpikes(0.002, Duration.ofMillis(200), Duration.ofSeconds(7))
                         .build())
                 .start());
         SecureFirehoseProducer producer = resources.add(TestResources.producerFor(server, STREAM)
                 .retryBackoff(Duration.ofMillis(2), Duration.ofMillis(50))
                 .deliveryTimeout(Duration.ofMinutes(2))
+                .requestTimeout(REQUEST_TIMEOUT)
                 .assumeRole(AssumeRole.role(ROLE).stsEndpoint(server.endpoint()).build())
                 .envelopeEncryption(EnvelopeEncryption.withKmsKey(server.kmsKeyArn(KEY_ID))
                         .kmsEndpoint(server.endpoint())
@@ -73,6 +79,9 @@ class ZeroLossSoakTest {
                 // The random plan loses a response only every few hundred calls, and the number of calls depends on
                 // batching: two scripted ones make sure the duplicate path is exercised in every run.
                 server.enqueueFaults(Fault.lostResponse());
+            } else if (i == 150_000) {
+                // Stored, then answered after the producer gave up on the call: every run has at least one.
+                server.enqueueFaults(Fault.delay(REQUEST_TIMEOUT.plusSeconds(1)));
             } else if (i == 100_000) {
                 server.stsAvailable(false); // the session stays valid: an STS outage must not cost a record
             } else if (i == 215_000) {
@@ -133,6 +142,16 @@ class ZeroLossSoakTest {
                 .mapToLong(
                         call -> call.recordCount() - call.failedRecordIndexes().size())
                 .sum();
+        List<CapturedRequest> spiked = server.requests().stream()
+                .filter(call -> call.answerDelay().compareTo(SPIKE) >= 0)
+                .toList();
+        long beyondRequestTimeout = spiked.stream()
+                .filter(call -> call.answerDelay().compareTo(REQUEST_TIMEOUT) > 0)
+                .count();
+        long storedBySpikedCalls = spiked.stream()
+                .mapToLong(
+                        call -> call.recordCount() - call.failedRecordIndexes().size())
+                .sum();
         long kmsThrottled = server.kmsRequests().stream()
                 .filter(call -> call.outcome().equals("ThrottlingException"))
                 .count();
@@ -140,7 +159,8 @@ class ZeroLossSoakTest {
         // that random throttles wore the adaptive rate down.
         System.out.printf(
                 "soak: records=%d acknowledged=%d failed=%d %s retried=%d duplicates=%d stored=%d requests=%d"
-                        + " lostResponses=%d kmsThrottled=%d rateLimit=%.0fB/s seconds=%.1f%n",
+                        + " lostResponses=%d latencySpikes=%d beyondRequestTimeout=%d kmsThrottled=%d"
+                        + " rateLimit=%.0fB/s seconds=%.1f%n",
                 RECORDS,
                 acknowledged,
                 failed,
@@ -150,6 +170,8 @@ class ZeroLossSoakTest {
                 server.records(STREAM).size(),
                 server.requests().size(),
                 lostResponses.size(),
+                spiked.size(),
+                beyondRequestTimeout,
                 kmsThrottled,
                 registry.get("firehose.producer.send.rate.limit").gauge().value(),
                 (System.nanoTime() - started) / 1e9);
@@ -161,10 +183,14 @@ class ZeroLossSoakTest {
         assertThat(lostResponses)
                 .as("the scripted lost responses and any random ones")
                 .hasSizeGreaterThanOrEqualTo(2);
-        // A record is stored twice only when a call that stored it lost its answer; each such call sent it again.
+        assertThat(beyondRequestTimeout)
+                .as("the scripted spike and any random ones longer than the request timeout")
+                .isPositive();
+        // A record is stored twice only when a call that stored it lost its answer or was given up on (a spike
+        // longer than the request timeout); each such call sent it again.
         assertThat((long) duplicates)
-                .as("lost responses make Firehose store records twice, and nothing else does")
+                .as("lost responses and calls given up on make Firehose store records twice, and nothing else does")
                 .isPositive()
-                .isLessThanOrEqualTo(storedByLostResponses);
+                .isLessThanOrEqualTo(storedByLostResponses + storedBySpikedCalls);
     }
 }

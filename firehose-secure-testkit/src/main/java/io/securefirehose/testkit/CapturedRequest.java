@@ -2,6 +2,7 @@ package io.securefirehose.testkit;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import java.time.Duration;
 import java.util.List;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param accessKeyId the access key that signed the call, if the signature verified
  * @param failedRecordIndexes positions of records answered with a per-record error
  * @param userAgent the {@code User-Agent} header sent
+ * @param answerDelay how long the answer was held back by injected latency ({@link FaultPlan.Builder#latencySpikes} and
+ *     {@link FaultPlan.Builder#latency}, or a scripted {@link Fault#delay}); zero for calls answered at once
  */
 @API(status = STABLE, since = "0.1.0")
 public record CapturedRequest(
@@ -30,7 +33,8 @@ public record CapturedRequest(
         String outcome,
         @Nullable String accessKeyId,
         List<Integer> failedRecordIndexes,
-        String userAgent) {
+        String userAgent,
+        Duration answerDelay) {
 
     /**
      * Copies the index list, so that a captured call cannot change afterwards.
@@ -44,6 +48,7 @@ public record CapturedRequest(
      * @param accessKeyId the access key that signed the call, if the signature verified
      * @param failedRecordIndexes positions of records answered with a per-record error
      * @param userAgent the {@code User-Agent} header sent
+     * @param answerDelay how long the answer was held back by injected latency
      */
     public CapturedRequest {
         failedRecordIndexes = List.copyOf(failedRecordIndexes);

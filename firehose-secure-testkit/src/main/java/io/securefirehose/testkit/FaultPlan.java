@@ -15,7 +15,10 @@ import org.apiguardian.api.API;
  * <p>Per call, in this order: a connection reset (the connection is closed with a TCP reset, no response), then
  * throttling ({@code ServiceUnavailableException}, HTTP 500), then a server error ({@code InternalFailure}, HTTP
  * 500). A call that gets none of these has each record fail independently with {@code recordFailureRate}, with
- * an error code picked from {@code recordErrorCodes}. Added latency is drawn uniformly between the bounds.
+ * an error code picked from {@code recordErrorCodes}. Added latency is drawn uniformly between the bounds; with
+ * {@code latencySpikes}, a call's answer is also held back, with that chance, by a spike drawn uniformly between its
+ * bounds (a spike longer than the client's request timeout makes it give up on a call whose records were stored).
+ * Latency applies to answered calls that store records; refusals are answered at once.
  *
  * <p>Immutable.
  */
@@ -33,6 +36,9 @@ public final class FaultPlan {
     private final double lostResponseRate;
     private final Duration minLatency;
     private final Duration maxLatency;
+    private final double latencySpikeRate;
+    private final Duration minLatencySpike;
+    private final Duration maxLatencySpike;
 
     private FaultPlan(Builder b) {
         this.seed = b.seed;
@@ -44,6 +50,9 @@ public final class FaultPlan {
         this.lostResponseRate = b.lostResponseRate;
         this.minLatency = b.minLatency;
         this.maxLatency = b.maxLatency;
+        this.latencySpikeRate = b.latencySpikeRate;
+        this.minLatencySpike = b.minLatencySpike;
+        this.maxLatencySpike = b.maxLatencySpike;
     }
 
     /** @return a plan with no faults */
@@ -101,6 +110,21 @@ public final class FaultPlan {
         return maxLatency;
     }
 
+    /** @return chance that a call's answer is held back by a latency spike */
+    public double latencySpikeRate() {
+        return latencySpikeRate;
+    }
+
+    /** @return shortest latency spike */
+    public Duration minLatencySpike() {
+        return minLatencySpike;
+    }
+
+    /** @return longest latency spike */
+    public Duration maxLatencySpike() {
+        return maxLatencySpike;
+    }
+
     /** @return whether this plan injects nothing */
     public boolean isNone() {
         return recordFailureRate == 0
@@ -108,7 +132,8 @@ public final class FaultPlan {
                 && serverErrorRate == 0
                 && connectionResetRate == 0
                 && lostResponseRate == 0
-                && maxLatency.isZero();
+                && maxLatency.isZero()
+                && latencySpikeRate == 0;
     }
 
     /** Builds a {@link FaultPlan}; each rate is a probability between 0 and 1. Not thread-safe. */
@@ -122,6 +147,9 @@ public final class FaultPlan {
         private double lostResponseRate;
         private Duration minLatency = Duration.ZERO;
         private Duration maxLatency = Duration.ZERO;
+        private double latencySpikeRate;
+        private Duration minLatencySpike = Duration.ZERO;
+        private Duration maxLatencySpike = Duration.ZERO;
 
         private Builder() {}
 
@@ -206,6 +234,28 @@ public final class FaultPlan {
             }
             this.minLatency = min;
             this.maxLatency = max;
+            return this;
+        }
+
+        /**
+         * Occasional long delays on top of {@link #latency}: with chance {@code rate}, a call's answer is held back
+         * by a spike drawn uniformly between {@code min} and {@code max}. The records are stored first, so a spike
+         * longer than the client's request timeout is a call the client gives up on although Firehose kept it.
+         *
+         * @param rate chance that a call gets a spike
+         * @param min shortest spike
+         * @param max longest spike
+         * @return this builder
+         */
+        public Builder latencySpikes(double rate, Duration min, Duration max) {
+            Objects.requireNonNull(min, "min");
+            Objects.requireNonNull(max, "max");
+            if (min.isNegative() || max.compareTo(min) < 0) {
+                throw new IllegalArgumentException("latencySpikes needs 0 <= min <= max, was " + min + ".." + max);
+            }
+            this.latencySpikeRate = rate("latencySpikes rate", rate);
+            this.minLatencySpike = min;
+            this.maxLatencySpike = max;
             return this;
         }
 

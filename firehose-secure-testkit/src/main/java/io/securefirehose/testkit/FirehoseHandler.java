@@ -320,7 +320,7 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             reset(call.ctx());
             return;
         }
-        capture(call, subject, "OK", failedIndexes);
+        capture(call, subject, "OK", failedIndexes, delay);
         boolean encrypted = stream.posture().encryptsAtRest();
         byte[] answer = "Records".equals(recordsField)
                 ? batchAnswer(recordIds, errorCodes, failedIndexes.size(), encrypted)
@@ -401,8 +401,17 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     private static Duration drawLatency(FaultPlan plan, SplittableRandom random) {
-        long min = plan.minLatency().toNanos();
-        long max = plan.maxLatency().toNanos();
+        Duration latency = drawBetween(plan.minLatency(), plan.maxLatency(), random);
+        // Drawn only when spikes are on, so that plans without them see the same draws as before spikes existed.
+        if (plan.latencySpikeRate() > 0 && random.nextDouble() < plan.latencySpikeRate()) {
+            latency = latency.plus(drawBetween(plan.minLatencySpike(), plan.maxLatencySpike(), random));
+        }
+        return latency;
+    }
+
+    private static Duration drawBetween(Duration least, Duration most, SplittableRandom random) {
+        long min = least.toNanos();
+        long max = most.toNanos();
         return max == 0 ? Duration.ZERO : Duration.ofNanos(min == max ? min : random.nextLong(min, max + 1));
     }
 
@@ -511,6 +520,11 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     private void capture(Call call, Subject subject, String outcome, List<Integer> failedIndexes) {
+        capture(call, subject, outcome, failedIndexes, Duration.ZERO);
+    }
+
+    private void capture(
+            Call call, Subject subject, String outcome, List<Integer> failedIndexes, Duration answerDelay) {
         server.recordRequest(new CapturedRequest(
                 call.sequence(),
                 call.action(),
@@ -520,7 +534,8 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 outcome,
                 call.signer(),
                 failedIndexes,
-                call.userAgent()));
+                call.userAgent(),
+                answerDelay));
     }
 
     // Netty reports write and close failures through exceptionCaught; the returned futures need no handling.

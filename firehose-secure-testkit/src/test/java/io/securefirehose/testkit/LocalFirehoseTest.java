@@ -250,6 +250,50 @@ class LocalFirehoseTest {
                         "OK",
                         "LOST_RESPONSE");
         assertThat(server.requests().get(4).failedRecordIndexes()).containsExactly(0, 2);
+        assertThat(server.requests())
+                .extracting(CapturedRequest::answerDelay)
+                .containsExactly(
+                        Duration.ZERO,
+                        Duration.ZERO,
+                        Duration.ZERO,
+                        Duration.ZERO,
+                        Duration.ZERO,
+                        Duration.ofMillis(20),
+                        Duration.ZERO);
+    }
+
+    @Test
+    void latencySpikesHoldBackAnswersOfStoredCallsAndRepeatForTheSameSeed(LocalFirehose server) throws Exception {
+        FaultPlan plan = FaultPlan.builder()
+                .seed(11)
+                .latencySpikes(0.5, Duration.ofMillis(5), Duration.ofMillis(25))
+                .build();
+        List<Duration> first = answerDelays(server, plan);
+        List<Duration> second = answerDelays(server, plan);
+
+        assertThat(first).isEqualTo(second);
+        assertThat(first).contains(Duration.ZERO);
+        assertThat(first)
+                .filteredOn(delay -> !delay.isZero())
+                .isNotEmpty()
+                .allSatisfy(delay -> assertThat(delay).isBetween(Duration.ofMillis(5), Duration.ofMillis(25)));
+        assertThat(server.records("s1"))
+                .as("a held-back answer still stores its records")
+                .hasSize(20 * 2);
+        assertThat(plan.isNone()).isFalse();
+        assertThatThrownBy(() -> FaultPlan.builder().latencySpikes(1.5, Duration.ZERO, Duration.ZERO))
+                .hasMessageContaining("latencySpikes rate must be between 0 and 1, was 1.5");
+        assertThatThrownBy(() -> FaultPlan.builder().latencySpikes(0.1, Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .hasMessageContaining("latencySpikes needs 0 <= min <= max");
+    }
+
+    private static List<Duration> answerDelays(LocalFirehose server, FaultPlan plan) throws Exception {
+        server.reset();
+        server.faults(plan);
+        for (int i = 0; i < 20; i++) {
+            assertThat(put("s1", records(2, 1)).failedPutCount()).isZero();
+        }
+        return server.requests().stream().map(CapturedRequest::answerDelay).toList();
     }
 
     @Test
