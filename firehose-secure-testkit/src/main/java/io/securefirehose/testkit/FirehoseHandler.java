@@ -170,7 +170,13 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     /** STS's query protocol: form-encoded request, XML answer. */
     private void sts(Call call, FullHttpRequest request, byte[] body, int length) {
-        java.util.Map<String, String> form = LocalSts.parseForm(body, length);
+        java.util.Map<String, String> form;
+        try {
+            form = LocalSts.parseForm(body, length);
+        } catch (IllegalArgumentException malformed) {
+            answerSts(call, LocalSts.malformedQuery(String.valueOf(malformed.getMessage())));
+            return;
+        }
         Call named = call.named(form.getOrDefault("Action", ""));
         SigV4Verifier.Result signature =
                 verifier.verify(request.method().name(), request.uri(), headers(request), body, length, "sts");
@@ -190,10 +196,13 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                             + " only AssumeRole of STS</Message></Error></ErrorResponse>\n",
                     "InvalidAction");
         }
-        Call signed = named.signedBy(signature.accessKeyId());
-        capture(signed, Subject.NONE, answer.errorCode() == null ? "OK" : answer.errorCode(), List.of());
+        answerSts(named.signedBy(signature.accessKeyId()), answer);
+    }
+
+    private void answerSts(Call call, LocalSts.Answer answer) {
+        capture(call, Subject.NONE, answer.errorCode() == null ? "OK" : answer.errorCode(), List.of());
         respond(
-                signed,
+                call,
                 new Answer(
                         answer.status(),
                         answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),

@@ -172,6 +172,11 @@ final class LocalSts {
         return null;
     }
 
+    /** STS's answer to a body that is not a valid form: 400 {@code MalformedQueryString}. */
+    static Answer malformedQuery(String detail) {
+        return error(400, "Sender", "MalformedQueryString", "the request body is not a valid form: " + detail);
+    }
+
     private static Answer error(int status, String type, String code, String message) {
         return new Answer(
                 status,
@@ -182,6 +187,11 @@ final class LocalSts {
                 code);
     }
 
+    /**
+     * Reads a form-encoded body.
+     *
+     * @throws IllegalArgumentException for a malformed {@code %} escape
+     */
     static Map<String, String> parseForm(byte[] body, int length) {
         Map<String, String> form = new LinkedHashMap<>();
         String text = new String(body, 0, length, StandardCharsets.UTF_8);

@@ -406,5 +406,13 @@ class LocalFirehoseTest {
         assertThat(response.body()).contains("SerializationException");
         response = raw.post("Nonsense", "{}".getBytes(UTF_8));
         assertThat(response.body()).contains("UnknownOperationException");
+
+        byte[] brokenForm = "Action=AssumeRole&RoleArn=%zz".getBytes(UTF_8);
+        response = raw.post("AssumeRole", brokenForm, brokenForm, java.time.Clock.systemUTC(), headers -> {
+            headers.put("Content-Type", List.of("application/x-www-form-urlencoded"));
+            return headers;
+        });
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).contains("<Code>MalformedQueryString</Code>");
     }
 }
