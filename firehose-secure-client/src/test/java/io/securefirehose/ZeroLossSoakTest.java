@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Half a million encrypted records through the producer over HTTPS while the endpoint injects, from a fixed seed,
  * per-record failures, throttling, 5xx, connection resets (before and after storing a call's records: random, plus two
  * scripted lost responses), latency, and latency spikes (some longer than the request timeout, so the producer gives up
- * on calls whose records were stored: random, plus one scripted),
- * STS and KMS go away for a while, then KMS throttles every other call; then every record is accounted for, one by one. Sized for a couple of CPU-minutes on 2 cores.
+ * on calls whose records were stored: random, plus one scripted); STS and KMS go away for a while, then KMS throttles
+ * every other call. Then every record is accounted for, one by one. Sized for a couple of CPU-minutes on 2 cores.
  */
 @Tag("soak")
 class ZeroLossSoakTest {

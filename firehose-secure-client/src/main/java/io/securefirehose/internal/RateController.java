@@ -6,41 +6,37 @@ import java.util.ArrayDeque;
  * Adaptive send rate, additive increase and multiplicative decrease on bytes per second, so that a producer
  * against a stream's quota keeps its goodput near the quota instead of resending into throttling.
  *
- * <p>Unlimited until Firehose throttles. While unlimited, one throttled call holds new calls until the calls sent
- * with it have answered: they went at the same pace, so their answers tell whether a quota was reached, and calls
- * sent meanwhile would most likely be throttled too. Calls sent with it are those sent no earlier than one of its
- * round trips before it; the hold lasts at most {@link #MAX_HOLD_NANOS}: a call that hangs until its request timeout
- * (a slow or lost answer) must not stop the producer with it. The limit is set when at least {@value #MIN_THROTTLED_CALLS}
- * calls, and at least
- * {@value #THROTTLED_SHARE} of the calls, answered in the last second were throttled (refused with a throttling
- * error, or with at least {@value #THROTTLED_SHARE} of their records failed with
+ * <p>Unlimited until Firehose throttles. While unlimited, one throttled call holds new calls until the calls sent with
+ * it have answered: they went at the same pace, so their answers tell whether a quota was reached, and calls sent
+ * meanwhile would most likely be throttled too. Calls sent with it are those sent no earlier than one of its round
+ * trips before it; the hold lasts at most {@link #MAX_HOLD_NANOS}: a call that hangs until its request timeout (a slow
+ * or lost answer) must not stop the producer with it. The limit is set when at least {@value #MIN_THROTTLED_CALLS}
+ * calls, and at least {@value #THROTTLED_SHARE} of the calls, answered in the last second were throttled (refused with
+ * a throttling error, or with at least {@value #THROTTLED_SHARE} of their records failed with
  * {@code ServiceUnavailableException}); while unlimited and the last second holds fewer than
  * {@value GoodputWindow#MIN_CALLS_FOR_SHARE} answers (the producer held back, or traffic is light), the last three
- * seconds count instead, so that two random throttles among a dozen calls set no limit. Isolated throttles (a busy moment of the service) change nothing; a quota
- * that is reached throttles most calls over it.
- * Each time the limit becomes {@value #DECREASE} of the lower of the current limit and the goodput of the last
- * second (bytes Firehose accepted): the goodput under throttling is the best estimate of the quota. Once limited, the
- * goodput averaged over three seconds counts too: after a spell under the quota, the last second carries the quota's
- * refilled one-second burst. When at least
- * {@value #MOSTLY_THROTTLED} of the last second's calls were throttled (a quota another producer drained), goodput
- * says little, so the limit starts from at least {@value #SENT_SHARE_FLOOR} of the bytes sent instead of collapsing
- * to the floor, and climbs at {@value #GUESS_INCREASE_PER_SECOND} instead, since the estimate is a guess; not
- * otherwise, because refused calls are cheap and can be sent far faster than the quota. From there it
- * climbs by {@value #INCREASE_PER_SECOND} of that estimate per second back to the estimate; beyond a measured
- * estimate it probes slowly, by {@value #PLATEAU_INCREASE_PER_SECOND} of it per second for
- * {@value #PLATEAU_SECONDS} seconds (the quota is most likely just above, and each probe that finds it costs a
- * throttled call), then compounds at {@value #INCREASE_PER_SECOND} a second (beyond a guess at once, at the guess's
- * rate), until the next throttle brings it down again.
- * Once limited, one throttled call (still at least {@value #THROTTLED_SHARE} of the last second's calls) is enough
- * for the next decrease where the limit probes (at or above the estimate, where the quota was found) or binds (the
- * last second's goodput is at least half of it): at a few calls a second, waiting for a second one lets the limit
- * overshoot further. Where it does not bind (little traffic), a random throttle says nothing about a quota, and two
- * are needed.
- * After {@link #QUIET_NANOS} without a throttled call the limit is lifted: a limit set when traffic was low must not
- * hold back traffic that grew since, with no sign of a quota. Only calls sent after the last decrease can cause
- * the next one: the answers to calls sent at the old pace say nothing about the new one (TCP's once-per-round-trip
- * rule). The quota's every dimension (records/s, requests/s, bytes/s) is held by this one limit, because batches
- * keep their shape. The limit never goes below {@link #MIN_BYTES_PER_SECOND}.
+ * seconds count instead, so that two random throttles among a dozen calls set no limit. Isolated throttles (a busy
+ * moment of the service) change nothing; a quota that is reached throttles most calls over it. Each time the limit
+ * becomes {@value #DECREASE} of the lower of the current limit and the goodput of the last second (bytes Firehose
+ * accepted): the goodput under throttling is the best estimate of the quota. Once limited, the goodput averaged over
+ * three seconds counts too: after a spell under the quota, the last second carries the quota's refilled one-second
+ * burst. When at least {@value #MOSTLY_THROTTLED} of the last second's calls were throttled (a quota another producer
+ * drained), goodput says little, so the limit starts from at least {@value #SENT_SHARE_FLOOR} of the bytes sent instead
+ * of collapsing to the floor, and climbs at {@value #GUESS_INCREASE_PER_SECOND} instead, since the estimate is a guess;
+ * not otherwise, because refused calls are cheap and can be sent far faster than the quota. From there it climbs by
+ * {@value #INCREASE_PER_SECOND} of that estimate per second back to the estimate; beyond a measured estimate it probes
+ * slowly, by {@value #PLATEAU_INCREASE_PER_SECOND} of it per second for {@value #PLATEAU_SECONDS} seconds (the quota is
+ * most likely just above, and each probe that finds it costs a throttled call), then compounds at
+ * {@value #INCREASE_PER_SECOND} a second (beyond a guess at once, at the guess's rate), until the next throttle brings
+ * it down again. Once limited, one throttled call (still at least {@value #THROTTLED_SHARE} of the last second's calls)
+ * is enough for the next decrease where the limit probes (at or above the estimate, where the quota was found) or binds
+ * (the last second's goodput is at least half of it): at a few calls a second, waiting for a second one lets the limit
+ * overshoot further. Where it does not bind (little traffic), a random throttle says nothing about a quota, and two are
+ * needed. After {@link #QUIET_NANOS} without a throttled call the limit is lifted: a limit set when traffic was low
+ * must not hold back traffic that grew since, with no sign of a quota. Only calls sent after the last decrease can
+ * cause the next one: the answers to calls sent at the old pace say nothing about the new one (TCP's
+ * once-per-round-trip rule). The quota's every dimension (records/s, requests/s, bytes/s) is held by this one limit,
+ * because batches keep their shape. The limit never goes below {@link #MIN_BYTES_PER_SECOND}.
  *
  * <p>Sending is paced by a token bucket holding {@link #BURST_NANOS} of the limit; a batch may take it below zero
  * (a batch is never split for pacing), and the next waits until it is positive again.
