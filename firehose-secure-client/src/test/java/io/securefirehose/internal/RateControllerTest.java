@@ -201,14 +201,20 @@ class RateControllerTest {
                 .isEqualTo(2);
     }
 
-    @Test
-    void aFirstThrottledCallHoldsNewCallsUntilTheCallsSentWithItHaveAnswered() {
+    /** A second of goodput, three calls sent together, and the first of them throttled 10 ms later. */
+    private static RateController threeCallsSentAtOneSecondAndTheFirstThrottled() {
         RateController rate = new RateController(true);
         acceptFor(rate, 1_000_000, SECOND);
         for (int i = 0; i < 3; i++) {
             rate.sent(100_000, SECOND);
         }
         rate.answered(0, true, SECOND, SECOND + 10 * MS);
+        return rate;
+    }
+
+    @Test
+    void aFirstThrottledCallHoldsNewCallsUntilTheCallsSentWithItHaveAnswered() {
+        RateController rate = threeCallsSentAtOneSecondAndTheFirstThrottled();
         assertThat(rate.limit(SECOND + 10 * MS))
                 .as("one throttled call sets no limit")
                 .isInfinite();
@@ -226,12 +232,7 @@ class RateControllerTest {
 
     @Test
     void aHoldEndsAfterOneSecondWhenACallSentWithTheThrottledOneHangs() {
-        RateController rate = new RateController(true);
-        acceptFor(rate, 1_000_000, SECOND);
-        for (int i = 0; i < 3; i++) {
-            rate.sent(100_000, SECOND);
-        }
-        rate.answered(0, true, SECOND, SECOND + 10 * MS);
+        RateController rate = threeCallsSentAtOneSecondAndTheFirstThrottled();
         rate.answered(100_000, false, SECOND, SECOND + 20 * MS);
         // The third call hangs (its answer is held back until the request timeout).
         assertThat(rate.delayNanos(SECOND + 20 * MS)).isEqualTo(RateController.HOLD_RECHECK_NANOS);
@@ -289,12 +290,7 @@ class RateControllerTest {
 
     @Test
     void aSecondThrottledCallDuringTheHoldSetsTheLimitAndEndsTheHold() {
-        RateController rate = new RateController(true);
-        acceptFor(rate, 1_000_000, SECOND);
-        for (int i = 0; i < 3; i++) {
-            rate.sent(100_000, SECOND);
-        }
-        rate.answered(0, true, SECOND, SECOND + 10 * MS);
+        RateController rate = threeCallsSentAtOneSecondAndTheFirstThrottled();
         rate.answered(0, true, SECOND, SECOND + 20 * MS);
         assertThat(rate.limit(SECOND + 20 * MS)).isFinite();
         assertThat(rate.delayNanos(SECOND + 20 * MS))
