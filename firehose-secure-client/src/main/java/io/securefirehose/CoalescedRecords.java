@@ -37,8 +37,8 @@ public final class CoalescedRecords {
      */
     public static List<byte[]> split(byte[] packed, Coalescing.Framing framing) {
         Objects.requireNonNull(packed, "packed");
-        List<byte[]> records = new ArrayList<>();
         Objects.requireNonNull(framing, "framing");
+        List<byte[]> records = new ArrayList<>();
         try {
             read(new ByteArrayInputStream(packed), framing, records::add);
         } catch (IOException e) {

@@ -227,11 +227,7 @@ public final class FaultPlan {
          * @return this builder
          */
         public Builder latency(Duration min, Duration max) {
-            Objects.requireNonNull(min, "min");
-            Objects.requireNonNull(max, "max");
-            if (min.isNegative() || max.compareTo(min) < 0) {
-                throw new IllegalArgumentException("latency needs 0 <= min <= max, was " + min + ".." + max);
-            }
+            checkBounds("latency", min, max);
             this.minLatency = min;
             this.maxLatency = max;
             return this;
@@ -248,11 +244,7 @@ public final class FaultPlan {
          * @return this builder
          */
         public Builder latencySpikes(double rate, Duration min, Duration max) {
-            Objects.requireNonNull(min, "min");
-            Objects.requireNonNull(max, "max");
-            if (min.isNegative() || max.compareTo(min) < 0) {
-                throw new IllegalArgumentException("latencySpikes needs 0 <= min <= max, was " + min + ".." + max);
-            }
+            checkBounds("latencySpikes", min, max);
             this.latencySpikeRate = rate("latencySpikes rate", rate);
             this.minLatencySpike = min;
             this.maxLatencySpike = max;
@@ -262,6 +254,14 @@ public final class FaultPlan {
         /** @return the plan */
         public FaultPlan build() {
             return new FaultPlan(this);
+        }
+
+        private static void checkBounds(String name, Duration min, Duration max) {
+            Objects.requireNonNull(min, name + " min");
+            Objects.requireNonNull(max, name + " max");
+            if (min.isNegative() || max.compareTo(min) < 0) {
+                throw new IllegalArgumentException(name + " needs 0 <= min <= max, was " + min + ".." + max);
+            }
         }
 
         private static double rate(String name, double rate) {
