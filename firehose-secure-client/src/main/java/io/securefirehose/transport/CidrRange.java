@@ -2,6 +2,7 @@ package io.securefirehose.transport;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -55,11 +56,14 @@ public final class CidrRange {
     }
 
     /**
-     * Parses {@code address/prefix}. Only literal addresses are accepted: nothing is looked up in DNS.
+     * Parses {@code address/prefix}. Only full literal addresses are accepted, and nothing is ever looked up in DNS:
+     * IPv4 as four dotted decimal octets (0-255, no leading zeros), IPv6 as a literal without zone (IPv4-mapped
+     * IPv6 addresses are refused: write the IPv4 range), and a decimal prefix within the address's length.
+     * Shorthand such as {@code 172.16/12} is refused, because other parsers read it as {@code 172.0.0.16}.
      *
      * @param cidr for example {@code 10.0.0.0/16}
      * @return the range
-     * @throws IllegalArgumentException if the text is not a CIDR range
+     * @throws IllegalArgumentException naming the value and the rule it breaks
      */
     public static CidrRange parse(String cidr) {
         Objects.requireNonNull(cidr, "cidr");
@@ -68,22 +72,55 @@ public final class CidrRange {
             throw new IllegalArgumentException("CIDR range must look like 10.0.0.0/8 or fc00::/7, was '" + cidr + "'");
         }
         String address = cidr.substring(0, slash);
-        if (!address.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*")) {
-            throw new IllegalArgumentException("CIDR range needs a literal IP address, was '" + cidr + "'");
+        String prefixText = cidr.substring(slash + 1);
+        byte[] bytes = address.indexOf(':') >= 0 ? ipv6(address, cidr) : ipv4(address, cidr);
+        if (!prefixText.matches("[0-9]{1,3}")) {
+            throw new IllegalArgumentException(
+                    "CIDR prefix must be a decimal number of bits, was '" + prefixText + "' in '" + cidr + "'");
         }
-        byte[] bytes;
-        int prefix;
-        try {
-            bytes = InetAddress.getByName(address).getAddress();
-            prefix = Integer.parseInt(cidr.substring(slash + 1));
-        } catch (UnknownHostException | NumberFormatException e) {
-            throw new IllegalArgumentException("not a CIDR range: '" + cidr + "'", e);
-        }
-        if (prefix < 0 || prefix > bytes.length * 8) {
+        int prefix = Integer.parseInt(prefixText);
+        if (prefix > bytes.length * 8) {
             throw new IllegalArgumentException(
                     "CIDR prefix must be between 0 and " + bytes.length * 8 + ", was '" + cidr + "'");
         }
         return new CidrRange(cidr, mask(bytes, prefix), prefix);
+    }
+
+    private static byte[] ipv4(String address, String cidr) {
+        String[] octets = address.split("\\.", -1);
+        if (octets.length != 4) {
+            throw new IllegalArgumentException("CIDR range needs a full IPv4 address of four dotted octets (no"
+                    + " shorthand such as 172.16/12) or an IPv6 literal, was '" + cidr + "'");
+        }
+        byte[] bytes = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String octet = octets[i];
+            if (!octet.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(octet) > 255) {
+                throw new IllegalArgumentException("CIDR range has an IPv4 octet that is not a decimal number from 0"
+                        + " to 255 without leading zeros: '" + octet + "' in '" + cidr + "'");
+            }
+            bytes[i] = (byte) Integer.parseInt(octet);
+        }
+        return bytes;
+    }
+
+    private static byte[] ipv6(String address, String cidr) {
+        if (!address.matches("[0-9a-fA-F:.]+")) {
+            throw new IllegalArgumentException(
+                    "CIDR range needs a literal IPv6 address (hex digits and colons, no zone), was '" + cidr + "'");
+        }
+        InetAddress parsed;
+        try {
+            // A string with a colon is parsed as a literal by the JDK, never resolved.
+            parsed = InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("CIDR range has a malformed IPv6 address: '" + cidr + "'", e);
+        }
+        if (!(parsed instanceof Inet6Address)) {
+            throw new IllegalArgumentException("CIDR range has an IPv4-mapped IPv6 address, which the JDK treats as"
+                    + " IPv4: write the IPv4 range instead, was '" + cidr + "'");
+        }
+        return parsed.getAddress();
     }
 
     /**
