@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.internal.ServiceEndpoints;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.HostResolver;
 import io.securefirehose.transport.TlsPolicy;
@@ -117,6 +118,17 @@ public final class ProducerConfig {
     /** @return the HTTPS endpoint override, or {@code null} for the region's standard endpoint */
     public @Nullable URI endpoint() {
         return endpoint;
+    }
+
+    /**
+     * The endpoint every Firehose call goes to: {@link #endpoint()} when set, otherwise the region's standard
+     * endpoint from the AWS SDK's endpoint rules. The SDK's own endpoint-override sources (environment variables,
+     * system properties, the profile file) are never consulted.
+     *
+     * @return {@code https://host[:port]}
+     */
+    public URI firehoseEndpoint() {
+        return endpoint != null ? endpoint : ServiceEndpoints.firehose(region);
     }
 
     /** @return where request-signing credentials come from */

@@ -62,6 +62,21 @@ public final class TestResources implements AfterEachCallback {
     }
 
     /**
+     * A KMS decrypter builder aimed at a local endpoint: its region, address, credentials and certificate authority.
+     *
+     * @param server the local endpoint
+     * @return a builder the test completes
+     */
+    public static io.securefirehose.crypto.KmsDataKeyDecrypter.Builder kmsDecrypterFor(
+            io.securefirehose.testkit.LocalFirehose server) {
+        return io.securefirehose.crypto.KmsDataKeyDecrypter.builder()
+                .region(software.amazon.awssdk.regions.Region.of(server.region()))
+                .endpoint(server.endpoint())
+                .credentialsProvider(server.credentialsProvider())
+                .trustMaterial(io.securefirehose.transport.TrustMaterial.fromPem(server.trustPem()));
+    }
+
+    /**
      * Decrypts every record the endpoint stored for a stream, whose plaintexts are {@code <prefix><number>} and
      * a line end, and counts how often each number was stored.
      *
@@ -74,12 +89,8 @@ public final class TestResources implements AfterEachCallback {
     public static java.util.Map<Integer, Integer> storedRecordNumbers(
             io.securefirehose.testkit.LocalFirehose server, String stream, String prefix) throws java.io.IOException {
         java.util.Map<Integer, Integer> stored = new java.util.HashMap<>();
-        try (io.securefirehose.crypto.KmsDataKeyDecrypter kms = io.securefirehose.crypto.KmsDataKeyDecrypter.builder()
-                        .region(software.amazon.awssdk.regions.Region.of(server.region()))
-                        .endpoint(server.endpoint())
-                        .credentialsProvider(server.credentialsProvider())
-                        .trustMaterial(io.securefirehose.transport.TrustMaterial.fromPem(server.trustPem()))
-                        .build();
+        try (io.securefirehose.crypto.KmsDataKeyDecrypter kms =
+                        kmsDecrypterFor(server).build();
                 io.securefirehose.crypto.EnvelopeDecryptor decryptor =
                         io.securefirehose.crypto.EnvelopeDecryptor.builder()
                                 .expectedStreamArn(server.streamArn(stream))

@@ -50,9 +50,8 @@ final class CheckCommand implements Callable<Integer> {
             report("FAIL", "settings", FailureSummary.describe(e));
             return finish();
         }
-        URI endpoint = config.endpoint() != null
-                ? config.endpoint()
-                : URI.create("https://firehose." + config.region().id() + ".amazonaws.com");
+        // The host DescribeDeliveryStream really goes to: the SDK's endpoint-override sources are ignored there too.
+        URI endpoint = config.firehoseEndpoint();
         String host = endpoint.getHost();
         int port = endpoint.getPort() < 0 ? 443 : endpoint.getPort();
         List<InetAddress> addresses = addresses(config, host);

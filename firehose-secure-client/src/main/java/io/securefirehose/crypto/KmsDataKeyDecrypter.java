@@ -3,6 +3,7 @@ package io.securefirehose.crypto;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.internal.KmsClients;
+import io.securefirehose.internal.SecurityEvents;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.HostResolver;
 import io.securefirehose.transport.TlsPolicy;
@@ -217,7 +218,8 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
                                     tlsPolicy,
                                     allowedCidrs,
                                     resolver,
-                                    requestTimeout)),
+                                    requestTimeout),
+                            new SecurityEvents()),
                     requestTimeout);
         }
     }

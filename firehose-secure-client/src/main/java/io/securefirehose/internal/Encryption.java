@@ -18,7 +18,11 @@ final class Encryption {
 
     /** @return the encryptor, or {@code null} when encryption is off */
     static @Nullable RecordEncryptor create(
-            ProducerConfig config, AwsCredentialsProvider signer, SendGate credentials, TaskScheduler scheduler) {
+            ProducerConfig config,
+            AwsCredentialsProvider signer,
+            SendGate credentials,
+            TaskScheduler scheduler,
+            SecurityEvents events) {
         EnvelopeEncryption settings = config.encryption();
         if (settings == null) {
             return null;
@@ -33,7 +37,8 @@ final class Encryption {
                         config.tlsPolicy(),
                         kmsAddressRules(config, settings),
                         config.hostResolver(),
-                        config.requestTimeout()));
+                        config.requestTimeout()),
+                events);
         return new RecordEncryptor(
                 settings,
                 new KmsDataKeySource(kms, settings.kmsKeyId(), settings.encryptionContext()),

@@ -64,7 +64,7 @@ public final class KmsClients {
      * The connection settings of a KMS client.
      *
      * @param region the region requests are signed for
-     * @param endpoint the endpoint, or {@code null} for {@code kms.<region>.amazonaws.com}
+     * @param endpoint the endpoint, or {@code null} for the region's ({@link ServiceEndpoints#kms})
      * @param credentials who signs
      * @param trust the trusted authorities
      * @param tlsPolicy allowed TLS versions and suites
@@ -93,23 +93,28 @@ public final class KmsClients {
      *
      * @param threadName name prefix of its I/O threads
      * @param settings the connection settings
+     * @param events where refused connections and requests are counted and logged
      * @return the client
      * @throws io.securefirehose.EndpointPolicyViolationException if the endpoint's addresses are not allowed
      */
-    public static Secured create(String threadName, Settings settings) {
-        String region = settings.region().id();
+    public static Secured create(String threadName, Settings settings, SecurityEvents events) {
+        URI configured = settings.endpoint();
+        URI endpoint = configured != null ? configured : ServiceEndpoints.kms(settings.region());
         SecureHttpClient http = SecureHttpClient.create(
                 threadName,
-                settings.endpoint(),
-                "kms." + region + ".amazonaws.com:443",
+                endpoint,
                 new SecureHttpClient.Rules(
                         settings.trust(), settings.tlsPolicy(), settings.allowedCidrs(), settings.resolver()),
                 4,
-                new SecurityEvents());
+                events);
         boolean built = false;
         try {
             var builder = KmsAsyncClient.builder()
                     .region(settings.region())
+                    // Always explicit: the SDK's endpoint-override sources are never consulted.
+                    .endpointOverride(endpoint)
+                    .fipsEnabled(false)
+                    .dualstackEnabled(false)
                     .credentialsProvider(settings.credentials())
                     .httpClient(http.client())
                     .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
@@ -117,9 +122,6 @@ public final class KmsClients {
                             .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, UserAgent.SUFFIX))
                     .asyncConfiguration(a ->
                             a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run));
-            if (settings.endpoint() != null) {
-                builder.endpointOverride(settings.endpoint());
-            }
             Secured secured = new Secured(builder.build(), http);
             built = true;
             return secured;

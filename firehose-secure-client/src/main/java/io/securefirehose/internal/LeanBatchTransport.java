@@ -24,7 +24,6 @@ import software.amazon.awssdk.http.async.SdkHttpContentPublisher;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.services.firehose.endpoints.FirehoseEndpointProvider;
 
 /**
  * {@link BatchTransport} that writes the {@code PutRecordBatch} request itself and keeps the AWS SDK for what the
@@ -72,29 +71,15 @@ final class LeanBatchTransport implements BatchTransport {
     }
 
     static LeanBatchTransport create(ProducerConfig config, SecurityEvents events, AwsCredentialsProvider credentials) {
-        URI endpoint = config.endpoint();
-        URI uri = endpoint != null
-                ? endpoint.resolve("/")
-                : publicEndpoint(config.region().id());
         SecureHttpClient http = SecureHttpClient.forFirehose(config, events);
         return new LeanBatchTransport(
                 http,
                 credentials,
-                uri,
+                http.endpoint().resolve("/"),
                 config.region().id(),
                 config.deliveryStreamName(),
                 config.requestTimeout(),
                 config.maxInFlightRequests());
-    }
-
-    /** The endpoint the SDK client would use for the region, from the SDK's own endpoint rules. */
-    static URI publicEndpoint(String region) {
-        return FirehoseEndpointProvider.defaultProvider()
-                .resolveEndpoint(p -> p.region(software.amazon.awssdk.regions.Region.of(region)))
-                .join()
-                .endpointUrl()
-                .toUri()
-                .resolve("/");
     }
 
     @Override

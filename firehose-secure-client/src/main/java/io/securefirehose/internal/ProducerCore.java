@@ -106,6 +106,7 @@ public final class ProducerCore implements AutoCloseable {
                 bufferedRecords::sum,
                 this::inFlightRequests,
                 events::refusedAddresses,
+                events::refusedRequests,
                 credentialFailures);
         RetryBackoff backoff = new RetryBackoff(config.retryBackoff(), config.retryBackoffMax());
         io.securefirehose.Spill spillSettings = config.spill();
@@ -190,7 +191,7 @@ public final class ProducerCore implements AutoCloseable {
             software.amazon.awssdk.auth.credentials.AwsCredentialsProvider signer =
                     assumed != null ? assumed : config.credentialsProvider();
             SendGate credentials = assumed != null ? assumed : SendGate.OPEN;
-            encryptor = Encryption.create(config, signer, credentials, runOn);
+            encryptor = Encryption.create(config, signer, credentials, runOn, events);
             BatchTransport transport = config.requestPath() == io.securefirehose.RequestPath.SDK_CLIENT
                     ? SdkBatchTransport.create(config, events, signer)
                     : LeanBatchTransport.create(config, events, signer);

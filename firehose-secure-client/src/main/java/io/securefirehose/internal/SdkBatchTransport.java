@@ -1,7 +1,6 @@
 package io.securefirehose.internal;
 
 import io.securefirehose.ProducerConfig;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +44,10 @@ final class SdkBatchTransport implements BatchTransport {
         SecureHttpClient http = SecureHttpClient.forFirehose(config, events);
         FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
                 .region(config.region())
+                // Always explicit: the SDK's endpoint-override sources are never consulted.
+                .endpointOverride(http.endpoint())
+                .fipsEnabled(false)
+                .dualstackEnabled(false)
                 .credentialsProvider(credentials)
                 .httpClient(http.client())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
@@ -53,10 +56,6 @@ final class SdkBatchTransport implements BatchTransport {
                         .apiCallTimeout(config.requestTimeout()))
                 .asyncConfiguration(
                         a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run));
-        URI endpoint = config.endpoint();
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
         return new SdkBatchTransport(config.deliveryStreamName(), http, builder.build());
     }
 

@@ -4,9 +4,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.securefirehose.EndpointPolicyViolationException;
+import io.securefirehose.FirehoseSecureException;
 import io.securefirehose.TlsPolicyViolationException;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.HostResolver;
@@ -27,9 +28,11 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 
 /**
- * The one way this SDK builds an HTTP client for an AWS endpoint (Firehose today; STS and KMS use the same rules):
- * the JDK TLS engine, our trust manager (TLS policy, chain and host name checks), and, when the endpoint's
- * addresses are verified, socket channels pinned to the addresses verified at build. Owns its event loops.
+ * The one way this SDK builds an HTTP client for an AWS endpoint (Firehose, STS, KMS): one explicit {@code https://}
+ * endpoint per client; the JDK TLS engine offering only the policy's protocols and suites ({@link TlsOffer}); our
+ * trust manager (TLS policy, chain and host name checks); when the endpoint's addresses are verified, socket channels
+ * pinned to the addresses verified at build; and, in front of it all, {@link EndpointGuard}, which refuses any
+ * request that is not https to that endpoint before a connection opens. Owns its event loops.
  */
 final class SecureHttpClient implements AutoCloseable {
 
@@ -43,11 +46,13 @@ final class SecureHttpClient implements AutoCloseable {
             HostResolver resolver) {}
 
     private final String endpointName;
+    private final URI endpoint;
     private final EventLoopGroup eventLoops;
     private final SdkAsyncHttpClient client;
 
-    private SecureHttpClient(String endpointName, EventLoopGroup eventLoops, SdkAsyncHttpClient client) {
+    private SecureHttpClient(String endpointName, URI endpoint, EventLoopGroup eventLoops, SdkAsyncHttpClient client) {
         this.endpointName = endpointName;
+        this.endpoint = endpoint;
         this.eventLoops = eventLoops;
         this.client = client;
     }
@@ -56,27 +61,27 @@ final class SecureHttpClient implements AutoCloseable {
      * Builds the client; resolves and verifies the endpoint's addresses first when the rules ask for it.
      *
      * @param threadName name prefix of the I/O threads
-     * @param endpoint the endpoint (its host is pinned), or {@code null} for the service's public endpoint
-     * @param defaultEndpointName {@code host:port} of the public endpoint, for messages
+     * @param endpoint the only endpoint requests may go to, {@code https://host[:port]} (its host is pinned when the
+     *     rules verify addresses)
      * @param rules the rules every connection must satisfy
      * @param maxConnections most connections at once
      * @param events where security events go
      * @throws io.securefirehose.EndpointPolicyViolationException if the endpoint's addresses are not allowed
      */
     static SecureHttpClient create(
-            String threadName,
-            @Nullable URI endpoint,
-            String defaultEndpointName,
-            Rules rules,
-            int maxConnections,
-            SecurityEvents events) {
-        ChannelFactory<? extends Channel> channels = channels(endpoint, rules, events);
+            String threadName, URI endpoint, Rules rules, int maxConnections, SecurityEvents events) {
+        if (!"https".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
+            throw new EndpointPolicyViolationException(
+                    "endpoint " + endpoint + " is not https://host[:port]: every" + " connection of this SDK uses TLS");
+        }
+        TlsOffer offer = TlsOffer.of(rules.tlsPolicy());
+        ChannelFactory<? extends Channel> channels = channels(endpoint, rules, offer, events);
         // Our own event loops, so that close() can stop them without Netty's default two-second quiet period.
         EventLoopGroup eventLoops = new NioEventLoopGroup(
                 Math.min(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory(threadName, true));
         X509ExtendedTrustManager trust = rules.trust().x509TrustManager();
         TlsPolicy policy = rules.tlsPolicy();
-        SdkAsyncHttpClient client = NettyNioAsyncHttpClient.builder()
+        SdkAsyncHttpClient netty = NettyNioAsyncHttpClient.builder()
                 .eventLoopGroup(SdkEventLoopGroup.create(eventLoops, channels))
                 .protocol(Protocol.HTTP1_1)
                 // Chosen explicitly, never by whatever TLS library happens to be on the class path.
@@ -87,18 +92,16 @@ final class SecureHttpClient implements AutoCloseable {
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .tlsNegotiationTimeout(CONNECT_TIMEOUT)
                 .build();
-        String name = endpoint == null
-                ? defaultEndpointName
-                : endpoint.getHost() + ":" + (endpoint.getPort() < 0 ? 443 : endpoint.getPort());
-        return new SecureHttpClient(name, eventLoops, client);
+        SdkAsyncHttpClient client = new EndpointGuard(netty, endpoint, events);
+        String name = endpoint.getHost() + ":" + (endpoint.getPort() < 0 ? 443 : endpoint.getPort());
+        return new SecureHttpClient(name, endpoint, eventLoops, client);
     }
 
     /** The client for the Firehose endpoint of {@code config}, one connection per request in flight. */
     static SecureHttpClient forFirehose(io.securefirehose.ProducerConfig config, SecurityEvents events) {
         return create(
                 "firehose-secure-io-" + config.deliveryStreamName(),
-                config.endpoint(),
-                "firehose." + config.region().id() + ".amazonaws.com:443",
+                config.firehoseEndpoint(),
                 new Rules(config.trustMaterial(), config.tlsPolicy(), config.allowedCidrs(), config.hostResolver()),
                 config.maxInFlightRequests(),
                 events);
@@ -119,13 +122,16 @@ final class SecureHttpClient implements AutoCloseable {
     }
 
     private static ChannelFactory<? extends Channel> channels(
-            @Nullable URI endpoint, Rules rules, SecurityEvents events) {
+            URI endpoint, Rules rules, TlsOffer offer, SecurityEvents events) {
         List<CidrRange> allowed = rules.allowedCidrs();
-        if (allowed == null || endpoint == null) {
-            return NioSocketChannel::new;
-        }
-        AddressPinning pinning = AddressPinning.verify(endpoint.getHost(), rules.resolver(), allowed, events);
-        return () -> new PinnedSocketChannel(pinning);
+        AddressPinning pinning =
+                allowed == null ? null : AddressPinning.verify(endpoint.getHost(), rules.resolver(), allowed, events);
+        return () -> new SecureSocketChannel(offer, pinning);
+    }
+
+    /** @return the only endpoint this client sends to; AWS clients built on it must be given exactly this one */
+    URI endpoint() {
+        return endpoint;
     }
 
     SdkAsyncHttpClient client() {
@@ -133,19 +139,26 @@ final class SecureHttpClient implements AutoCloseable {
     }
 
     /**
-     * A connection the rules refused becomes its typed exception: the TLS or address refusal our checks raised, or,
-     * for a handshake that ended before anything was agreed, a {@link TlsPolicyViolationException} that says so.
-     * Any other failure passes through, unwrapped from {@link CompletionException}.
+     * A connection the rules refused becomes its typed exception: the first exception of this SDK's own types in the
+     * cause chain (a TLS, address or request refusal, or a failure another client already typed, such as STS behind
+     * the credentials), or, for a handshake that ended before anything was agreed, a
+     * {@link TlsPolicyViolationException} that says so. Any other failure passes through, unwrapped from
+     * {@link CompletionException}.
      */
     Throwable typedRefusalOr(Throwable error) {
         SSLHandshakeException handshake = null;
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof FirehoseSecureException typed) {
+                // Already typed, here or by another client (STS behind the credentials): reported as it is.
+                return typed;
+            }
             if (t instanceof PolicyEnforcingTrustManager.Refusal refusal) {
                 return refusal.violation();
             }
-            if (t instanceof PinnedSocketChannel.Refusal refusal) {
+            if (t instanceof SecureSocketChannel.Refusal refusal) {
                 return refusal.violation();
             }
+
             if (t instanceof SSLHandshakeException found && handshake == null) {
                 handshake = found;
             }

@@ -8,11 +8,12 @@ import java.net.SocketAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A socket channel that connects only to pinned addresses. Netty calls {@link #doConnect} with the address it has
- * just resolved, before the TCP handshake: a refusal here means no packet, let alone a request byte, reaches the
- * unverified address.
+ * The socket channel of every connection this SDK opens: its TLS handshake offers only what the policy allows
+ * ({@link TlsOffer}), and, when the endpoint's addresses were verified at build, it connects only to those. Netty
+ * calls {@link #doConnect} with the address it has just resolved, before the TCP handshake: a refusal there means
+ * no packet, let alone a request byte, reaches the unverified address.
  */
-final class PinnedSocketChannel extends NioSocketChannel {
+final class SecureSocketChannel extends NioSocketChannel {
 
     /** Carries the typed refusal through Netty's connect failure to the transport. */
     static final class Refusal extends ConnectException {
@@ -32,10 +33,16 @@ final class PinnedSocketChannel extends NioSocketChannel {
         }
     }
 
-    private final AddressPinning pinning;
+    private final @Nullable AddressPinning pinning;
 
-    PinnedSocketChannel(AddressPinning pinning) {
+    /**
+     * @param offer what the handshake offers
+     * @param pinning the verified addresses, or {@code null} when the endpoint's addresses are not pinned
+     */
+    SecureSocketChannel(TlsOffer offer, @Nullable AddressPinning pinning) {
         this.pinning = pinning;
+        // First in the pipeline: it sees the connection become active before the SDK's TLS handler does.
+        pipeline().addLast(offer.handler());
     }
 
     @Override
@@ -43,9 +50,11 @@ final class PinnedSocketChannel extends NioSocketChannel {
         if (!(remote instanceof InetSocketAddress inet)) {
             throw new ConnectException("only IP connections are allowed, was " + remote);
         }
-        EndpointPolicyViolationException refusal = pinning.check(inet);
-        if (refusal != null) {
-            throw new Refusal(refusal);
+        if (pinning != null) {
+            EndpointPolicyViolationException refusal = pinning.check(inet);
+            if (refusal != null) {
+                throw new Refusal(refusal);
+            }
         }
         return super.doConnect(remote, local);
     }

@@ -23,6 +23,7 @@ public final class SecurityEvents {
     private static final Logger SECURITY = LoggerFactory.getLogger(LOGGER_NAME);
 
     private final LongAdder refusedAddresses = new LongAdder();
+    private final LongAdder refusedRequests = new LongAdder();
 
     /** Records a connection refused because its address was not one of the pinned addresses. */
     void addressRefused(String host, InetAddress address, Set<InetAddress> pinned) {
@@ -34,8 +35,19 @@ public final class SecurityEvents {
                 pinned);
     }
 
+    /** Records a request refused by the HTTP layer: not https, or not to the client's own endpoint. */
+    void requestRefused(String target, String rule) {
+        refusedRequests.increment();
+        SECURITY.warn("refused a request to {} before connecting: {}", target, rule);
+    }
+
     /** @return connections refused because their address was not pinned */
     public long refusedAddresses() {
         return refusedAddresses.sum();
+    }
+
+    /** @return requests refused because their scheme was not https or their host not the client's endpoint */
+    public long refusedRequests() {
+        return refusedRequests.sum();
     }
 }

@@ -36,14 +36,11 @@ final class StsCredentials {
             TaskScheduler scheduler,
             SecurityEvents events,
             boolean describeStream) {
-        String region = config.region().id();
-        URI endpoint = role.stsEndpoint() != null
-                ? role.stsEndpoint()
-                : URI.create("https://sts." + region + ".amazonaws.com");
+        URI configured = role.stsEndpoint();
+        URI endpoint = configured != null ? configured : ServiceEndpoints.sts(config.region());
         SecureHttpClient http = SecureHttpClient.create(
                 "firehose-secure-sts-" + config.deliveryStreamName(),
                 endpoint,
-                "sts." + region + ".amazonaws.com:443",
                 new SecureHttpClient.Rules(
                         config.trustMaterial(),
                         config.tlsPolicy(),
@@ -54,6 +51,8 @@ final class StsCredentials {
         StsAsyncClient sts = StsAsyncClient.builder()
                 .region(config.region())
                 .endpointOverride(endpoint)
+                .fipsEnabled(false)
+                .dualstackEnabled(false)
                 .credentialsProvider(config.credentialsProvider())
                 .httpClient(http.client())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())

@@ -50,6 +50,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
     private final LongSupplier inFlightRequests;
     // Function meters hold their sources weakly; these fields keep them alive as long as the meters are.
     private final LongSupplier refusedAddresses;
+    private final LongSupplier refusedRequests;
     private final LongSupplier credentialRefreshFailures;
     private @Nullable EncryptionStatistics encryption; // guarded by this
     private @Nullable SpillStatistics spill; // guarded by this
@@ -115,6 +116,13 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
                     .tags(p.tags)
                     .tag("event", "endpoint_address_refused")
                     .register(p.composite);
+            FunctionCounter.builder(PREFIX + "security.events", p.refusedRequests, s -> (double) s.getAsLong())
+                    .description("Security events: requests refused before connecting because their scheme was not"
+                            + " https or their host not the client's endpoint")
+                    .baseUnit("events")
+                    .tags(p.tags)
+                    .tag("event", "request_refused")
+                    .register(p.composite);
             FunctionCounter.builder(PREFIX + "credentials.refresh.failures", p.credentialRefreshFailures, s ->
                             (double) s.getAsLong())
                     .description("Failed STS AssumeRole calls for the producer's credentials (retried with backoff)")
@@ -134,6 +142,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * @param bufferedRecords current buffered records (accepted, not yet completed)
      * @param inFlightRequests current {@code PutRecordBatch} calls under way
      * @param refusedAddresses connections refused so far because their address was not verified and pinned
+     * @param refusedRequests requests refused so far because they were not https to the client's endpoint
      * @param credentialRefreshFailures failed STS calls for the assumed role's credentials so far
      */
     public ProducerMetrics(
@@ -142,6 +151,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
             LongSupplier bufferedRecords,
             LongSupplier inFlightRequests,
             LongSupplier refusedAddresses,
+            LongSupplier refusedRequests,
             LongSupplier credentialRefreshFailures) {
         this.tags = Tags.of("stream", streamName);
         this.sendRateLimit = () -> Double.POSITIVE_INFINITY;
@@ -149,6 +159,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
         this.bufferedRecords = bufferedRecords;
         this.inFlightRequests = inFlightRequests;
         this.refusedAddresses = refusedAddresses;
+        this.refusedRequests = refusedRequests;
         this.credentialRefreshFailures = credentialRefreshFailures;
     }
 

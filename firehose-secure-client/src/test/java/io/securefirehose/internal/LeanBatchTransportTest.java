@@ -2,8 +2,11 @@ package io.securefirehose.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.securefirehose.DeliveryFailedException;
+import io.securefirehose.EndpointPolicyViolationException;
+import io.securefirehose.PlainListener;
 import io.securefirehose.ProducerConfig;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.RequestPath;
@@ -13,6 +16,9 @@ import io.securefirehose.testkit.CapturedRequest;
 import io.securefirehose.testkit.Fault;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.testkit.LocalFirehoseExtension;
+import io.securefirehose.transport.HostResolver;
+import io.securefirehose.transport.TlsPolicy;
+import io.securefirehose.transport.TrustMaterial;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -246,5 +252,37 @@ class LeanBatchTransportTest {
                                 + " message=" + failure.message() + service);
             }
         }
+    }
+
+    @Test
+    void theHttpLayerRefusesAPlainHttpRequestBeforeConnecting(LocalFirehose server) throws Exception {
+        PlainListener listener = resources.add(PlainListener.start());
+        SecurityEvents events = new SecurityEvents();
+        SecureHttpClient http = SecureHttpClient.create(
+                "guard-test",
+                server.endpoint(),
+                new SecureHttpClient.Rules(
+                        TrustMaterial.fromPem(server.trustPem()), TlsPolicy.MODERN, null, HostResolver.system()),
+                2,
+                events);
+        // The transport is handed a URI its client was not built for, in clear text: the HTTP layer must refuse it.
+        LeanBatchTransport lean = resources.add(new LeanBatchTransport(
+                http,
+                server.credentialsProvider(),
+                listener.httpUri().resolve("/"),
+                server.region(),
+                "t",
+                Duration.ofSeconds(5),
+                2));
+
+        Throwable failure = catchThrowable(() -> lean.send(THREE).get(30, TimeUnit.SECONDS));
+
+        assertThat(failure)
+                .cause()
+                .isInstanceOf(EndpointPolicyViolationException.class)
+                .hasMessageContaining("before connecting: only https:// requests are sent");
+        assertThat(listener.bytesReceived()).isZero();
+        assertThat(events.refusedRequests()).isEqualTo(1);
+        assertThat(server.requests()).isEmpty();
     }
 }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.securefirehose.EndpointPolicyViolationException;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.testkit.LocalFirehoseExtension;
 import java.net.InetAddress;
@@ -55,6 +56,13 @@ class EndpointPinningTest {
         SecureFirehoseProducer producer = settings.apply(toLocal(server)).build();
         producers.add(producer);
         return producer;
+    }
+
+    private static double refusedAddresses(SimpleMeterRegistry registry) {
+        return registry.get("firehose.producer.security.events")
+                .tag("event", "endpoint_address_refused")
+                .functionCounter()
+                .count();
     }
 
     private static HostResolver resolvingTo(String... addresses) {
@@ -131,10 +139,7 @@ class EndpointPinningTest {
                 .as("the server saw no connection at all")
                 .isZero();
         assertThat(server.applicationBytesReceived()).isZero();
-        assertThat(registry.get("firehose.producer.security.events")
-                        .tag("event", "endpoint_address_refused")
-                        .functionCounter()
-                        .count())
+        assertThat(refusedAddresses(registry))
                 // At least the one refusal; seen once under load: the SDK's channel pool tried a second connection
                 // after its acquire timeout, which was refused and counted as well.
                 .isGreaterThanOrEqualTo(1);
@@ -142,5 +147,38 @@ class EndpointPinningTest {
         assertThat(Files.readString(log))
                 .contains("io.securefirehose.security")
                 .contains("refused connection to localhost at 127.0.0.1");
+    }
+
+    @Test
+    void aRefusedKmsAddressIsCountedInTheProducersSecurityEvents() throws Exception {
+        try (LocalFirehose server = LocalFirehose.builder().stream("pinned")
+                .kmsKey("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
+                .start()) {
+            // KMS is reached through an endpoint override, so it follows the producer's address rules: pinned to
+            // 127.0.0.2, while the JVM's resolver says 127.0.0.1 when KMS is first called.
+            SecureFirehoseProducer producer = build(
+                    server,
+                    b -> b.allowedCidrs("127.0.0.0/8")
+                            .hostResolver(resolvingTo("127.0.0.2"))
+                            .requestTimeout(Duration.ofSeconds(1))
+                            .deliveryTimeout(Duration.ofSeconds(2))
+                            .envelopeEncryption(EnvelopeEncryption.withKmsKey(
+                                            server.kmsKeyArn("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"))
+                                    .streamArn(server.streamArn("pinned"))
+                                    .kmsEndpoint(server.endpoint())
+                                    .build()));
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            producer.metrics().bindTo(registry);
+
+            assertThatThrownBy(() ->
+                            producer.send("must not leave".getBytes(UTF_8)).get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasRootCauseInstanceOf(EndpointPolicyViolationException.class)
+                    .rootCause()
+                    .hasMessageContaining("not one of the addresses verified at start [127.0.0.2]");
+            assertThat(server.kmsRequests()).isEmpty();
+            assertThat(server.applicationBytesReceived()).isZero();
+            assertThat(refusedAddresses(registry)).isGreaterThanOrEqualTo(1);
+        }
     }
 }

@@ -3,11 +3,14 @@ package io.securefirehose.transport;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.securefirehose.PlainListener;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.TlsPolicyViolationException;
 import io.securefirehose.testkit.LocalFirehose;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The TLS rules against real TLS servers on loopback (LocalFirehose configured to offer weak or broken setups):
@@ -59,6 +64,21 @@ class TlsEnforcementTest {
         return producer.send("over tls".getBytes(UTF_8));
     }
 
+    private CompletableFuture<RecordReceipt> sendOne(URI endpoint, TrustMaterial trust, TlsPolicy policy) {
+        SecureFirehoseProducer producer = SecureFirehoseProducer.builder()
+                .deliveryStream("tls")
+                .region("us-east-1")
+                .endpoint(endpoint)
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-secret")))
+                .trustMaterial(trust)
+                .tlsPolicy(policy)
+                .linger(Duration.ZERO)
+                .build();
+        resources.add(() -> producer.close(Duration.ZERO));
+        return producer.send("over tls".getBytes(UTF_8));
+    }
+
     private static TlsPolicyViolationException refusal(CompletableFuture<RecordReceipt> future) {
         try {
             future.get(30, TimeUnit.SECONDS);
@@ -90,30 +110,58 @@ class TlsEnforcementTest {
         assertThat(refusal.protocol()).isIn("none", protocol);
     }
 
-    @Test
-    void tls12WithOnlyRsaKeyExchangeCbcSuitesIsRefused() {
-        LocalFirehose server = server(b -> b.tlsProtocols("TLSv1.2")
-                .certificateKeyAlgorithm("RSA")
-                .tlsCipherSuites("TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA"));
+    @ParameterizedTest(name = "a TLS 1.2 server with only {0} is refused: the client never offers them")
+    @ValueSource(
+            strings = {
+                "TLS_RSA_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_AES_256_CBC_SHA",
+                "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+                "TLS_RSA_WITH_AES_128_GCM_SHA256"
+            })
+    void aTls12ServerWithOnlySuitesOutsideThePolicyIsRefusedBecauseTheyAreNeverOffered(String suites) {
+        LocalFirehose server = server(
+                b -> b.tlsProtocols("TLSv1.2").certificateKeyAlgorithm("RSA").tlsCipherSuites(suites.split(",")));
         TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b));
         assertNothingReached(server, refusal);
-        // The JDK still offers RSA key exchange; the connection is refused by the policy, which names the suite.
-        assertThat(refusal.protocol()).isEqualTo("TLSv1.2");
-        assertThat(refusal.cipherSuite()).startsWith("TLS_RSA_WITH_AES_");
-        assertThat(refusal.rule()).contains("ECDHE key exchange and an AEAD cipher");
+        assertThat(refusal.protocol()).isEqualTo("none");
+        assertThat(refusal.cipherSuite()).isEqualTo("none");
+        assertThat(refusal.rule())
+                .contains("failed before a protocol and cipher suite were agreed")
+                .contains("ECDHE and AEAD");
     }
 
     @Test
-    void tls12WithOnlyEcdheCbcSuitesIsRefusedByThePolicyNamingTheSuite() {
+    void aServerThatPrefersACbcSuiteButAlsoSupportsGcmIsReachedOverGcm() throws Exception {
+        // Server order first: a client that offered CBC would get it, and its handshake check would refuse it.
         LocalFirehose server = server(b -> b.tlsProtocols("TLSv1.2")
                 .certificateKeyAlgorithm("RSA")
-                .tlsCipherSuites("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"));
-        TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b));
-        assertNothingReached(server, refusal);
-        assertThat(refusal.protocol()).isEqualTo("TLSv1.2");
-        assertThat(refusal.cipherSuite()).isEqualTo("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
-        assertThat(refusal.rule()).contains("cipher suite TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA is not allowed");
-        assertThat(refusal.getMessage()).contains("TLSv1.2").contains("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
+                .tlsCipherSuites("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+        RecordReceipt receipt = sendOne(server, b -> b).get(30, TimeUnit.SECONDS);
+        assertThat(receipt.attempts()).isEqualTo(1);
+        assertThat(server.records("tls")).hasSize(1);
+    }
+
+    @Test
+    void aServerThatPrefersChaCha20IsReachedOverChaCha20() throws Exception {
+        LocalFirehose server =
+                server(b -> b.tlsProtocols("TLSv1.2").tlsCipherSuites("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"));
+        RecordReceipt receipt = sendOne(server, b -> b).get(30, TimeUnit.SECONDS);
+        assertThat(receipt.attempts()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "the ClientHello under {0} offers exactly its protocols and suites, in its order")
+    @ValueSource(strings = {"MODERN", "TLS13_ONLY"})
+    void theClientHelloOffersExactlyThePolicysProtocolsAndSuitesInItsOrder(String name) throws Exception {
+        TlsPolicy policy = TlsPolicy.named(name);
+        PlainListener listener = PlainListener.start();
+        resources.add(listener);
+        // The listener reads the ClientHello and hangs up; the record is retried until the test closes the producer.
+        sendOne(URI.create("https://localhost:" + listener.port()), TrustMaterial.systemDefault(), policy);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !listener.firstBytes().isEmpty());
+
+        ClientHello hello = ClientHello.parse(listener.firstBytes().get(0));
+        assertThat(hello.cipherSuites()).containsExactlyElementsOf(policy.cipherSuites());
+        assertThat(hello.protocols()).containsExactlyElementsOf(policy.protocols());
     }
 
     @Test

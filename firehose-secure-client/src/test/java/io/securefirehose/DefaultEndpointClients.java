@@ -1,0 +1,120 @@
+package io.securefirehose;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.crypto.KmsDataKeyDecrypter;
+import io.securefirehose.posture.SecurityPosture;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Child-JVM program: one call with each AWS client this SDK builds, none of them given an endpoint, so each uses its
+ * region's standard endpoint. The parent test starts it with a hosts file ({@code -Djdk.net.hosts.file}) that maps
+ * those names to 127.0.0.1 and nothing else (no DNS query leaves the machine; the calls end with a refused connection
+ * on port 443), and with the SDK's endpoint-override settings pointed at a plain-HTTP listener, which must receive
+ * nothing. Prints one line per client, {@code <client>: <how the call ended>}, then {@code done}.
+ */
+public final class DefaultEndpointClients {
+
+    private static final String STREAM = "orders";
+    private static final String KEY = "arn:aws:kms:us-east-1:111122223333:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+
+    private DefaultEndpointClients() {}
+
+    /**
+     * @param args none
+     * @throws Exception if the program itself fails
+     */
+    public static void main(String[] args) throws Exception {
+        send("firehose-lean", b -> b.requestPath(RequestPath.LEAN));
+        send("firehose-sdk-client", b -> b.requestPath(RequestPath.SDK_CLIENT));
+        send(
+                "sts",
+                b -> b.assumeRole(AssumeRole.role("arn:aws:iam::111122223333:role/producer")
+                        .build()));
+        send(
+                "kms-encrypt",
+                b -> b.envelopeEncryption(EnvelopeEncryption.withKmsKey(KEY)
+                        .streamArn("arn:aws:firehose:us-east-1:111122223333:deliverystream/" + STREAM)
+                        .build()));
+        System.out.println(
+                "describe: " + outcome(() -> SecurityPosture.check(settings().buildConfig())));
+        System.out.println("kms-decrypt: "
+                + outcome(() -> {
+                    try (KmsDataKeyDecrypter kms = decrypter().build()) {
+                        return kms.decrypt(new byte[32], Map.of("aws:firehose:arn", "arn"));
+                    }
+                }));
+        System.out.println("kms-decrypt-allowed-cidrs: "
+                + outcome(() -> decrypter().allowedCidrs("10.0.0.0/8").build()));
+        System.out.println("done");
+    }
+
+    private static SecureFirehoseProducer.Builder settings() {
+        return SecureFirehoseProducer.builder()
+                .deliveryStream(STREAM)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials())
+                .linger(Duration.ZERO)
+                .requestTimeout(Duration.ofSeconds(1))
+                .deliveryTimeout(Duration.ofSeconds(1));
+    }
+
+    private static KmsDataKeyDecrypter.Builder decrypter() {
+        return KmsDataKeyDecrypter.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials())
+                .requestTimeout(Duration.ofSeconds(2));
+    }
+
+    private static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-secret"));
+    }
+
+    private static void send(String client, UnaryOperator<SecureFirehoseProducer.Builder> settings) {
+        System.out.println(client + ": "
+                + outcome(() -> {
+                    try (SecureFirehoseProducer producer =
+                            settings.apply(settings()).build()) {
+                        return producer.send("record".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
+                    }
+                }));
+    }
+
+    private interface Call {
+        Object run() throws Exception;
+    }
+
+    private static String outcome(Call call) {
+        try {
+            return "succeeded " + call.run();
+        } catch (ExecutionException e) {
+            return describe(e.getCause());
+        } catch (Exception e) {
+            return describe(e);
+        }
+    }
+
+    /** The failure and its causes on one line. */
+    private static String describe(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            text.append(t.getClass().getSimpleName())
+                    .append(": ")
+                    .append(t.getMessage())
+                    .append(" | ");
+            for (Throwable suppressed : t.getSuppressed()) {
+                text.append("suppressed ").append(suppressed).append(" | ");
+            }
+        }
+        return text.toString().replace('\n', ' ');
+    }
+}
