@@ -7,10 +7,11 @@ import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.crypto.KmsDataKeyDecrypter;
 import io.securefirehose.posture.SecurityPosture;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -34,17 +35,31 @@ public final class DefaultEndpointClients {
      * @throws Exception if the program itself fails
      */
     public static void main(String[] args) throws Exception {
-        send("firehose-lean", b -> b.requestPath(RequestPath.LEAN));
-        send("firehose-sdk-client", b -> b.requestPath(RequestPath.SDK_CLIENT));
-        send(
+        // The producers send at once: each record is retried until its deliveryTimeout, which is long enough for a
+        // first attempt to end (in a refused connection) even on a busy machine.
+        Map<String, SecureFirehoseProducer> producers = new LinkedHashMap<>();
+        producers.put("firehose-lean", settings().requestPath(RequestPath.LEAN).build());
+        producers.put(
+                "firehose-sdk-client",
+                settings().requestPath(RequestPath.SDK_CLIENT).build());
+        producers.put(
                 "sts",
-                b -> b.assumeRole(AssumeRole.role("arn:aws:iam::111122223333:role/producer")
-                        .build()));
-        send(
+                settings()
+                        .assumeRole(AssumeRole.role("arn:aws:iam::111122223333:role/producer")
+                                .build())
+                        .build());
+        producers.put(
                 "kms-encrypt",
-                b -> b.envelopeEncryption(EnvelopeEncryption.withKmsKey(KEY)
-                        .streamArn("arn:aws:firehose:us-east-1:111122223333:deliverystream/" + STREAM)
-                        .build()));
+                settings()
+                        .envelopeEncryption(EnvelopeEncryption.withKmsKey(KEY)
+                                .streamArn("arn:aws:firehose:us-east-1:111122223333:deliverystream/" + STREAM)
+                                .build())
+                        .build());
+        Map<String, CompletableFuture<RecordReceipt>> sent = new LinkedHashMap<>();
+        producers.forEach((client, producer) -> sent.put(client, producer.send("record".getBytes(UTF_8))));
+        sent.forEach((client, future) ->
+                System.out.println(client + ": " + outcome(() -> future.get(60, TimeUnit.SECONDS))));
+        producers.values().forEach(producer -> producer.close(Duration.ZERO));
         System.out.println(
                 "describe: " + outcome(() -> SecurityPosture.check(settings().buildConfig())));
         System.out.println("kms-decrypt: "
@@ -64,29 +79,19 @@ public final class DefaultEndpointClients {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(credentials())
                 .linger(Duration.ZERO)
-                .requestTimeout(Duration.ofSeconds(1))
-                .deliveryTimeout(Duration.ofSeconds(1));
+                .requestTimeout(Duration.ofSeconds(5))
+                .deliveryTimeout(Duration.ofSeconds(10));
     }
 
     private static KmsDataKeyDecrypter.Builder decrypter() {
         return KmsDataKeyDecrypter.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(credentials())
-                .requestTimeout(Duration.ofSeconds(2));
+                .requestTimeout(Duration.ofSeconds(5));
     }
 
     private static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-secret"));
-    }
-
-    private static void send(String client, UnaryOperator<SecureFirehoseProducer.Builder> settings) {
-        System.out.println(client + ": "
-                + outcome(() -> {
-                    try (SecureFirehoseProducer producer =
-                            settings.apply(settings()).build()) {
-                        return producer.send("record".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
-                    }
-                }));
     }
 
     private interface Call {
