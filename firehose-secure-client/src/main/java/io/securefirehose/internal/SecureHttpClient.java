@@ -158,7 +158,6 @@ final class SecureHttpClient implements AutoCloseable {
             if (t instanceof SecureSocketChannel.Refusal refusal) {
                 return refusal.violation();
             }
-
             if (t instanceof SSLHandshakeException found && handshake == null) {
                 handshake = found;
             }
