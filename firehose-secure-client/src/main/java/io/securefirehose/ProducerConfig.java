@@ -29,6 +29,7 @@ public final class ProducerConfig {
     private final String deliveryStreamName;
     private final Region region;
     private final @Nullable URI endpoint;
+    private final @Nullable String vpcEndpointId;
     private final AwsCredentialsProvider credentialsProvider;
     private final TrustMaterial trustMaterial;
     private final TlsPolicy tlsPolicy;
@@ -56,6 +57,7 @@ public final class ProducerConfig {
             String deliveryStreamName,
             Region region,
             @Nullable URI endpoint,
+            @Nullable String vpcEndpointId,
             AwsCredentialsProvider credentialsProvider,
             TrustMaterial trustMaterial,
             TlsPolicy tlsPolicy,
@@ -81,6 +83,7 @@ public final class ProducerConfig {
         this.deliveryStreamName = deliveryStreamName;
         this.region = region;
         this.endpoint = endpoint;
+        this.vpcEndpointId = vpcEndpointId;
         this.credentialsProvider = credentialsProvider;
         this.trustMaterial = trustMaterial;
         this.tlsPolicy = tlsPolicy;
@@ -160,6 +163,17 @@ public final class ProducerConfig {
     /** @return the role assumed through STS, or {@code null} to sign with the base credentials directly */
     public @Nullable AssumeRole assumeRole() {
         return assumeRole;
+    }
+
+    /**
+     * The id of the Firehose VPC interface endpoint the calls go through: read from a {@code vpce-...} endpoint
+     * name, or given with {@code privateDns(id)}. With {@code assumeRole}, the session policy then requires
+     * {@code aws:SourceVpce} to be it.
+     *
+     * @return the endpoint id, or {@code null} when not known
+     */
+    public @Nullable String vpcEndpointId() {
+        return vpcEndpointId;
     }
 
     /** @return how the endpoint's host name is resolved at build time */

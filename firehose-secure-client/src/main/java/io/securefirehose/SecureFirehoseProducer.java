@@ -3,6 +3,7 @@ package io.securefirehose;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.credentials.LeastPrivilegePolicies;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.internal.ProducerCore;
 import io.securefirehose.metrics.ProducerMetrics;
@@ -203,11 +204,13 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                 Pattern.compile("firehose\\.([a-z]{2}(?:-[a-z]+)+-\\d{1,2})\\.amazonaws\\.com");
 
         private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
+        private static final Pattern VPC_ENDPOINT_ID = Pattern.compile("vpce-[0-9a-f]{8,17}");
 
         private @Nullable String deliveryStreamName;
         private @Nullable Region region;
         private @Nullable URI endpoint;
         private @Nullable String vpcEndpointRegion;
+        private @Nullable String privateDnsEndpointId;
         private boolean pinAddresses;
         private List<CidrRange> allowedCidrs = CidrRange.PRIVATE_RANGES;
         private HostResolver hostResolver = HostResolver.system();
@@ -328,7 +331,26 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                         "privateDns conflicts with the endpoint " + endpoint + ": set one of them");
             }
             this.vpcEndpointRegion = null;
+            this.privateDnsEndpointId = null;
             this.pinAddresses = true;
+            return this;
+        }
+
+        /**
+         * Like {@link #privateDns()}, naming the VPC endpoint that private DNS points at. Its id is not in the name,
+         * so without it an assumed role's session policy cannot require {@code aws:SourceVpce}; with it, it does.
+         *
+         * @param vpcEndpointId the Firehose VPC endpoint's id, {@code vpce-<hex>}
+         * @return this builder
+         */
+        public Builder privateDns(String vpcEndpointId) {
+            Objects.requireNonNull(vpcEndpointId, "privateDns vpcEndpointId must not be null");
+            if (!VPC_ENDPOINT_ID.matcher(vpcEndpointId).matches()) {
+                throw new IllegalArgumentException(
+                        "privateDns vpcEndpointId must look like vpce-0123456789abcdef0, was '" + vpcEndpointId + "'");
+            }
+            privateDns();
+            this.privateDnsEndpointId = vpcEndpointId;
             return this;
         }
 
@@ -721,10 +743,14 @@ public final class SecureFirehoseProducer implements AutoCloseable {
             AwsCredentialsProvider credentials = credentialsProvider != null
                     ? credentialsProvider
                     : DefaultCredentialsProvider.builder().build();
+            String vpcEndpointId = privateDnsEndpointId != null
+                    ? privateDnsEndpointId
+                    : target == null ? null : LeastPrivilegePolicies.vpcEndpointIdOf(target.getHost());
             return new ProducerConfig(
                     deliveryStreamName,
                     region,
                     target,
+                    vpcEndpointId,
                     credentials,
                     trustMaterial,
                     tlsPolicy,

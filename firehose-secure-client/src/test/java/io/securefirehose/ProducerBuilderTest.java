@@ -59,6 +59,7 @@ class ProducerBuilderTest {
                         "vpcEndpoint",
                         b -> b.vpcEndpoint("vpce-0a1b2c3d-abcdefgh.kinesis.eu-west-1.vpce.amazonaws.com"),
                         "service 'kinesis'"),
+                producer("privateDns", b -> b.privateDns("vpc-123"), "vpce-0123456789abcdef0, was 'vpc-123'"),
                 producer("allowedCidrs", b -> b.allowedCidrs(), "at least one range"),
                 producer("allowedCidrs", b -> b.allowedCidrs("10.0.0.0/8", "nonsense"), "'nonsense'"),
                 producer("allowedCidrs", b -> b.allowedCidrs("10.0.0.0/33"), "10.0.0.0/33"),
@@ -561,6 +562,27 @@ class ProducerBuilderTest {
         assertThat(valid().buildConfig().allowedCidrs())
                 .as("the public endpoint is not pinned")
                 .isNull();
+    }
+
+    @Test
+    void theVpcEndpointIdIsReadFromItsNameOrGivenWithPrivateDns() {
+        assertThat(valid().vpcEndpoint("vpce-0a1b2c3d4e5f67890-abcdefgh.firehose.eu-west-1.vpce.amazonaws.com")
+                        .buildConfig()
+                        .vpcEndpointId())
+                .isEqualTo("vpce-0a1b2c3d4e5f67890");
+        assertThat(valid().privateDns("vpce-0a1b2c3d4e5f67890").buildConfig())
+                .satisfies(c -> assertThat(c.vpcEndpointId()).isEqualTo("vpce-0a1b2c3d4e5f67890"))
+                .satisfies(c -> assertThat(c.endpoint()).hasToString("https://firehose.eu-west-1.amazonaws.com"));
+        assertThat(valid().privateDns().buildConfig().vpcEndpointId())
+                .as("a private DNS name does not carry the id")
+                .isNull();
+        assertThat(valid().privateDns("vpce-0a1b2c3d4e5f67890")
+                        .privateDns()
+                        .buildConfig()
+                        .vpcEndpointId())
+                .as("the last setting wins")
+                .isNull();
+        assertThat(valid().buildConfig().vpcEndpointId()).isNull();
     }
 
     @Test

@@ -25,7 +25,18 @@ final class PolicyCommand implements Callable<Integer> {
     @Nullable
     String vpceId;
 
-    @Option(names = "--principal", description = "the producer's role, user or account ARN")
+    @Option(names = "--kms-vpce-id", description = "the KMS VPC endpoint id (vpce-...), with --kms-key-arn")
+    @Nullable
+    String kmsVpceId;
+
+    @Option(
+            names = "--role-arn",
+            description = "the role the producer assumes; the key and endpoint policies name it, the trust policy"
+                    + " lets --principal assume it")
+    @Nullable
+    String roleArn;
+
+    @Option(names = "--principal", description = "who runs the producer: assumes --role-arn, or signs itself")
     @Nullable
     String principal;
 
@@ -53,6 +64,12 @@ final class PolicyCommand implements Callable<Integer> {
         if (vpceId != null) {
             builder.vpcEndpointId(vpceId);
         }
+        if (kmsVpceId != null) {
+            builder.kmsVpcEndpointId(kmsVpceId);
+        }
+        if (roleArn != null) {
+            builder.roleArn(roleArn);
+        }
         if (principal != null) {
             builder.principalArn(principal);
         }
@@ -67,6 +84,8 @@ final class PolicyCommand implements Callable<Integer> {
         section("Session policy (sent with sts:AssumeRole)", policies.sessionPolicy());
         if (principal != null) {
             section("Role trust policy", policies.roleTrustPolicy());
+        }
+        if (principal != null || roleArn != null) {
             if (kmsKeyArn != null) {
                 section("KMS key policy statements", policies.kmsKeyPolicyStatements());
             }

@@ -15,8 +15,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The IAM documents a producer needs and nothing more, generated for one delivery stream (and optionally one KMS
- * key, one VPC endpoint and one principal). Output is deterministic JSON, so it can be reviewed, diffed and
- * checked into infrastructure code; {@code docs/iam.md} explains every statement.
+ * key, the Firehose and KMS VPC endpoints, the role the producer assumes and the principal that assumes it). Output
+ * is deterministic JSON, so it can be reviewed, diffed and checked into infrastructure code; {@code docs/iam.md}
+ * explains every statement.
+ *
+ * <p>Principals: the <em>signer</em> is the identity whose credentials sign the Firehose and KMS calls: the
+ * {@link Builder#roleArn role} when the producer assumes one (its sessions sign), otherwise the
+ * {@link Builder#principalArn principal}. The key policy and the VPC endpoint policy name the signer; the trust
+ * policy lets the principal assume the role.
  *
  * <ul>
  *   <li>{@link #producerIdentityPolicy()}: attach to the producer's role. {@code PutRecord} and
@@ -54,12 +60,18 @@ public final class LeastPrivilegePolicies {
     private static final Pattern PRINCIPAL_ARN = Pattern.compile(
             "arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:(root|role/[\\w+=,.@/-]{1,512}|user/[\\w+=,.@/-]{1,512})");
     private static final Pattern VPC_ENDPOINT_ID = Pattern.compile("vpce-[0-9a-f]{8,17}");
+    private static final Pattern ROLE_ARN =
+            Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+    private static final Pattern VPC_ENDPOINT_DNS_NAME =
+            Pattern.compile("(vpce-[0-9a-f]{8,17})-[0-9a-z]+(?:-[a-z0-9-]+)?\\.[a-z0-9-]+\\.[a-z0-9-]+\\.vpce\\..+");
     private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     private static final String VERSION = "2012-10-17";
 
     private final String streamArn;
     private final @Nullable String kmsKeyArn;
     private final @Nullable String vpcEndpointId;
+    private final @Nullable String kmsVpcEndpointId;
+    private final @Nullable String roleArn;
     private final @Nullable String principalArn;
     private final @Nullable String consumerPrincipalArn;
     private final @Nullable String externalId;
@@ -75,6 +87,8 @@ public final class LeastPrivilegePolicies {
         this.streamArn = Objects.requireNonNull(b.streamArn);
         this.kmsKeyArn = b.kmsKeyArn;
         this.vpcEndpointId = b.vpcEndpointId;
+        this.kmsVpcEndpointId = b.kmsVpcEndpointId;
+        this.roleArn = b.roleArn;
         this.principalArn = b.principalArn;
         this.consumerPrincipalArn = b.consumerPrincipalArn;
         this.externalId = b.externalId;
@@ -86,6 +100,18 @@ public final class LeastPrivilegePolicies {
     /** @return a builder */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The id of a VPC interface endpoint, read from one of its DNS names.
+     *
+     * @param dnsName for example {@code vpce-0a1b2c3d4e5f67890-abcdefgh.firehose.eu-west-1.vpce.amazonaws.com}
+     * @return {@code vpce-0a1b2c3d4e5f67890}, or {@code null} if the name is not a VPC endpoint name (for example
+     *     a private DNS name, which does not carry the id)
+     */
+    public static @Nullable String vpcEndpointIdOf(String dnsName) {
+        Matcher matcher = VPC_ENDPOINT_DNS_NAME.matcher(dnsName.toLowerCase(java.util.Locale.ROOT));
+        return matcher.matches() ? matcher.group(1) : null;
     }
 
     /** @return the identity policy for the producer's role */
@@ -119,7 +145,8 @@ public final class LeastPrivilegePolicies {
     }
 
     /**
-     * @return the trust policy of the producer's role
+     * @return the trust policy of the producer's role: the {@linkplain Builder#principalArn principal} may assume
+     *     it
      * @throws IllegalStateException if no principal was given
      */
     public String roleTrustPolicy() {
@@ -148,12 +175,12 @@ public final class LeastPrivilegePolicies {
      */
     public String kmsKeyPolicyStatements() {
         require(kmsKeyArn, "kmsKeyArn", "there is no key to write a policy for");
-        String producer = require(principalArn, "principalArn", "the key policy names the producer");
+        String producer = signer("the key policy names the identity that signs the producer's KMS calls");
         List<Object> statements = new ArrayList<>();
         Map<String, Object> generate =
                 statement("ProducerGeneratesDataKeysForThisStream", producer, "kms:GenerateDataKey");
         generate.put("Resource", "*");
-        generate.put("Condition", streamContextCondition());
+        generate.put("Condition", generateDataKeyCondition());
         statements.add(generate);
         if (consumerPrincipalArn != null) {
             Map<String, Object> decrypt =
@@ -166,11 +193,11 @@ public final class LeastPrivilegePolicies {
     }
 
     /**
-     * @return the policy for the VPC interface endpoint
-     * @throws IllegalStateException if no principal was given
+     * @return the policy for the Firehose VPC interface endpoint: only the signer, only into this stream
+     * @throws IllegalStateException if neither a role nor a principal was given
      */
     public String vpcEndpointPolicy() {
-        String principal = require(principalArn, "principalArn", "the endpoint policy names who may use it");
+        String principal = signer("the endpoint policy names the identity that signs the calls through it");
         Map<String, Object> statement = statement("OnlyThisPrincipalIntoThisStream", principal, putActions());
         statement.put("Resource", streamArn);
         return JsonText.render(document(List.of(statement)));
@@ -188,13 +215,17 @@ public final class LeastPrivilegePolicies {
         if (describeStream) {
             Map<String, Object> describe = statement("DescribeThisStream", null, "firehose:DescribeDeliveryStream");
             describe.put("Resource", streamArn);
+            if (vpcEndpointId != null) {
+                // The posture check calls the same endpoint as the puts.
+                describe.put("Condition", map("StringEquals", map("aws:SourceVpce", vpcEndpointId)));
+            }
             narrow(describe);
             statements.add(describe);
         }
         if (kmsKeyArn != null) {
             Map<String, Object> generate = statement("GenerateDataKeysForThisStreamOnly", null, "kms:GenerateDataKey");
             generate.put("Resource", kmsKeyArn);
-            generate.put("Condition", streamContextCondition());
+            generate.put("Condition", generateDataKeyCondition());
             narrow(generate);
             statements.add(generate);
         }
@@ -222,6 +253,23 @@ public final class LeastPrivilegePolicies {
 
     private Map<String, Object> streamContextCondition() {
         return map("StringEquals", map("kms:EncryptionContext:" + STREAM_CONTEXT_KEY, streamArn));
+    }
+
+    /** This stream's context and, with a KMS VPC endpoint, only through it. */
+    private Map<String, Object> generateDataKeyCondition() {
+        Map<String, Object> equals = map("kms:EncryptionContext:" + STREAM_CONTEXT_KEY, streamArn);
+        if (kmsVpcEndpointId != null) {
+            equals.put("aws:SourceVpce", kmsVpcEndpointId);
+        }
+        return map("StringEquals", equals);
+    }
+
+    /** The identity whose credentials sign the producer's calls: the assumed role, else the principal. */
+    private String signer(String why) {
+        if (roleArn != null) {
+            return roleArn;
+        }
+        return require(principalArn, "roleArn or principalArn", why);
     }
 
     private static Map<String, Object> document(List<Object> statements) {
@@ -277,6 +325,8 @@ public final class LeastPrivilegePolicies {
         private @Nullable String streamArn;
         private @Nullable String kmsKeyArn;
         private @Nullable String vpcEndpointId;
+        private @Nullable String kmsVpcEndpointId;
+        private @Nullable String roleArn;
         private @Nullable String principalArn;
         private @Nullable String consumerPrincipalArn;
         private @Nullable String externalId;
@@ -332,6 +382,10 @@ public final class LeastPrivilegePolicies {
         }
 
         /**
+         * The Firehose VPC interface endpoint: the producer's Firehose statements then require
+         * {@code aws:SourceVpce} to be it, so the credentials (or a stolen session) cannot put records from outside
+         * the VPC.
+         *
          * @param id the VPC endpoint's id, {@code vpce-<hex>}
          * @return this builder
          */
@@ -341,7 +395,32 @@ public final class LeastPrivilegePolicies {
         }
 
         /**
-         * @param arn the principal that runs the producer (assumes the role, uses the endpoint), for example
+         * The KMS VPC interface endpoint: {@code kms:GenerateDataKey} (in the identity and session policies and the
+         * key policy) then requires {@code aws:SourceVpce} to be it.
+         *
+         * @param id the KMS VPC endpoint's id, {@code vpce-<hex>}
+         * @return this builder
+         */
+        public Builder kmsVpcEndpointId(String id) {
+            this.kmsVpcEndpointId = check(id, VPC_ENDPOINT_ID, "kmsVpcEndpointId", "vpce-0123456789abcdef0");
+            return this;
+        }
+
+        /**
+         * The role the producer assumes: its sessions sign the Firehose and KMS calls, so the KMS key policy and the
+         * VPC endpoint policy name it rather than the {@link #principalArn principal} that assumes it.
+         *
+         * @param arn {@code arn:aws:iam::<account>:role/<name>}
+         * @return this builder
+         */
+        public Builder roleArn(String arn) {
+            this.roleArn = check(arn, ROLE_ARN, "roleArn", "arn:aws:iam::<account>:role/<name>");
+            return this;
+        }
+
+        /**
+         * @param arn the principal that runs the producer: it assumes the {@link #roleArn role} (trust policy), or,
+         *     without a role, signs the calls itself (key and endpoint policies); for example
          *     {@code arn:aws:iam::111122223333:role/orders-service}
          * @return this builder
          */

@@ -172,6 +172,18 @@ public final class EnvelopeEncryption {
     }
 
     /**
+     * @return the id of the KMS VPC endpoint ({@code vpce-<hex>}, read from its name) when KMS is reached through
+     *     one, else {@code null}; with {@code assumeRole}, the session policy's {@code kms:GenerateDataKey} then
+     *     requires {@code aws:SourceVpce} to be it
+     */
+    public @Nullable String kmsVpcEndpointId() {
+        URI endpoint = kmsEndpoint;
+        return endpoint == null || endpoint.getHost() == null
+                ? null
+                : LeastPrivilegePolicies.vpcEndpointIdOf(endpoint.getHost());
+    }
+
+    /**
      * These settings bound to a delivery stream. Used by the producer builder, which knows the stream.
      *
      * @param deliveryStream the stream's name

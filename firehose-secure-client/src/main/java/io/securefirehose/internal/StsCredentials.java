@@ -64,10 +64,19 @@ final class StsCredentials {
         LeastPrivilegePolicies.Builder policy = LeastPrivilegePolicies.builder()
                 .streamArn(streamArn(config, role))
                 .describeStream(describeStream);
+        String firehoseVpce = config.vpcEndpointId();
+        if (firehoseVpce != null) {
+            // A stolen session cannot put records from outside the VPC.
+            policy.vpcEndpointId(firehoseVpce);
+        }
         io.securefirehose.crypto.EnvelopeEncryption encryption = config.encryption();
         if (encryption != null) {
             // The producer's data keys: GenerateDataKey on exactly this key, for this stream's context only.
             policy.kmsKeyArn(encryption.kmsKeyId());
+            String kmsVpce = encryption.kmsVpcEndpointId();
+            if (kmsVpce != null) {
+                policy.kmsVpcEndpointId(kmsVpce);
+            }
         }
         String sessionPolicy = role.narrow(policy).build().sessionPolicyMinified();
         return new AssumedRoleCredentials(sts, role, sessionPolicy, scheduler, http::typedRefusalOr, () -> {

@@ -9,17 +9,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The generated IAM documents, compared with reviewed golden files in {@code src/test/resources/policies}. */
 class LeastPrivilegePoliciesTest {
 
     private static final String STREAM = "arn:aws:firehose:eu-west-1:111122223333:deliverystream/orders";
+    static final String SESSION_STREAM = "arn:aws:firehose:us-east-1:111122223333:deliverystream/orders";
+    static final String SESSION_KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
     private static LeastPrivilegePolicies full() {
         return LeastPrivilegePolicies.builder()
                 .streamArn(STREAM)
                 .kmsKeyArn("arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
                 .vpcEndpointId("vpce-0a1b2c3d4e5f67890")
+                .kmsVpcEndpointId("vpce-0123456789abcdef0")
+                .roleArn("arn:aws:iam::111122223333:role/orders-producer")
                 .principalArn("arn:aws:iam::111122223333:role/orders-service")
                 .consumerPrincipalArn("arn:aws:iam::444455556666:role/orders-analytics")
                 .externalId("orders-7f3c9a")
@@ -35,7 +41,7 @@ class LeastPrivilegePoliciesTest {
                 .build();
     }
 
-    private static String golden(String name) throws IOException {
+    static String golden(String name) throws IOException {
         try (InputStream in = LeastPrivilegePoliciesTest.class.getResourceAsStream("/policies/" + name)) {
             assertThat(in).as("golden file %s", name).isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -60,6 +66,86 @@ class LeastPrivilegePoliciesTest {
         assertThat(full.vpcEndpointPolicy()).isEqualTo(golden("full-vpc-endpoint.json"));
         assertThat(minimal().producerIdentityPolicy()).isEqualTo(golden("minimal-identity.json"));
         assertThat(minimal().roleTrustPolicy()).isEqualTo(golden("minimal-trust.json"));
+    }
+
+    @Test
+    void theKeyAndEndpointPoliciesNameTheRoleWhoseSessionsSignAndTheTrustPolicyTheBaseIdentity() {
+        String role = "arn:aws:iam::111122223333:role/orders-producer";
+        String base = "arn:aws:iam::111122223333:role/orders-service";
+        LeastPrivilegePolicies assumed = full();
+        assertThat(assumed.kmsKeyPolicyStatements())
+                .contains("\"ProducerGeneratesDataKeysForThisStream\",\n    \"Effect\": \"Allow\",\n"
+                        + "    \"Principal\": {\n      \"AWS\": \"" + role + "\"")
+                .doesNotContain(base);
+        assertThat(assumed.vpcEndpointPolicy())
+                .contains("\"AWS\": \"" + role + "\"")
+                .doesNotContain(base);
+        assertThat(assumed.roleTrustPolicy())
+                .contains("\"AWS\": \"" + base + "\"")
+                .doesNotContain(role);
+
+        LeastPrivilegePolicies direct = LeastPrivilegePolicies.builder()
+                .streamArn(STREAM)
+                .kmsKeyArn("arn:aws:kms:eu-west-1:111122223333:key/abcd")
+                .principalArn(base)
+                .build();
+        assertThat(direct.kmsKeyPolicyStatements()).contains("\"AWS\": \"" + base + "\"");
+        assertThat(direct.vpcEndpointPolicy()).contains("\"AWS\": \"" + base + "\"");
+        assertThatThrownBy(() -> LeastPrivilegePolicies.builder()
+                        .streamArn(STREAM)
+                        .roleArn(role)
+                        .build()
+                        .roleTrustPolicy())
+                .as("the trust policy names who assumes the role, not the role")
+                .hasMessageContaining("principalArn is required");
+        assertThatThrownBy(() -> LeastPrivilegePolicies.builder().roleArn(base.replace(":role/", ":user/")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("roleArn must look like arn:aws:iam::<account>:role/<name>");
+    }
+
+    /**
+     * Every session policy the producer sends, as reviewed JSON. {@code SessionPolicySentTest} proves the producer
+     * sends exactly these for the matching configurations.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "session-minimal.json,false,false,false,false",
+        "session-describe.json,true,false,false,false",
+        "session-firehose-vpce.json,false,true,false,false",
+        "session-describe-firehose-vpce.json,true,true,false,false",
+        "session-kms.json,false,false,true,false",
+        "session-kms-both-vpce.json,false,true,true,true"
+    })
+    void everySessionPolicyVariantMatchesItsGoldenFile(
+            String golden, boolean describe, boolean firehoseVpce, boolean kms, boolean kmsVpce) throws IOException {
+        LeastPrivilegePolicies.Builder builder =
+                LeastPrivilegePolicies.builder().streamArn(SESSION_STREAM).describeStream(describe);
+        if (firehoseVpce) {
+            builder.vpcEndpointId("vpce-0a1b2c3d4e5f67890");
+        }
+        if (kms) {
+            builder.kmsKeyArn(SESSION_KEY);
+        }
+        if (kmsVpce) {
+            builder.kmsVpcEndpointId("vpce-0123456789abcdef0");
+        }
+        assertThat(builder.build().sessionPolicy()).isEqualTo(golden(golden));
+        assertThat(builder.build().producerIdentityPolicy())
+                .as("the identity policy allows the same as the session")
+                .isEqualTo(golden(golden));
+    }
+
+    @Test
+    void theEndpointIdIsReadFromAVpcEndpointNameOnly() {
+        assertThat(LeastPrivilegePolicies.vpcEndpointIdOf(
+                        "vpce-0a1b2c3d4e5f67890-abcdefgh.firehose.eu-west-1.vpce.amazonaws.com"))
+                .isEqualTo("vpce-0a1b2c3d4e5f67890");
+        assertThat(LeastPrivilegePolicies.vpcEndpointIdOf(
+                        "VPCE-0123456789ABCDEF0-x1y2z3-eu-west-1a.kms.eu-west-1.vpce.amazonaws.com"))
+                .isEqualTo("vpce-0123456789abcdef0");
+        assertThat(LeastPrivilegePolicies.vpcEndpointIdOf("firehose.eu-west-1.amazonaws.com"))
+                .isNull();
+        assertThat(LeastPrivilegePolicies.vpcEndpointIdOf("localhost")).isNull();
     }
 
     @Test
