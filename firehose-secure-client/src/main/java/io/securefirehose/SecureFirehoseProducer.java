@@ -739,6 +739,11 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                         + linger + ") + requestTimeout (" + requestTimeout
                         + "), or records could time out before their first call ends");
             }
+            if (spill != null && encryption == null && !spill.plaintextAllowed()) {
+                throw new IllegalStateException("spill writes records to " + spill.directory() + " exactly as they"
+                        + " would be sent, and without envelopeEncryption(...) that is plaintext at rest: configure"
+                        + " envelope encryption, or accept plaintext with Spill.toDirectory(dir).allowPlaintext()");
+            }
             EnvelopeEncryption boundEncryption = encryption == null ? null : bindEncryption(encryption, region);
             AwsCredentialsProvider credentials = credentialsProvider != null
                     ? credentialsProvider

@@ -22,8 +22,13 @@ import org.apiguardian.api.API;
  *       cause, with the reason attached.
  *   <li>Never plaintext when encryption is configured: what is spilled is the record exactly as it would go to
  *       Firehose, so with envelope encryption it is the sealed frame. A producer with encryption refuses to start
- *       on a directory holding unencrypted records.
- *   <li>One producer per directory (a file lock), and only for the stream the segments were written for.
+ *       on a directory holding unencrypted records, and sets aside (never sends) such a segment found later.
+ *   <li>Plaintext at rest only when asked for: a producer without envelope encryption refuses to build with a
+ *       spill unless {@link #allowPlaintext()} says that records may lie on disk unencrypted.
+ *   <li>Private: the directory is created {@code 0700}; an existing one must be a real directory owned by the
+ *       user running the producer and not writable by group or others; segments are created {@code 0600}.
+ *   <li>One producer per directory (a file lock), and only for the stream the segments were written for; every
+ *       segment is checked again each time it is replayed.
  * </ul>
  *
  * <p>Delivery stays at least once: a record replayed after a crash may be stored twice. The segment format is
@@ -44,11 +49,13 @@ public final class Spill {
     private final Path directory;
     private final long maxBytes;
     private final Duration replayInterval;
+    private final boolean plaintextAllowed;
 
-    private Spill(Path directory, long maxBytes, Duration replayInterval) {
+    private Spill(Path directory, long maxBytes, Duration replayInterval, boolean plaintextAllowed) {
         this.directory = directory;
         this.maxBytes = maxBytes;
         this.replayInterval = replayInterval;
+        this.plaintextAllowed = plaintextAllowed;
     }
 
     /**
@@ -59,7 +66,7 @@ public final class Spill {
      */
     public static Spill toDirectory(Path directory) {
         Objects.requireNonNull(directory, "spill directory must not be null");
-        return new Spill(directory.toAbsolutePath().normalize(), DEFAULT_MAX_BYTES, DEFAULT_REPLAY_INTERVAL);
+        return new Spill(directory.toAbsolutePath().normalize(), DEFAULT_MAX_BYTES, DEFAULT_REPLAY_INTERVAL, false);
     }
 
     /**
@@ -73,7 +80,7 @@ public final class Spill {
             throw new IllegalArgumentException(
                     "spill maxBytes must be at least " + MIN_MAX_BYTES + " (4 MiB), was " + bytes);
         }
-        return new Spill(directory, bytes, replayInterval);
+        return new Spill(directory, bytes, replayInterval, plaintextAllowed);
     }
 
     /**
@@ -87,7 +94,22 @@ public final class Spill {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("spill replayInterval must be more than zero, was " + interval);
         }
-        return new Spill(directory, maxBytes, interval);
+        return new Spill(directory, maxBytes, interval, plaintextAllowed);
+    }
+
+    /**
+     * Accepts that, without envelope encryption, spilled records lie on disk as plaintext (protected only by the
+     * directory's permissions). Without this a producer that does not encrypt refuses to build with a spill.
+     *
+     * @return settings that allow plaintext segments
+     */
+    public Spill allowPlaintext() {
+        return new Spill(directory, maxBytes, replayInterval, true);
+    }
+
+    /** @return whether plaintext segments were allowed with {@link #allowPlaintext()} */
+    public boolean plaintextAllowed() {
+        return plaintextAllowed;
     }
 
     /** @return the spill directory, absolute */
@@ -107,6 +129,7 @@ public final class Spill {
 
     @Override
     public String toString() {
-        return "spill to " + directory + " up to " + maxBytes + " bytes, replay every " + replayInterval;
+        return "spill to " + directory + " up to " + maxBytes + " bytes, replay every " + replayInterval
+                + (plaintextAllowed ? ", plaintext allowed" : "");
     }
 }

@@ -295,6 +295,11 @@ class ProducerBuilderTest {
                         () -> SecureFirehoseProducer.builder().deliveryStream("orders"),
                         "region is required"),
                 conflict(
+                        "spill without encryption or allowPlaintext",
+                        () -> valid().spill(Spill.toDirectory(Path.of("spill"))),
+                        "without envelopeEncryption(...) that is plaintext at rest: configure envelope encryption, or"
+                                + " accept plaintext with Spill.toDirectory(dir).allowPlaintext()"),
+                conflict(
                         "deliveryTimeout vs linger + requestTimeout",
                         () -> valid().linger(Duration.ofSeconds(1))
                                 .requestTimeout(Duration.ofSeconds(30))

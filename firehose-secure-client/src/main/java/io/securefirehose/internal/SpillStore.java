@@ -11,12 +11,10 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,9 +36,17 @@ final class SpillStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpillStore.class);
     private static final String LOCK_FILE = "spill.lock";
     private static final Pattern SEGMENT = Pattern.compile("segment-(\\d{20})\\.spill(\\.damaged)?");
+    private static final String DAMAGED = ".damaged";
+    /**
+     * The highest sequence number a segment name may carry: far beyond what a producer writes (a segment a
+     * microsecond for 30,000 years), and far enough below {@code Long.MAX_VALUE} that the numbering never wraps.
+     */
+    static final long MAX_SEQUENCE = 999_999_999_999_999_999L;
+
     private static final long SEGMENT_TARGET_BYTES = 8L << 20;
 
     private final Path directory;
+    private final PrivateDirectory files;
     private final String streamName;
     private final boolean envelope;
     private final long maxBytes;
@@ -82,8 +88,15 @@ final class SpillStore implements AutoCloseable {
         }
     }
 
-    private SpillStore(Spill settings, String streamName, boolean envelope, FileChannel lockChannel, FileLock lock) {
+    private SpillStore(
+            Spill settings,
+            PrivateDirectory files,
+            String streamName,
+            boolean envelope,
+            FileChannel lockChannel,
+            FileLock lock) {
         this.directory = settings.directory();
+        this.files = files;
         this.streamName = streamName;
         this.envelope = envelope;
         this.maxBytes = settings.maxBytes();
@@ -99,7 +112,8 @@ final class SpillStore implements AutoCloseable {
      * @param settings the spill settings
      * @param streamName the producer's stream; segments for another stream are refused
      * @param envelope whether the producer encrypts; it then refuses segments of unencrypted records
-     * @throws IllegalStateException if another producer holds the directory or a segment breaks a rule
+     * @throws IllegalStateException if the directory is not private to this user ({@link PrivateDirectory}), another
+     *     producer holds it, or a segment breaks a rule
      * @throws UncheckedIOException if the directory cannot be created, read or locked
      */
     static SpillStore open(Spill settings, String streamName, boolean envelope) {
@@ -107,9 +121,8 @@ final class SpillStore implements AutoCloseable {
         FileChannel lockChannel = null;
         boolean opened = false;
         try {
-            createPrivateDirectory(directory);
-            lockChannel =
-                    FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            PrivateDirectory files = PrivateDirectory.createOrCheck(directory, "spill directory", null);
+            lockChannel = files.openOrCreateOwnerOnly(LOCK_FILE);
             FileLock lock;
             try {
                 lock = lockChannel.tryLock();
@@ -120,7 +133,7 @@ final class SpillStore implements AutoCloseable {
                 throw new IllegalStateException("spill directory " + directory + " is in use by another producer (it"
                         + " holds " + LOCK_FILE + "): give each producer a directory of its own");
             }
-            SpillStore store = new SpillStore(settings, streamName, envelope, lockChannel, lock);
+            SpillStore store = new SpillStore(settings, files, streamName, envelope, lockChannel, lock);
             store.checkLeftSegments();
             opened = true;
             return store;
@@ -137,31 +150,30 @@ final class SpillStore implements AutoCloseable {
         }
     }
 
-    private static void createPrivateDirectory(Path directory) throws IOException {
-        if (Files.isDirectory(directory)) {
-            return;
-        }
-        boolean posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
-        if (posix) {
-            FileAttribute<Set<PosixFilePermission>> ownerOnly =
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-            Files.createDirectories(directory, ownerOnly);
-        } else {
-            Files.createDirectories(directory);
-        }
-    }
-
-    /** Refuses segments of another stream or (when encrypting) of unencrypted records; sets aside broken ones. */
+    /**
+     * Refuses segments of another stream or (when encrypting) of unencrypted records; sets aside broken ones, and
+     * files whose name is not a segment name this store could have written (so they can neither crash the start
+     * nor push the numbering past {@link #MAX_SEQUENCE}).
+     */
     private void checkLeftSegments() throws IOException {
         long total = 0;
         long highest = 0;
         for (Path file : listFiles()) {
-            Matcher name = SEGMENT.matcher(String.valueOf(file.getFileName()));
-            if (!name.matches()) {
+            String fileName = String.valueOf(file.getFileName());
+            if (fileName.endsWith(DAMAGED)) {
+                Long damaged = sequenceOf(SEGMENT.matcher(fileName));
+                highest = Math.max(highest, damaged == null ? 0 : damaged);
                 continue;
             }
-            highest = Math.max(highest, Long.parseLong(name.group(1)));
-            if (name.group(2) != null) {
+            Matcher name = SEGMENT.matcher(fileName);
+            Long sequence = sequenceOf(name);
+            if (sequence == null) {
+                quarantine(file, "its name is not segment-<sequence of 20 digits up to " + MAX_SEQUENCE + ">.spill");
+                continue;
+            }
+            highest = Math.max(highest, sequence);
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                quarantine(file, "it is not a regular file (a link or a directory is never followed)");
                 continue;
             }
             long size = Files.size(file);
@@ -180,7 +192,8 @@ final class SpillStore implements AutoCloseable {
             }
             if (!start.streamName().equals(streamName)) {
                 throw new IllegalStateException("spill segment " + file + " holds records for stream '"
-                        + start.streamName() + "', not '" + streamName + "': give each stream's producer its own"
+                        + Printable.of(start.streamName()) + "', not '" + streamName
+                        + "': give each stream's producer its own"
                         + " spill directory, and replay that one with a producer for its stream");
             }
             if (envelope && !start.envelope()) {
@@ -194,8 +207,21 @@ final class SpillStore implements AutoCloseable {
         nextSequence = highest + 1;
     }
 
+    /** The sequence number of a segment name, or {@code null} if it is not one this store writes. */
+    private static @Nullable Long sequenceOf(Matcher name) {
+        if (!name.matches()) {
+            return null;
+        }
+        try {
+            long sequence = Long.parseLong(name.group(1));
+            return sequence <= MAX_SEQUENCE ? sequence : null;
+        } catch (NumberFormatException overflow) {
+            return null;
+        }
+    }
+
     private static byte[] readStart(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             return in.readNBytes(SpillSegmentReader.maxHeaderBytes());
         }
     }
@@ -292,16 +318,21 @@ final class SpillStore implements AutoCloseable {
         if (channel != null) {
             return channel;
         }
-        Path path = directory.resolve(String.format("segment-%020d.spill", nextSequence++));
+        if (nextSequence > MAX_SEQUENCE) {
+            throw new IOException("the spill directory's segment numbering reached " + MAX_SEQUENCE
+                    + ": replay or move its segments away");
+        }
+        String fileName = String.format("segment-%020d.spill", nextSequence++);
+        Path path = directory.resolve(fileName);
         FileChannel created;
         try {
-            created = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // Owner-only from the system call that creates it: no moment with the default permissions.
+            created = files.createOwnerOnly(fileName);
         } catch (FileAlreadyExistsException e) {
             throw new IOException("spill segment " + path + " already exists", e);
         }
         boolean ready = false;
         try {
-            restrictToOwner(path);
             created.write(ByteBuffer.wrap(header));
             created.force(true);
             forceDirectory();
@@ -318,12 +349,6 @@ final class SpillStore implements AutoCloseable {
         activeEntries = 0;
         bytesOnDisk.addAndGet(header.length);
         return created;
-    }
-
-    private static void restrictToOwner(Path path) throws IOException {
-        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        }
     }
 
     /** Makes a created, renamed or deleted file name durable. Not every platform can open a directory. */
@@ -396,12 +421,18 @@ final class SpillStore implements AutoCloseable {
     }
 
     /**
-     * Reads a whole segment. A file too large to be a segment, or whose header is not one, is set aside.
+     * Reads a whole segment, checked again now, whatever the check at start found: a file that is not a regular
+     * file, is too large to be a segment, whose header is not one, that holds another stream's records or (when
+     * this producer encrypts) unencrypted records is set aside and reported, never replayed.
      *
      * @return its content, or {@code null} if it was set aside or could not be read
      */
     SpillSegmentReader.@Nullable Content read(Path segment) {
         try {
+            if (!Files.isRegularFile(segment, LinkOption.NOFOLLOW_LINKS)) {
+                quarantine(segment, "it is not a regular file (a link or a directory is never followed)");
+                return null;
+            }
             long size = Files.size(segment);
             long largest = segmentTargetBytes
                     + SpillFormat.entryBytes(SpillFormat.MAX_ENTRY_DATA_BYTES)
@@ -410,13 +441,31 @@ final class SpillStore implements AutoCloseable {
                 quarantine(segment, size + " bytes, more than a segment can hold (" + largest + ")");
                 return null;
             }
-            return SpillSegmentReader.read(Files.readAllBytes(segment));
+            SpillSegmentReader.Content content = SpillSegmentReader.read(readNoFollow(segment));
+            if (!content.streamName().equals(streamName)) {
+                quarantine(
+                        segment,
+                        "it holds records for stream '" + Printable.of(content.streamName()) + "', not '" + streamName
+                                + "'");
+                return null;
+            }
+            if (envelope && !content.envelope()) {
+                quarantine(segment, "it holds unencrypted records and this producer encrypts");
+                return null;
+            }
+            return content;
         } catch (SpillSegmentReader.SpillFormatException e) {
             quarantine(segment, e.getMessage());
             return null;
         } catch (IOException e) {
             LOG.warn("reading spill segment {} failed: {}", segment, e.toString());
             return null;
+        }
+    }
+
+    private static byte[] readNoFollow(Path segment) throws IOException {
+        try (InputStream in = Files.newInputStream(segment, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readAllBytes();
         }
     }
 
@@ -432,12 +481,15 @@ final class SpillStore implements AutoCloseable {
         }
     }
 
-    /** Renames a segment that cannot be read whole to {@code *.damaged}, kept for a person to look at. */
+    /**
+     * Renames a segment that may not be replayed (damaged, foreign, or not a segment) to {@code *.damaged}, kept
+     * for a person to look at; counted and logged at ERROR.
+     */
     void quarantine(Path segment, @Nullable String reason) {
         damagedSegments.increment();
         try {
-            long size = Files.size(segment);
-            Path target = segment.resolveSibling(segment.getFileName() + ".damaged");
+            long size = Files.isRegularFile(segment, LinkOption.NOFOLLOW_LINKS) ? Files.size(segment) : 0;
+            Path target = segment.resolveSibling(segment.getFileName() + DAMAGED);
             Files.move(segment, target, StandardCopyOption.ATOMIC_MOVE);
             bytesOnDisk.updateAndGet(b -> Math.max(0, b - size));
             forceDirectory();

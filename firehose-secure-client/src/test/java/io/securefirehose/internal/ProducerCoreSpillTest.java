@@ -45,7 +45,8 @@ class ProducerCoreSpillTest extends CoreTestSupport {
     private ProducerCore spilling(UnaryOperator<Spill> spill) {
         // The default 50 ms linger: records sent together go out in one call, whatever the threads' timing.
         return core(b -> b.deliveryTimeout(Duration.ofSeconds(20))
-                .spill(spill.apply(Spill.toDirectory(directory).replayInterval(Duration.ofSeconds(60)))));
+                .spill(spill.apply(
+                        Spill.toDirectory(directory).allowPlaintext().replayInterval(Duration.ofSeconds(60)))));
     }
 
     private ProducerConfig sameConfig() {
@@ -120,10 +121,39 @@ class ProducerCoreSpillTest extends CoreTestSupport {
     }
 
     @Test
+    void aSegmentOfAnotherStreamThatAppearsWhileRunningIsSetAsideAtReplayAndNeverSent() throws Exception {
+        spilling(s -> s);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        core.metrics().bindTo(registry);
+        CompletableFuture<RecordReceipt> own = core.send(bytes(10, 1));
+        lingerOut();
+        scheduler.advance(Duration.ofSeconds(20));
+        settle();
+        assertThat(own.join().spilled()).isTrue();
+        // Something else drops a segment that sorts first, for another stream: the start-up check has passed.
+        Path foreign = directory.resolve("segment-00000000000000000000.spill");
+        Files.write(foreign, segment("orders", bytes(10, 7)));
+
+        CompletableFuture<RecordReceipt> next = core.send(bytes(5, 9));
+        lingerOut();
+        transport.acceptAll(1);
+        settle();
+        assertThat(next.join().spilled()).isFalse();
+        assertThat(transport.callCount()).isEqualTo(3);
+        assertThat(transport.call(2).records())
+                .as("only this producer's own record")
+                .containsExactly(bytes(10, 1));
+        assertThat(foreign).doesNotExist();
+        assertThat(directory.resolve("segment-00000000000000000000.spill.damaged"))
+                .exists();
+        assertThat(meter(registry, "spill.damaged.segments")).isEqualTo(1);
+    }
+
+    @Test
     void coalescedRecordsAreSpilledAsTheirPackedRecordAndEachGetsItsReceipt() throws Exception {
         core(b -> b.deliveryTimeout(Duration.ofSeconds(20))
                 .coalescing(io.securefirehose.Coalescing.newlineDelimited())
-                .spill(Spill.toDirectory(directory)));
+                .spill(Spill.toDirectory(directory).allowPlaintext()));
         List<CompletableFuture<RecordReceipt>> futures = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             futures.add(core.send(("event-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -144,7 +174,7 @@ class ProducerCoreSpillTest extends CoreTestSupport {
     @Test
     void whileFirehoseStaysDownAReplayIsSpilledAgainAndItsOldSegmentGoes() throws Exception {
         core(b -> b.deliveryTimeout(Duration.ofSeconds(20))
-                .spill(Spill.toDirectory(directory).replayInterval(Duration.ofSeconds(30))));
+                .spill(Spill.toDirectory(directory).allowPlaintext().replayInterval(Duration.ofSeconds(30))));
         List<CompletableFuture<RecordReceipt>> futures = sendMany(2, 10);
         lingerOut();
         assertThat(transport.callCount()).isEqualTo(1);
@@ -172,7 +202,7 @@ class ProducerCoreSpillTest extends CoreTestSupport {
     void aReplayStoredWithoutServerSideEncryptionIsNotReplayedAgain() throws Exception {
         core(b -> b.deliveryTimeout(Duration.ofSeconds(20))
                 .requireServerSideEncryption(true)
-                .spill(Spill.toDirectory(directory).replayInterval(Duration.ofSeconds(30))));
+                .spill(Spill.toDirectory(directory).allowPlaintext().replayInterval(Duration.ofSeconds(30))));
         CompletableFuture<RecordReceipt> spilled = core.send(bytes(10, 1));
         lingerOut();
         scheduler.advance(Duration.ofSeconds(20));
@@ -249,7 +279,8 @@ class ProducerCoreSpillTest extends CoreTestSupport {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 directory.getFileSystem().supportedFileAttributeViews().contains("posix"));
         Path created = directory.resolve("service").resolve("spill");
-        core(b -> b.deliveryTimeout(Duration.ofSeconds(20)).spill(Spill.toDirectory(created)));
+        core(b -> b.deliveryTimeout(Duration.ofSeconds(20))
+                .spill(Spill.toDirectory(created).allowPlaintext()));
         core.send(bytes(10, 1));
         lingerOut();
         scheduler.advance(Duration.ofSeconds(20));
@@ -278,7 +309,7 @@ class ProducerCoreSpillTest extends CoreTestSupport {
     @Test
     void segmentsOfAnotherStreamOrOfPlaintextForAnEncryptingProducerAreRefused() throws Exception {
         Files.write(directory.resolve("segment-00000000000000000007.spill"), SpillFormat.header("orders", false));
-        Spill spill = Spill.toDirectory(directory);
+        Spill spill = Spill.toDirectory(directory).allowPlaintext();
         assertThatThrownBy(() -> SpillStore.open(spill, "unit", false))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("holds records for stream 'orders', not 'unit'");
@@ -404,7 +435,7 @@ class ProducerCoreSpillTest extends CoreTestSupport {
                 .linger(Duration.ZERO)
                 .requestTimeout(Duration.ofSeconds(10))
                 .deliveryTimeout(Duration.ofSeconds(20))
-                .spill(Spill.toDirectory(directory))
+                .spill(Spill.toDirectory(directory).allowPlaintext())
                 .buildConfig();
     }
 
