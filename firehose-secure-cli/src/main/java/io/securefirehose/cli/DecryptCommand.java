@@ -3,17 +3,24 @@ package io.securefirehose.cli;
 import io.securefirehose.DecryptionFailedException;
 import io.securefirehose.crypto.EnvelopeDecryptor;
 import io.securefirehose.crypto.KmsDataKeyDecrypter;
+import io.securefirehose.internal.Printable;
+import io.securefirehose.internal.PrivateDirectory;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,9 +56,19 @@ final class DecryptCommand implements Callable<Integer> {
     @Option(names = "--allow-cidr", description = "range the KMS endpoint's addresses must lie in (repeatable)")
     List<String> allowCidrs = new ArrayList<>();
 
-    @Option(names = "--out-dir", description = "write each object's records to <dir>/<object name>.records")
+    @Option(
+            names = "--out-dir",
+            description = "write each object's records to <dir>/<object name>.records; the directory is created"
+                    + " 0700 (an existing one must be yours and not group/world writable), files 0600, never"
+                    + " overwritten")
     @Nullable
     Path outDir;
+
+    @Option(
+            names = "--skip-bad-frames",
+            description = "report a frame that cannot be decrypted (offset, reason) and go on with the next valid"
+                    + " one; exit code 1 if any was skipped")
+    boolean skipBadFrames;
 
     @Parameters(arity = "1..*", paramLabel = "OBJECT", description = "delivered objects; '-' for stdin")
     List<String> objects = new ArrayList<>();
@@ -78,45 +95,100 @@ final class DecryptCommand implements Callable<Integer> {
         if (!allowCidrs.isEmpty()) {
             kms.allowedCidrs(allowCidrs.toArray(new String[0]));
         }
+        PrivateDirectory out = null;
         if (outDir != null) {
-            Files.createDirectories(outDir);
+            String clash = sameOutputName();
+            if (clash != null) {
+                io.err().println("error: " + clash);
+                return 1;
+            }
+            try {
+                out = PrivateDirectory.createOrCheck(outDir, "--out-dir", null);
+            } catch (IllegalStateException refused) {
+                io.err().println("error: " + refused.getMessage());
+                return 1;
+            }
         }
         long records = 0;
+        long skipped = 0;
         try (KmsDataKeyDecrypter keys = kms.build();
                 EnvelopeDecryptor decryptor = EnvelopeDecryptor.builder()
                         .expectedStreamArn(streamArn)
                         .dataKeys(keys)
                         .build()) {
             for (String object : objects) {
+                long[] skippedHere = {0};
                 try {
-                    records += decrypt(decryptor, object);
+                    records += decrypt(decryptor, object, out, bad -> {
+                        skippedHere[0]++;
+                        io.err()
+                                .println("skipped: " + Printable.of(object) + ": record at byte offset " + bad.offset()
+                                        + ": " + bad.reason());
+                    });
                 } catch (DecryptionFailedException e) {
-                    io.err().println("error: " + object + ": " + FailureSummary.describe(e));
+                    io.err().println("error: " + Printable.of(object) + ": " + FailureSummary.describe(e));
+                    return 1;
+                } catch (FileAlreadyExistsException e) {
+                    io.err()
+                            .println(
+                                    "error: " + e.getFile() + " already exists: decrypted records are never"
+                                            + " written over a file (or through a link); remove it or choose another --out-dir");
                     return 1;
                 }
+                skipped += skippedHere[0];
             }
         }
-        io.err().println("decrypted " + records + " record(s) from " + objects.size() + " object(s)");
-        return 0;
+        io.err()
+                .println("decrypted " + records + " record(s) from " + objects.size() + " object(s)"
+                        + (skipBadFrames ? "; skipped " + skipped + " bad frame(s)" : ""));
+        return skipped > 0 ? 1 : 0;
     }
 
-    private long decrypt(EnvelopeDecryptor decryptor, String object) throws IOException {
-        OutputStream target = outDir == null
+    /**
+     * Two inputs with the same base name would write the same output file: refused before anything is read.
+     *
+     * @return the refusal, or {@code null} if every output name is distinct
+     */
+    private @Nullable String sameOutputName() {
+        Map<String, String> byName = new HashMap<>();
+        for (String object : objects) {
+            String name = outputName(object);
+            String earlier = byName.putIfAbsent(name, object);
+            if (earlier != null) {
+                return "inputs " + Printable.of(earlier) + " and " + Printable.of(object) + " would both be written to "
+                        + Printable.of(name) + " in --out-dir: decrypt them into separate directories";
+            }
+        }
+        return null;
+    }
+
+    private static String outputName(String object) {
+        return ("-".equals(object) ? "stdin" : String.valueOf(Path.of(object).getFileName())) + ".records";
+    }
+
+    private long decrypt(
+            EnvelopeDecryptor decryptor,
+            String object,
+            @Nullable PrivateDirectory out,
+            Consumer<DecryptionFailedException> badFrames)
+            throws IOException {
+        OutputStream target = out == null
                 ? new NonClosing(System.out)
-                : Files.newOutputStream(outDir.resolve(Path.of(object).getFileName() + ".records"));
+                : Channels.newOutputStream(out.createOwnerOnly(outputName(object)));
         try (InputStream in = "-".equals(object) ? io.in() : Files.newInputStream(Path.of(object));
-                OutputStream out = new BufferedOutputStream(target, 64 * 1024)) {
+                OutputStream sink = new BufferedOutputStream(target, 64 * 1024)) {
             io.out().flush();
-            return decryptor.forEach(in, record -> {
+            Consumer<byte[]> write = record -> {
                 try {
-                    out.write(record);
+                    sink.write(record);
                     if (record.length == 0 || record[record.length - 1] != '\n') {
-                        out.write('\n');
+                        sink.write('\n');
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            };
+            return skipBadFrames ? decryptor.forEach(in, write, badFrames) : decryptor.forEach(in, write);
         }
     }
 

@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -245,6 +246,97 @@ class CliIT {
         assertThat(refused.err())
                 .contains(tampered + ": record at byte offset ")
                 .contains("authentication failed");
+    }
+
+    @Test
+    void decryptWritesOwnerOnlyFilesNeverThroughALinkAndCanSkipBadFrames() throws Exception {
+        LocalFirehose server = server(LocalFirehose.builder().stream("secure")
+                .kmsKey(KEY_ID)
+                .outputDirectory(dir.resolve("delivered"))
+                .gzip(true));
+        String streamArn = server.streamArn("secure");
+        CliProcess.Result sent = against(
+                server,
+                lines(20),
+                "send",
+                "--stream",
+                "secure",
+                "--kms-key",
+                KMS_KEY,
+                "--kms-endpoint",
+                server.endpoint().toString(),
+                "--stream-arn",
+                streamArn);
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        server.flushDeliveries();
+        Path object = server.deliveredObjects("secure").get(0);
+        String name = object.getFileName() + ".records";
+
+        Path out = dir.resolve("private").resolve("out");
+        CliProcess.Result first = decrypt(server, streamArn, "--out-dir", out.toString(), object.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out)))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(name))))
+                .isEqualTo("rw-------");
+        long records = Files.readAllLines(out.resolve(name), UTF_8).size();
+
+        CliProcess.Result again = decrypt(server, streamArn, "--out-dir", out.toString(), object.toString());
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains(out.resolve(name) + " already exists");
+
+        Path linked = Files.createDirectory(dir.resolve("linked"));
+        Files.setPosixFilePermissions(linked, PosixFilePermissions.fromString("rwx------"));
+        Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me");
+        Files.createSymbolicLink(linked.resolve(name), victim);
+        CliProcess.Result throughLink = decrypt(server, streamArn, "--out-dir", linked.toString(), object.toString());
+        assertThat(throughLink.exitCode()).isEqualTo(1);
+        assertThat(throughLink.err()).contains("already exists");
+        assertThat(Files.readString(victim)).isEqualTo("keep me");
+
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        CliProcess.Result wide = decrypt(server, streamArn, "--out-dir", shared.toString(), object.toString());
+        assertThat(wide.exitCode()).isEqualTo(1);
+        assertThat(wide.err()).contains("is writable by group or others (rwxrwxrwx)");
+
+        Path copyA = Files.createDirectories(dir.resolve("a")).resolve("same.gz");
+        Path copyB = Files.createDirectories(dir.resolve("b")).resolve("same.gz");
+        Files.copy(object, copyA);
+        Files.copy(object, copyB);
+        Path clashOut = dir.resolve("clash");
+        CliProcess.Result clash =
+                decrypt(server, streamArn, "--out-dir", clashOut.toString(), copyA.toString(), copyB.toString());
+        assertThat(clash.exitCode()).isEqualTo(1);
+        assertThat(clash.err()).contains("would both be written to same.gz.records");
+        assertThat(clashOut).as("refused before anything was written").doesNotExist();
+
+        byte[] plain = new java.util.zip.GZIPInputStream(Files.newInputStream(object)).readAllBytes();
+        byte[] garbage = "\u001b[2J not a frame at all, 41 bytes long".getBytes(UTF_8);
+        Path damaged = dir.resolve("damaged.bin");
+        Files.write(damaged, concatBytes(plain, garbage, plain));
+        CliProcess.Result stopped = decrypt(server, streamArn, damaged.toString());
+        assertThat(stopped.exitCode()).isEqualTo(1);
+        assertThat(stopped.err()).contains(damaged + ": record at byte offset " + plain.length + ": not an envelope");
+        CliProcess.Result skipping = decrypt(server, streamArn, "--skip-bad-frames", damaged.toString());
+        assertThat(skipping.exitCode())
+                .as("skipping is reported in the exit code")
+                .isEqualTo(1);
+        assertThat(skipping.out().lines().count()).isEqualTo(2 * records);
+        assertThat(skipping.err())
+                .contains("skipped: " + damaged + ": record at byte offset " + plain.length + ": not an envelope frame")
+                .contains("decrypted " + 2 * records + " record(s) from 1 object(s); skipped 1 bad frame(s)");
+        CliProcess.Result clean = decrypt(server, streamArn, "--skip-bad-frames", object.toString());
+        assertThat(clean.exitCode()).as(clean.err()).isZero();
+        assertThat(clean.err()).contains("skipped 0 bad frame(s)");
+    }
+
+    private static byte[] concatBytes(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 
     private CliProcess.Result decrypt(LocalFirehose server, String streamArn, String... objects) {

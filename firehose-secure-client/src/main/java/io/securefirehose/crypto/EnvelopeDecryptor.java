@@ -6,6 +6,7 @@ import io.securefirehose.DecryptionFailedException;
 import io.securefirehose.FirehoseLimits;
 import io.securefirehose.FirehoseSecureException;
 import io.securefirehose.credentials.LeastPrivilegePolicies;
+import io.securefirehose.internal.Printable;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -45,7 +46,10 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  *       {@link Builder#maxCachedDataKeys}) and wiped on eviction and on {@link #close()}.
  *   <li>Damage, truncation, an unknown version or a failed authentication stop the read with a
  *       {@link DecryptionFailedException} naming the frame's byte offset in the decompressed object and the
- *       reason.
+ *       reason; or, with {@link #forEach(InputStream, Consumer, Consumer)}, are reported frame by frame while the
+ *       read goes on with the next frame that authenticates, so one foreign or damaged record does not make the
+ *       rest of an object unreadable.
+ *   <li>Strings read from a frame (a stream name) are escaped before they appear in a message.
  * </ul>
  *
  * <p>Thread-safe: methods may be called from several threads; the key cache is shared. Decryption runs on the
@@ -55,6 +59,17 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 public final class EnvelopeDecryptor implements AutoCloseable {
 
     private static final int MAX_CIPHERTEXT_BYTES = FirehoseLimits.MAX_RECORD_BYTES;
+
+    /** The largest a frame can be: the most a reader must be able to go back to look for the next one. */
+    private static final int MAX_FRAME_BYTES = 4
+            + 3
+            + 0xFFFF
+            + 2
+            + EnvelopeFormat.MAX_CONTEXT_BYTES
+            + EnvelopeFormat.NONCE_BYTES
+            + 4
+            + MAX_CIPHERTEXT_BYTES
+            + EnvelopeFormat.TAG_BYTES;
 
     // Looking a cipher up costs more than decrypting a small record; one per thread is reused.
     private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
@@ -99,12 +114,57 @@ public final class EnvelopeDecryptor implements AutoCloseable {
      */
     public long forEach(InputStream object, Consumer<byte[]> records) {
         Objects.requireNonNull(records, "records");
+        return read(Objects.requireNonNull(object, "object"), records, null);
+    }
+
+    /**
+     * Decrypts every record that authenticates, reporting each bad frame and going on with the next valid one. A
+     * frame whose structure is intact but that fails (another stream, failed authentication, a data key KMS refuses)
+     * is skipped whole; after damage to the structure itself (bad magic, impossible lengths, truncation) the read
+     * resumes at the next offset where a frame authenticates. Each damaged stretch is reported once, at its first
+     * bad byte. A failure that may pass if retried (KMS unreachable or throttling) is not a bad frame: it stops the
+     * read as in {@link #forEach(InputStream, Consumer)}.
+     *
+     * @param object the object's bytes; not closed
+     * @param records receives each record's plaintext, on the calling thread
+     * @param badFrames receives each bad frame, its {@link DecryptionFailedException#offset()} and
+     *     {@link DecryptionFailedException#reason()}, on the calling thread
+     * @return the number of records handed out
+     * @throws DecryptionFailedException if a data key could not be decrypted for a reason that may pass
+     * @throws UncheckedIOException if reading the stream fails
+     */
+    public long forEach(InputStream object, Consumer<byte[]> records, Consumer<DecryptionFailedException> badFrames) {
+        Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(badFrames, "badFrames");
+        return read(Objects.requireNonNull(object, "object"), records, badFrames);
+    }
+
+    private long read(
+            InputStream object, Consumer<byte[]> records, @Nullable Consumer<DecryptionFailedException> badFrames) {
         try {
-            InputStream in = decompressed(Objects.requireNonNull(object, "object"));
+            BufferedInputStream in = decompressed(object);
             long offset = 0;
             long count = 0;
             while (true) {
-                Frame frame = nextFrame(in, offset);
+                if (badFrames != null) {
+                    in.mark(MAX_FRAME_BYTES);
+                }
+                Frame frame;
+                try {
+                    frame = nextFrame(in, offset);
+                } catch (BadFrame bad) {
+                    if (badFrames == null || bad.error.isRetriable()) {
+                        throw bad.error;
+                    }
+                    badFrames.accept(bad.error);
+                    // Lengths that did not authenticate cannot be trusted: look for the next frame byte by byte.
+                    in.reset();
+                    offset = resynchronise(in, offset + 1, badFrames);
+                    if (offset < 0) {
+                        return count;
+                    }
+                    continue;
+                }
                 if (frame == null) {
                     return count;
                 }
@@ -122,6 +182,48 @@ public final class EnvelopeDecryptor implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading the object failed", e);
+        }
+    }
+
+    /**
+     * After damage at a frame that started where {@code in} is now: steps past its first byte and on until a frame
+     * parses and authenticates. A candidate whose whole structure parsed but that failed (another stream, failed
+     * authentication) is reported as a bad frame of its own; other candidates are bytes of the damaged stretch.
+     *
+     * @return the offset of the next valid frame, with {@code in} positioned at it, or -1 at the end of the object
+     */
+    private long resynchronise(BufferedInputStream in, long from, Consumer<DecryptionFailedException> badFrames)
+            throws IOException {
+        if (in.read() < 0) {
+            return -1;
+        }
+        long position = from;
+        byte[] window = new byte[4];
+        while (true) {
+            in.mark(MAX_FRAME_BYTES);
+            if (in.readNBytes(window, 0, 4) < 4) {
+                return -1;
+            }
+            if (ByteBuffer.wrap(window).getInt() == EnvelopeFormat.MAGIC) {
+                in.reset();
+                in.mark(MAX_FRAME_BYTES);
+                try {
+                    if (nextFrame(in, position) != null) {
+                        in.reset();
+                        return position;
+                    }
+                } catch (BadFrame notAFrame) {
+                    if (notAFrame.error.isRetriable()) {
+                        throw notAFrame.error;
+                    }
+                    if (notAFrame.wholeFrame) {
+                        badFrames.accept(notAFrame.error);
+                    }
+                }
+            }
+            in.reset();
+            in.read();
+            position++;
         }
     }
 
@@ -155,7 +257,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
         }
     }
 
-    private static InputStream decompressed(InputStream object) throws IOException {
+    private static BufferedInputStream decompressed(InputStream object) throws IOException {
         BufferedInputStream in = new BufferedInputStream(object, 64 * 1024);
         in.mark(2);
         int first = in.read();
@@ -170,6 +272,25 @@ public final class EnvelopeDecryptor implements AutoCloseable {
     /** One authenticated record and the offset just past its frame. Never compared or hashed. */
     @SuppressWarnings("ArrayRecordComponent")
     private record Frame(byte[] plaintext, long end) {}
+
+    /**
+     * A frame that could not be decrypted: the public error, and whether the frame's whole structure was read
+     * (it failed on its stream, its key or its authentication) rather than being damaged in its structure.
+     */
+    private static final class BadFrame extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        @SuppressWarnings("serial") // never serialised: caught inside this class
+        final DecryptionFailedException error;
+
+        final boolean wholeFrame;
+
+        BadFrame(DecryptionFailedException error, boolean wholeFrame) {
+            super(error.getMessage(), error, false, false);
+            this.error = error;
+            this.wholeFrame = wholeFrame;
+        }
+    }
 
     private @Nullable Frame nextFrame(InputStream in, long start) throws IOException {
         byte[] magic = new byte[4];
@@ -215,12 +336,6 @@ public final class EnvelopeDecryptor implements AutoCloseable {
         byte[] encodedContext = read(in, contextLength, start, position);
         position += contextLength;
         Map<String, String> context = decodeContext(encodedContext, start);
-        String stream = context.get(LeastPrivilegePolicies.STREAM_CONTEXT_KEY);
-        if (!expectedStreamArn.equals(stream)) {
-            throw failure(
-                    start,
-                    "the record belongs to delivery stream " + stream + ", not to the expected " + expectedStreamArn);
-        }
         byte[] nonceAndLength = read(in, EnvelopeFormat.NONCE_BYTES + 4, start, position);
         position += nonceAndLength.length;
         long ciphertextLength = Integer.toUnsignedLong(
@@ -233,6 +348,20 @@ public final class EnvelopeDecryptor implements AutoCloseable {
         }
         byte[] sealed = read(in, (int) ciphertextLength + EnvelopeFormat.TAG_BYTES, start, position);
         int headerLength = 4 + 3 + keyLength + 2 + contextLength + nonceAndLength.length;
+        long end = start + headerLength + sealed.length;
+        // Checked before any key is asked for; the whole frame was read, so a skipping reader goes on after it.
+        String stream = context.get(LeastPrivilegePolicies.STREAM_CONTEXT_KEY);
+        if (!expectedStreamArn.equals(stream)) {
+            throw new BadFrame(
+                    new DecryptionFailedException(
+                            start,
+                            "the record belongs to delivery stream "
+                                    + (stream == null ? "(none named)" : Printable.of(stream))
+                                    + ", not to the expected " + expectedStreamArn,
+                            false,
+                            null),
+                    true);
+        }
         byte[] header = ByteBuffer.allocate(headerLength)
                 .putInt(magicValue)
                 .put((byte) version)
@@ -242,7 +371,12 @@ public final class EnvelopeDecryptor implements AutoCloseable {
                 .put(encodedContext)
                 .put(nonceAndLength)
                 .array();
-        byte[] dataKey = dataKey(encryptedKey, encodedContext, context, start);
+        byte[] dataKey;
+        try {
+            dataKey = dataKey(encryptedKey, encodedContext, context, start);
+        } catch (DecryptionFailedException e) {
+            throw new BadFrame(e, true);
+        }
         byte[] plaintext;
         try {
             Cipher cipher = CIPHER.get();
@@ -253,13 +387,19 @@ public final class EnvelopeDecryptor implements AutoCloseable {
             cipher.updateAAD(header);
             plaintext = cipher.doFinal(sealed);
         } catch (AEADBadTagException e) {
-            throw failure(start, "authentication failed: the frame was modified or does not belong to its data key");
+            throw new BadFrame(
+                    new DecryptionFailedException(
+                            start,
+                            "authentication failed: the frame was modified or does not belong to its data key",
+                            false,
+                            null),
+                    true);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
-        return new Frame(plaintext, start + headerLength + sealed.length);
+        return new Frame(plaintext, end);
     }
 
     private static byte[] read(InputStream in, int length, long frameStart, long position) throws IOException {
@@ -340,7 +480,11 @@ public final class EnvelopeDecryptor implements AutoCloseable {
         }
         if (key.length != EnvelopeFormat.DATA_KEY_BYTES) {
             Arrays.fill(key, (byte) 0);
-            throw failure(start, "the data key is " + key.length + " bytes, not " + EnvelopeFormat.DATA_KEY_BYTES);
+            throw new DecryptionFailedException(
+                    start,
+                    "the data key is " + key.length + " bytes, not " + EnvelopeFormat.DATA_KEY_BYTES,
+                    false,
+                    null);
         }
         synchronized (cache) {
             dataKeyDecryptions++;
@@ -365,8 +509,9 @@ public final class EnvelopeDecryptor implements AutoCloseable {
         return !(e instanceof IllegalArgumentException);
     }
 
-    private static DecryptionFailedException failure(long offset, String reason) {
-        return new DecryptionFailedException(offset, reason, false, null);
+    /** Damage to a frame's structure: where it ends is unknown. */
+    private static BadFrame failure(long offset, String reason) {
+        return new BadFrame(new DecryptionFailedException(offset, reason, false, null), false);
     }
 
     /** Collects the settings. Not thread-safe. */

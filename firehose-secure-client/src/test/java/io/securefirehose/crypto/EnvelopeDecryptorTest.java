@@ -160,6 +160,147 @@ class EnvelopeDecryptorTest {
         }
     }
 
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Decrypts in skipping mode: the records, and each report as "offset: reason". */
+    private static List<String> skipping(EnvelopeDecryptor decryptor, byte[] object, List<byte[]> records) {
+        List<String> reports = new ArrayList<>();
+        decryptor.forEach(
+                new ByteArrayInputStream(object), records::add, bad -> reports.add(bad.offset() + ": " + bad.reason()));
+        return reports;
+    }
+
+    @Test
+    void skippingBadFramesReportsEachWithItsOffsetAndDecryptsEveryValidFrame() {
+        byte[] one = seal(KEY_A, BLOB_A, utf8("one"));
+        byte[] foreign = EnvelopeFormat.seal(
+                KEY_A,
+                BLOB_A,
+                Map.of("firehose-secure:delivery-stream", "arn:aws:firehose:us-east-1:111122223333:deliverystream/x"),
+                new byte[12],
+                utf8("theirs"));
+        byte[] two = seal(KEY_B, BLOB_B, utf8("two"));
+        byte[] tampered = seal(KEY_A, BLOB_A, utf8("changed"));
+        tampered[tampered.length - 20] ^= 0x01;
+        byte[] three = seal(KEY_A, BLOB_A, utf8("three"));
+        byte[] garbage = new byte[57];
+        random.nextBytes(garbage);
+        byte[] four = seal(KEY_B, BLOB_B, utf8("four"));
+        byte[] cut = java.util.Arrays.copyOf(seal(KEY_A, BLOB_A, utf8("cut short")), 40);
+        byte[] object = concat(List.of(one, foreign, two, tampered, three, garbage, four, cut));
+        long foreignAt = one.length;
+        long tamperedAt = foreignAt + foreign.length + two.length;
+        long garbageAt = tamperedAt + tampered.length + three.length;
+        long cutAt = garbageAt + garbage.length + four.length;
+
+        List<byte[]> records = new ArrayList<>();
+        try (EnvelopeDecryptor decryptor = decryptor(keys())) {
+            List<String> reports = skipping(decryptor, object, records);
+            assertThat(records).containsExactly(utf8("one"), utf8("two"), utf8("three"), utf8("four"));
+            assertThat(reports).hasSize(4);
+            assertThat(reports.get(0)).startsWith(foreignAt + ": the record belongs to delivery stream ");
+            assertThat(reports.get(1)).startsWith(tamperedAt + ": authentication failed");
+            assertThat(reports.get(2)).startsWith(garbageAt + ": not an envelope frame");
+            assertThat(reports.get(3)).startsWith(cutAt + ": truncated");
+            // Without the mode the same object stops at the first bad frame.
+            List<byte[]> stopped = new ArrayList<>();
+            assertThatThrownBy(() -> decryptor.forEach(new ByteArrayInputStream(object), stopped::add))
+                    .isInstanceOfSatisfying(
+                            DecryptionFailedException.class,
+                            e -> assertThat(e.offset()).isEqualTo(foreignAt));
+            assertThat(stopped).containsExactly(utf8("one"));
+        }
+    }
+
+    @Test
+    void adjacentBadFramesAreReportedOneByOne() {
+        byte[] one = seal(KEY_A, BLOB_A, utf8("one"));
+        byte[] tampered = seal(KEY_A, BLOB_A, utf8("tampered"));
+        tampered[tampered.length - 1] ^= 0x40;
+        byte[] foreign = EnvelopeFormat.seal(
+                KEY_A,
+                BLOB_A,
+                Map.of("firehose-secure:delivery-stream", "arn:aws:firehose:us-east-1:111122223333:deliverystream/x"),
+                new byte[12],
+                utf8("theirs"));
+        byte[] two = seal(KEY_B, BLOB_B, utf8("two"));
+        List<byte[]> records = new ArrayList<>();
+        try (EnvelopeDecryptor decryptor = decryptor(keys())) {
+            List<String> reports = skipping(decryptor, concat(List.of(one, tampered, foreign, two)), records);
+            assertThat(records).containsExactly(utf8("one"), utf8("two"));
+            assertThat(reports)
+                    .satisfiesExactly(
+                            r -> assertThat(r).startsWith(one.length + ": authentication failed"),
+                            r -> assertThat(r)
+                                    .startsWith((one.length + tampered.length) + ": the record belongs to delivery"));
+        }
+    }
+
+    @Test
+    void skippingBadFramesSurvivesAnySingleByteFlipInTheMiddleFrame() throws IOException {
+        byte[] first = seal(KEY_A, BLOB_A, utf8("first"));
+        byte[] middle = seal(KEY_B, BLOB_B, utf8("middle record"));
+        byte[] last = seal(KEY_A, BLOB_A, utf8("last"));
+        byte[] object = concat(List.of(first, middle, last));
+        try (EnvelopeDecryptor decryptor = decryptor(keys())) {
+            for (int position = first.length; position < first.length + middle.length; position++) {
+                for (int bit : new int[] {0x01, 0x80}) {
+                    byte[] tampered = object.clone();
+                    tampered[position] ^= (byte) bit;
+                    for (byte[] input : List.of(tampered, gzip(tampered))) {
+                        List<byte[]> records = new ArrayList<>();
+                        List<String> reports = skipping(decryptor, input, records);
+                        assertThat(records)
+                                .as("flip 0x%02x at byte %d", bit, position)
+                                .containsExactly(utf8("first"), utf8("last"));
+                        assertThat(reports)
+                                .as("flip 0x%02x at byte %d", bit, position)
+                                .singleElement()
+                                .satisfies(r -> assertThat(r).startsWith(first.length + ": "));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStreamNameFromAFrameIsEscapedBeforeItReachesAMessage() {
+        byte[] frame = EnvelopeFormat.seal(
+                KEY_A,
+                BLOB_A,
+                Map.of("firehose-secure:delivery-stream", "evil\u001b[2J\r\nFAKE LOG LINE \u202e"),
+                new byte[12],
+                utf8("x"));
+        try (EnvelopeDecryptor decryptor = decryptor(keys())) {
+            assertThatThrownBy(() -> decryptor.decryptAll(frame))
+                    .isInstanceOfSatisfying(
+                            DecryptionFailedException.class,
+                            e -> assertThat(e.getMessage())
+                                    .contains("delivery stream evil\\u001b[2J\\u000d\\u000aFAKE LOG LINE \\u202e,")
+                                    .doesNotContain("\u001b")
+                                    .doesNotContain("\n")
+                                    .doesNotContain("\u202e"));
+        }
+    }
+
+    @Test
+    void aKmsOutageIsNotABadFrameAndStopsTheSkippingRead() {
+        byte[] object = concat(List.of(seal(KEY_A, BLOB_A, utf8("a")), seal(KEY_A, BLOB_A, utf8("b"))));
+        DataKeyDecrypter unavailable = (blob, context) -> {
+            throw new io.securefirehose.CredentialsUnavailableException("KMS is unreachable", true, null);
+        };
+        try (EnvelopeDecryptor decryptor = decryptor(unavailable)) {
+            List<String> reports = new ArrayList<>();
+            assertThatThrownBy(() -> skipping(decryptor, object, new ArrayList<>()))
+                    .isInstanceOfSatisfying(
+                            DecryptionFailedException.class,
+                            e -> assertThat(e.isRetriable()).isTrue());
+            assertThat(reports).isEmpty();
+        }
+    }
+
     @Test
     void aTruncatedObjectFailsAtTheCutFrame() {
         byte[] first = seal(KEY_A, BLOB_A, new byte[100]);
