@@ -1,6 +1,9 @@
 package io.securefirehose.cli;
 
+import io.securefirehose.FirehoseLimits;
+import io.securefirehose.RecordTooLargeException;
 import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.internal.Printable;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -96,17 +99,17 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
         try {
             if (binary) {
                 for (String file : files) {
-                    send(producer, Files.readAllBytes(Path.of(file)));
+                    sendFile(producer, Path.of(file));
                 }
             } else if (files.isEmpty()) {
-                sendLines(producer, io.in());
+                sendLines(producer, io.in(), "stdin");
             } else {
                 for (String file : files) {
                     if ("-".equals(file)) {
-                        sendLines(producer, io.in());
+                        sendLines(producer, io.in(), "stdin");
                     } else {
                         try (InputStream in = Files.newInputStream(Path.of(file))) {
-                            sendLines(producer, in);
+                            sendLines(producer, in, file);
                         }
                     }
                 }
@@ -124,28 +127,77 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
         return failed.get() == 0 ? 0 : 1;
     }
 
-    private void sendLines(SecureFirehoseProducer producer, InputStream input) throws IOException {
+    /**
+     * Sends one record per line. At most one record's worth of a line is held: a longer line is read to its end
+     * without being kept and refused as that one record, naming its size and the limit; the lines around it are
+     * sent as usual.
+     */
+    private void sendLines(SecureFirehoseProducer producer, InputStream input, String source) throws IOException {
         BufferedInputStream in = new BufferedInputStream(input, 64 * 1024);
         ByteArrayOutputStream line = new ByteArrayOutputStream();
+        long lineNumber = 1;
+        long lineBytes = 0;
+        boolean overlong = false;
         int b;
         while ((b = in.read()) != -1) {
+            lineBytes++;
             if (b == '\n') {
-                if (!stripNewlines) {
-                    line.write('\n');
-                } else if (line.size() > 0 && line.toByteArray()[line.size() - 1] == '\r') {
-                    byte[] withoutReturn = line.toByteArray();
-                    line.reset();
-                    line.write(withoutReturn, 0, withoutReturn.length - 1);
+                if (overlong) {
+                    refuseTooLarge(source + " line " + lineNumber, stripNewlines ? lineBytes - 1 : lineBytes);
+                } else {
+                    if (!stripNewlines) {
+                        line.write('\n');
+                    } else if (line.size() > 0 && line.toByteArray()[line.size() - 1] == '\r') {
+                        byte[] withoutReturn = line.toByteArray();
+                        line.reset();
+                        line.write(withoutReturn, 0, withoutReturn.length - 1);
+                    }
+                    send(producer, line.toByteArray());
                 }
-                send(producer, line.toByteArray());
                 line.reset();
-            } else {
-                line.write(b);
+                lineBytes = 0;
+                overlong = false;
+                lineNumber++;
+            } else if (!overlong) {
+                if (line.size() >= FirehoseLimits.MAX_RECORD_BYTES) {
+                    overlong = true; // already more than any record: stop keeping it
+                    line.reset();
+                } else {
+                    line.write(b);
+                }
             }
         }
-        if (line.size() > 0) {
+        if (overlong) {
+            refuseTooLarge(source + " line " + lineNumber, lineBytes);
+        } else if (line.size() > 0) {
             send(producer, line.toByteArray());
         }
+    }
+
+    /** Sends a file as one record, reading no more of it than the largest record. */
+    private void sendFile(SecureFirehoseProducer producer, Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > FirehoseLimits.MAX_RECORD_BYTES) {
+            refuseTooLarge(file.toString(), size);
+            return;
+        }
+        byte[] data;
+        try (InputStream in = Files.newInputStream(file)) {
+            data = in.readNBytes(FirehoseLimits.MAX_RECORD_BYTES + 1);
+        }
+        if (data.length > FirehoseLimits.MAX_RECORD_BYTES) {
+            refuseTooLarge(file.toString(), Math.max(size, data.length)); // it grew while being read
+            return;
+        }
+        send(producer, data);
+    }
+
+    private void refuseTooLarge(String where, long bytes) {
+        read.incrementAndGet();
+        failed.incrementAndGet();
+        RecordTooLargeException refused = new RecordTooLargeException(bytes, FirehoseLimits.MAX_RECORD_BYTES);
+        failures.add(refused);
+        io.err().println("refused: " + Printable.of(where) + ": " + refused.getMessage());
     }
 
     @SuppressWarnings("FutureReturnValueIgnored") // see the comment on whenComplete

@@ -119,6 +119,55 @@ class CliIT {
     }
 
     @Test
+    void anOverlongLineOrFileIsRefusedAsOneRecordInBoundedMemoryAndTheRestIsSent() throws Exception {
+        LocalFirehose server = server(LocalFirehose.builder().stream("files"));
+        // 160 MB in one line, read by a tool whose heap is 64 MB: holding the line would run out of memory.
+        long hugeLine = 160L << 20;
+        Path text = dir.resolve("huge-line.txt");
+        byte[] chunk = new byte[1 << 20];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(text), 1 << 20)) {
+            out.write("first\n".getBytes(UTF_8));
+            for (long written = 0; written < hugeLine; written += chunk.length) {
+                out.write(chunk);
+            }
+            out.write("\n".getBytes(UTF_8));
+            out.write("x".repeat(1_024_000).getBytes(UTF_8)); // one byte too many with its newline
+            out.write("\nlast\n".getBytes(UTF_8));
+        }
+        Path hugeFile = Files.copy(text, dir.resolve("huge.bin"));
+        Path small = Files.write(dir.resolve("small.bin"), new byte[] {1, 2, 3});
+        Map<String, String> smallHeap = new java.util.HashMap<>(CliProcess.environment(server));
+        smallHeap.put("JAVA_TOOL_OPTIONS", "-Xmx64m");
+
+        CliProcess.Result lines = CliProcess.run(
+                smallHeap,
+                new byte[0],
+                concat(new String[] {"send", "--stream", "files"}, connection(server, text.toString())));
+        assertThat(lines.exitCode()).as(lines.err()).isEqualTo(1);
+        assertThat(lines.out()).contains("sent=2 failed=2");
+        assertThat(lines.err())
+                .contains("refused: " + text + " line 2: record of " + (hugeLine + 1) + " bytes is larger than the"
+                        + " 1024000-byte limit")
+                .doesNotContain("OutOfMemoryError");
+        assertThat(server.records("files"))
+                .extracting(r -> new String(r.data(), UTF_8))
+                .containsExactlyInAnyOrder("first\n", "last\n");
+
+        CliProcess.Result files = CliProcess.run(
+                smallHeap,
+                new byte[0],
+                concat(
+                        new String[] {"send", "--stream", "files", "--binary"},
+                        connection(server, hugeFile.toString(), small.toString())));
+        assertThat(files.exitCode()).isEqualTo(1);
+        assertThat(files.out()).contains("sent=1 failed=1");
+        assertThat(files.err())
+                .contains("refused: " + hugeFile + ": record of " + Files.size(hugeFile) + " bytes is larger than");
+        assertThat(server.records("files")).hasSize(3);
+    }
+
+    @Test
     void aServerWithWeakTlsIsRefusedWithOneLineNamingTheRule() {
         LocalFirehose weak = server(LocalFirehose.builder().stream("orders")
                 .tlsProtocols("TLSv1.2")
@@ -194,25 +243,9 @@ class CliIT {
 
     @Test
     void encryptedRecordsSentByTheToolDecryptBackToTheInput() throws Exception {
-        Path output = dir.resolve("delivered");
-        LocalFirehose server = server(LocalFirehose.builder().stream("secure")
-                .kmsKey(KEY_ID)
-                .outputDirectory(output)
-                .gzip(true));
+        LocalFirehose server = encryptingServer();
         String streamArn = server.streamArn("secure");
-        CliProcess.Result sent = against(
-                server,
-                lines(300),
-                "send",
-                "--stream",
-                "secure",
-                "--kms-key",
-                KMS_KEY,
-                "--kms-endpoint",
-                server.endpoint().toString(),
-                "--stream-arn",
-                streamArn);
-        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        sendEncrypted(server, 300);
         assertThat(new String(server.records("secure").get(0).data(), 0, 4, UTF_8))
                 .isEqualTo("FHSE");
         server.flushDeliveries();
@@ -250,24 +283,9 @@ class CliIT {
 
     @Test
     void decryptWritesOwnerOnlyFilesNeverThroughALinkAndCanSkipBadFrames() throws Exception {
-        LocalFirehose server = server(LocalFirehose.builder().stream("secure")
-                .kmsKey(KEY_ID)
-                .outputDirectory(dir.resolve("delivered"))
-                .gzip(true));
+        LocalFirehose server = encryptingServer();
         String streamArn = server.streamArn("secure");
-        CliProcess.Result sent = against(
-                server,
-                lines(20),
-                "send",
-                "--stream",
-                "secure",
-                "--kms-key",
-                KMS_KEY,
-                "--kms-endpoint",
-                server.endpoint().toString(),
-                "--stream-arn",
-                streamArn);
-        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        sendEncrypted(server, 20);
         server.flushDeliveries();
         Path object = server.deliveredObjects("secure").get(0);
         String name = object.getFileName() + ".records";
@@ -329,6 +347,30 @@ class CliIT {
         CliProcess.Result clean = decrypt(server, streamArn, "--skip-bad-frames", object.toString());
         assertThat(clean.exitCode()).as(clean.err()).isZero();
         assertThat(clean.err()).contains("skipped 0 bad frame(s)");
+    }
+
+    /** A local endpoint with stream "secure", its KMS key, and gzip-compressed deliveries under dir/delivered. */
+    private LocalFirehose encryptingServer() {
+        return server(LocalFirehose.builder().stream("secure")
+                .kmsKey(KEY_ID)
+                .outputDirectory(dir.resolve("delivered"))
+                .gzip(true));
+    }
+
+    private void sendEncrypted(LocalFirehose server, int records) {
+        CliProcess.Result sent = against(
+                server,
+                lines(records),
+                "send",
+                "--stream",
+                "secure",
+                "--kms-key",
+                KMS_KEY,
+                "--kms-endpoint",
+                server.endpoint().toString(),
+                "--stream-arn",
+                server.streamArn("secure"));
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
     }
 
     private static byte[] concatBytes(byte[]... parts) {

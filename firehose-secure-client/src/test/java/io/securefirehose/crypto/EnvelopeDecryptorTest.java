@@ -160,6 +160,16 @@ class EnvelopeDecryptorTest {
         }
     }
 
+    /** A well-formed frame of another stream, under a key this decryptor can get. */
+    private static byte[] foreignFrame() {
+        return EnvelopeFormat.seal(
+                KEY_A,
+                BLOB_A,
+                Map.of("firehose-secure:delivery-stream", "arn:aws:firehose:us-east-1:111122223333:deliverystream/x"),
+                new byte[12],
+                utf8("theirs"));
+    }
+
     private static byte[] utf8(String text) {
         return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -175,12 +185,7 @@ class EnvelopeDecryptorTest {
     @Test
     void skippingBadFramesReportsEachWithItsOffsetAndDecryptsEveryValidFrame() {
         byte[] one = seal(KEY_A, BLOB_A, utf8("one"));
-        byte[] foreign = EnvelopeFormat.seal(
-                KEY_A,
-                BLOB_A,
-                Map.of("firehose-secure:delivery-stream", "arn:aws:firehose:us-east-1:111122223333:deliverystream/x"),
-                new byte[12],
-                utf8("theirs"));
+        byte[] foreign = foreignFrame();
         byte[] two = seal(KEY_B, BLOB_B, utf8("two"));
         byte[] tampered = seal(KEY_A, BLOB_A, utf8("changed"));
         tampered[tampered.length - 20] ^= 0x01;
@@ -219,12 +224,7 @@ class EnvelopeDecryptorTest {
         byte[] one = seal(KEY_A, BLOB_A, utf8("one"));
         byte[] tampered = seal(KEY_A, BLOB_A, utf8("tampered"));
         tampered[tampered.length - 1] ^= 0x40;
-        byte[] foreign = EnvelopeFormat.seal(
-                KEY_A,
-                BLOB_A,
-                Map.of("firehose-secure:delivery-stream", "arn:aws:firehose:us-east-1:111122223333:deliverystream/x"),
-                new byte[12],
-                utf8("theirs"));
+        byte[] foreign = foreignFrame();
         byte[] two = seal(KEY_B, BLOB_B, utf8("two"));
         List<byte[]> records = new ArrayList<>();
         try (EnvelopeDecryptor decryptor = decryptor(keys())) {
