@@ -79,15 +79,18 @@ public final class DefaultEndpointClients {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(credentials())
                 .linger(Duration.ZERO)
-                .requestTimeout(Duration.ofSeconds(5))
-                .deliveryTimeout(Duration.ofSeconds(10));
+                // Refusals arrive at once on a warm JVM; these bounds leave a cold one on a busy machine room to
+                // load the SDK and make its first STS and KMS calls (5 s for a call was exceeded there).
+                .requestTimeout(Duration.ofSeconds(15))
+                .deliveryTimeout(Duration.ofSeconds(20));
     }
 
     private static KmsDataKeyDecrypter.Builder decrypter() {
         return KmsDataKeyDecrypter.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(credentials())
-                .requestTimeout(Duration.ofSeconds(5));
+                // One call, refused at once; the bound only caps a cold JVM on a busy machine (5 s was exceeded).
+                .requestTimeout(Duration.ofSeconds(30));
     }
 
     private static StaticCredentialsProvider credentials() {

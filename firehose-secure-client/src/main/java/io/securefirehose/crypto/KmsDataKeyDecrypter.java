@@ -3,6 +3,7 @@ package io.securefirehose.crypto;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.internal.KmsClients;
+import io.securefirehose.internal.KmsPlaintext;
 import io.securefirehose.internal.SecurityEvents;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.HostResolver;
@@ -57,12 +58,11 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
     @Override
     public byte[] decrypt(byte[] encryptedDataKey, Map<String, String> encryptionContext) {
         try {
-            return kms.client()
+            return KmsPlaintext.take(kms.client()
                     .decrypt(r -> r.ciphertextBlob(SdkBytes.fromByteArray(encryptedDataKey))
                             .encryptionContext(encryptionContext))
                     .get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                    .plaintext()
-                    .asByteArray();
+                    .plaintext());
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = kms.typed(e.getCause() == null ? e : e.getCause());
             throw cause instanceof RuntimeException runtime

@@ -1,21 +1,21 @@
 package io.securefirehose.internal;
 
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.crypto.SecretKey;
 
 /**
  * One data key in use by the producer: the plaintext key (ours alone; wiped when retired and no encryption uses
- * it any more), the frame prefix every record under it starts with, and the counters that enforce its limits.
+ * it any more), the ciphers it lends to sealing threads (made to forget it when it is wiped), the frame prefix
+ * every record under it starts with, and the counters that enforce its limits.
  *
- * <p>Thread-safe. Callers {@link #tryUse} before sealing and {@link #release} after; a retired key is wiped only
- * once its last user released it, so no record is ever sealed with a wiped (all-zero) key.
+ * <p>Thread-safe. Callers {@link #tryUse} before sealing and {@link #release} after, borrowing a cipher in between;
+ * a retired key is wiped only once its last user released it, so no record is ever sealed with a wiped (all-zero)
+ * key, and every cipher it lent is back in its pool by then.
  */
-final class DataKey implements SecretKey {
-
-    private static final long serialVersionUID = 1L;
+final class DataKey {
 
     /** What {@link #tryUse} found. */
     enum Use {
@@ -36,6 +36,8 @@ final class DataKey implements SecretKey {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicInteger users = new AtomicInteger();
     private final AtomicBoolean wiped = new AtomicBoolean();
+    // Ciphers initialised with this key, one per thread that sealed at once; they forget it when it is wiped.
+    private final ConcurrentLinkedQueue<KeyedCipher> ciphers = new ConcurrentLinkedQueue<>();
     private volatile boolean retired;
 
     DataKey(
@@ -96,7 +98,34 @@ final class DataKey implements SecretKey {
     private void wipe() {
         if (wiped.compareAndSet(false, true)) {
             Arrays.fill(key, (byte) 0);
+            for (KeyedCipher cipher = ciphers.poll(); cipher != null; cipher = ciphers.poll()) {
+                cipher.forget();
+            }
         }
+    }
+
+    /**
+     * Lends a cipher for one record, to be initialised with {@link #seal}; only between a granted {@link #tryUse}
+     * and its {@link #release}, which gives it back.
+     */
+    KeyedCipher borrowCipher() {
+        KeyedCipher cipher = ciphers.poll();
+        return cipher != null ? cipher : new KeyedCipher();
+    }
+
+    /** Takes a lent cipher back; called before {@link #release}, so the cipher is pooled when the key is wiped. */
+    void returnCipher(KeyedCipher cipher) {
+        ciphers.offer(cipher);
+    }
+
+    /**
+     * Initialises a borrowed cipher with this key for sealing one record.
+     *
+     * @return the initialised cipher
+     */
+    javax.crypto.Cipher seal(KeyedCipher cipher, byte[] nonce, int offset, int length)
+            throws java.security.GeneralSecurityException {
+        return cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, key, nonce, offset, length);
     }
 
     /** Whether a quarter or less of a limit is left: time to fetch the successor. */
@@ -126,38 +155,13 @@ final class DataKey implements SecretKey {
         return keyArn;
     }
 
-    @Override
-    public String getAlgorithm() {
-        return "AES";
-    }
-
-    @Override
-    public String getFormat() {
-        return "RAW";
-    }
-
-    /** A copy for the cipher; the JDK wipes its copy after expanding the key. */
-    @Override
-    public byte[] getEncoded() {
-        return key.clone();
-    }
-
-    @Override
-    public void destroy() {
-        retire();
-    }
-
-    @Override
-    public boolean isDestroyed() {
+    /** @return whether the key was wiped (retired, and no one uses it any more) */
+    boolean isDestroyed() {
         return wiped.get();
     }
 
     @Override
     public String toString() {
         return "DataKey[" + keyArn + ", " + Math.min(records.get(), maxRecords) + " records]";
-    }
-
-    private void writeObject(java.io.ObjectOutputStream out) throws java.io.NotSerializableException {
-        throw new java.io.NotSerializableException("data keys are never serialized");
     }
 }

@@ -31,7 +31,7 @@ final class KmsDataKeySource implements DataKeySource {
                 result.completeExceptionally(kms.typed(error));
                 return;
             }
-            byte[] plaintext = response.plaintext().asByteArray();
+            byte[] plaintext = KmsPlaintext.take(response.plaintext());
             byte[] encrypted = response.ciphertextBlob().asByteArray();
             if (plaintext.length != EnvelopeFormat.DATA_KEY_BYTES
                     || encrypted.length < 1

@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,14 +57,6 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
             "ValidationException",
             "UnrecognizedClientException",
             "InvalidGrantTokenException");
-
-    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
-        }
-    });
 
     // One nonce pool per thread: no shared lock on the send path, and one generator call per 64 nonces (a call
     // for each 12-byte nonce cost about ten times as much; nonces are not secret, so drawing them early is safe).
@@ -298,14 +289,14 @@ final class RecordEncryptor implements AutoCloseable, io.securefirehose.metrics.
             NONCES.get().nextNonce(frame, prefix.length);
             ByteBuffer.wrap(frame, prefix.length + EnvelopeFormat.NONCE_BYTES, 4)
                     .putInt(plaintext.length);
-            Cipher cipher = CIPHER.get();
-            cipher.init(
-                    Cipher.ENCRYPT_MODE,
-                    key,
-                    new GCMParameterSpec(
-                            EnvelopeFormat.TAG_BYTES * 8, frame, prefix.length, EnvelopeFormat.NONCE_BYTES));
-            cipher.updateAAD(frame, 0, headerLength);
-            cipher.doFinal(plaintext, 0, plaintext.length, frame, headerLength);
+            KeyedCipher lent = key.borrowCipher();
+            try {
+                Cipher cipher = key.seal(lent, frame, prefix.length, EnvelopeFormat.NONCE_BYTES);
+                cipher.updateAAD(frame, 0, headerLength);
+                cipher.doFinal(plaintext, 0, plaintext.length, frame, headerLength);
+            } finally {
+                key.returnCipher(lent);
+            }
             overheadBytes.add(frame.length - (long) plaintext.length);
             sealedRecords.increment();
             return frame;

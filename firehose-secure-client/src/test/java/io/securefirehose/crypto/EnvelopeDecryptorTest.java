@@ -302,6 +302,24 @@ class EnvelopeDecryptorTest {
     }
 
     @Test
+    void afterEachReadTheThreadsCipherHoldsNoKey() {
+        byte[] object = concat(List.of(seal(KEY_A, BLOB_A, utf8("a")), seal(KEY_B, BLOB_B, utf8("b"))));
+        try (EnvelopeDecryptor decryptor = decryptor(keys())) {
+            assertThat(decryptor.decryptAll(object)).hasSize(2);
+            assertThat(io.securefirehose.internal.KeyResidue.of(EnvelopeDecryptor.threadCipher(), KEY_A))
+                    .isEmpty();
+            assertThat(io.securefirehose.internal.KeyResidue.of(EnvelopeDecryptor.threadCipher(), KEY_B))
+                    .isEmpty();
+            // A frame that fails authentication leaves nothing behind either.
+            byte[] tampered = seal(KEY_A, BLOB_A, utf8("c"));
+            tampered[tampered.length - 1] ^= 1;
+            assertThatThrownBy(() -> decryptor.decryptAll(tampered)).isInstanceOf(DecryptionFailedException.class);
+            assertThat(io.securefirehose.internal.KeyResidue.of(EnvelopeDecryptor.threadCipher(), KEY_A))
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void aTruncatedObjectFailsAtTheCutFrame() {
         byte[] first = seal(KEY_A, BLOB_A, new byte[100]);
         byte[] second = seal(KEY_B, BLOB_B, new byte[100]);
