@@ -31,6 +31,7 @@ public final class ProducerConfig {
     private final @Nullable URI endpoint;
     private final @Nullable String vpcEndpointId;
     private final AwsCredentialsProvider credentialsProvider;
+    private final io.securefirehose.credentials.@Nullable WebIdentity webIdentity;
     private final TrustMaterial trustMaterial;
     private final TlsPolicy tlsPolicy;
     private final @Nullable List<CidrRange> allowedCidrs;
@@ -59,6 +60,7 @@ public final class ProducerConfig {
             @Nullable URI endpoint,
             @Nullable String vpcEndpointId,
             AwsCredentialsProvider credentialsProvider,
+            io.securefirehose.credentials.@Nullable WebIdentity webIdentity,
             TrustMaterial trustMaterial,
             TlsPolicy tlsPolicy,
             @Nullable List<CidrRange> allowedCidrs,
@@ -85,6 +87,7 @@ public final class ProducerConfig {
         this.endpoint = endpoint;
         this.vpcEndpointId = vpcEndpointId;
         this.credentialsProvider = credentialsProvider;
+        this.webIdentity = webIdentity;
         this.trustMaterial = trustMaterial;
         this.tlsPolicy = tlsPolicy;
         this.allowedCidrs = allowedCidrs == null ? null : List.copyOf(allowedCidrs);
@@ -174,6 +177,14 @@ public final class ProducerConfig {
      */
     public @Nullable String vpcEndpointId() {
         return vpcEndpointId;
+    }
+
+    /**
+     * @return the web identity the producer exchanges for its base credentials through its own STS client, or
+     *     {@code null} when {@link #credentialsProvider()} supplies them
+     */
+    public io.securefirehose.credentials.@Nullable WebIdentity webIdentity() {
+        return webIdentity;
     }
 
     /** @return how the endpoint's host name is resolved at build time */

@@ -216,6 +216,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         private HostResolver hostResolver = HostResolver.system();
         private @Nullable AssumeRole assumeRole;
         private @Nullable AwsCredentialsProvider credentialsProvider;
+        private io.securefirehose.credentials.@Nullable WebIdentity webIdentity;
         private TrustMaterial trustMaterial = TrustMaterial.systemDefault();
         private TlsPolicy tlsPolicy = TlsPolicy.MODERN;
         private Duration linger = ProducerDefaults.LINGER;
@@ -423,6 +424,21 @@ public final class SecureFirehoseProducer implements AutoCloseable {
          */
         public Builder credentialsProvider(AwsCredentialsProvider provider) {
             this.credentialsProvider = Objects.requireNonNull(provider, "credentialsProvider must not be null");
+            return this;
+        }
+
+        /**
+         * Base credentials from a web identity token (EKS service accounts, OIDC), exchanged by this SDK's own STS
+         * client under the producer's TLS policy, trust material and address rules, and refreshed in the
+         * background. Without this and without {@link #credentialsProvider}, the producer uses
+         * {@link io.securefirehose.credentials.WebIdentity#fromEnvironment()} when {@code AWS_ROLE_ARN} and
+         * {@code AWS_WEB_IDENTITY_TOKEN_FILE} are set, and the AWS SDK's default chain otherwise.
+         *
+         * @param identity the role and token file
+         * @return this builder
+         */
+        public Builder webIdentity(io.securefirehose.credentials.WebIdentity identity) {
+            this.webIdentity = Objects.requireNonNull(identity, "webIdentity must not be null");
             return this;
         }
 
@@ -745,6 +761,16 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                         + " envelope encryption, or accept plaintext with Spill.toDirectory(dir).allowPlaintext()");
             }
             EnvelopeEncryption boundEncryption = encryption == null ? null : bindEncryption(encryption, region);
+            if (credentialsProvider != null && webIdentity != null) {
+                throw new IllegalStateException(
+                        "credentialsProvider and webIdentity both supply the base" + " credentials: set one of them");
+            }
+            io.securefirehose.credentials.WebIdentity identity = webIdentity;
+            if (identity == null && credentialsProvider == null) {
+                // As the SDK's default chain would, but through this SDK's own STS client, under the policy.
+                identity = io.securefirehose.credentials.WebIdentity.fromEnvironment()
+                        .orElse(null);
+            }
             AwsCredentialsProvider credentials = credentialsProvider != null
                     ? credentialsProvider
                     : DefaultCredentialsProvider.builder().build();
@@ -757,6 +783,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
                     target,
                     vpcEndpointId,
                     credentials,
+                    identity,
                     trustMaterial,
                     tlsPolicy,
                     pinAddresses ? allowedCidrs : null,

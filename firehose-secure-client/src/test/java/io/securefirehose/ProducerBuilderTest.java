@@ -189,6 +189,9 @@ class ProducerBuilderTest {
             Map.entry("SecureFirehoseProducer.Builder#credentialsProvider", "any provider; asked when signing"),
             Map.entry("SecureFirehoseProducer.Builder#trustMaterial", "built and checked by TrustMaterial's factories"),
             Map.entry("SecureFirehoseProducer.Builder#assumeRole", "built and checked by AssumeRole's builder"),
+            Map.entry(
+                    "SecureFirehoseProducer.Builder#webIdentity",
+                    "built and checked by WebIdentity's builder (WebIdentityTest)"),
             Map.entry("SecureFirehoseProducer.Builder#tlsPolicy", "built and checked by TlsPolicy's factories"),
             Map.entry(
                     "SecureFirehoseProducer.Builder#envelopeEncryption",

@@ -37,9 +37,6 @@ public final class AssumeRole {
     /** Longest session STS issues (the role's maximum session duration may be lower). */
     public static final Duration MAX_DURATION = Duration.ofHours(12);
 
-    private static final Pattern ROLE_ARN =
-            Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::(\\d{12}):role/[\\w+=,.@/-]{1,512}");
-    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
     private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     private static final Pattern STS_VPC_ENDPOINT = Pattern.compile(
             "vpce-[0-9a-z]+-[0-9a-z]+(?:-[a-z0-9-]+)?\\.sts\\.([a-z]{2}(?:-[a-z]+)+-\\d{1,2})\\.vpce\\.amazonaws\\.com");
@@ -86,13 +83,13 @@ public final class AssumeRole {
 
     /** @return the role's partition, for example {@code aws} */
     public String partition() {
-        java.util.regex.Matcher matcher = ROLE_ARN.matcher(roleArn);
+        java.util.regex.Matcher matcher = StsSettings.ROLE_ARN.matcher(roleArn);
         return matcher.matches() ? matcher.group(1) : "aws";
     }
 
     /** @return the role's account, which the session policy uses for the stream's ARN */
     public String account() {
-        java.util.regex.Matcher matcher = ROLE_ARN.matcher(roleArn);
+        java.util.regex.Matcher matcher = StsSettings.ROLE_ARN.matcher(roleArn);
         return matcher.matches() ? matcher.group(2) : "";
     }
 
@@ -189,12 +186,7 @@ public final class AssumeRole {
         private final List<String[]> sessionPolicyConditions = new java.util.ArrayList<>();
 
         private Builder(String roleArn) {
-            Objects.requireNonNull(roleArn, "roleArn must not be null");
-            if (!ROLE_ARN.matcher(roleArn).matches()) {
-                throw new IllegalArgumentException(
-                        "roleArn must look like arn:aws:iam::<12-digit account>:role/<name>, was '" + roleArn + "'");
-            }
-            this.roleArn = roleArn;
+            this.roleArn = StsSettings.roleArn(roleArn);
         }
 
         /**
@@ -218,12 +210,7 @@ public final class AssumeRole {
          * @return this builder
          */
         public Builder sessionName(String name) {
-            Objects.requireNonNull(name, "sessionName must not be null");
-            if (!SESSION_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException(
-                        "sessionName must be 2 to 64 of letters, digits and +=,.@-, was '" + name + "'");
-            }
-            this.sessionName = name;
+            this.sessionName = StsSettings.name("sessionName", name);
             return this;
         }
 
@@ -233,12 +220,7 @@ public final class AssumeRole {
          * @return this builder
          */
         public Builder sourceIdentity(String identity) {
-            Objects.requireNonNull(identity, "sourceIdentity must not be null");
-            if (!SESSION_NAME.matcher(identity).matches()) {
-                throw new IllegalArgumentException(
-                        "sourceIdentity must be 2 to 64 of letters, digits and +=,.@-, was '" + identity + "'");
-            }
-            this.sourceIdentity = identity;
+            this.sourceIdentity = StsSettings.name("sourceIdentity", identity);
             return this;
         }
 
@@ -267,11 +249,7 @@ public final class AssumeRole {
          * @return this builder
          */
         public Builder duration(Duration duration) {
-            Objects.requireNonNull(duration, "duration must not be null");
-            if (duration.compareTo(MIN_DURATION) < 0 || duration.compareTo(MAX_DURATION) > 0) {
-                throw new IllegalArgumentException("duration must be between 15 minutes and 12 hours, was " + duration);
-            }
-            this.duration = duration;
+            this.duration = StsSettings.duration(duration);
             return this;
         }
 
@@ -280,11 +258,7 @@ public final class AssumeRole {
          * @return this builder
          */
         public Builder refreshBefore(Duration before) {
-            Objects.requireNonNull(before, "refreshBefore must not be null");
-            if (before.isNegative() || before.isZero()) {
-                throw new IllegalArgumentException("refreshBefore must be more than zero, was " + before);
-            }
-            this.refreshBefore = before;
+            this.refreshBefore = StsSettings.refreshBefore(before);
             return this;
         }
 
@@ -294,14 +268,7 @@ public final class AssumeRole {
          * @return this builder
          */
         public Builder stsEndpoint(URI endpoint) {
-            Objects.requireNonNull(endpoint, "stsEndpoint must not be null");
-            if (!"https".equals(String.valueOf(endpoint.getScheme()).toLowerCase(Locale.ROOT))
-                    || endpoint.getHost() == null) {
-                throw new IllegalArgumentException(
-                        "stsEndpoint must be an https:// URL so that credentials travel over TLS, was '" + endpoint
-                                + "'");
-            }
-            this.stsEndpoint = endpoint;
+            this.stsEndpoint = StsSettings.stsEndpoint(endpoint);
             return this;
         }
 

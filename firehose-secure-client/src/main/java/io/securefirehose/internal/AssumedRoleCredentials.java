@@ -2,18 +2,17 @@ package io.securefirehose.internal;
 
 import io.securefirehose.CredentialsUnavailableException;
 import io.securefirehose.FirehoseSecureException;
-import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.time.TaskScheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -21,10 +20,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.services.sts.StsAsyncClient;
-import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.Credentials;
-import software.amazon.awssdk.services.sts.model.Tag;
 
 /**
  * Credentials of an assumed role, fetched and refreshed in the background on the producer's scheduler, so that
@@ -48,13 +44,16 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, SendGate, 
             "PackedPolicyTooLarge",
             "RegionDisabledException",
             "InvalidClientTokenId",
+            "InvalidIdentityToken",
+            "IDPRejectedClaim",
             "UnrecognizedClientException");
 
     private record Session(AwsSessionCredentials credentials, Instant expiration) {}
 
-    private final StsAsyncClient sts;
-    private final AssumeRoleRequest request;
-    private final AssumeRole settings;
+    private final String action;
+    private final String roleArn;
+    private final Duration refreshBefore;
+    private final Supplier<CompletableFuture<Credentials>> issue;
     private final TaskScheduler scheduler;
     private final Clock clock;
     private final RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
@@ -69,37 +68,31 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, SendGate, 
     private volatile boolean closed;
     private int consecutiveFailures; // scheduler thread only
 
+    /**
+     * @param action the STS action, for messages ({@code AssumeRole}, {@code AssumeRoleWithWebIdentity})
+     * @param roleArn the role, for messages
+     * @param refreshBefore how long before expiry a session is renewed
+     * @param issue one STS call for a session; called on the scheduler thread, may complete on any
+     * @param scheduler where refreshes run
+     * @param translate turns a refused connection into its typed exception
+     * @param onClose releases the STS client
+     */
     AssumedRoleCredentials(
-            StsAsyncClient sts,
-            AssumeRole settings,
-            String sessionPolicy,
+            String action,
+            String roleArn,
+            Duration refreshBefore,
+            Supplier<CompletableFuture<Credentials>> issue,
             TaskScheduler scheduler,
             UnaryOperator<Throwable> translate,
             AutoCloseable onClose) {
-        this.sts = sts;
+        this.action = action;
+        this.roleArn = roleArn;
+        this.refreshBefore = refreshBefore;
+        this.issue = issue;
         this.translate = translate;
-        this.settings = settings;
         this.scheduler = scheduler;
         this.clock = scheduler.wallClock();
         this.onClose = onClose;
-        List<Tag> tags = new ArrayList<>();
-        settings.sessionTags()
-                .forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
-        AssumeRoleRequest.Builder builder = AssumeRoleRequest.builder()
-                .roleArn(settings.roleArn())
-                .roleSessionName(settings.sessionName())
-                .policy(sessionPolicy)
-                .durationSeconds((int) settings.duration().toSeconds());
-        if (settings.externalId() != null) {
-            builder.externalId(settings.externalId());
-        }
-        if (settings.sourceIdentity() != null) {
-            builder.sourceIdentity(settings.sourceIdentity());
-        }
-        if (!tags.isEmpty()) {
-            builder.tags(tags);
-        }
-        this.request = builder.build();
     }
 
     /** Asks STS for the first session, in the background. */
@@ -139,8 +132,8 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, SendGate, 
     private CredentialsUnavailableException unavailable(@Nullable Session session) {
         CredentialsUnavailableException failure = lastFailure;
         String why = session == null
-                ? "no session for role " + settings.roleArn() + " yet"
-                : "the session for role " + settings.roleArn() + " expired at " + session.expiration();
+                ? "no session for role " + roleArn + " yet"
+                : "the session for role " + roleArn + " expired at " + session.expiration();
         return new CredentialsUnavailableException(
                 why + (failure == null ? "; STS has not answered yet" : "; STS: " + failure.getMessage()),
                 !permanent,
@@ -158,9 +151,14 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, SendGate, 
         if (closed) {
             return;
         }
-        sts.assumeRole(request).whenComplete((response, error) -> {
+        CompletableFuture<Credentials> call;
+        try {
+            call = issue.get();
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e); // the token file could not be read, for example
+        }
+        call.whenComplete((issued, error) -> {
             if (error == null) {
-                Credentials issued = response.credentials();
                 onSession(new Session(
                         AwsSessionCredentials.create(
                                 issued.accessKeyId(), issued.secretAccessKey(), issued.sessionToken()),
@@ -183,8 +181,8 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, SendGate, 
         permanent = false;
         consecutiveFailures = 0;
         Duration untilRefresh =
-                Duration.between(clock.instant(), session.expiration().minus(settings.refreshBefore()));
-        LOG.debug("assumed role {} until {}", settings.roleArn(), session.expiration());
+                Duration.between(clock.instant(), session.expiration().minus(refreshBefore));
+        LOG.debug("{} of {}: a session until {}", action, roleArn, session.expiration());
         submit(this::refresh, Math.max(0, untilRefresh.toNanos()));
         opened();
     }
@@ -197,7 +195,7 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, SendGate, 
         boolean isPermanent = answer.isPermanent(PERMANENT_STS_ERRORS);
         boolean refusedForGood = isPermanent && current == null;
         lastFailure = new CredentialsUnavailableException(
-                "AssumeRole of " + settings.roleArn() + " failed with " + code + ": " + cause.getMessage()
+                action + " of " + roleArn + " failed with " + code + ": " + cause.getMessage()
                         + (cause instanceof FirehoseSecureException
                                 ? ""
                                 : isPermanent
@@ -212,8 +210,9 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, SendGate, 
             opened(); // so that what waits fails at once with STS's refusal
         }
         LOG.warn(
-                "AssumeRole of {} failed with {}; {}",
-                settings.roleArn(),
+                "{} of {} failed with {}; {}",
+                action,
+                roleArn,
                 code,
                 current == null ? "no credentials yet" : "keeping the current credentials until they expire");
         consecutiveFailures++;

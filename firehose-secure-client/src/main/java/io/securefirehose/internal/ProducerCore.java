@@ -183,44 +183,80 @@ public final class ProducerCore implements AutoCloseable {
                 : null;
         TaskScheduler runOn = own != null ? own : java.util.Objects.requireNonNull(scheduler);
         io.securefirehose.credentials.AssumeRole role = config.assumeRole();
+        AssumedRoleCredentials identity = null;
         AssumedRoleCredentials assumed = null;
         RecordEncryptor encryptor = null;
         boolean built = false;
         try {
-            assumed = role == null ? null : StsCredentials.create(config, role, runOn, events);
-            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider signer =
-                    assumed != null ? assumed : config.credentialsProvider();
-            SendGate credentials = assumed != null ? assumed : SendGate.OPEN;
+            identity = StsCredentials.webIdentity(config, runOn, events);
+            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider base =
+                    identity != null ? identity : config.credentialsProvider();
+            assumed = role == null ? null : StsCredentials.create(config, base, role, runOn, events);
+            AssumedRoleCredentials outer = assumed != null ? assumed : identity;
+            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider signer = outer != null ? outer : base;
+            SendGate credentials = outer != null ? outer : SendGate.OPEN;
             encryptor = Encryption.create(config, signer, credentials, runOn, events);
             BatchTransport transport = config.requestPath() == io.securefirehose.RequestPath.SDK_CLIENT
                     ? SdkBatchTransport.create(config, events, signer)
                     : LeanBatchTransport.create(config, events, signer);
+            AssumedRoleCredentials identitySession = identity;
+            AssumedRoleCredentials roleSession = assumed;
             ProducerCore core = new ProducerCore(
                     config,
-                    assumed == null ? transport : new ClosingAlso(transport, assumed),
+                    outer == null
+                            ? transport
+                            : new ClosingAlso(transport, () -> closeAll(roleSession, identitySession)),
                     runOn,
                     own,
                     events,
-                    assumed == null ? () -> 0 : assumed::failures,
+                    () -> (identitySession == null ? 0 : identitySession.failures())
+                            + (roleSession == null ? 0 : roleSession.failures()),
                     encryptor,
                     credentials);
-            if (assumed != null) {
-                assumed.start();
-            }
+            startSessions(identity, assumed);
             built = true;
             return core;
         } finally {
             if (!built) {
                 // A refused endpoint or STS setup: release what was already started.
-                if (assumed != null) {
-                    assumed.close();
-                }
+                closeAll(assumed, identity);
                 if (encryptor != null) {
                     encryptor.close();
                 }
                 if (own != null) {
                     own.close();
                 }
+            }
+        }
+    }
+
+    /**
+     * Starts the STS sessions: the web identity first, and the role once the web identity answered (it signs the
+     * role's {@code AssumeRole}, which would otherwise fail and back off while the first token exchange runs).
+     */
+    // thenRun's future only runs start(), which reports through the sessions themselves.
+    @SuppressWarnings("FutureReturnValueIgnored")
+    static void startSessions(@Nullable AssumedRoleCredentials identity, @Nullable AssumedRoleCredentials role) {
+        if (identity != null) {
+            identity.start();
+        }
+        if (role != null) {
+            if (identity == null) {
+                role.start();
+            } else {
+                identity.firstAnswer().thenRun(role::start);
+            }
+        }
+    }
+
+    static void closeAll(@Nullable AssumedRoleCredentials role, @Nullable AssumedRoleCredentials identity) {
+        try {
+            if (role != null) {
+                role.close();
+            }
+        } finally {
+            if (identity != null) {
+                identity.close();
             }
         }
     }

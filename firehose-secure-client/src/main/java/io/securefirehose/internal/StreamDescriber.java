@@ -39,14 +39,24 @@ public final class StreamDescriber {
         SecurityEvents events = new SecurityEvents();
         Duration timeout = config.requestTimeout();
         SingleThreadTaskScheduler scheduler = null;
+        AssumedRoleCredentials identity = null;
         AssumedRoleCredentials assumed = null;
         SdkBatchTransport transport = null;
         try {
             AwsCredentialsProvider signer = config.credentialsProvider();
             AssumeRole role = config.assumeRole();
-            if (role != null) {
+            if (role != null || config.webIdentity() != null) {
                 scheduler = new SingleThreadTaskScheduler("firehose-secure-check-" + config.deliveryStreamName());
-                assumed = StsCredentials.create(config, role, scheduler, events, true);
+                identity = StsCredentials.webIdentity(config, scheduler, events);
+                if (identity != null) {
+                    identity.start();
+                    await(identity.firstAnswer(), timeout, "STS AssumeRoleWithWebIdentity");
+                    signer = identity;
+                }
+            }
+            if (role != null) {
+                assumed = StsCredentials.create(
+                        config, signer, role, java.util.Objects.requireNonNull(scheduler), events, true);
                 assumed.start();
                 await(assumed.firstAnswer(), timeout, "STS AssumeRole");
                 signer = assumed;
@@ -57,9 +67,7 @@ public final class StreamDescriber {
             if (transport != null) {
                 transport.close();
             }
-            if (assumed != null) {
-                assumed.close();
-            }
+            ProducerCore.closeAll(assumed, identity);
             if (scheduler != null) {
                 scheduler.close();
             }

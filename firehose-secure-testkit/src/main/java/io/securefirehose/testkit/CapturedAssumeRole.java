@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param tags the session tags sent
  * @param callerAccessKeyId the access key that signed the call
  * @param issuedAccessKeyId the access key id of the session credentials issued, or {@code null} if refused
- * @param outcome {@code OK} or the error code answered
+ * @param outcome {@code OK} or the error code answered; for {@code AssumeRoleWithWebIdentity}, prefixed with that
+ *     action
  */
 @API(status = STABLE, since = "0.1.0")
 public record CapturedAssumeRole(
@@ -45,7 +46,9 @@ public record CapturedAssumeRole(
      * @param tags the session tags sent
      * @param callerAccessKeyId the access key that signed the call
      * @param issuedAccessKeyId the access key id issued, or {@code null}
-     * @param outcome {@code OK} or the error code answered
+     * @param outcome {@code OK} or the error code answered; for {@code AssumeRoleWithWebIdentity}, prefixed with
+     *     that action; for {@code AssumeRoleWithWebIdentity}, prefixed with that
+     *     action
      */
     public CapturedAssumeRole {
         tags = Map.copyOf(tags);

@@ -178,6 +178,11 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             return;
         }
         Call named = call.named(form.getOrDefault("Action", ""));
+        if ("AssumeRoleWithWebIdentity".equals(named.action())) {
+            // Unsigned by design: the token is the proof of identity.
+            answerSts(named, server.sts().assumeRoleWithWebIdentity(form));
+            return;
+        }
         SigV4Verifier.Result signature =
                 verifier.verify(request.method().name(), request.uri(), headers(request), body, length, "sts");
         LocalSts.Answer answer;

@@ -148,7 +148,7 @@ public final class LocalFirehose implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build the server's TLS context", e);
         }
-        this.sts = new LocalSts(settings.roles, settings.sessionDuration, settings.clock);
+        this.sts = new LocalSts(settings.roles, settings.webIdentityRoles, settings.sessionDuration, settings.clock);
         this.kms = new LocalKms(settings.kmsKeys, settings.region, settings.accountId);
         // Clients sign with real time; issued sessions expire by the configured (possibly hand-moved) clock.
         SigV4Verifier verifier =
@@ -690,6 +690,7 @@ public final class LocalFirehose implements AutoCloseable {
         private Instant certificateNotAfter = Instant.now().plus(Duration.ofDays(30));
         private String certificateKeyAlgorithm = "EC";
         private final Map<String, Optional<String>> roles = new LinkedHashMap<>();
+        private final Map<String, String> webIdentityRoles = new LinkedHashMap<>();
         private @Nullable Duration sessionDuration;
         private boolean requireSessionCredentials;
         private final Map<String, List<String>> kmsKeys = new LinkedHashMap<>();
@@ -756,6 +757,19 @@ public final class LocalFirehose implements AutoCloseable {
          */
         public Builder role(String roleArn, String externalId) {
             roles.put(Objects.requireNonNull(roleArn, "roleArn"), Optional.of(externalId));
+            return this;
+        }
+
+        /**
+         * A role STS {@code AssumeRoleWithWebIdentity} hands out (unsigned, as in AWS) to whoever presents this
+         * token, the way an EKS service account's projected token works.
+         *
+         * @param roleArn {@code arn:aws:iam::<account>:role/<name>}
+         * @param token the web identity token callers must send
+         * @return this builder
+         */
+        public Builder webIdentityRole(String roleArn, String token) {
+            webIdentityRoles.put(Objects.requireNonNull(roleArn, "roleArn"), Objects.requireNonNull(token, "token"));
             return this;
         }
 

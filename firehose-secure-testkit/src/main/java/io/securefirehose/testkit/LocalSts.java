@@ -22,9 +22,10 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
- * STS {@code AssumeRole} (query protocol, XML answers) for {@link LocalFirehose}: issues temporary credentials for
- * configured roles, records the session policy it was sent, and tells the signature check which issued
- * credentials are still valid. Thread-safe.
+ * STS {@code AssumeRole} and {@code AssumeRoleWithWebIdentity} (query protocol, XML answers) for
+ * {@link LocalFirehose}: issues temporary credentials for configured roles (for a web identity, only with the
+ * configured token), records the calls it was sent, and tells the signature check which issued credentials are
+ * still valid. Thread-safe.
  */
 final class LocalSts {
 
@@ -39,14 +40,20 @@ final class LocalSts {
     private record Issued(AwsBasicCredentials credentials, String token, Instant expires) {}
 
     private final Map<String, Optional<String>> roles; // role ARN -> required external id
+    private final Map<String, String> webIdentityRoles; // role ARN -> the token it accepts
     private final @Nullable Duration forcedDuration;
     private final Clock clock;
     private final Map<String, Issued> issued = new ConcurrentHashMap<>();
     private final Queue<CapturedAssumeRole> calls = new ConcurrentLinkedQueue<>();
     private volatile boolean available = true;
 
-    LocalSts(Map<String, Optional<String>> roles, @Nullable Duration forcedDuration, Clock clock) {
+    LocalSts(
+            Map<String, Optional<String>> roles,
+            Map<String, String> webIdentityRoles,
+            @Nullable Duration forcedDuration,
+            Clock clock) {
         this.roles = Map.copyOf(roles);
+        this.webIdentityRoles = Map.copyOf(webIdentityRoles);
         this.forcedDuration = forcedDuration;
         this.clock = clock;
     }
@@ -94,7 +101,7 @@ final class LocalSts {
                         caller,
                         issuedKey,
                         outcome));
-        Answer refusal = validate(roleArn, sessionName, policy, externalId, duration);
+        Answer refusal = validate(roleArn, sessionName, policy, externalId, duration, false);
         if (refusal == null && !available) {
             refusal = error(503, "Receiver", "ServiceUnavailable", "Injected STS outage.");
         }
@@ -102,21 +109,94 @@ final class LocalSts {
             capture.accept(null, String.valueOf(refusal.errorCode()));
             return refusal;
         }
+        Issued session = issue(duration);
+        capture.accept(session.credentials().accessKeyId(), "OK");
+        return new Answer(
+                200,
+                "<AssumeRoleResponse xmlns=\"" + NAMESPACE + "\">\n"
+                        + "  <AssumeRoleResult>\n"
+                        + (sourceIdentity == null
+                                ? ""
+                                : "    <SourceIdentity>" + xml(sourceIdentity) + "</SourceIdentity>\n")
+                        + assumedRole(roleArn, sessionName, session)
+                        + "    <PackedPolicySize>" + (policy == null ? 0 : Math.min(100, policy.length() / 20))
+                        + "</PackedPolicySize>\n"
+                        + "  </AssumeRoleResult>\n"
+                        + "  <ResponseMetadata><RequestId>" + hex(16) + "</RequestId></ResponseMetadata>\n"
+                        + "</AssumeRoleResponse>\n",
+                null);
+    }
+
+    /**
+     * {@code AssumeRoleWithWebIdentity}: unsigned, authorised by the token alone, for roles configured with
+     * {@link LocalFirehose.Builder#webIdentityRole}.
+     */
+    Answer assumeRoleWithWebIdentity(Map<String, String> form) {
+        String roleArn = form.getOrDefault("RoleArn", "");
+        String sessionName = form.getOrDefault("RoleSessionName", "");
+        String token = form.getOrDefault("WebIdentityToken", "");
+        int duration = durationSeconds(form);
+        Answer refusal = validate(roleArn, sessionName, form.get("Policy"), null, duration, true);
+        if (refusal == null && !token.equals(webIdentityRoles.get(roleArn))) {
+            refusal =
+                    error(400, "Sender", "InvalidIdentityToken", "The web identity token is not valid for " + roleArn);
+        }
+        if (refusal == null && !available) {
+            refusal = error(503, "Receiver", "ServiceUnavailable", "Injected STS outage.");
+        }
+        if (refusal != null) {
+            calls.add(webIdentityCall(form, duration, null, String.valueOf(refusal.errorCode())));
+            return refusal;
+        }
+        Issued session = issue(duration);
+        calls.add(webIdentityCall(form, duration, session.credentials().accessKeyId(), "OK"));
+        return new Answer(
+                200,
+                "<AssumeRoleWithWebIdentityResponse xmlns=\"" + NAMESPACE + "\">\n"
+                        + "  <AssumeRoleWithWebIdentityResult>\n"
+                        + "    <SubjectFromWebIdentityToken>local-subject</SubjectFromWebIdentityToken>\n"
+                        + "    <Audience>sts.amazonaws.com</Audience>\n"
+                        + "    <Provider>local</Provider>\n"
+                        + assumedRole(roleArn, sessionName, session)
+                        + "  </AssumeRoleWithWebIdentityResult>\n"
+                        + "  <ResponseMetadata><RequestId>" + hex(16) + "</RequestId></ResponseMetadata>\n"
+                        + "</AssumeRoleWithWebIdentityResponse>\n",
+                null);
+    }
+
+    private static CapturedAssumeRole webIdentityCall(
+            Map<String, String> form, int duration, @Nullable String issuedKey, String outcome) {
+        return new CapturedAssumeRole(
+                form.getOrDefault("RoleArn", ""),
+                form.getOrDefault("RoleSessionName", ""),
+                form.get("Policy"),
+                null,
+                duration,
+                null,
+                Map.of(),
+                null,
+                issuedKey,
+                "AssumeRoleWithWebIdentity " + outcome);
+    }
+
+    private Issued issue(int durationSeconds) {
         Instant expires = clock.instant()
-                .plus(forcedDuration != null ? forcedDuration : Duration.ofSeconds(duration))
+                .plus(forcedDuration != null ? forcedDuration : Duration.ofSeconds(durationSeconds))
                 .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         AwsBasicCredentials credentials =
                 AwsBasicCredentials.create("ASIALOCAL" + hex(6).toUpperCase(Locale.ROOT), hex(20));
         String token = "FwoLocalSessionToken" + hex(32);
-        issued.put(credentials.accessKeyId(), new Issued(credentials, token, expires));
-        capture.accept(credentials.accessKeyId(), "OK");
+        Issued session = new Issued(credentials, token, expires);
+        issued.put(credentials.accessKeyId(), session);
+        return session;
+    }
+
+    private static String assumedRole(String roleArn, String sessionName, Issued session) {
         java.util.regex.Matcher role = ROLE_ARN.matcher(roleArn);
         String roleName = role.matches() ? role.group(2) : "role";
         String account = role.matches() ? role.group(1) : "000000000000";
-        String body = "<AssumeRoleResponse xmlns=\"" + NAMESPACE + "\">\n"
-                + "  <AssumeRoleResult>\n"
-                + (sourceIdentity == null ? "" : "    <SourceIdentity>" + xml(sourceIdentity) + "</SourceIdentity>\n")
-                + "    <AssumedRoleUser>\n"
+        AwsBasicCredentials credentials = session.credentials();
+        return "    <AssumedRoleUser>\n"
                 + "      <AssumedRoleId>AROALOCAL" + hex(6).toUpperCase(Locale.ROOT) + ":" + xml(sessionName)
                 + "</AssumedRoleId>\n"
                 + "      <Arn>arn:aws:sts::" + account + ":assumed-role/" + xml(roleName) + "/" + xml(sessionName)
@@ -125,15 +205,9 @@ final class LocalSts {
                 + "    <Credentials>\n"
                 + "      <AccessKeyId>" + credentials.accessKeyId() + "</AccessKeyId>\n"
                 + "      <SecretAccessKey>" + credentials.secretAccessKey() + "</SecretAccessKey>\n"
-                + "      <SessionToken>" + token + "</SessionToken>\n"
-                + "      <Expiration>" + DateTimeFormatter.ISO_INSTANT.format(expires) + "</Expiration>\n"
-                + "    </Credentials>\n"
-                + "    <PackedPolicySize>" + (policy == null ? 0 : Math.min(100, policy.length() / 20))
-                + "</PackedPolicySize>\n"
-                + "  </AssumeRoleResult>\n"
-                + "  <ResponseMetadata><RequestId>" + hex(16) + "</RequestId></ResponseMetadata>\n"
-                + "</AssumeRoleResponse>\n";
-        return new Answer(200, body, null);
+                + "      <SessionToken>" + session.token() + "</SessionToken>\n"
+                + "      <Expiration>" + DateTimeFormatter.ISO_INSTANT.format(session.expires()) + "</Expiration>\n"
+                + "    </Credentials>\n";
     }
 
     private static int durationSeconds(Map<String, String> form) {
@@ -145,7 +219,12 @@ final class LocalSts {
     }
 
     private @Nullable Answer validate(
-            String roleArn, String sessionName, @Nullable String policy, @Nullable String externalId, int duration) {
+            String roleArn,
+            String sessionName,
+            @Nullable String policy,
+            @Nullable String externalId,
+            int duration,
+            boolean webIdentity) {
         if (!ROLE_ARN.matcher(roleArn).matches()) {
             return error(400, "Sender", "ValidationError", "RoleArn '" + roleArn + "' is not a valid role ARN");
         }
@@ -157,6 +236,15 @@ final class LocalSts {
         }
         if (policy != null && policy.length() > 2048) {
             return error(400, "Sender", "PackedPolicyTooLarge", "The session policy is too large");
+        }
+        if (webIdentity) {
+            return webIdentityRoles.containsKey(roleArn)
+                    ? null
+                    : error(
+                            403,
+                            "Sender",
+                            "AccessDenied",
+                            "Not authorized to perform sts:AssumeRoleWithWebIdentity on " + roleArn);
         }
         Optional<String> requiredExternalId = roles.get(roleArn);
         if (requiredExternalId == null) {
