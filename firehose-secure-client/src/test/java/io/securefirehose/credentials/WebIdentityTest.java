@@ -3,6 +3,7 @@ package io.securefirehose.credentials;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.securefirehose.CredentialsUnavailableException;
 import io.securefirehose.RecordReceipt;
@@ -12,6 +13,7 @@ import io.securefirehose.TlsPolicyViolationException;
 import io.securefirehose.testkit.CapturedAssumeRole;
 import io.securefirehose.testkit.CapturedRequest;
 import io.securefirehose.testkit.LocalFirehose;
+import io.securefirehose.time.ManualScheduler;
 import io.securefirehose.transport.TrustMaterial;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +114,32 @@ class WebIdentityTest {
                 .isEqualTo(calls.get(0).issuedAccessKeyId());
         assertThat(calls.get(1).policy()).contains("deliverystream/" + STREAM);
         assertThat(lastSigner(server)).isEqualTo(calls.get(1).issuedAccessKeyId());
+    }
+
+    @Test
+    void theTokenFileIsReadAgainAtEveryRefresh() throws Exception {
+        ManualScheduler time = resources.add(new ManualScheduler());
+        LocalFirehose server =
+                server(b -> b.sessionDuration(Duration.ofMinutes(15)).clock(time.wallClock()));
+        Path token = token("token-of-the-pod");
+        SecureFirehoseProducer producer = producer(
+                server,
+                server,
+                token,
+                b -> b.scheduler(time).deliveryTimeout(Duration.ofMinutes(2)).requestTimeout(Duration.ofSeconds(30)));
+        time.advance(Duration.ZERO);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> server.assumeRoleRequests().size() == 1);
+        time.awaitIdle();
+        producer.send("first".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
+
+        // The kubelet rotates the token; this server accepts only the first one, so the refresh shows what was sent.
+        Files.writeString(token, "rotated-token\n", UTF_8);
+        time.advance(Duration.ofMinutes(10));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> server.assumeRoleRequests().size() == 2);
+        assertThat(server.assumeRoleRequests().get(1).outcome())
+                .isEqualTo("AssumeRoleWithWebIdentity InvalidIdentityToken");
     }
 
     @Test
