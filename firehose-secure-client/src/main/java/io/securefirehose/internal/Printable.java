@@ -8,7 +8,7 @@ import org.apiguardian.api.API;
  * Makes a string read from untrusted input (a stream name in a frame or a spill segment, a file name) safe to put in
  * a message, a log line or on a terminal: control characters (which could move the cursor, clear the screen or
  * forge a log line), Unicode format characters (bidirectional overrides that reorder what is shown), unpaired
- * surrogates and the backslash itself become {@code \\uXXXX}; anything longer than {@value #MAX_CHARS} characters
+ * surrogates and the backslash itself become {@code \\u} and four hex digits; anything longer than {@value #MAX_CHARS} characters
  * is cut and marked. Stateless and thread-safe.
  */
 @API(status = INTERNAL, since = "0.1.0")
