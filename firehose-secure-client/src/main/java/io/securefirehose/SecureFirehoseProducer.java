@@ -417,7 +417,11 @@ public final class SecureFirehoseProducer implements AutoCloseable {
         }
 
         /**
-         * Where request-signing credentials come from. Default: the AWS SDK's default provider chain.
+         * Where request-signing credentials come from. Default: a web identity from the environment when
+         * {@code AWS_ROLE_ARN} and {@code AWS_WEB_IDENTITY_TOKEN_FILE} (or {@code aws.roleArn} and
+         * {@code aws.webIdentityTokenFile}) are set, exchanged by this SDK's own STS client (see
+         * {@link #webIdentity}); otherwise the AWS SDK's default provider chain. Not together with
+         * {@link #webIdentity}.
          *
          * @param provider the credentials provider
          * @return this builder

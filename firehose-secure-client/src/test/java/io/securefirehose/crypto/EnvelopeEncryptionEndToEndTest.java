@@ -99,19 +99,6 @@ class EnvelopeEncryptionEndToEndTest {
         }
     }
 
-    private static boolean containsSequence(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
     @ParameterizedTest(name = "gzip={0}")
     @ValueSource(booleans = {false, true})
     void deliveredObjectsDecryptToExactlyWhatWasSentAndFirehoseSawOnlyCiphertext(boolean gzip, @TempDir Path dir)
@@ -147,7 +134,7 @@ class EnvelopeEncryptionEndToEndTest {
         for (CapturedRecord record : captured) {
             assertThat(HexFormat.of().formatHex(record.data(), 0, 5)).isEqualTo("4648534501");
             assertThat(record.size()).isLessThanOrEqualTo(1_024_000);
-            assertThat(containsSequence(record.data(), "secret-".getBytes(UTF_8)))
+            assertThat(io.securefirehose.internal.KeyResidue.contains(record.data(), "secret-".getBytes(UTF_8)))
                     .isFalse();
         }
         assertThat(server.kmsCallCount("GenerateDataKey")).isEqualTo(1);

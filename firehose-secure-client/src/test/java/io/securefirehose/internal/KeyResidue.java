@@ -134,7 +134,12 @@ public final class KeyResidue {
         return array.getClass() + "@" + System.identityHashCode(array);
     }
 
-    private static boolean contains(byte[] haystack, byte[] needle) {
+    /**
+     * @param haystack bytes to search
+     * @param needle the sequence to find
+     * @return whether {@code needle} occurs in {@code haystack}
+     */
+    public static boolean contains(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
             for (int j = 0; j < needle.length; j++) {
