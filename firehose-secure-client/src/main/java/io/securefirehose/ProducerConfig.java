@@ -4,7 +4,8 @@ import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.crypto.EnvelopeEncryption;
-import io.securefirehose.internal.ServiceEndpoints;
+import io.securefirehose.errors.ServerSideEncryptionRequiredException;
+import io.securefirehose.internal.aws.ServiceEndpoints;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.HostResolver;
 import io.securefirehose.transport.TlsPolicy;

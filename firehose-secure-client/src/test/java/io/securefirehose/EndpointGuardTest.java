@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.crypto.KmsDataKeyDecrypter;
+import io.securefirehose.errors.EndpointPolicyViolationException;
 import io.securefirehose.posture.SecurityPosture;
 import io.securefirehose.testkit.LocalFirehose;
 import java.net.URI;

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.securefirehose.errors.BufferExhaustedException;
+import io.securefirehose.errors.DeliveryFailedException;
+import io.securefirehose.errors.DeliveryTimeoutException;
+import io.securefirehose.errors.ProducerClosedException;
+import io.securefirehose.errors.RecordTooLargeException;
 import io.securefirehose.testkit.CapturedRecord;
 import io.securefirehose.testkit.CapturedRequest;
 import io.securefirehose.testkit.Fault;

@@ -3,6 +3,7 @@ package io.securefirehose;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.transport.TrustMaterial;
 import java.net.URI;
 import java.nio.file.Files;

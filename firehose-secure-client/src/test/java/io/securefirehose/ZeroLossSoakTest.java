@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.testkit.CapturedRequest;
 import io.securefirehose.testkit.Fault;
 import io.securefirehose.testkit.FaultPlan;

@@ -1,7 +1,7 @@
 package io.securefirehose.cli;
 
-import io.securefirehose.CredentialsUnavailableException;
 import io.securefirehose.ProducerConfig;
+import io.securefirehose.errors.CredentialsUnavailableException;
 import io.securefirehose.posture.PostureFinding;
 import io.securefirehose.posture.PostureReport;
 import io.securefirehose.posture.SecurityPosture;

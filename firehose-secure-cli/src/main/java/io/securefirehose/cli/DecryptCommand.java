@@ -1,10 +1,10 @@
 package io.securefirehose.cli;
 
-import io.securefirehose.DecryptionFailedException;
 import io.securefirehose.crypto.EnvelopeDecryptor;
 import io.securefirehose.crypto.KmsDataKeyDecrypter;
-import io.securefirehose.internal.Printable;
-import io.securefirehose.internal.PrivateDirectory;
+import io.securefirehose.errors.DecryptionFailedException;
+import io.securefirehose.internal.spill.PrivateDirectory;
+import io.securefirehose.internal.text.Printable;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.securefirehose.cli;
 
-import io.securefirehose.DeliveryFailedException;
+import io.securefirehose.errors.DeliveryFailedException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,7 +58,7 @@ final class FailureSummary {
         Throwable cause = unwrap(failure);
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         Throwable inner = cause.getCause();
-        if (inner instanceof io.securefirehose.FirehoseSecureException
+        if (inner instanceof io.securefirehose.errors.FirehoseSecureException
                 && inner.getMessage() != null
                 && !message.contains(inner.getMessage())) {
             message += " (cause: " + inner.getMessage() + ")";

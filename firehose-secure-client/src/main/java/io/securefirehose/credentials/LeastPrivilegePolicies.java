@@ -2,7 +2,7 @@ package io.securefirehose.credentials;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
-import io.securefirehose.internal.JsonText;
+import io.securefirehose.internal.text.JsonText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -22,7 +22,7 @@ public interface DataKeyDecrypter {
      * @param encryptedDataKey the KMS ciphertext blob from the frame
      * @param encryptionContext the context from the frame, which KMS checks against the one used at generation
      * @return the 32-byte data key; the caller wipes it when done
-     * @throws RuntimeException if the key cannot be decrypted; a {@link io.securefirehose.FirehoseSecureException}
+     * @throws RuntimeException if the key cannot be decrypted; a {@link io.securefirehose.errors.FirehoseSecureException}
      *     tells by {@code isRetriable()} whether trying later may help
      */
     byte[] decrypt(byte[] encryptedDataKey, Map<String, String> encryptionContext);

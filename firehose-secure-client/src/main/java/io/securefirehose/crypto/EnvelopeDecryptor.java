@@ -2,12 +2,12 @@ package io.securefirehose.crypto;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
-import io.securefirehose.DecryptionFailedException;
 import io.securefirehose.FirehoseLimits;
-import io.securefirehose.FirehoseSecureException;
 import io.securefirehose.credentials.LeastPrivilegePolicies;
-import io.securefirehose.internal.KeyedCipher;
-import io.securefirehose.internal.Printable;
+import io.securefirehose.errors.DecryptionFailedException;
+import io.securefirehose.errors.FirehoseSecureException;
+import io.securefirehose.internal.keys.KeyedCipher;
+import io.securefirehose.internal.text.Printable;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -2,9 +2,9 @@ package io.securefirehose.crypto;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
-import io.securefirehose.internal.KmsClients;
-import io.securefirehose.internal.KmsPlaintext;
-import io.securefirehose.internal.SecurityEvents;
+import io.securefirehose.internal.aws.KmsClients;
+import io.securefirehose.internal.keys.KmsPlaintext;
+import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.HostResolver;
 import io.securefirehose.transport.TlsPolicy;
@@ -52,8 +52,8 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
      * Calls KMS {@code Decrypt} with the blob and the context.
      *
      * @throws RuntimeException KMS's refusal ({@code AwsServiceException}), a refused connection
-     *     ({@link io.securefirehose.TlsPolicyViolationException},
-     *     {@link io.securefirehose.EndpointPolicyViolationException}) or a timeout
+     *     ({@link io.securefirehose.errors.TlsPolicyViolationException},
+     *     {@link io.securefirehose.errors.EndpointPolicyViolationException}) or a timeout
      */
     @Override
     public byte[] decrypt(byte[] encryptedDataKey, Map<String, String> encryptionContext) {
@@ -198,7 +198,7 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
          *
          * @return the decrypter
          * @throws IllegalStateException if the region is missing
-         * @throws io.securefirehose.EndpointPolicyViolationException if the endpoint's addresses are not allowed
+         * @throws io.securefirehose.errors.EndpointPolicyViolationException if the endpoint's addresses are not allowed
          */
         public KmsDataKeyDecrypter build() {
             if (region == null) {

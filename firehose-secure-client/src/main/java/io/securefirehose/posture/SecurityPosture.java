@@ -3,7 +3,7 @@ package io.securefirehose.posture;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.ProducerConfig;
-import io.securefirehose.internal.StreamDescriber;
+import io.securefirehose.internal.http.StreamDescriber;
 import io.securefirehose.posture.PostureFinding.Level;
 import java.util.ArrayList;
 import java.util.List;

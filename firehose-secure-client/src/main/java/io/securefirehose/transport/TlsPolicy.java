@@ -14,7 +14,7 @@ import org.apiguardian.api.API;
 /**
  * Which TLS versions and cipher suites a connection may use. Every connection the producer opens is checked
  * against it during the handshake, before any request byte is written; a connection that negotiated anything else
- * is refused with {@link io.securefirehose.TlsPolicyViolationException}.
+ * is refused with {@link io.securefirehose.errors.TlsPolicyViolationException}.
  *
  * <ul>
  *   <li>{@link #MODERN} (the default): TLS 1.3, and TLS 1.2 with ECDHE key exchange and an AEAD cipher (AES-GCM or

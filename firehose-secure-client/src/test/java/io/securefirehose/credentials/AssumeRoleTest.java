@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.securefirehose.CredentialsUnavailableException;
-import io.securefirehose.DeliveryTimeoutException;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.TestResources;
-import io.securefirehose.TlsPolicyViolationException;
+import io.securefirehose.errors.CredentialsUnavailableException;
+import io.securefirehose.errors.DeliveryTimeoutException;
+import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.testkit.CapturedRequest;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.time.ManualScheduler;
@@ -159,7 +159,7 @@ class AssumeRoleTest {
                         .assumeRole(pinned)
                         .build())
                 .as("the STS VPC endpoint resolving to a public address is refused at build")
-                .isInstanceOf(io.securefirehose.EndpointPolicyViolationException.class)
+                .isInstanceOf(io.securefirehose.errors.EndpointPolicyViolationException.class)
                 .hasMessageContaining("sts.us-east-1.vpce.amazonaws.com");
     }
 

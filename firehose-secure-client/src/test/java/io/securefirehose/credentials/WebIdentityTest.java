@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.securefirehose.CredentialsUnavailableException;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.TestResources;
-import io.securefirehose.TlsPolicyViolationException;
+import io.securefirehose.errors.CredentialsUnavailableException;
+import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.testkit.CapturedAssumeRole;
 import io.securefirehose.testkit.CapturedRequest;
 import io.securefirehose.testkit.LocalFirehose;

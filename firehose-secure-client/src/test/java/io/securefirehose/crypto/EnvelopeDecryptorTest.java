@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.securefirehose.DecryptionFailedException;
+import io.securefirehose.errors.DecryptionFailedException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -289,7 +289,7 @@ class EnvelopeDecryptorTest {
     void aKmsOutageIsNotABadFrameAndStopsTheSkippingRead() {
         byte[] object = concat(List.of(seal(KEY_A, BLOB_A, utf8("a")), seal(KEY_A, BLOB_A, utf8("b"))));
         DataKeyDecrypter unavailable = (blob, context) -> {
-            throw new io.securefirehose.CredentialsUnavailableException("KMS is unreachable", true, null);
+            throw new io.securefirehose.errors.CredentialsUnavailableException("KMS is unreachable", true, null);
         };
         try (EnvelopeDecryptor decryptor = decryptor(unavailable)) {
             List<String> reports = new ArrayList<>();
@@ -306,15 +306,15 @@ class EnvelopeDecryptorTest {
         byte[] object = concat(List.of(seal(KEY_A, BLOB_A, utf8("a")), seal(KEY_B, BLOB_B, utf8("b"))));
         try (EnvelopeDecryptor decryptor = decryptor(keys())) {
             assertThat(decryptor.decryptAll(object)).hasSize(2);
-            assertThat(io.securefirehose.internal.KeyResidue.of(EnvelopeDecryptor.threadCipher(), KEY_A))
+            assertThat(io.securefirehose.internal.keys.KeyResidue.of(EnvelopeDecryptor.threadCipher(), KEY_A))
                     .isEmpty();
-            assertThat(io.securefirehose.internal.KeyResidue.of(EnvelopeDecryptor.threadCipher(), KEY_B))
+            assertThat(io.securefirehose.internal.keys.KeyResidue.of(EnvelopeDecryptor.threadCipher(), KEY_B))
                     .isEmpty();
             // A frame that fails authentication leaves nothing behind either.
             byte[] tampered = seal(KEY_A, BLOB_A, utf8("c"));
             tampered[tampered.length - 1] ^= 1;
             assertThatThrownBy(() -> decryptor.decryptAll(tampered)).isInstanceOf(DecryptionFailedException.class);
-            assertThat(io.securefirehose.internal.KeyResidue.of(EnvelopeDecryptor.threadCipher(), KEY_A))
+            assertThat(io.securefirehose.internal.keys.KeyResidue.of(EnvelopeDecryptor.threadCipher(), KEY_A))
                     .isEmpty();
         }
     }

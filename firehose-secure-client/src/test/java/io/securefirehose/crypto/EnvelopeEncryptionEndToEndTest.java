@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.securefirehose.EncryptionFailedException;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.TestResources;
-import io.securefirehose.TlsPolicyViolationException;
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.credentials.LeastPrivilegePolicies;
+import io.securefirehose.errors.EncryptionFailedException;
+import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.testkit.CapturedKmsCall;
 import io.securefirehose.testkit.CapturedRecord;
 import io.securefirehose.testkit.LocalFirehose;
@@ -134,7 +134,7 @@ class EnvelopeEncryptionEndToEndTest {
         for (CapturedRecord record : captured) {
             assertThat(HexFormat.of().formatHex(record.data(), 0, 5)).isEqualTo("4648534501");
             assertThat(record.size()).isLessThanOrEqualTo(1_024_000);
-            assertThat(io.securefirehose.internal.KeyResidue.contains(record.data(), "secret-".getBytes(UTF_8)))
+            assertThat(io.securefirehose.internal.keys.KeyResidue.contains(record.data(), "secret-".getBytes(UTF_8)))
                     .isFalse();
         }
         assertThat(server.kmsCallCount("GenerateDataKey")).isEqualTo(1);
@@ -208,7 +208,7 @@ class EnvelopeEncryptionEndToEndTest {
         SecureFirehoseProducer producer = producer(server, b -> b);
         int largest = producer.config().encryption().maxPlaintextBytes();
         assertThatThrownBy(() -> producer.send(new byte[largest + 1]))
-                .isInstanceOf(io.securefirehose.RecordTooLargeException.class)
+                .isInstanceOf(io.securefirehose.errors.RecordTooLargeException.class)
                 .hasMessageContaining(
                         "record of " + (largest + 1) + " bytes is larger than the " + largest + " bytes of plaintext");
         assertThat(server.records(STREAM)).isEmpty();
@@ -317,7 +317,7 @@ class EnvelopeEncryptionEndToEndTest {
                                         .streamArn(firehose.streamArn(STREAM))
                                         .kmsVpcEndpoint(kmsVpce)
                                         .build())))
-                .isInstanceOf(io.securefirehose.EndpointPolicyViolationException.class)
+                .isInstanceOf(io.securefirehose.errors.EndpointPolicyViolationException.class)
                 .hasMessageContaining(kmsVpce)
                 .hasMessageContaining("54.239.20.1");
         assertThat(firehose.connectionsAccepted()).isZero();

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
-import io.securefirehose.ServerSideEncryptionRequiredException;
 import io.securefirehose.TestResources;
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.credentials.LeastPrivilegePolicies;
+import io.securefirehose.errors.ServerSideEncryptionRequiredException;
 import io.securefirehose.posture.PostureFinding.Level;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.testkit.StreamPosture;

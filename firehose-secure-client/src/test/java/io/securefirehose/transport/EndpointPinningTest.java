@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.securefirehose.EndpointPolicyViolationException;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.errors.EndpointPolicyViolationException;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.testkit.LocalFirehoseExtension;
 import java.net.InetAddress;

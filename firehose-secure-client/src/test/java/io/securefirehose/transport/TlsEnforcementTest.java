@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.securefirehose.PlainListener;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
-import io.securefirehose.TlsPolicyViolationException;
+import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.testkit.LocalFirehose;
 import java.net.URI;
 import java.time.Duration;

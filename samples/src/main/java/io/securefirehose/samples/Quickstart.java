@@ -1,9 +1,9 @@
 package io.securefirehose.samples;
 
-import io.securefirehose.DeliveryFailedException;
-import io.securefirehose.FirehoseSecureException;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.errors.DeliveryFailedException;
+import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.transport.TrustMaterial;
 import java.io.PrintStream;

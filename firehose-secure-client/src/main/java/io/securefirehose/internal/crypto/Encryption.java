@@ -1,0 +1,73 @@
+package io.securefirehose.internal.crypto;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.securefirehose.ProducerConfig;
+import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.internal.aws.KmsClients;
+import io.securefirehose.internal.aws.RetryBackoff;
+import io.securefirehose.internal.identity.SendGate;
+import io.securefirehose.internal.producer.ProducerCore;
+import io.securefirehose.internal.tls.SecurityEvents;
+import io.securefirehose.time.TaskScheduler;
+import io.securefirehose.transport.CidrRange;
+import java.util.List;
+import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * Builds a producer's record encryptor: a KMS client under the producer's connection rules, signing with the
+ * producer's credentials, and the data-key source for the stream's encryption context.
+ */
+@API(status = INTERNAL, since = "0.1.0")
+public final class Encryption {
+
+    private Encryption() {}
+
+    /** @return the encryptor, or {@code null} when encryption is off */
+    public static @Nullable RecordEncryptor create(
+            ProducerConfig config,
+            AwsCredentialsProvider signer,
+            SendGate credentials,
+            TaskScheduler scheduler,
+            SecurityEvents events) {
+        EnvelopeEncryption settings = config.encryption();
+        if (settings == null) {
+            return null;
+        }
+        KmsClients.Secured kms = KmsClients.create(
+                "firehose-secure-kms-" + config.deliveryStreamName(),
+                new KmsClients.Settings(
+                        config.region(),
+                        settings.kmsEndpoint(),
+                        signer,
+                        config.trustMaterial(),
+                        config.tlsPolicy(),
+                        kmsAddressRules(config, settings),
+                        config.hostResolver(),
+                        config.requestTimeout()),
+                events);
+        return new RecordEncryptor(
+                settings,
+                new KmsDataKeySource(kms, settings.kmsKeyId(), settings.encryptionContext()),
+                scheduler,
+                new RetryBackoff(config.retryBackoff(), config.retryBackoffMax()),
+                config.deliveryTimeout(),
+                ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
+                credentials);
+    }
+
+    /**
+     * Address rules for KMS, as for STS: a KMS VPC endpoint is always verified and pinned (against the producer's
+     * ranges, or the private ones); another endpoint override follows the producer's rules; the public regional
+     * endpoint is not pinned.
+     */
+    private static @Nullable List<CidrRange> kmsAddressRules(ProducerConfig config, EnvelopeEncryption settings) {
+        if (settings.kmsVpcEndpointRegion() != null) {
+            List<CidrRange> allowed = config.allowedCidrs();
+            return allowed != null ? allowed : CidrRange.PRIVATE_RANGES;
+        }
+        return settings.kmsEndpoint() != null ? config.allowedCidrs() : null;
+    }
+}

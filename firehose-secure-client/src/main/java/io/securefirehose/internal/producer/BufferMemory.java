@@ -1,0 +1,116 @@
+package io.securefirehose.internal.producer;
+
+import io.securefirehose.errors.BufferExhaustedException;
+import io.securefirehose.time.TaskScheduler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Bounded buffer accounting: a record reserves its bytes before it is accepted and releases them when its future
+ * completes. Reserving takes a lock-free fast path when space is free; only callers that must wait take the lock.
+ *
+ * <p>Waiting is measured on the scheduler's clock, so tests that move that clock by hand decide when a waiting
+ * caller gives up. A waiting caller re-checks at least every {@link #RECHECK_NANOS} of real time.
+ */
+final class BufferMemory {
+
+    static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final long limit;
+    private final AtomicLong used = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition freed = lock.newCondition();
+    private final TaskScheduler scheduler;
+    private final AtomicInteger waiters = new AtomicInteger();
+    private volatile boolean closed;
+
+    BufferMemory(long limit, TaskScheduler scheduler) {
+        this.limit = limit;
+        this.scheduler = scheduler;
+    }
+
+    /** Reserves without waiting; returns false if there is not enough free space. */
+    boolean tryReserve(long bytes) {
+        while (true) {
+            long current = used.get();
+            if (current + bytes > limit) {
+                return false;
+            }
+            if (used.compareAndSet(current, current + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Reserves, waiting up to {@code maxWaitNanos} for space.
+     *
+     * @throws BufferExhaustedException if space did not free up in time
+     * @throws IllegalStateException if the producer closed while waiting
+     * @throws InterruptedException if the calling thread was interrupted while waiting
+     */
+    void reserve(long bytes, long maxWaitNanos) throws InterruptedException {
+        if (tryReserve(bytes)) {
+            return;
+        }
+        long start = scheduler.nanoTime();
+        if (maxWaitNanos <= 0) {
+            throw exhausted(bytes, 0, "maxBlock is 0");
+        }
+        lock.lockInterruptibly();
+        try {
+            waiters.incrementAndGet();
+            try {
+                while (!tryReserve(bytes)) {
+                    if (closed) {
+                        throw new IllegalStateException("producer closed while send was waiting for buffer space");
+                    }
+                    long waited = scheduler.nanoTime() - start;
+                    long remaining = maxWaitNanos - waited;
+                    if (remaining <= 0) {
+                        throw exhausted(bytes, waited, "maxBlock elapsed");
+                    }
+                    freed.awaitNanos(Math.min(remaining, RECHECK_NANOS));
+                }
+            } finally {
+                waiters.decrementAndGet();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void release(long bytes) {
+        used.addAndGet(-bytes);
+        if (waiters.get() > 0) {
+            signalWaiters();
+        }
+    }
+
+    /** Wakes every waiting caller; they fail with {@link IllegalStateException}. */
+    void close() {
+        closed = true;
+        signalWaiters();
+    }
+
+    private void signalWaiters() {
+        lock.lock();
+        try {
+            freed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long used() {
+        return used.get();
+    }
+
+    BufferExhaustedException exhausted(long bytes, long waitedNanos, String reason) {
+        return new BufferExhaustedException(bytes, used.get(), limit, Duration.ofNanos(waitedNanos), reason);
+    }
+}

@@ -1,0 +1,160 @@
+package io.securefirehose.internal.producer;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.securefirehose.RecordReceipt;
+import io.securefirehose.internal.wire.OutboundRecord;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One accepted record on its way to Firehose. Created on the caller's thread; after it is appended to a batch,
+ * only the scheduler thread reads or writes its mutable fields.
+ */
+@API(status = INTERNAL, since = "0.1.0")
+public final class PendingRecord implements OutboundRecord {
+
+    /** The record's bytes in an array of its own; {@code null} when it is held base64-encoded instead. */
+    final byte @Nullable [] data;
+
+    /** The record's size in bytes (as sent, before base64). */
+    final int length;
+
+    /**
+     * The record's base64, starting at {@link #encodedOffset}: in a {@link #slab}, or in an array of its own once
+     * moved out of it; {@code null} when {@link #data} holds the record.
+     */
+    byte @Nullable [] encoded;
+
+    int encodedOffset;
+
+    /** The slab holding {@link #encoded}, held until the record completes or moves out. */
+    @Nullable
+    RecordSlab slab;
+
+    final CompletableFuture<RecordReceipt> future;
+    final long enqueuedNanos;
+    final long deadlineNanos;
+    final long bufferBytes;
+    /** Read back from the spill directory: not the caller's, holds no buffer space, never spilled at close. */
+    final boolean fromSpill;
+
+    /** The batch the record was first appended to; it counts the record until the record completes. */
+    @Nullable
+    RecordBatch origin;
+
+    int attempts;
+    public boolean completed;
+    boolean inFlight;
+
+    @Nullable
+    String lastErrorCode;
+
+    @Nullable
+    Throwable lastError;
+
+    public PendingRecord(byte[] data, long enqueuedNanos, long deadlineNanos, long bufferBytes) {
+        this(data, data.length, enqueuedNanos, deadlineNanos, bufferBytes, new CompletableFuture<>(), false);
+    }
+
+    /** A record whose future was handed out before it was appended (it waited for a data key). */
+    public PendingRecord(
+            byte[] data,
+            long enqueuedNanos,
+            long deadlineNanos,
+            long bufferBytes,
+            CompletableFuture<RecordReceipt> future) {
+        this(data, data.length, enqueuedNanos, deadlineNanos, bufferBytes, future, false);
+    }
+
+    /** A record that the accumulator stores base64-encoded in a slab ({@link #storedIn}). */
+    public PendingRecord(
+            int length,
+            long enqueuedNanos,
+            long deadlineNanos,
+            long bufferBytes,
+            CompletableFuture<RecordReceipt> future) {
+        this(null, length, enqueuedNanos, deadlineNanos, bufferBytes, future, false);
+    }
+
+    private PendingRecord(
+            byte @Nullable [] data,
+            int length,
+            long enqueuedNanos,
+            long deadlineNanos,
+            long bufferBytes,
+            CompletableFuture<RecordReceipt> future,
+            boolean fromSpill) {
+        this.data = data;
+        this.length = length;
+        this.future = future;
+        this.enqueuedNanos = enqueuedNanos;
+        this.deadlineNanos = deadlineNanos;
+        this.bufferBytes = bufferBytes;
+        this.fromSpill = fromSpill;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public byte @Nullable [] data() {
+        return data;
+    }
+
+    @Override
+    public byte @Nullable [] encoded() {
+        return encoded;
+    }
+
+    @Override
+    public int encodedOffset() {
+        return encodedOffset;
+    }
+
+    /** A record read back from the spill directory for replay. */
+    static PendingRecord replayed(byte[] data, long nowNanos, long deadlineNanos) {
+        return new PendingRecord(data, data.length, nowNanos, deadlineNanos, 0, new CompletableFuture<>(), true);
+    }
+
+    /** Records where the accumulator stored the record's base64. Accumulator lock held. */
+    void storedIn(RecordSlab holder, int offset) {
+        slab = holder;
+        encoded = holder.bytes();
+        encodedOffset = offset;
+    }
+
+    /**
+     * Copies the record's base64 out of its slab, so that a record waiting for a retry does not keep a whole slab
+     * of completed records alive. Scheduler thread.
+     */
+    void moveOutOfSlab() {
+        RecordSlab holder = slab;
+        byte[] base64 = encoded;
+        if (holder == null || base64 == null) {
+            return;
+        }
+        encoded = Arrays.copyOfRange(base64, encodedOffset, encodedOffset + encodedLength());
+        encodedOffset = 0;
+        slab = null;
+        holder.release();
+    }
+
+    /** Gives the slab back once the record completed; its bytes must not be read after this. Scheduler thread. */
+    public void releaseSlab() {
+        RecordSlab holder = slab;
+        if (holder != null) {
+            slab = null;
+            encoded = null;
+            holder.release();
+        }
+    }
+
+    boolean isExpired(long nowNanos) {
+        return nowNanos - deadlineNanos >= 0;
+    }
+}

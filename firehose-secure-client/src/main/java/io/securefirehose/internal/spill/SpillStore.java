@@ -1,0 +1,551 @@
+package io.securefirehose.internal.spill;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.securefirehose.Spill;
+import io.securefirehose.internal.text.Printable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The spill directory of one producer: an exclusive lock, segment files written in {@link SpillFormat}, and the
+ * bytes they take. Appends are forced to disk before they return, so a record reported as spilled survives a
+ * crash. Opened at build; after that every method but the statistics runs on the producer's scheduler thread.
+ */
+@API(status = INTERNAL, since = "0.1.0")
+public final class SpillStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpillStore.class);
+    private static final String LOCK_FILE = "spill.lock";
+    private static final Pattern SEGMENT = Pattern.compile("segment-(\\d{20})\\.spill(\\.damaged)?");
+    private static final String DAMAGED = ".damaged";
+    /**
+     * The highest sequence number a segment name may carry: far beyond what a producer writes (a segment a
+     * microsecond for 30,000 years), and far enough below {@code Long.MAX_VALUE} that the numbering never wraps.
+     */
+    static final long MAX_SEQUENCE = 999_999_999_999_999_999L;
+
+    private static final long SEGMENT_TARGET_BYTES = 8L << 20;
+
+    private final Path directory;
+    private final PrivateDirectory files;
+    private final String streamName;
+    private final boolean envelope;
+    private final long maxBytes;
+    private final long segmentTargetBytes;
+    private final byte[] header;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final AtomicLong bytesOnDisk = new AtomicLong();
+    private final LongAdder spilledRecords = new LongAdder();
+    private final LongAdder refusedRecords = new LongAdder();
+    private final LongAdder damagedSegments = new LongAdder();
+    private long nextSequence;
+
+    private @Nullable FileChannel active;
+    private @Nullable Path activePath;
+    private long activeBytes;
+    private int activeEntries;
+
+    /** What an append did, record by record. */
+    public static final class Appended {
+        private final String[] ids;
+        private final String[] refusals;
+
+        Appended(int records) {
+            ids = new String[records];
+            refusals = new String[records];
+        }
+
+        /** @return where record {@code i} was spilled, or {@code null} if it was not */
+        @Nullable
+        public String id(int i) {
+            return ids[i];
+        }
+
+        /** @return why record {@code i} was not spilled, or {@code null} if it was */
+        @Nullable
+        public String refusal(int i) {
+            return refusals[i];
+        }
+    }
+
+    private SpillStore(
+            Spill settings,
+            PrivateDirectory files,
+            String streamName,
+            boolean envelope,
+            FileChannel lockChannel,
+            FileLock lock) {
+        this.directory = settings.directory();
+        this.files = files;
+        this.streamName = streamName;
+        this.envelope = envelope;
+        this.maxBytes = settings.maxBytes();
+        this.segmentTargetBytes = Math.min(SEGMENT_TARGET_BYTES, settings.maxBytes() / 4);
+        this.header = SpillFormat.header(streamName, envelope);
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Opens (creating if needed) and locks the directory and checks the segments a previous producer left.
+     *
+     * @param settings the spill settings
+     * @param streamName the producer's stream; segments for another stream are refused
+     * @param envelope whether the producer encrypts; it then refuses segments of unencrypted records
+     * @throws IllegalStateException if the directory is not private to this user ({@link PrivateDirectory}), another
+     *     producer holds it, or a segment breaks a rule
+     * @throws UncheckedIOException if the directory cannot be created, read or locked
+     */
+    public static SpillStore open(Spill settings, String streamName, boolean envelope) {
+        Path directory = settings.directory();
+        FileChannel lockChannel = null;
+        boolean opened = false;
+        try {
+            PrivateDirectory files = PrivateDirectory.createOrCheck(directory, "spill directory", null);
+            lockChannel = files.openOrCreateOwnerOnly(LOCK_FILE);
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException held) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IllegalStateException("spill directory " + directory + " is in use by another producer (it"
+                        + " holds " + LOCK_FILE + "): give each producer a directory of its own");
+            }
+            SpillStore store = new SpillStore(settings, files, streamName, envelope, lockChannel, lock);
+            store.checkLeftSegments();
+            opened = true;
+            return store;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open spill directory " + directory + ": " + e.getMessage(), e);
+        } finally {
+            if (!opened && lockChannel != null) {
+                try {
+                    lockChannel.close(); // also releases the lock
+                } catch (IOException e) {
+                    LOG.warn("closing the spill lock file failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses segments of another stream or (when encrypting) of unencrypted records; sets aside broken ones, and
+     * files whose name is not a segment name this store could have written (so they can neither crash the start
+     * nor push the numbering past {@link #MAX_SEQUENCE}).
+     */
+    private void checkLeftSegments() throws IOException {
+        long total = 0;
+        long highest = 0;
+        for (Path file : listFiles()) {
+            String fileName = String.valueOf(file.getFileName());
+            if (fileName.endsWith(DAMAGED)) {
+                Long damaged = sequenceOf(SEGMENT.matcher(fileName));
+                highest = Math.max(highest, damaged == null ? 0 : damaged);
+                continue;
+            }
+            Matcher name = SEGMENT.matcher(fileName);
+            Long sequence = sequenceOf(name);
+            if (sequence == null) {
+                quarantine(file, "its name is not segment-<sequence of 20 digits up to " + MAX_SEQUENCE + ">.spill");
+                continue;
+            }
+            highest = Math.max(highest, sequence);
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                quarantine(file, "it is not a regular file (a link or a directory is never followed)");
+                continue;
+            }
+            long size = Files.size(file);
+            SpillSegmentReader.Content start;
+            try {
+                start = SpillSegmentReader.readHeaderOnly(readStart(file));
+            } catch (SpillSegmentReader.SpillFormatException e) {
+                if (size < header.length + SpillFormat.ENTRY_HEADER_BYTES) {
+                    // Created but cut short before its header was on disk: it never held an acknowledged record.
+                    Files.delete(file);
+                    LOG.info("deleted spill segment {} that a crash cut short before its first record", file);
+                } else {
+                    quarantine(file, e.getMessage());
+                }
+                continue;
+            }
+            if (!start.streamName().equals(streamName)) {
+                throw new IllegalStateException("spill segment " + file + " holds records for stream '"
+                        + Printable.of(start.streamName()) + "', not '" + streamName
+                        + "': give each stream's producer its own"
+                        + " spill directory, and replay that one with a producer for its stream");
+            }
+            if (envelope && !start.envelope()) {
+                throw new IllegalStateException("spill segment " + file + " holds unencrypted records, and this"
+                        + " producer encrypts, so replaying them would send plaintext: replay them with the producer"
+                        + " configuration that wrote them (without envelope encryption), or move the file away");
+            }
+            total += size;
+        }
+        bytesOnDisk.set(total);
+        nextSequence = highest + 1;
+    }
+
+    /** The sequence number of a segment name, or {@code null} if it is not one this store writes. */
+    private static @Nullable Long sequenceOf(Matcher name) {
+        if (!name.matches()) {
+            return null;
+        }
+        try {
+            long sequence = Long.parseLong(name.group(1));
+            return sequence <= MAX_SEQUENCE ? sequence : null;
+        } catch (NumberFormatException overflow) {
+            return null;
+        }
+    }
+
+    private static byte[] readStart(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readNBytes(SpillSegmentReader.maxHeaderBytes());
+        }
+    }
+
+    private List<Path> listFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "segment-*")) {
+            for (Path entry : entries) {
+                files.add(entry);
+            }
+        }
+        files.sort(null);
+        return files;
+    }
+
+    /**
+     * Appends records and forces them to disk. Records that would push the directory over {@code maxBytes}, or
+     * whose write failed, are refused with the reason; the others get their spill id.
+     */
+    public Appended append(List<byte[]> records) {
+        Appended result = new Appended(records.size());
+        int from = 0;
+        while (from < records.size()) {
+            from = appendToOneSegment(records, from, result);
+        }
+        return result;
+    }
+
+    /** Appends as many records as fit into the active segment (opening one if needed); returns the next index. */
+    private int appendToOneSegment(List<byte[]> records, int from, Appended result) {
+        int end = from;
+        long bytes = 0;
+        long budget = maxBytes - bytesOnDisk.get() - (active == null ? header.length : 0);
+        List<Integer> accepted = new ArrayList<>();
+        while (end < records.size()) {
+            int size = SpillFormat.entryBytes(records.get(end).length);
+            long segmentBytes = active == null ? header.length : activeBytes;
+            boolean segmentFull =
+                    (activeEntries > 0 || !accepted.isEmpty()) && segmentBytes + bytes + size > segmentTargetBytes;
+            if (segmentFull) {
+                break;
+            }
+            if (bytes + size > budget) {
+                result.refusals[end] = "the spill directory holds " + bytesOnDisk.get() + " bytes and this record"
+                        + " needs " + size + " more, over spill maxBytes=" + maxBytes;
+                refusedRecords.increment();
+            } else {
+                accepted.add(end);
+                bytes += size;
+            }
+            end++;
+        }
+        if (accepted.isEmpty()) {
+            if (end < records.size()) {
+                closeActive(); // the segment is full; the next loop opens a new one
+            }
+            return end;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(bytes));
+        for (int index : accepted) {
+            SpillFormat.putEntry(buffer, records.get(index));
+        }
+        buffer.flip();
+        try {
+            FileChannel channel = activeChannel();
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(false);
+            String segment = String.valueOf(activePath == null ? "" : activePath.getFileName());
+            for (int index : accepted) {
+                result.ids[index] = "spill:" + segment + ":" + activeEntries++;
+            }
+            activeBytes += bytes;
+            bytesOnDisk.addAndGet(bytes);
+            spilledRecords.add(accepted.size());
+        } catch (IOException e) {
+            String reason = "writing to spill directory " + directory + " failed: " + e;
+            for (int index : accepted) {
+                result.refusals[index] = reason;
+            }
+            refusedRecords.add(accepted.size());
+            LOG.warn("stream {}: {}", streamName, reason);
+            abandonActive();
+        }
+        if (end < records.size()) {
+            closeActive(); // the loop above stopped because the segment is full
+        }
+        return end;
+    }
+
+    private FileChannel activeChannel() throws IOException {
+        FileChannel channel = active;
+        if (channel != null) {
+            return channel;
+        }
+        if (nextSequence > MAX_SEQUENCE) {
+            throw new IOException("the spill directory's segment numbering reached " + MAX_SEQUENCE
+                    + ": replay or move its segments away");
+        }
+        String fileName = String.format("segment-%020d.spill", nextSequence++);
+        Path path = directory.resolve(fileName);
+        FileChannel created;
+        try {
+            // Owner-only from the system call that creates it: no moment with the default permissions.
+            created = files.createOwnerOnly(fileName);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("spill segment " + path + " already exists", e);
+        }
+        boolean ready = false;
+        try {
+            created.write(ByteBuffer.wrap(header));
+            created.force(true);
+            forceDirectory();
+            ready = true;
+        } finally {
+            if (!ready) {
+                created.close();
+                Files.deleteIfExists(path);
+            }
+        }
+        active = created;
+        activePath = path;
+        activeBytes = header.length;
+        activeEntries = 0;
+        bytesOnDisk.addAndGet(header.length);
+        return created;
+    }
+
+    /** Makes a created, renamed or deleted file name durable. Not every platform can open a directory. */
+    private void forceDirectory() {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("cannot force spill directory {}: {}", directory, e.toString());
+        }
+    }
+
+    /** Ends the active segment, so that it can be replayed; the next append starts a new one. */
+    void closeActive() {
+        FileChannel channel = active;
+        active = null;
+        activePath = null;
+        activeBytes = 0;
+        activeEntries = 0;
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.warn("closing spill segment failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * After a failed write the segment's end is unknown: what was forced before stays readable, and the reader
+     * treats a partial entry at the end as a torn tail. The byte count is taken from the files again.
+     */
+    private void abandonActive() {
+        closeActive();
+        try {
+            long total = 0;
+            for (Path file : listFiles()) {
+                Matcher name = SEGMENT.matcher(String.valueOf(file.getFileName()));
+                if (name.matches() && name.group(2) == null) {
+                    total += Files.size(file);
+                }
+            }
+            bytesOnDisk.set(total);
+        } catch (IOException e) {
+            LOG.warn("counting the spill directory's bytes failed: {}", e.toString());
+        }
+    }
+
+    /** Whether any segment (finished or active) exists. */
+    public boolean hasSegments() {
+        return bytesOnDisk.get() > 0;
+    }
+
+    /** The oldest segment to replay, ending the active one if it is the only one left; {@code null} if none. */
+    @Nullable
+    public Path oldestSegment(Set<Path> skip) {
+        try {
+            for (Path file : listFiles()) {
+                Matcher name = SEGMENT.matcher(String.valueOf(file.getFileName()));
+                if (name.matches() && name.group(2) == null && !skip.contains(file)) {
+                    if (file.equals(activePath)) {
+                        closeActive();
+                    }
+                    return file;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("listing spill directory {} failed: {}", directory, e.toString());
+        }
+        return null;
+    }
+
+    /**
+     * Reads a whole segment, checked again now, whatever the check at start found: a file that is not a regular
+     * file, is too large to be a segment, whose header is not one, that holds another stream's records or (when
+     * this producer encrypts) unencrypted records is set aside and reported, never replayed.
+     *
+     * @return its content, or {@code null} if it was set aside or could not be read
+     */
+    public SpillSegmentReader.@Nullable Content read(Path segment) {
+        try {
+            if (!Files.isRegularFile(segment, LinkOption.NOFOLLOW_LINKS)) {
+                quarantine(segment, "it is not a regular file (a link or a directory is never followed)");
+                return null;
+            }
+            long size = Files.size(segment);
+            long largest = segmentTargetBytes
+                    + SpillFormat.entryBytes(SpillFormat.MAX_ENTRY_DATA_BYTES)
+                    + SpillSegmentReader.maxHeaderBytes();
+            if (size > largest) {
+                quarantine(segment, size + " bytes, more than a segment can hold (" + largest + ")");
+                return null;
+            }
+            SpillSegmentReader.Content content = SpillSegmentReader.read(readNoFollow(segment));
+            if (!content.streamName().equals(streamName)) {
+                quarantine(
+                        segment,
+                        "it holds records for stream '" + Printable.of(content.streamName()) + "', not '" + streamName
+                                + "'");
+                return null;
+            }
+            if (envelope && !content.envelope()) {
+                quarantine(segment, "it holds unencrypted records and this producer encrypts");
+                return null;
+            }
+            return content;
+        } catch (SpillSegmentReader.SpillFormatException e) {
+            quarantine(segment, e.getMessage());
+            return null;
+        } catch (IOException e) {
+            LOG.warn("reading spill segment {} failed: {}", segment, e.toString());
+            return null;
+        }
+    }
+
+    private static byte[] readNoFollow(Path segment) throws IOException {
+        try (InputStream in = Files.newInputStream(segment, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Deletes a segment whose records were all delivered or spilled again. */
+    public void delete(Path segment) {
+        try {
+            long size = Files.size(segment);
+            Files.delete(segment);
+            bytesOnDisk.updateAndGet(b -> Math.max(0, b - size));
+            forceDirectory();
+        } catch (IOException e) {
+            LOG.warn("deleting replayed spill segment {} failed: {}", segment, e.toString());
+        }
+    }
+
+    /**
+     * Renames a segment that may not be replayed (damaged, foreign, or not a segment) to {@code *.damaged}, kept
+     * for a person to look at; counted and logged at ERROR.
+     */
+    public void quarantine(Path segment, @Nullable String reason) {
+        damagedSegments.increment();
+        try {
+            long size = Files.isRegularFile(segment, LinkOption.NOFOLLOW_LINKS) ? Files.size(segment) : 0;
+            Path target = segment.resolveSibling(segment.getFileName() + DAMAGED);
+            Files.move(segment, target, StandardCopyOption.ATOMIC_MOVE);
+            bytesOnDisk.updateAndGet(b -> Math.max(0, b - size));
+            forceDirectory();
+            LOG.error(
+                    "stream {}: spill segment {} is damaged ({}); renamed to {} and no longer replayed",
+                    streamName,
+                    segment,
+                    reason,
+                    target.getFileName());
+        } catch (IOException e) {
+            LOG.error(
+                    "stream {}: spill segment {} is damaged ({}) and could not be set aside: {}",
+                    streamName,
+                    segment,
+                    reason,
+                    e.toString());
+        }
+    }
+
+    /** @return bytes the segments take now; any thread */
+    public long bytesOnDisk() {
+        return bytesOnDisk.get();
+    }
+
+    /** @return records written so far; any thread */
+    public long spilledRecords() {
+        return spilledRecords.sum();
+    }
+
+    /** @return records that could not be spilled (directory full, write failed); any thread */
+    public long refusedRecords() {
+        return refusedRecords.sum();
+    }
+
+    /** @return segments set aside as damaged; any thread */
+    public long damagedSegments() {
+        return damagedSegments.sum();
+    }
+
+    @Override
+    public void close() {
+        closeActive();
+        try {
+            lock.release();
+        } catch (IOException e) {
+            LOG.warn("releasing the spill lock failed: {}", e.toString());
+        }
+        try {
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.warn("closing the spill lock file failed: {}", e.toString());
+        }
+    }
+}

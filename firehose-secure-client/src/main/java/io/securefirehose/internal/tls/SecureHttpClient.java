@@ -1,0 +1,186 @@
+package io.securefirehose.internal.tls;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.securefirehose.errors.EndpointPolicyViolationException;
+import io.securefirehose.errors.FirehoseSecureException;
+import io.securefirehose.errors.TlsPolicyViolationException;
+import io.securefirehose.transport.CidrRange;
+import io.securefirehose.transport.HostResolver;
+import io.securefirehose.transport.TlsPolicy;
+import io.securefirehose.transport.TrustMaterial;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+
+/**
+ * The one way this SDK builds an HTTP client for an AWS endpoint (Firehose, STS, KMS): one explicit {@code https://}
+ * endpoint per client; the JDK TLS engine offering only the policy's protocols and suites ({@link TlsOffer}); our
+ * trust manager (TLS policy, chain and host name checks); when the endpoint's addresses are verified, socket channels
+ * pinned to the addresses verified at build; and, in front of it all, {@link EndpointGuard}, which refuses any
+ * request that is not https to that endpoint before a connection opens. Owns its event loops.
+ */
+@API(status = INTERNAL, since = "0.1.0")
+public final class SecureHttpClient implements AutoCloseable {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** What a connection must satisfy. */
+    public record Rules(
+            TrustMaterial trust,
+            TlsPolicy tlsPolicy,
+            @Nullable List<CidrRange> allowedCidrs,
+            HostResolver resolver) {}
+
+    private final String endpointName;
+    private final URI endpoint;
+    private final EventLoopGroup eventLoops;
+    private final SdkAsyncHttpClient client;
+
+    private SecureHttpClient(String endpointName, URI endpoint, EventLoopGroup eventLoops, SdkAsyncHttpClient client) {
+        this.endpointName = endpointName;
+        this.endpoint = endpoint;
+        this.eventLoops = eventLoops;
+        this.client = client;
+    }
+
+    /**
+     * Builds the client; resolves and verifies the endpoint's addresses first when the rules ask for it.
+     *
+     * @param threadName name prefix of the I/O threads
+     * @param endpoint the only endpoint requests may go to, {@code https://host[:port]} (its host is pinned when the
+     *     rules verify addresses)
+     * @param rules the rules every connection must satisfy
+     * @param maxConnections most connections at once
+     * @param events where security events go
+     * @throws io.securefirehose.errors.EndpointPolicyViolationException if the endpoint's addresses are not allowed
+     */
+    public static SecureHttpClient create(
+            String threadName, URI endpoint, Rules rules, int maxConnections, SecurityEvents events) {
+        if (!"https".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
+            throw new EndpointPolicyViolationException(
+                    "endpoint " + endpoint + " is not https://host[:port]: every" + " connection of this SDK uses TLS");
+        }
+        TlsOffer offer = TlsOffer.of(rules.tlsPolicy());
+        ChannelFactory<? extends Channel> channels = channels(endpoint, rules, offer, events);
+        // Our own event loops, so that close() can stop them without Netty's default two-second quiet period.
+        EventLoopGroup eventLoops = new NioEventLoopGroup(
+                Math.min(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory(threadName, true));
+        X509ExtendedTrustManager trust = rules.trust().x509TrustManager();
+        TlsPolicy policy = rules.tlsPolicy();
+        SdkAsyncHttpClient netty = NettyNioAsyncHttpClient.builder()
+                .eventLoopGroup(SdkEventLoopGroup.create(eventLoops, channels))
+                .protocol(Protocol.HTTP1_1)
+                // Chosen explicitly, never by whatever TLS library happens to be on the class path.
+                .sslProvider(SslProvider.JDK)
+                // Always our trust manager: it is where the TLS policy and host name verification are enforced.
+                .tlsTrustManagersProvider(() -> new TrustManager[] {new PolicyEnforcingTrustManager(trust, policy)})
+                .maxConcurrency(maxConnections)
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .tlsNegotiationTimeout(CONNECT_TIMEOUT)
+                .build();
+        SdkAsyncHttpClient client = new EndpointGuard(netty, endpoint, events);
+        String name = endpoint.getHost() + ":" + (endpoint.getPort() < 0 ? 443 : endpoint.getPort());
+        return new SecureHttpClient(name, endpoint, eventLoops, client);
+    }
+
+    /** The client for the Firehose endpoint of {@code config}, one connection per request in flight. */
+    public static SecureHttpClient forFirehose(io.securefirehose.ProducerConfig config, SecurityEvents events) {
+        return create(
+                "firehose-secure-io-" + config.deliveryStreamName(),
+                config.firehoseEndpoint(),
+                new Rules(config.trustMaterial(), config.tlsPolicy(), config.allowedCidrs(), config.hostResolver()),
+                config.maxInFlightRequests(),
+                events);
+    }
+
+    /** This client's event loops, as an executor for work that belongs next to its I/O. */
+    public java.util.concurrent.Executor workers() {
+        return eventLoops;
+    }
+
+    /**
+     * Runs {@code task} on one of this client's event loops after {@code delay}; for timeouts of its exchanges.
+     *
+     * @return a handle that cancels the task
+     */
+    public io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return eventLoops.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static ChannelFactory<? extends Channel> channels(
+            URI endpoint, Rules rules, TlsOffer offer, SecurityEvents events) {
+        List<CidrRange> allowed = rules.allowedCidrs();
+        AddressPinning pinning =
+                allowed == null ? null : AddressPinning.verify(endpoint.getHost(), rules.resolver(), allowed, events);
+        return () -> new SecureSocketChannel(offer, pinning);
+    }
+
+    /** @return the only endpoint this client sends to; AWS clients built on it must be given exactly this one */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public SdkAsyncHttpClient client() {
+        return client;
+    }
+
+    /**
+     * A connection the rules refused becomes its typed exception: the first exception of this SDK's own types in the
+     * cause chain (a TLS, address or request refusal, or a failure another client already typed, such as STS behind
+     * the credentials), or, for a handshake that ended before anything was agreed, a
+     * {@link TlsPolicyViolationException} that says so. Any other failure passes through, unwrapped from
+     * {@link CompletionException}.
+     */
+    public Throwable typedRefusalOr(Throwable error) {
+        SSLHandshakeException handshake = null;
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof FirehoseSecureException typed) {
+                // Already typed, here or by another client (STS behind the credentials): reported as it is.
+                return typed;
+            }
+            if (t instanceof PolicyEnforcingTrustManager.Refusal refusal) {
+                return refusal.violation();
+            }
+            if (t instanceof SecureSocketChannel.Refusal refusal) {
+                return refusal.violation();
+            }
+            if (t instanceof SSLHandshakeException found && handshake == null) {
+                handshake = found;
+            }
+        }
+        if (handshake == null) {
+            return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        }
+        return new TlsPolicyViolationException(
+                endpointName,
+                "none",
+                "none",
+                "the TLS handshake failed before a protocol and cipher suite were agreed: " + handshake.getMessage()
+                        + " (the endpoint must offer TLS 1.2 with ECDHE and AEAD ciphers, or TLS 1.3)",
+                handshake);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        eventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+}

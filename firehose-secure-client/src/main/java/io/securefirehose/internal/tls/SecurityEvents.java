@@ -1,0 +1,53 @@
+package io.securefirehose.internal.tls;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import java.net.InetAddress;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import org.apiguardian.api.API;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Security events of one producer: logged on the dedicated {@code io.securefirehose.security} logger (so that
+ * operators can route them to an audit sink) and counted for the {@code firehose.producer.security.events} meter.
+ * Thread-safe.
+ */
+@API(status = INTERNAL, since = "0.1.0")
+public final class SecurityEvents {
+
+    /** Name of the security logger. */
+    public static final String LOGGER_NAME = "io.securefirehose.security";
+
+    private static final Logger SECURITY = LoggerFactory.getLogger(LOGGER_NAME);
+
+    private final LongAdder refusedAddresses = new LongAdder();
+    private final LongAdder refusedRequests = new LongAdder();
+
+    /** Records a connection refused because its address was not one of the pinned addresses. */
+    void addressRefused(String host, InetAddress address, Set<InetAddress> pinned) {
+        refusedAddresses.increment();
+        SECURITY.warn(
+                "refused connection to {} at {}: not one of the addresses verified and pinned at start {}",
+                host,
+                address.getHostAddress(),
+                pinned);
+    }
+
+    /** Records a request refused by the HTTP layer: not https, or not to the client's own endpoint. */
+    void requestRefused(String target, String rule) {
+        refusedRequests.increment();
+        SECURITY.warn("refused a request to {} before connecting: {}", target, rule);
+    }
+
+    /** @return connections refused because their address was not pinned */
+    public long refusedAddresses() {
+        return refusedAddresses.sum();
+    }
+
+    /** @return requests refused because their scheme was not https or their host not the client's endpoint */
+    public long refusedRequests() {
+        return refusedRequests.sum();
+    }
+}

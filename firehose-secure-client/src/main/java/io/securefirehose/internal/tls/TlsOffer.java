@@ -1,0 +1,110 @@
+package io.securefirehose.internal.tls;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.securefirehose.errors.TlsPolicyViolationException;
+import io.securefirehose.transport.TlsPolicy;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+
+/**
+ * What the client offers in its TLS handshake: exactly the policy's protocols and cipher suites that the JDK
+ * supports, in the policy's order (TLS 1.3 suites first, then ECDHE-ECDSA before ECDHE-RSA, AES-128-GCM before
+ * AES-256-GCM before ChaCha20-Poly1305). A server that also supports a weaker suite cannot pick it, because it is
+ * never offered; a server with no suite in common fails the handshake before anything is agreed. The policy check
+ * in {@link PolicyEnforcingTrustManager} stays as the second line.
+ *
+ * <p>The AWS SDK's Netty client has no option for protocols or suites, so this is a channel handler that sits in
+ * front of the SDK's {@link SslHandler} and sets them on its engine when the connection becomes active, before the
+ * handler sends its ClientHello. Immutable; one instance serves every channel of a client.
+ */
+final class TlsOffer {
+
+    private final String[] protocols;
+    private final String[] cipherSuites;
+
+    private TlsOffer(String[] protocols, String[] cipherSuites) {
+        this.protocols = protocols;
+        this.cipherSuites = cipherSuites;
+    }
+
+    /**
+     * @param policy the policy to offer
+     * @return the offer: the policy's protocols and suites that this JDK supports
+     * @throws TlsPolicyViolationException if this JDK supports none of the policy's suites for one of its protocols
+     */
+    static TlsOffer of(TlsPolicy policy) {
+        SSLEngine probe;
+        try {
+            probe = SSLContext.getDefault().createSSLEngine();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no default TLS context", e);
+        }
+        Set<String> supportedProtocols = Set.of(probe.getSupportedProtocols());
+        Set<String> supportedSuites = Set.of(probe.getSupportedCipherSuites());
+        List<String> protocols = new ArrayList<>();
+        for (String protocol : policy.protocols()) {
+            if (supportedProtocols.contains(protocol)) {
+                protocols.add(protocol);
+            }
+        }
+        List<String> suites = new ArrayList<>();
+        for (String suite : policy.cipherSuites()) {
+            if (supportedSuites.contains(suite)) {
+                suites.add(suite);
+            }
+        }
+        if (protocols.isEmpty() || suites.isEmpty()) {
+            throw new TlsPolicyViolationException(
+                    "any",
+                    "none",
+                    "none",
+                    "this JDK supports none of the protocols " + policy.protocols() + " or cipher suites of "
+                            + policy + " (supported protocols: " + supportedProtocols + "): run on Java 17 or later"
+                            + " with the default security providers",
+                    null);
+        }
+        return new TlsOffer(protocols.toArray(new String[0]), suites.toArray(new String[0]));
+    }
+
+    /** @return the protocols offered, in order */
+    List<String> protocols() {
+        return List.of(protocols);
+    }
+
+    /** @return the cipher suites offered, in order of preference */
+    List<String> cipherSuites() {
+        return List.of(cipherSuites);
+    }
+
+    /** Restricts an engine that has not started its handshake to this offer. */
+    void restrict(SSLEngine engine) {
+        engine.setEnabledProtocols(protocols.clone());
+        engine.setEnabledCipherSuites(cipherSuites.clone());
+    }
+
+    /** A handler for one channel; removes itself once the engine is set up. */
+    ChannelInboundHandlerAdapter handler() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            // Closing is all there is to do; the connect attempt that owns the channel sees it closed.
+            @SuppressWarnings("FutureReturnValueIgnored")
+            public void channelActive(ChannelHandlerContext ctx) {
+                SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+                if (ssl == null) {
+                    // A connection without TLS never carries a byte: the HTTP layer refuses such requests earlier.
+                    ctx.close();
+                    return;
+                }
+                restrict(ssl.engine());
+                ctx.pipeline().remove(this);
+                ctx.fireChannelActive();
+            }
+        };
+    }
+}
