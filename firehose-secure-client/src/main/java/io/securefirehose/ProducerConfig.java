@@ -3,9 +3,13 @@ package io.securefirehose;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.credentials.LeastPrivilegePolicies;
+import io.securefirehose.credentials.WebIdentity;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.errors.ServerSideEncryptionRequiredException;
+import io.securefirehose.internal.aws.AwsNames;
 import io.securefirehose.internal.aws.ServiceEndpoints;
+import io.securefirehose.records.Coalescing;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.HostResolver;
 import io.securefirehose.transport.TlsPolicy;
@@ -16,11 +20,12 @@ import java.util.List;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
  * The validated, immutable settings of one {@link SecureFirehoseProducer}. Built only by
- * {@link SecureFirehoseProducer.Builder}; {@code docs/producer.md} explains each setting and its default.
+ * {@link ProducerBuilder}; {@code docs/producer.md} explains each setting and its default.
  *
  * <p>Thread-safe.
  */
@@ -32,7 +37,7 @@ public final class ProducerConfig {
     private final @Nullable URI endpoint;
     private final @Nullable String vpcEndpointId;
     private final AwsCredentialsProvider credentialsProvider;
-    private final io.securefirehose.credentials.@Nullable WebIdentity webIdentity;
+    private final @Nullable WebIdentity webIdentity;
     private final TrustMaterial trustMaterial;
     private final TlsPolicy tlsPolicy;
     private final @Nullable List<CidrRange> allowedCidrs;
@@ -55,61 +60,114 @@ public final class ProducerConfig {
     private final boolean rateControl;
     private final @Nullable Spill spill;
 
-    ProducerConfig(
-            String deliveryStreamName,
-            Region region,
-            @Nullable URI endpoint,
-            @Nullable String vpcEndpointId,
-            AwsCredentialsProvider credentialsProvider,
-            io.securefirehose.credentials.@Nullable WebIdentity webIdentity,
-            TrustMaterial trustMaterial,
-            TlsPolicy tlsPolicy,
-            @Nullable List<CidrRange> allowedCidrs,
-            HostResolver hostResolver,
-            @Nullable AssumeRole assumeRole,
-            Duration linger,
-            int maxBatchRecords,
-            int maxBatchBytes,
-            long maxBufferedBytes,
-            Duration maxBlock,
-            int maxInFlightRequests,
-            Duration deliveryTimeout,
-            Duration requestTimeout,
-            Duration retryBackoff,
-            Duration retryBackoffMax,
-            @Nullable EnvelopeEncryption encryption,
-            boolean requireServerSideEncryption,
-            @Nullable Coalescing coalescing,
-            RequestPath requestPath,
-            boolean rateControl,
-            @Nullable Spill spill) {
-        this.deliveryStreamName = deliveryStreamName;
-        this.region = region;
-        this.endpoint = endpoint;
-        this.vpcEndpointId = vpcEndpointId;
-        this.credentialsProvider = credentialsProvider;
-        this.webIdentity = webIdentity;
-        this.trustMaterial = trustMaterial;
-        this.tlsPolicy = tlsPolicy;
-        this.allowedCidrs = allowedCidrs == null ? null : List.copyOf(allowedCidrs);
-        this.hostResolver = hostResolver;
-        this.assumeRole = assumeRole;
-        this.linger = linger;
-        this.maxBatchRecords = maxBatchRecords;
-        this.maxBatchBytes = maxBatchBytes;
-        this.maxBufferedBytes = maxBufferedBytes;
-        this.maxBlock = maxBlock;
-        this.maxInFlightRequests = maxInFlightRequests;
-        this.deliveryTimeout = deliveryTimeout;
-        this.requestTimeout = requestTimeout;
-        this.retryBackoff = retryBackoff;
-        this.retryBackoffMax = retryBackoffMax;
-        this.encryption = encryption;
-        this.requireServerSideEncryption = requireServerSideEncryption;
-        this.coalescing = coalescing;
-        this.requestPath = requestPath;
-        this.rateControl = rateControl;
-        this.spill = spill;
+    /** Checks the builder's settings together: {@link ProducerBuilder#buildConfig()} is the only caller. */
+    ProducerConfig(ProducerBuilder options) {
+        String stream = options.deliveryStreamName;
+        Region signingRegion = options.region;
+        if (stream == null) {
+            throw new IllegalStateException("deliveryStream is required: the name of the Firehose delivery stream");
+        }
+        if (signingRegion == null) {
+            throw new IllegalStateException("region is required: the AWS region of the delivery stream");
+        }
+        AssumeRole role = options.assumeRole;
+        if (role != null
+                && role.stsVpcEndpointRegion() != null
+                && !signingRegion.id().equals(role.stsVpcEndpointRegion())) {
+            throw new IllegalStateException("the STS VPC endpoint is in region " + role.stsVpcEndpointRegion()
+                    + " but the producer's region is " + signingRegion.id() + ": use the STS endpoint of that region");
+        }
+        if (options.vpcEndpointRegion != null && !options.vpcEndpointRegion.equals(signingRegion.id())) {
+            throw new IllegalStateException("vpcEndpoint is in region " + options.vpcEndpointRegion
+                    + " but the producer signs for region " + signingRegion.id() + ": use the endpoint of the stream's"
+                    + " region");
+        }
+        URI target = options.endpoint;
+        if (options.pinAddresses && target == null) {
+            target = URI.create("https://firehose." + signingRegion.id() + ".amazonaws.com");
+        }
+        if (options.deliveryTimeout.compareTo(options.linger.plus(options.requestTimeout)) < 0) {
+            throw new IllegalStateException(
+                    "deliveryTimeout (" + options.deliveryTimeout + ") must be at least linger ("
+                            + options.linger + ") + requestTimeout (" + options.requestTimeout
+                            + "), or records could time out before their first call ends");
+        }
+        Spill spilling = options.spill;
+        EnvelopeEncryption settings = options.encryption;
+        if (spilling != null && settings == null && !spilling.plaintextAllowed()) {
+            throw new IllegalStateException("spill writes records to " + spilling.directory() + " exactly as they"
+                    + " would be sent, and without envelopeEncryption(...) that is plaintext at rest: configure"
+                    + " envelope encryption, or accept plaintext with Spill.toDirectory(dir).allowPlaintext()");
+        }
+        EnvelopeEncryption bound = settings == null ? null : bindEncryption(settings, signingRegion, stream, role);
+        if (options.credentialsProvider != null && options.webIdentity != null) {
+            throw new IllegalStateException(
+                    "credentialsProvider and webIdentity both supply the base credentials: set one of them");
+        }
+        WebIdentity identity = options.webIdentity;
+        if (identity == null && options.credentialsProvider == null) {
+            // As the SDK's default chain would, but through this SDK's own STS client, under the policy.
+            identity = WebIdentity.fromEnvironment().orElse(null);
+        }
+        this.deliveryStreamName = stream;
+        this.region = signingRegion;
+        this.endpoint = target;
+        this.vpcEndpointId = options.privateDnsEndpointId != null
+                ? options.privateDnsEndpointId
+                : target == null ? null : LeastPrivilegePolicies.vpcEndpointIdOf(target.getHost());
+        this.credentialsProvider = options.credentialsProvider != null
+                ? options.credentialsProvider
+                : DefaultCredentialsProvider.builder().build();
+        this.webIdentity = identity;
+        this.trustMaterial = options.trustMaterial;
+        this.tlsPolicy = options.tlsPolicy;
+        this.allowedCidrs = options.pinAddresses ? List.copyOf(options.allowedCidrs) : null;
+        this.hostResolver = options.hostResolver;
+        this.assumeRole = role;
+        this.linger = options.linger;
+        this.maxBatchRecords = options.maxBatchRecords;
+        this.maxBatchBytes = options.maxBatchBytes;
+        this.maxBufferedBytes = options.maxBufferedBytes;
+        this.maxBlock = options.maxBlock;
+        this.maxInFlightRequests = options.maxInFlightRequests;
+        this.deliveryTimeout = options.deliveryTimeout;
+        this.requestTimeout = options.requestTimeout;
+        this.retryBackoff = options.retryBackoff;
+        this.retryBackoffMax = options.retryBackoffMax;
+        this.encryption = bound;
+        this.requireServerSideEncryption = options.requireServerSideEncryption;
+        this.coalescing = options.coalescing;
+        this.requestPath = options.requestPath;
+        this.rateControl = options.rateControl;
+        this.spill = spilling;
+    }
+
+    /** Binds the encryption context to this stream and checks it against the role's session policy. */
+    private static EnvelopeEncryption bindEncryption(
+            EnvelopeEncryption settings, Region region, String stream, @Nullable AssumeRole assumeRole) {
+        String partition = AwsNames.partitionOf(region.id());
+        EnvelopeEncryption bound = assumeRole == null
+                ? settings.forStream(stream, region.id(), null, partition)
+                : settings.forStream(stream, region.id(), assumeRole.account(), assumeRole.partition());
+        if (settings.kmsVpcEndpointRegion() != null && !region.id().equals(settings.kmsVpcEndpointRegion())) {
+            throw new IllegalStateException("the KMS VPC endpoint is in region " + settings.kmsVpcEndpointRegion()
+                    + " but the producer's region is " + region.id() + ": use the KMS endpoint of that region");
+        }
+        if (assumeRole != null) {
+            if (!settings.kmsKeyIsArn()) {
+                throw new IllegalStateException("with assumeRole the KMS key must be a key ARN"
+                        + " (arn:aws:kms:<region>:<account>:key/<id>), so that the session policy can allow"
+                        + " GenerateDataKey on exactly that key; was '" + settings.kmsKeyId() + "'");
+            }
+            String roleStream = "arn:" + assumeRole.partition() + ":firehose:" + region.id() + ":"
+                    + assumeRole.account() + ":deliverystream/" + stream;
+            if (!roleStream.equals(bound.streamArn())) {
+                throw new IllegalStateException("the encryption streamArn " + bound.streamArn() + " is not the"
+                        + " stream the role's session policy allows (" + roleStream + "): leave streamArn unset"
+                        + " or use the role's account");
+            }
+        }
+        return bound;
     }
 
     /** @return name of the delivery stream records go to */
@@ -184,7 +242,7 @@ public final class ProducerConfig {
      * @return the web identity the producer exchanges for its base credentials through its own STS client, or
      *     {@code null} when {@link #credentialsProvider()} supplies them
      */
-    public io.securefirehose.credentials.@Nullable WebIdentity webIdentity() {
+    public @Nullable WebIdentity webIdentity() {
         return webIdentity;
     }
 

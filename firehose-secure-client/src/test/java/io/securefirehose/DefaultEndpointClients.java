@@ -79,7 +79,7 @@ public final class DefaultEndpointClients {
         System.out.println("done");
     }
 
-    private static SecureFirehoseProducer.Builder settings() {
+    private static ProducerBuilder settings() {
         return SecureFirehoseProducer.builder()
                 .deliveryStream(STREAM)
                 .region(Region.US_EAST_1)

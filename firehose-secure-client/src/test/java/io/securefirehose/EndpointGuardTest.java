@@ -42,7 +42,7 @@ class EndpointGuardTest {
         server.close();
     }
 
-    private SecureFirehoseProducer producer(UnaryOperator<SecureFirehoseProducer.Builder> settings) {
+    private SecureFirehoseProducer producer(UnaryOperator<ProducerBuilder> settings) {
         SecureFirehoseProducer producer = settings.apply(TestResources.producerFor(server, EveryClient.STREAM)
                         .linger(Duration.ZERO)
                         .requestTimeout(Duration.ofSeconds(5))

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.credentials.LeastPrivilegePolicies;
 import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.records.Coalescing;
 import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
 import java.lang.reflect.InvocationTargetException;
@@ -35,7 +36,7 @@ import software.amazon.awssdk.regions.Region;
 /** Every option refuses nonsense with a message that names the option, the rule and the value. */
 class ProducerBuilderTest {
 
-    private static SecureFirehoseProducer.Builder valid() {
+    private static ProducerBuilder valid() {
         return SecureFirehoseProducer.builder()
                 .deliveryStream("orders")
                 .region(Region.EU_WEST_1)
@@ -79,7 +80,7 @@ class ProducerBuilderTest {
                 producer("requestTimeout", b -> b.requestTimeout(Duration.ofSeconds(-5)), "more than zero"),
                 producer("retryBackoff", b -> b.retryBackoff(Duration.ZERO, Duration.ofSeconds(1)), "more than zero"),
                 row(
-                        "SecureFirehoseProducer.Builder#retryBackoff",
+                        "ProducerBuilder#retryBackoff",
                         "retryBackoffMax",
                         () -> valid().retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)),
                         "at least retryBackoff"),
@@ -185,29 +186,25 @@ class ProducerBuilderTest {
      * ({@link #nullIsRefusedByEveryConfiguringMethodNamingTheOption}).
      */
     private static final Map<String, String> ANY_VALUE_BUT_NULL = Map.ofEntries(
-            Map.entry("SecureFirehoseProducer.Builder#hostResolver", "any resolver; its answers are checked at build"),
-            Map.entry("SecureFirehoseProducer.Builder#credentialsProvider", "any provider; asked when signing"),
-            Map.entry("SecureFirehoseProducer.Builder#trustMaterial", "built and checked by TrustMaterial's factories"),
-            Map.entry("SecureFirehoseProducer.Builder#assumeRole", "built and checked by AssumeRole's builder"),
-            Map.entry(
-                    "SecureFirehoseProducer.Builder#webIdentity",
-                    "built and checked by WebIdentity's builder (WebIdentityTest)"),
-            Map.entry("SecureFirehoseProducer.Builder#tlsPolicy", "built and checked by TlsPolicy's factories"),
-            Map.entry(
-                    "SecureFirehoseProducer.Builder#envelopeEncryption",
-                    "built and checked by EnvelopeEncryption's builder"),
-            Map.entry("SecureFirehoseProducer.Builder#coalescing", "built and checked by Coalescing"),
-            Map.entry("SecureFirehoseProducer.Builder#requestPath", "an enum: every constant is valid"),
-            Map.entry("SecureFirehoseProducer.Builder#spill", "built and checked by Spill"),
-            Map.entry("SecureFirehoseProducer.Builder#scheduler", "any scheduler; the producer does not own it"),
+            Map.entry("ConnectionOptions#hostResolver", "any resolver; its answers are checked at build"),
+            Map.entry("ConnectionOptions#credentialsProvider", "any provider; asked when signing"),
+            Map.entry("ConnectionOptions#trustMaterial", "built and checked by TrustMaterial's factories"),
+            Map.entry("ConnectionOptions#assumeRole", "built and checked by AssumeRole's builder"),
+            Map.entry("ConnectionOptions#webIdentity", "built and checked by WebIdentity's builder (WebIdentityTest)"),
+            Map.entry("ConnectionOptions#tlsPolicy", "built and checked by TlsPolicy's factories"),
+            Map.entry("ProducerBuilder#envelopeEncryption", "built and checked by EnvelopeEncryption's builder"),
+            Map.entry("ProducerBuilder#coalescing", "built and checked by Coalescing"),
+            Map.entry("ProducerBuilder#requestPath", "an enum: every constant is valid"),
+            Map.entry("ProducerBuilder#spill", "built and checked by Spill"),
+            Map.entry("ProducerBuilder#scheduler", "any scheduler; the producer does not own it"),
             Map.entry(
                     "Spill#toDirectory",
                     "any path; one that cannot be created, read or locked is refused at build (ProducerCoreSpillTest)"));
 
     /** Configuring methods with no invalid value at all. */
     private static final Map<String, String> EVERY_VALUE_VALID = Map.of(
-            "SecureFirehoseProducer.Builder#rateControl", "a boolean switch",
-            "SecureFirehoseProducer.Builder#requireServerSideEncryption", "a boolean switch");
+            "ProducerBuilder#rateControl", "a boolean switch",
+            "ProducerBuilder#requireServerSideEncryption", "a boolean switch");
 
     /** Public methods that return settings but are not options a user sets, with the reason. */
     private static final Map<String, String> NOT_OPTIONS = Map.of(
@@ -215,7 +212,8 @@ class ProducerBuilderTest {
             "applied by build() from deliveryStream and region; its conflict is a row of conflictingCombinations");
 
     private static final List<Class<?>> SETTINGS_TYPES = List.of(
-            SecureFirehoseProducer.Builder.class,
+            ProducerBuilder.class,
+            ConnectionOptions.class,
             AssumeRole.class,
             AssumeRole.Builder.class,
             EnvelopeEncryption.class,
@@ -255,8 +253,23 @@ class ProducerBuilderTest {
         return Arguments.of(method, named, call, rule);
     }
 
-    private static Arguments producer(String option, Consumer<SecureFirehoseProducer.Builder> setter, String rule) {
-        return row("SecureFirehoseProducer.Builder#" + option, option, () -> setter.accept(valid()), rule);
+    /** The options ProducerBuilder inherits from ConnectionOptions (rows are keyed by the declaring type). */
+    private static final Set<String> CONNECTION_OPTIONS = Set.of(
+            "region",
+            "vpcEndpoint",
+            "privateDns",
+            "allowedCidrs",
+            "hostResolver",
+            "endpoint",
+            "credentialsProvider",
+            "webIdentity",
+            "trustMaterial",
+            "assumeRole",
+            "tlsPolicy");
+
+    private static Arguments producer(String option, Consumer<ProducerBuilder> setter, String rule) {
+        String owner = CONNECTION_OPTIONS.contains(option) ? "ConnectionOptions#" : "ProducerBuilder#";
+        return row(owner + option, option, () -> setter.accept(valid()), rule);
     }
 
     private static Arguments role(String option, Consumer<AssumeRole.Builder> setter, String rule) {
@@ -361,14 +374,14 @@ class ProducerBuilderTest {
     }
 
     private static Arguments conflict(
-            String combination, java.util.function.Supplier<SecureFirehoseProducer.Builder> settings, String rule) {
+            String combination, java.util.function.Supplier<ProducerBuilder> settings, String rule) {
         return Arguments.of(combination, settings, rule);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("conflictingCombinations")
     void conflictingCombinationsAreRefusedAtBuildNamingTheOptionsAndTheRule(
-            String combination, java.util.function.Supplier<SecureFirehoseProducer.Builder> settings, String rule) {
+            String combination, java.util.function.Supplier<ProducerBuilder> settings, String rule) {
         // A nested settings type (AssumeRole, EnvelopeEncryption) refuses its own conflicts at its build().
         assertThatThrownBy(() -> settings.get().buildConfig())
                 .as(combination)
@@ -448,7 +461,7 @@ class ProducerBuilderTest {
 
     private static Object freshInstanceOf(Method method) {
         Class<?> type = method.getDeclaringClass();
-        if (type == SecureFirehoseProducer.Builder.class) {
+        if (type == ProducerBuilder.class || type == ConnectionOptions.class) {
             return valid();
         } else if (type == AssumeRole.Builder.class) {
             return AssumeRole.role(ROLE);

@@ -11,6 +11,7 @@ import io.securefirehose.errors.DeliveryFailedException;
 import io.securefirehose.errors.DeliveryTimeoutException;
 import io.securefirehose.errors.ProducerClosedException;
 import io.securefirehose.errors.RecordTooLargeException;
+import io.securefirehose.records.FirehoseLimits;
 import io.securefirehose.testkit.CapturedRecord;
 import io.securefirehose.testkit.CapturedRequest;
 import io.securefirehose.testkit.Fault;
@@ -59,7 +60,7 @@ class SecureFirehoseProducerTest {
         schedulers.forEach(ManualScheduler::close);
     }
 
-    private SecureFirehoseProducer producer(UnaryOperator<SecureFirehoseProducer.Builder> settings) {
+    private SecureFirehoseProducer producer(UnaryOperator<ProducerBuilder> settings) {
         LocalFirehose server = FIREHOSE.server();
         SecureFirehoseProducer producer = settings.apply(TestResources.producerFor(server, STREAM)
                         .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(20)))

@@ -51,8 +51,7 @@ public final class TestResources implements AfterEachCallback {
      * @param stream the delivery stream
      * @return a builder the test completes
      */
-    public static SecureFirehoseProducer.Builder producerFor(
-            io.securefirehose.testkit.LocalFirehose server, String stream) {
+    public static ProducerBuilder producerFor(io.securefirehose.testkit.LocalFirehose server, String stream) {
         return SecureFirehoseProducer.builder()
                 .deliveryStream(stream)
                 .region(server.region())

@@ -1,6 +1,7 @@
 package io.securefirehose.benchmarks;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.RequestPath;
 import io.securefirehose.SecureFirehoseProducer;
@@ -31,9 +32,9 @@ final class ProducerWorkload implements Workload {
             boolean encrypted,
             boolean coalesced,
             RequestPath path,
-            java.util.function.UnaryOperator<SecureFirehoseProducer.Builder> settings) {
+            java.util.function.UnaryOperator<ProducerBuilder> settings) {
         this.coalesced = coalesced;
-        SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
+        ProducerBuilder builder = SecureFirehoseProducer.builder()
                 .deliveryStream(LocalFirehoseProcess.STREAM)
                 .requestPath(path)
                 .region("us-east-1")
@@ -50,7 +51,7 @@ final class ProducerWorkload implements Workload {
             builder.maxBufferedBytes(Long.parseLong(buffer));
         }
         if (coalesced) {
-            builder.coalescing(io.securefirehose.Coalescing.lengthPrefixed());
+            builder.coalescing(io.securefirehose.records.Coalescing.lengthPrefixed());
         }
         if (encrypted) {
             builder.envelopeEncryption(EnvelopeEncryption.withKmsKey(firehose.kmsKeyArn)

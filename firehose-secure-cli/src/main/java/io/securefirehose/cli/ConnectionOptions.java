@@ -1,5 +1,6 @@
 package io.securefirehose.cli;
 
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.crypto.EnvelopeEncryption;
@@ -90,8 +91,8 @@ final class ConnectionOptions {
     }
 
     /** A producer builder with every connection option applied. */
-    SecureFirehoseProducer.Builder producer(String stream) {
-        SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
+    ProducerBuilder producer(String stream) {
+        ProducerBuilder builder = SecureFirehoseProducer.builder()
                 .deliveryStream(stream)
                 .region(region())
                 .trustMaterial(trust())

@@ -1,9 +1,9 @@
 package io.securefirehose.cli;
 
-import io.securefirehose.FirehoseLimits;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.errors.RecordTooLargeException;
 import io.securefirehose.internal.text.Printable;
+import io.securefirehose.records.FirehoseLimits;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.securefirehose.credentials;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import io.securefirehose.internal.aws.AwsNames;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
@@ -37,9 +39,7 @@ public final class AssumeRole {
     /** Longest session STS issues (the role's maximum session duration may be lower). */
     public static final Duration MAX_DURATION = Duration.ofHours(12);
 
-    private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
-    private static final Pattern STS_VPC_ENDPOINT = Pattern.compile(
-            "vpce-[0-9a-z]+-[0-9a-z]+(?:-[a-z0-9-]+)?\\.sts\\.([a-z]{2}(?:-[a-z]+)+-\\d{1,2})\\.vpce\\.amazonaws\\.com");
+    private static final Pattern STS_VPC_ENDPOINT = AwsNames.vpcEndpointOf("sts");
 
     private final String roleArn;
     private final @Nullable String externalId;
@@ -83,13 +83,13 @@ public final class AssumeRole {
 
     /** @return the role's partition, for example {@code aws} */
     public String partition() {
-        java.util.regex.Matcher matcher = StsSettings.ROLE_ARN.matcher(roleArn);
+        Matcher matcher = AwsNames.ROLE_ARN.matcher(roleArn);
         return matcher.matches() ? matcher.group(1) : "aws";
     }
 
     /** @return the role's account, which the session policy uses for the stream's ARN */
     public String account() {
-        java.util.regex.Matcher matcher = StsSettings.ROLE_ARN.matcher(roleArn);
+        Matcher matcher = AwsNames.ROLE_ARN.matcher(roleArn);
         return matcher.matches() ? matcher.group(2) : "";
     }
 
@@ -196,7 +196,7 @@ public final class AssumeRole {
          */
         public Builder externalId(String id) {
             Objects.requireNonNull(id, "externalId must not be null");
-            if (!EXTERNAL_ID.matcher(id).matches()) {
+            if (!AwsNames.EXTERNAL_ID.matcher(id).matches()) {
                 throw new IllegalArgumentException("externalId must be 2 to 1224 of letters, digits and +=,.@:/- (was "
                         + id.length() + " characters)");
             }
@@ -282,7 +282,7 @@ public final class AssumeRole {
          */
         public Builder stsVpcEndpoint(String dnsName) {
             Objects.requireNonNull(dnsName, "stsVpcEndpoint must not be null");
-            java.util.regex.Matcher name = STS_VPC_ENDPOINT.matcher(dnsName.toLowerCase(Locale.ROOT));
+            Matcher name = STS_VPC_ENDPOINT.matcher(dnsName.toLowerCase(Locale.ROOT));
             if (!name.matches()) {
                 throw new IllegalArgumentException(
                         "stsVpcEndpoint must be vpce-<id>-<suffix>.sts.<region>.vpce.amazonaws.com, was '" + dnsName

@@ -2,10 +2,12 @@ package io.securefirehose.credentials;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import io.securefirehose.internal.aws.AwsNames;
 import io.securefirehose.internal.text.JsonText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -52,19 +54,6 @@ public final class LeastPrivilegePolicies {
     /** The most characters AWS accepts for an inline session policy. */
     public static final int MAX_SESSION_POLICY_CHARS = 2048;
 
-    private static final Pattern STREAM_ARN = Pattern.compile(
-            "arn:(aws|aws-cn|aws-us-gov):firehose:([a-z]{2}(?:-[a-z]+)+-\\d{1,2}):(\\d{12}):deliverystream/"
-                    + "[a-zA-Z0-9_.-]{1,64}");
-    private static final Pattern KEY_ARN = Pattern.compile(
-            "arn:(aws|aws-cn|aws-us-gov):kms:([a-z]{2}(?:-[a-z]+)+-\\d{1,2}):(\\d{12}):key/[a-zA-Z0-9-]{1,64}");
-    private static final Pattern PRINCIPAL_ARN = Pattern.compile(
-            "arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:(root|role/[\\w+=,.@/-]{1,512}|user/[\\w+=,.@/-]{1,512})");
-    private static final Pattern VPC_ENDPOINT_ID = Pattern.compile("vpce-[0-9a-f]{8,17}");
-    private static final Pattern ROLE_ARN =
-            Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
-    private static final Pattern VPC_ENDPOINT_DNS_NAME =
-            Pattern.compile("(vpce-[0-9a-f]{8,17})-[0-9a-z]+(?:-[a-z0-9-]+)?\\.[a-z0-9-]+\\.[a-z0-9-]+\\.vpce\\..+");
-    private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     private static final String VERSION = "2012-10-17";
 
     private final String streamArn;
@@ -110,7 +99,7 @@ public final class LeastPrivilegePolicies {
      *     a private DNS name, which does not carry the id)
      */
     public static @Nullable String vpcEndpointIdOf(String dnsName) {
-        Matcher matcher = VPC_ENDPOINT_DNS_NAME.matcher(dnsName.toLowerCase(java.util.Locale.ROOT));
+        Matcher matcher = AwsNames.VPC_ENDPOINT_DNS_NAME.matcher(dnsName.toLowerCase(Locale.ROOT));
         return matcher.matches() ? matcher.group(1) : null;
     }
 
@@ -367,8 +356,8 @@ public final class LeastPrivilegePolicies {
          * @return this builder
          */
         public Builder streamArn(String arn) {
-            this.streamArn =
-                    check(arn, STREAM_ARN, "streamArn", "arn:aws:firehose:<region>:<account>:deliverystream/<name>");
+            this.streamArn = check(
+                    arn, AwsNames.STREAM_ARN, "streamArn", "arn:aws:firehose:<region>:<account>:deliverystream/<name>");
             return this;
         }
 
@@ -377,7 +366,7 @@ public final class LeastPrivilegePolicies {
          * @return this builder
          */
         public Builder kmsKeyArn(String arn) {
-            this.kmsKeyArn = check(arn, KEY_ARN, "kmsKeyArn", "arn:aws:kms:<region>:<account>:key/<key-id>");
+            this.kmsKeyArn = check(arn, AwsNames.KEY_ARN, "kmsKeyArn", "arn:aws:kms:<region>:<account>:key/<key-id>");
             return this;
         }
 
@@ -390,7 +379,7 @@ public final class LeastPrivilegePolicies {
          * @return this builder
          */
         public Builder vpcEndpointId(String id) {
-            this.vpcEndpointId = check(id, VPC_ENDPOINT_ID, "vpcEndpointId", "vpce-0123456789abcdef0");
+            this.vpcEndpointId = check(id, AwsNames.VPC_ENDPOINT_ID, "vpcEndpointId", "vpce-0123456789abcdef0");
             return this;
         }
 
@@ -402,7 +391,7 @@ public final class LeastPrivilegePolicies {
          * @return this builder
          */
         public Builder kmsVpcEndpointId(String id) {
-            this.kmsVpcEndpointId = check(id, VPC_ENDPOINT_ID, "kmsVpcEndpointId", "vpce-0123456789abcdef0");
+            this.kmsVpcEndpointId = check(id, AwsNames.VPC_ENDPOINT_ID, "kmsVpcEndpointId", "vpce-0123456789abcdef0");
             return this;
         }
 
@@ -414,7 +403,7 @@ public final class LeastPrivilegePolicies {
          * @return this builder
          */
         public Builder roleArn(String arn) {
-            this.roleArn = check(arn, ROLE_ARN, "roleArn", "arn:aws:iam::<account>:role/<name>");
+            this.roleArn = check(arn, AwsNames.ROLE_ARN, "roleArn", "arn:aws:iam::<account>:role/<name>");
             return this;
         }
 
@@ -425,7 +414,8 @@ public final class LeastPrivilegePolicies {
          * @return this builder
          */
         public Builder principalArn(String arn) {
-            this.principalArn = check(arn, PRINCIPAL_ARN, "principalArn", "arn:aws:iam::<account>:role/<name>");
+            this.principalArn =
+                    check(arn, AwsNames.PRINCIPAL_ARN, "principalArn", "arn:aws:iam::<account>:role/<name>");
             return this;
         }
 
@@ -435,7 +425,7 @@ public final class LeastPrivilegePolicies {
          */
         public Builder consumerPrincipalArn(String arn) {
             this.consumerPrincipalArn =
-                    check(arn, PRINCIPAL_ARN, "consumerPrincipalArn", "arn:aws:iam::<account>:role/<name>");
+                    check(arn, AwsNames.PRINCIPAL_ARN, "consumerPrincipalArn", "arn:aws:iam::<account>:role/<name>");
             return this;
         }
 
@@ -444,7 +434,8 @@ public final class LeastPrivilegePolicies {
          * @return this builder
          */
         public Builder externalId(String id) {
-            this.externalId = check(id, EXTERNAL_ID, "externalId", "2 to 1224 of letters, digits and +=,.@:/-");
+            this.externalId =
+                    check(id, AwsNames.EXTERNAL_ID, "externalId", "2 to 1224 of letters, digits and +=,.@:/-");
             return this;
         }
 
@@ -486,8 +477,8 @@ public final class LeastPrivilegePolicies {
                 throw new IllegalStateException("streamArn is required: the delivery stream the producer writes to");
             }
             if (kmsKeyArn != null) {
-                Matcher stream = STREAM_ARN.matcher(streamArn);
-                Matcher key = KEY_ARN.matcher(kmsKeyArn);
+                Matcher stream = AwsNames.STREAM_ARN.matcher(streamArn);
+                Matcher key = AwsNames.KEY_ARN.matcher(kmsKeyArn);
                 if (stream.matches() && key.matches() && !stream.group(1).equals(key.group(1))) {
                     throw new IllegalStateException(
                             "kmsKeyArn is in partition " + key.group(1) + " but the stream is in " + stream.group(1));

@@ -1,23 +1,19 @@
 package io.securefirehose.credentials;
 
+import io.securefirehose.internal.aws.AwsNames;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /** The checks STS settings share ({@link AssumeRole}, {@link WebIdentity}): each refuses a bad value naming it. */
 final class StsSettings {
-
-    static final Pattern ROLE_ARN =
-            Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::(\\d{12}):role/[\\w+=,.@/-]{1,512}");
-    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
 
     private StsSettings() {}
 
     static String roleArn(String roleArn) {
         Objects.requireNonNull(roleArn, "roleArn must not be null");
-        if (!ROLE_ARN.matcher(roleArn).matches()) {
+        if (!AwsNames.ROLE_ARN.matcher(roleArn).matches()) {
             throw new IllegalArgumentException(
                     "roleArn must look like arn:aws:iam::<12-digit account>:role/<name>, was '" + roleArn + "'");
         }
@@ -27,7 +23,7 @@ final class StsSettings {
     /** A session name or source identity: 2 to 64 of letters, digits and {@code +=,.@-}. */
     static String name(String option, String value) {
         Objects.requireNonNull(value, option + " must not be null");
-        if (!SESSION_NAME.matcher(value).matches()) {
+        if (!AwsNames.SESSION_NAME.matcher(value).matches()) {
             throw new IllegalArgumentException(
                     option + " must be 2 to 64 of letters, digits and +=,.@-, was '" + value + "'");
         }

@@ -2,12 +2,12 @@ package io.securefirehose.crypto;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
-import io.securefirehose.FirehoseLimits;
 import io.securefirehose.credentials.LeastPrivilegePolicies;
 import io.securefirehose.errors.DecryptionFailedException;
 import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.internal.keys.KeyedCipher;
 import io.securefirehose.internal.text.Printable;
+import io.securefirehose.records.FirehoseLimits;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -78,7 +78,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
     private final String expectedStreamArn;
     private final DataKeyDecrypter dataKeys;
     private final int maxCachedDataKeys;
-    private final io.securefirehose.Coalescing.@Nullable Framing framing;
+    private final io.securefirehose.records.Coalescing.@Nullable Framing framing;
     private final LinkedHashMap<ByteBuffer, byte[]> cache; // guarded by itself
     private long dataKeyDecryptions; // guarded by cache
     private boolean closed; // guarded by cache
@@ -174,7 +174,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
                     records.accept(frame.plaintext());
                 } else {
                     // A packed record authenticated as a whole; its records are handed out one by one.
-                    for (byte[] record : io.securefirehose.CoalescedRecords.split(frame.plaintext(), framing)) {
+                    for (byte[] record : io.securefirehose.records.CoalescedRecords.split(frame.plaintext(), framing)) {
                         count++;
                         records.accept(record);
                     }
@@ -518,7 +518,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
         private @Nullable String expectedStreamArn;
         private @Nullable DataKeyDecrypter dataKeys;
         private int maxCachedDataKeys = 256;
-        private io.securefirehose.Coalescing.@Nullable Framing framing;
+        private io.securefirehose.records.Coalescing.@Nullable Framing framing;
 
         private Builder() {}
 
@@ -529,7 +529,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
          * @param framing the producer's framing
          * @return this builder
          */
-        public Builder coalescedWith(io.securefirehose.Coalescing.Framing framing) {
+        public Builder coalescedWith(io.securefirehose.records.Coalescing.Framing framing) {
             this.framing = Objects.requireNonNull(framing, "framing must not be null");
             return this;
         }

@@ -3,6 +3,7 @@ package io.securefirehose.crypto;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.credentials.LeastPrivilegePolicies;
+import io.securefirehose.internal.aws.AwsNames;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -53,15 +54,7 @@ public final class EnvelopeEncryption {
     /** Longest {@code maxDataKeyAge}. */
     public static final Duration MAX_DATA_KEY_AGE_LIMIT = Duration.ofHours(24);
 
-    private static final Pattern KEY_ARN = Pattern.compile(
-            "arn:(aws|aws-cn|aws-us-gov):kms:([a-z]{2}(?:-[a-z]+)+-\\d{1,2}):(\\d{12}):key/[a-zA-Z0-9-]{1,64}");
-    private static final Pattern KEY_REFERENCE = Pattern.compile("(arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\\d{12}:"
-            + "(key/[a-zA-Z0-9-]{1,64}|alias/[a-zA-Z0-9/_-]{1,250}))|[a-zA-Z0-9-]{1,64}|alias/[a-zA-Z0-9/_-]{1,250}");
-    private static final Pattern STREAM_ARN = Pattern.compile(
-            "arn:(aws|aws-cn|aws-us-gov):firehose:([a-z]{2}(?:-[a-z]+)+-\\d{1,2}):(\\d{12}):deliverystream/"
-                    + "([a-zA-Z0-9_.-]{1,64})");
-    private static final Pattern KMS_VPC_ENDPOINT = Pattern.compile(
-            "vpce-[0-9a-z]+-[0-9a-z]+(?:-[a-z0-9-]+)?\\.kms\\.([a-z]{2}(?:-[a-z]+)+-\\d{1,2})\\.vpce\\.amazonaws\\.com");
+    private static final Pattern KMS_VPC_ENDPOINT = AwsNames.vpcEndpointOf("kms");
 
     private final String kmsKeyId;
     private final @Nullable String streamArn;
@@ -112,7 +105,7 @@ public final class EnvelopeEncryption {
 
     /** @return whether {@link #kmsKeyId()} is a key ARN (not an id or alias) */
     public boolean kmsKeyIsArn() {
-        return KEY_ARN.matcher(kmsKeyId).matches();
+        return AwsNames.KEY_ARN.matcher(kmsKeyId).matches();
     }
 
     /** @return the stream ARN bound into the context, if set (the producer fills it in from its role otherwise) */
@@ -196,7 +189,7 @@ public final class EnvelopeEncryption {
     public EnvelopeEncryption forStream(
             String deliveryStream, String region, @Nullable String account, String partition) {
         if (streamArn != null) {
-            Matcher arn = STREAM_ARN.matcher(streamArn);
+            Matcher arn = AwsNames.STREAM_ARN.matcher(streamArn);
             if (!arn.matches() || !arn.group(2).equals(region) || !arn.group(4).equals(deliveryStream)) {
                 throw new IllegalStateException("the encryption streamArn " + streamArn + " does not name delivery"
                         + " stream '" + deliveryStream + "' in region " + region + ": set the ARN of the stream the"
@@ -226,7 +219,7 @@ public final class EnvelopeEncryption {
 
         private Builder(String kmsKeyId) {
             Objects.requireNonNull(kmsKeyId, "kmsKeyId must not be null");
-            if (!KEY_REFERENCE.matcher(kmsKeyId).matches()) {
+            if (!AwsNames.KEY_REFERENCE.matcher(kmsKeyId).matches()) {
                 throw new IllegalArgumentException(
                         "kmsKey must be a key ARN, key id, alias/<name> or alias ARN, was '" + kmsKeyId + "'");
             }
@@ -242,7 +235,7 @@ public final class EnvelopeEncryption {
          */
         public Builder streamArn(String arn) {
             Objects.requireNonNull(arn, "streamArn must not be null");
-            if (!STREAM_ARN.matcher(arn).matches()) {
+            if (!AwsNames.STREAM_ARN.matcher(arn).matches()) {
                 throw new IllegalArgumentException(
                         "streamArn must be arn:aws:firehose:<region>:<account>:deliverystream/<name>, was '" + arn
                                 + "'");
@@ -311,9 +304,10 @@ public final class EnvelopeEncryption {
          * @return this builder
          */
         public Builder maxBytesPerDataKey(long bytes) {
-            if (bytes < io.securefirehose.FirehoseLimits.MAX_RECORD_BYTES || bytes > MAX_BYTES_PER_DATA_KEY_LIMIT) {
+            if (bytes < io.securefirehose.records.FirehoseLimits.MAX_RECORD_BYTES
+                    || bytes > MAX_BYTES_PER_DATA_KEY_LIMIT) {
                 throw new IllegalArgumentException("maxBytesPerDataKey must be between "
-                        + io.securefirehose.FirehoseLimits.MAX_RECORD_BYTES + " (one largest record) and "
+                        + io.securefirehose.records.FirehoseLimits.MAX_RECORD_BYTES + " (one largest record) and "
                         + MAX_BYTES_PER_DATA_KEY_LIMIT + " (64 GiB), was " + bytes);
             }
             this.maxBytesPerDataKey = bytes;

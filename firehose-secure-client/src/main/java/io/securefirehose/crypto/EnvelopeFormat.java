@@ -2,7 +2,7 @@ package io.securefirehose.crypto;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
-import io.securefirehose.FirehoseLimits;
+import io.securefirehose.records.FirehoseLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

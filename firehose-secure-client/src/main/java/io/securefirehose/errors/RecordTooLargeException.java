@@ -2,7 +2,7 @@ package io.securefirehose.errors;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
-import io.securefirehose.FirehoseLimits;
+import io.securefirehose.records.FirehoseLimits;
 import org.apiguardian.api.API;
 
 /**

@@ -2,6 +2,7 @@ package io.securefirehose.time;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import io.securefirehose.LoggerNames;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 @API(status = STABLE, since = "0.1.0")
 public final class SingleThreadTaskScheduler implements TaskScheduler, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SingleThreadTaskScheduler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LoggerNames.PRODUCER);
 
     private final ScheduledThreadPoolExecutor executor;
     private volatile Thread thread;

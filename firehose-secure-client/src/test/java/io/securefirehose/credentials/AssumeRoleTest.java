@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.TestResources;
@@ -45,7 +46,7 @@ class AssumeRoleTest {
     }
 
     private SecureFirehoseProducer producer(
-            LocalFirehose firehose, LocalFirehose sts, UnaryOperator<SecureFirehoseProducer.Builder> settings) {
+            LocalFirehose firehose, LocalFirehose sts, UnaryOperator<ProducerBuilder> settings) {
         SecureFirehoseProducer producer = settings.apply(SecureFirehoseProducer.builder()
                         .deliveryStream(STREAM)
                         .region(firehose.region())

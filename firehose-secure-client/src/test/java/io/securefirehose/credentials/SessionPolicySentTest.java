@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.TestResources;
 import io.securefirehose.crypto.EnvelopeEncryption;
@@ -35,7 +36,7 @@ class SessionPolicySentTest {
     private final LocalFirehose server =
             resources.add(LocalFirehose.builder().stream("orders").role(ROLE).start());
 
-    private SecureFirehoseProducer.Builder settings() {
+    private ProducerBuilder settings() {
         return SecureFirehoseProducer.builder()
                 .deliveryStream("orders")
                 .region(server.region())
@@ -44,11 +45,11 @@ class SessionPolicySentTest {
                 .assumeRole(AssumeRole.role(ROLE).stsEndpoint(server.endpoint()).build());
     }
 
-    private static SecureFirehoseProducer.Builder throughVpcEndpoints(SecureFirehoseProducer.Builder builder) {
+    private static ProducerBuilder throughVpcEndpoints(ProducerBuilder builder) {
         return builder.allowedCidrs("127.0.0.0/8").hostResolver(host -> List.of(InetAddress.getLoopbackAddress()));
     }
 
-    private String sentPolicy(UnaryOperator<SecureFirehoseProducer.Builder> configuration) {
+    private String sentPolicy(UnaryOperator<ProducerBuilder> configuration) {
         SecureFirehoseProducer producer = configuration.apply(settings()).build();
         resources.add(() -> producer.close(Duration.ZERO));
         await().atMost(Duration.ofSeconds(30))

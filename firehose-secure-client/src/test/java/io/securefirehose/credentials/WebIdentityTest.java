@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.TestResources;
@@ -57,7 +58,7 @@ class WebIdentityTest {
     }
 
     private SecureFirehoseProducer producer(
-            LocalFirehose firehose, LocalFirehose sts, Path token, UnaryOperator<SecureFirehoseProducer.Builder> more) {
+            LocalFirehose firehose, LocalFirehose sts, Path token, UnaryOperator<ProducerBuilder> more) {
         SecureFirehoseProducer producer = more.apply(SecureFirehoseProducer.builder()
                         .deliveryStream(STREAM)
                         .region(firehose.region())
@@ -195,7 +196,7 @@ class WebIdentityTest {
         System.setProperty("aws.roleArn", ROLE);
         System.setProperty("aws.webIdentityTokenFile", token.toString());
         try {
-            SecureFirehoseProducer.Builder builder =
+            ProducerBuilder builder =
                     SecureFirehoseProducer.builder().deliveryStream(STREAM).region("us-east-1");
             assertThat(builder.buildConfig().webIdentity())
                     .isNotNull()

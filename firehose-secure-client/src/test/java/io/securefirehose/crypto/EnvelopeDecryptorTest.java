@@ -126,7 +126,7 @@ class EnvelopeDecryptorTest {
         byte[] plaintext = new byte[EnvelopeFormat.maxPlaintextBytes(CONTEXT)];
         random.nextBytes(plaintext);
         byte[] frame = seal(KEY_A, filled(EnvelopeFormat.MAX_ENCRYPTED_DATA_KEY_BYTES, 7), plaintext);
-        assertThat(frame).hasSize(io.securefirehose.FirehoseLimits.MAX_RECORD_BYTES);
+        assertThat(frame).hasSize(io.securefirehose.records.FirehoseLimits.MAX_RECORD_BYTES);
         TestDataKeys keys =
                 new TestDataKeys().add(filled(EnvelopeFormat.MAX_ENCRYPTED_DATA_KEY_BYTES, 7), KEY_A, CONTEXT);
         try (EnvelopeDecryptor decryptor = decryptor(keys)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.TestResources;
@@ -58,8 +59,7 @@ class EnvelopeEncryptionEndToEndTest {
                         .start());
     }
 
-    private SecureFirehoseProducer producer(
-            LocalFirehose server, UnaryOperator<SecureFirehoseProducer.Builder> settings) {
+    private SecureFirehoseProducer producer(LocalFirehose server, UnaryOperator<ProducerBuilder> settings) {
         SecureFirehoseProducer producer = settings.apply(TestResources.producerFor(server, STREAM)
                         .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(20))
                         .envelopeEncryption(encryption(server, server.endpoint())))
@@ -165,7 +165,7 @@ class EnvelopeEncryptionEndToEndTest {
         SecureFirehoseProducer producer = producer(
                 server,
                 b -> b.coalescing(
-                        io.securefirehose.Coalescing.newlineDelimited().maxRecordBytes(10_000)));
+                        io.securefirehose.records.Coalescing.newlineDelimited().maxRecordBytes(10_000)));
         List<String> sent = new ArrayList<>();
         List<CompletableFuture<RecordReceipt>> futures = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
@@ -191,7 +191,7 @@ class EnvelopeEncryptionEndToEndTest {
         EnvelopeDecryptor decryptor = resources.add(EnvelopeDecryptor.builder()
                 .expectedStreamArn(server.streamArn(STREAM))
                 .dataKeys(kms)
-                .coalescedWith(io.securefirehose.Coalescing.Framing.NEWLINE)
+                .coalescedWith(io.securefirehose.records.Coalescing.Framing.NEWLINE)
                 .build());
         List<String> received = new ArrayList<>();
         for (Path object : server.deliveredObjects(STREAM)) {

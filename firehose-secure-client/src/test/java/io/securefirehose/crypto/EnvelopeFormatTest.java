@@ -3,7 +3,7 @@ package io.securefirehose.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.securefirehose.FirehoseLimits;
+import io.securefirehose.records.FirehoseLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.TestResources;
@@ -40,7 +41,7 @@ class SecurityPostureTest {
                         .start());
     }
 
-    private static SecureFirehoseProducer.Builder settingsFor(LocalFirehose server, String stream) {
+    private static ProducerBuilder settingsFor(LocalFirehose server, String stream) {
         return TestResources.producerFor(server, stream).linger(Duration.ZERO);
     }
 

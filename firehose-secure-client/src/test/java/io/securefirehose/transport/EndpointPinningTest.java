@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.crypto.EnvelopeEncryption;
@@ -42,7 +43,7 @@ class EndpointPinningTest {
         producers.forEach(p -> p.close(Duration.ZERO));
     }
 
-    private static SecureFirehoseProducer.Builder toLocal(LocalFirehose server) {
+    private static ProducerBuilder toLocal(LocalFirehose server) {
         return SecureFirehoseProducer.builder()
                 .deliveryStream("pinned")
                 .region(server.region())
@@ -52,7 +53,7 @@ class EndpointPinningTest {
                 .linger(Duration.ZERO);
     }
 
-    private SecureFirehoseProducer build(LocalFirehose server, UnaryOperator<SecureFirehoseProducer.Builder> settings) {
+    private SecureFirehoseProducer build(LocalFirehose server, UnaryOperator<ProducerBuilder> settings) {
         SecureFirehoseProducer producer = settings.apply(toLocal(server)).build();
         producers.add(producer);
         return producer;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.securefirehose.PlainListener;
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.errors.TlsPolicyViolationException;
@@ -50,8 +51,7 @@ class TlsEnforcementTest {
         return server;
     }
 
-    private CompletableFuture<RecordReceipt> sendOne(
-            LocalFirehose server, UnaryOperator<SecureFirehoseProducer.Builder> settings) {
+    private CompletableFuture<RecordReceipt> sendOne(LocalFirehose server, UnaryOperator<ProducerBuilder> settings) {
         SecureFirehoseProducer producer = settings.apply(SecureFirehoseProducer.builder()
                         .deliveryStream("tls")
                         .region(server.region())

@@ -45,7 +45,7 @@ final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     static final int MAX_RECORD_BYTES = 1_024_000;
     static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
-    private static final Logger LOG = LoggerFactory.getLogger(FirehoseHandler.class);
+    private static final Logger LOG = LoggerFactory.getLogger("io.securefirehose.testkit");
     private static final String TARGET_PREFIX = "Firehose_20150804.";
     private static final String KMS_TARGET_PREFIX = "TrentService.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";

@@ -1,5 +1,6 @@
 package io.securefirehose.samples;
 
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.errors.DeliveryFailedException;
@@ -103,7 +104,7 @@ public final class Quickstart {
             return 2;
         }
         if (!options.local()) {
-            SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
+            ProducerBuilder builder = SecureFirehoseProducer.builder()
                     .deliveryStream(options.stream())
                     .region(options.region());
             if (options.endpoint() != null) {
@@ -116,7 +117,7 @@ public final class Quickstart {
                 .deliveryBuffering(5L * 1024 * 1024, Duration.ofSeconds(60))
                 .captureRecords(false)
                 .start()) {
-            SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
+            ProducerBuilder builder = SecureFirehoseProducer.builder()
                     .deliveryStream("quickstart")
                     .region(firehose.region())
                     .endpoint(firehose.endpoint())
@@ -134,11 +135,7 @@ public final class Quickstart {
     // The callback settles both outcomes, so the future whenComplete returns has nothing left to report.
     @SuppressWarnings("FutureReturnValueIgnored")
     private static int sendAndReport(
-            SecureFirehoseProducer.Builder builder,
-            Options options,
-            PrintStream out,
-            String target,
-            LocalFirehose local) {
+            ProducerBuilder builder, Options options, PrintStream out, String target, LocalFirehose local) {
         LongAdder acknowledged = new LongAdder();
         LongAdder retried = new LongAdder();
         Map<String, LongAdder> failures = new ConcurrentHashMap<>();

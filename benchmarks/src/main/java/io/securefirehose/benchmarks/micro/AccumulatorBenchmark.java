@@ -1,12 +1,12 @@
 package io.securefirehose.benchmarks.micro;
 
-import io.securefirehose.FirehoseLimits;
 import io.securefirehose.internal.http.SdkBatchTransport;
 import io.securefirehose.internal.producer.PendingRecord;
 import io.securefirehose.internal.producer.RecordAccumulator;
 import io.securefirehose.internal.producer.RecordBatch;
 import io.securefirehose.internal.producer.SlabPool;
 import io.securefirehose.internal.wire.PutRecordBatchBody;
+import io.securefirehose.records.FirehoseLimits;
 import java.util.ArrayList;
 import java.util.List;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,7 +1,7 @@
 package io.securefirehose.benchmarks.micro;
 
-import io.securefirehose.Coalescing;
 import io.securefirehose.internal.producer.Coalescer;
+import io.securefirehose.records.Coalescing;
 import io.securefirehose.time.SingleThreadTaskScheduler;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -4,6 +4,7 @@ import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.crypto.EnvelopeDecryptor;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.internal.aws.RetryBackoff;
+import io.securefirehose.internal.crypto.ParkedRecord;
 import io.securefirehose.internal.crypto.RecordEncryptor;
 import io.securefirehose.internal.identity.SendGate;
 import io.securefirehose.internal.producer.ProducerCore;
@@ -58,10 +59,10 @@ public class EnvelopeBenchmark extends MicroBenchmark {
                 SendGate.OPEN);
         encryptor.start(new RecordEncryptor.Sink() {
             @Override
-            public void sealed(RecordEncryptor.Parked parked, byte[] frame) {}
+            public void sealed(ParkedRecord parked, byte[] frame) {}
 
             @Override
-            public void failed(RecordEncryptor.Parked parked, io.securefirehose.errors.FirehoseSecureException cause) {}
+            public void failed(ParkedRecord parked, io.securefirehose.errors.FirehoseSecureException cause) {}
         });
         record = new byte[recordBytes];
         byte[] first = null;

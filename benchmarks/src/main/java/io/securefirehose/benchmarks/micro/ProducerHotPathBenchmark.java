@@ -1,5 +1,6 @@
 package io.securefirehose.benchmarks.micro;
 
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.ProducerConfig;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
@@ -75,7 +76,7 @@ public class ProducerHotPathBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-        SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
+        ProducerBuilder builder = SecureFirehoseProducer.builder()
                 .deliveryStream("bench")
                 .region("us-east-1")
                 .credentialsProvider(AnonymousCredentialsProvider.create())

@@ -17,6 +17,31 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 @API(status = INTERNAL, since = "0.1.0")
 public record ServiceAnswer(Throwable cause, String code) {
 
+    /** STS error codes that asking again would only repeat: the role, the policy or the token is wrong. */
+    public static final Set<String> PERMANENT_STS_ERRORS = Set.of(
+            "AccessDenied",
+            "ValidationError",
+            "MalformedPolicyDocument",
+            "PackedPolicyTooLarge",
+            "RegionDisabledException",
+            "InvalidClientTokenId",
+            "InvalidIdentityToken",
+            "IDPRejectedClaim",
+            "UnrecognizedClientException");
+
+    /** KMS error codes that asking again would only repeat: the key or the permission to use it is wrong. */
+    public static final Set<String> PERMANENT_KMS_ERRORS = Set.of(
+            "AccessDeniedException",
+            "NotFoundException",
+            "DisabledException",
+            "KMSInvalidStateException",
+            "InvalidKeyUsageException",
+            "IncorrectKeyException",
+            "ValidationException",
+            "UnrecognizedClientException",
+            "InvalidGrantTokenException");
+
+    /** The answer a failed call comes down to. */
     public static ServiceAnswer of(Throwable failure) {
         Throwable cause = failure;
         while (cause.getCause() != null

@@ -7,7 +7,6 @@ import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.internal.aws.KmsClients;
 import io.securefirehose.internal.aws.RetryBackoff;
 import io.securefirehose.internal.identity.SendGate;
-import io.securefirehose.internal.producer.ProducerCore;
 import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.time.TaskScheduler;
 import io.securefirehose.transport.CidrRange;
@@ -31,7 +30,8 @@ public final class Encryption {
             AwsCredentialsProvider signer,
             SendGate credentials,
             TaskScheduler scheduler,
-            SecurityEvents events) {
+            SecurityEvents events,
+            long expiryCheckNanos) {
         EnvelopeEncryption settings = config.encryption();
         if (settings == null) {
             return null;
@@ -54,7 +54,7 @@ public final class Encryption {
                 scheduler,
                 new RetryBackoff(config.retryBackoff(), config.retryBackoffMax()),
                 config.deliveryTimeout(),
-                ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
+                expiryCheckNanos,
                 credentials);
     }
 

@@ -2,7 +2,7 @@ package io.securefirehose.internal.crypto;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
-import io.securefirehose.RecordReceipt;
+import io.securefirehose.LoggerNames;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.crypto.EnvelopeFormat;
 import io.securefirehose.errors.EncryptionFailedException;
@@ -12,26 +12,18 @@ import io.securefirehose.internal.aws.RetryBackoff;
 import io.securefirehose.internal.aws.ServiceAnswer;
 import io.securefirehose.internal.identity.SendGate;
 import io.securefirehose.internal.keys.DataKey;
-import io.securefirehose.internal.keys.KeyedCipher;
 import io.securefirehose.time.TaskScheduler;
-import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
-import javax.crypto.Cipher;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -53,83 +45,15 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 @API(status = INTERNAL, since = "0.1.0")
-public final class RecordEncryptor
-        implements AutoCloseable, io.securefirehose.metrics.ProducerMetrics.EncryptionStatistics {
+public final class RecordEncryptor implements AutoCloseable, EncryptionStatistics {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RecordEncryptor.class);
-    private static final Set<String> PERMANENT_KMS_ERRORS = Set.of(
-            "AccessDeniedException",
-            "NotFoundException",
-            "DisabledException",
-            "KMSInvalidStateException",
-            "InvalidKeyUsageException",
-            "IncorrectKeyException",
-            "ValidationException",
-            "UnrecognizedClientException",
-            "InvalidGrantTokenException");
-
-    // One nonce pool per thread: no shared lock on the send path, and one generator call per 64 nonces (a call
-    // for each 12-byte nonce cost about ten times as much; nonces are not secret, so drawing them early is safe).
-    private static final ThreadLocal<NoncePool> NONCES = ThreadLocal.withInitial(NoncePool::new);
-
-    /** Random nonces drawn from a per-thread DRBG in blocks of 64. */
-    private static final class NoncePool {
-        private static final int NONCES_PER_DRAW = 64;
-        private final SecureRandom random;
-        private final byte[] pool = new byte[EnvelopeFormat.NONCE_BYTES * NONCES_PER_DRAW];
-        private int next = pool.length;
-
-        NoncePool() {
-            SecureRandom drbg;
-            try {
-                drbg = SecureRandom.getInstance("DRBG");
-            } catch (NoSuchAlgorithmException e) {
-                drbg = new SecureRandom();
-            }
-            this.random = drbg;
-        }
-
-        /** Writes the next nonce into {@code target} at {@code offset}; each pool byte is handed out once. */
-        void nextNonce(byte[] target, int offset) {
-            if (next == pool.length) {
-                random.nextBytes(pool);
-                next = 0;
-            }
-            System.arraycopy(pool, next, target, offset, EnvelopeFormat.NONCE_BYTES);
-            Arrays.fill(pool, next, next + EnvelopeFormat.NONCE_BYTES, (byte) 0);
-            next += EnvelopeFormat.NONCE_BYTES;
-        }
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(LoggerNames.ENCRYPTION);
 
     /** Where sealed or failed parked records go; called on the scheduler thread. */
     public interface Sink {
-        void sealed(Parked record, byte[] frame);
+        void sealed(ParkedRecord record, byte[] frame);
 
-        void failed(Parked record, FirehoseSecureException cause);
-    }
-
-    /** A record waiting for a data key. Its future is the one {@code send} returned. */
-    public static final class Parked {
-        final byte[] plaintext;
-        public final long bufferBytes;
-        public final long enqueuedNanos;
-        public final long deadlineNanos;
-        public final CompletableFuture<RecordReceipt> future;
-        /** Completes when the record left the queue: sealed and appended, or failed. */
-        final CompletableFuture<Void> left = new CompletableFuture<>();
-
-        public Parked(
-                byte[] plaintext,
-                long bufferBytes,
-                long enqueuedNanos,
-                long deadlineNanos,
-                CompletableFuture<RecordReceipt> future) {
-            this.future = future;
-            this.plaintext = plaintext;
-            this.bufferBytes = bufferBytes;
-            this.enqueuedNanos = enqueuedNanos;
-            this.deadlineNanos = deadlineNanos;
-        }
+        void failed(ParkedRecord record, FirehoseSecureException cause);
     }
 
     private final EnvelopeEncryption settings;
@@ -148,16 +72,14 @@ public final class RecordEncryptor
     private final AtomicBoolean fetchWanted = new AtomicBoolean();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean sweepScheduled = new AtomicBoolean();
-    private final ArrayDeque<Parked> waiting = new ArrayDeque<>(); // guarded by itself
+    private final ArrayDeque<ParkedRecord> waiting = new ArrayDeque<>(); // guarded by itself
     private volatile int waitingCount;
     private volatile boolean closing;
     private volatile @Nullable EncryptionFailedException lastFailure;
     private int consecutiveFailures; // scheduler thread only
     private volatile @Nullable Sink sink;
 
-    private final LongAdder encryptNanos = new LongAdder();
-    private final LongAdder sealedRecords = new LongAdder();
-    private final LongAdder overheadBytes = new LongAdder();
+    private final FrameSealer sealer = new FrameSealer();
     private final AtomicLong kmsCalls = new AtomicLong();
     private final AtomicLong kmsFailures = new AtomicLong();
     private final AtomicLong dataKeysGenerated = new AtomicLong();
@@ -217,7 +139,7 @@ public final class RecordEncryptor
             return null;
         }
         DataKey key = claimKey(plaintext.length);
-        return key == null ? null : sealWith(key, plaintext);
+        return key == null ? null : sealer.seal(key, plaintext);
     }
 
     /**
@@ -225,7 +147,7 @@ public final class RecordEncryptor
      *
      * @throws IllegalStateException if the producer is closing
      */
-    public void park(Parked record) {
+    public void park(ParkedRecord record) {
         synchronized (waiting) {
             if (closing) {
                 throw new IllegalStateException("send after close: the producer was closed");
@@ -246,7 +168,7 @@ public final class RecordEncryptor
     public CompletableFuture<Void> parkedLeft() {
         List<CompletableFuture<Void>> left = new ArrayList<>();
         synchronized (waiting) {
-            for (Parked record : waiting) {
+            for (ParkedRecord record : waiting) {
                 left.add(record.left);
             }
         }
@@ -287,35 +209,6 @@ public final class RecordEncryptor
             }
         }
         return null;
-    }
-
-    private byte[] sealWith(DataKey key, byte[] plaintext) {
-        long start = System.nanoTime();
-        try {
-            byte[] prefix = key.framePrefix();
-            int headerLength = prefix.length + EnvelopeFormat.NONCE_BYTES + 4;
-            byte[] frame = new byte[headerLength + plaintext.length + EnvelopeFormat.TAG_BYTES];
-            System.arraycopy(prefix, 0, frame, 0, prefix.length);
-            NONCES.get().nextNonce(frame, prefix.length);
-            ByteBuffer.wrap(frame, prefix.length + EnvelopeFormat.NONCE_BYTES, 4)
-                    .putInt(plaintext.length);
-            KeyedCipher lent = key.borrowCipher();
-            try {
-                Cipher cipher = key.seal(lent, frame, prefix.length, EnvelopeFormat.NONCE_BYTES);
-                cipher.updateAAD(frame, 0, headerLength);
-                cipher.doFinal(plaintext, 0, plaintext.length, frame, headerLength);
-            } finally {
-                key.returnCipher(lent);
-            }
-            overheadBytes.add(frame.length - (long) plaintext.length);
-            sealedRecords.increment();
-            return frame;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-GCM sealing failed", e);
-        } finally {
-            key.release();
-            encryptNanos.add(System.nanoTime() - start);
-        }
     }
 
     private void requestKey() {
@@ -430,8 +323,8 @@ public final class RecordEncryptor
             kmsCalls.incrementAndGet();
             kmsFailures.incrementAndGet();
         }
-        boolean permanent =
-                answer.isPermanent(PERMANENT_KMS_ERRORS) || cause instanceof KmsDataKeySource.UnusableDataKeyException;
+        boolean permanent = answer.isPermanent(ServiceAnswer.PERMANENT_KMS_ERRORS)
+                || cause instanceof KmsDataKeySource.UnusableDataKeyException;
         EncryptionFailedException failure = new EncryptionFailedException(
                 "no data key from KMS key " + settings.kmsKeyId() + ": GenerateDataKey failed with " + code + ": "
                         + cause.getMessage()
@@ -464,7 +357,7 @@ public final class RecordEncryptor
             return;
         }
         while (true) {
-            Parked record;
+            ParkedRecord record;
             synchronized (waiting) {
                 record = waiting.peekFirst();
             }
@@ -475,7 +368,7 @@ public final class RecordEncryptor
             if (key == null) {
                 return;
             }
-            byte[] frame = sealWith(key, record.plaintext);
+            byte[] frame = sealer.seal(key, record.plaintext);
             synchronized (waiting) {
                 waiting.pollFirst();
                 waitingCount = waiting.size();
@@ -511,7 +404,7 @@ public final class RecordEncryptor
     private void failWaiting(FirehoseSecureException cause, long nowNanos) {
         Sink target = sink;
         while (true) {
-            Parked record;
+            ParkedRecord record;
             synchronized (waiting) {
                 record = waiting.peekFirst();
                 if (record == null || (nowNanos != Long.MAX_VALUE && nowNanos - record.deadlineNanos < 0)) {
@@ -560,17 +453,17 @@ public final class RecordEncryptor
 
     @Override
     public long encryptNanos() {
-        return encryptNanos.sum();
+        return sealer.encryptNanos();
     }
 
     @Override
     public long sealedRecords() {
-        return sealedRecords.sum();
+        return sealer.sealedRecords();
     }
 
     @Override
     public long overheadBytes() {
-        return overheadBytes.sum();
+        return sealer.overheadBytes();
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.securefirehose.ProducerConfig;
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.internal.identity.AssumedRoleCredentials;
 import io.securefirehose.internal.identity.StsCredentials;
-import io.securefirehose.internal.producer.ProducerCore;
 import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.time.SingleThreadTaskScheduler;
 import java.time.Duration;
@@ -71,7 +70,7 @@ public final class StreamDescriber {
             if (transport != null) {
                 transport.close();
             }
-            ProducerCore.closeAll(assumed, identity);
+            AssumedRoleCredentials.closeAll(assumed, identity);
             if (scheduler != null) {
                 scheduler.close();
             }

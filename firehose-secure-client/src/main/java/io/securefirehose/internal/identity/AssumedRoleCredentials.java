@@ -2,6 +2,7 @@ package io.securefirehose.internal.identity;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import io.securefirehose.LoggerNames;
 import io.securefirehose.errors.CredentialsUnavailableException;
 import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.internal.aws.RetryBackoff;
@@ -11,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,17 +42,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 @API(status = INTERNAL, since = "0.1.0")
 public final class AssumedRoleCredentials implements AwsCredentialsProvider, SendGate, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AssumedRoleCredentials.class);
-    private static final Set<String> PERMANENT_STS_ERRORS = Set.of(
-            "AccessDenied",
-            "ValidationError",
-            "MalformedPolicyDocument",
-            "PackedPolicyTooLarge",
-            "RegionDisabledException",
-            "InvalidClientTokenId",
-            "InvalidIdentityToken",
-            "IDPRejectedClaim",
-            "UnrecognizedClientException");
+    private static final Logger LOG = LoggerFactory.getLogger(LoggerNames.CREDENTIALS);
 
     private record Session(AwsSessionCredentials credentials, Instant expiration) {}
 
@@ -198,7 +188,7 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
         ServiceAnswer answer = ServiceAnswer.of(error);
         Throwable cause = answer.cause();
         String code = answer.code();
-        boolean isPermanent = answer.isPermanent(PERMANENT_STS_ERRORS);
+        boolean isPermanent = answer.isPermanent(ServiceAnswer.PERMANENT_STS_ERRORS);
         boolean refusedForGood = isPermanent && current == null;
         lastFailure = new CredentialsUnavailableException(
                 action + " of " + roleArn + " failed with " + code + ": " + cause.getMessage()
@@ -244,6 +234,38 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
             onClose.close();
         } catch (Exception e) {
             LOG.warn("closing the STS client failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Starts the STS sessions: the web identity first, and the role once the web identity answered (it signs the
+     * role's {@code AssumeRole}, which would otherwise fail and back off while the first token exchange runs).
+     */
+    // thenRun's future only runs start(), which reports through the sessions themselves.
+    @SuppressWarnings("FutureReturnValueIgnored")
+    public static void startSessions(@Nullable AssumedRoleCredentials identity, @Nullable AssumedRoleCredentials role) {
+        if (identity != null) {
+            identity.start();
+        }
+        if (role != null) {
+            if (identity == null) {
+                role.start();
+            } else {
+                identity.firstAnswer().thenRun(role::start);
+            }
+        }
+    }
+
+    /** Closes the role's session, then the web identity's, even when the first close throws. */
+    public static void closeAll(@Nullable AssumedRoleCredentials role, @Nullable AssumedRoleCredentials identity) {
+        try {
+            if (role != null) {
+                role.close();
+            }
+        } finally {
+            if (identity != null) {
+                identity.close();
+            }
         }
     }
 }

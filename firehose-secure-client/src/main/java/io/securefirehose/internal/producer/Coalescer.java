@@ -2,8 +2,8 @@ package io.securefirehose.internal.producer;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
-import io.securefirehose.Coalescing;
 import io.securefirehose.RecordReceipt;
+import io.securefirehose.records.Coalescing;
 import io.securefirehose.time.TaskScheduler;
 import java.util.ArrayList;
 import java.util.Arrays;

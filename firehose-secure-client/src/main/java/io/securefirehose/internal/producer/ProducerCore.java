@@ -2,29 +2,21 @@ package io.securefirehose.internal.producer;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
-import io.securefirehose.FirehoseLimits;
+import io.securefirehose.LoggerNames;
 import io.securefirehose.ProducerConfig;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.errors.BufferExhaustedException;
 import io.securefirehose.errors.RecordTooLargeException;
 import io.securefirehose.internal.aws.RetryBackoff;
-import io.securefirehose.internal.crypto.Encryption;
 import io.securefirehose.internal.crypto.RecordEncryptor;
+import io.securefirehose.internal.flow.BufferMemory;
 import io.securefirehose.internal.http.BatchTransport;
-import io.securefirehose.internal.http.LeanBatchTransport;
-import io.securefirehose.internal.http.SdkBatchTransport;
-import io.securefirehose.internal.identity.AssumedRoleCredentials;
 import io.securefirehose.internal.identity.SendGate;
-import io.securefirehose.internal.identity.StsCredentials;
 import io.securefirehose.internal.spill.SpillStore;
 import io.securefirehose.internal.tls.SecurityEvents;
-import io.securefirehose.internal.wire.BatchResponse;
-import io.securefirehose.internal.wire.OutboundRecord;
-import io.securefirehose.internal.wire.PutRecordBatchBody;
-import io.securefirehose.metrics.ProducerMetrics;
+import io.securefirehose.records.FirehoseLimits;
 import io.securefirehose.time.TaskScheduler;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +44,7 @@ public final class ProducerCore implements AutoCloseable {
     /** Random spread of each backoff delay: a delay {@code d} becomes a value in {@code [d*0.5, d*1.5]}. */
     public static final double RETRY_JITTER = RetryBackoff.JITTER;
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProducerCore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LoggerNames.PRODUCER);
 
     private final ProducerConfig config;
     private final TaskScheduler scheduler;
@@ -61,17 +53,17 @@ public final class ProducerCore implements AutoCloseable {
     private final BufferMemory memory;
     private final RecordAccumulator accumulator;
     private final Sender sender;
-    private final ProducerMetrics metrics;
+    private final ProducerMeters metrics;
     private final LongAdder bufferedRecords = new LongAdder();
     private final boolean recordsInSlabs;
     private final long maxBlockNanos;
-    private final long deliveryTimeoutNanos;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final @Nullable RecordEncryptor encryptor;
     private final @Nullable Coalescer coalescer;
     private final long recordOverheadBytes;
     private final @Nullable SpillStore spill;
+    private final RecordIntake intake;
 
     public ProducerCore(
             ProducerConfig config,
@@ -92,7 +84,7 @@ public final class ProducerCore implements AutoCloseable {
             SendGate credentials) {
         this.config = config;
         this.encryptor = encryptor;
-        io.securefirehose.Coalescing coalescing = config.coalescing();
+        io.securefirehose.records.Coalescing coalescing = config.coalescing();
         this.coalescer = coalescing == null
                 ? null
                 : new Coalescer(
@@ -114,8 +106,7 @@ public final class ProducerCore implements AutoCloseable {
         // The lean path copies a slab record's base64 into its body; the SDK client needs each record's own array.
         this.recordsInSlabs = config.requestPath() == io.securefirehose.RequestPath.LEAN;
         this.maxBlockNanos = config.maxBlock().toNanos();
-        this.deliveryTimeoutNanos = config.deliveryTimeout().toNanos();
-        this.metrics = new ProducerMetrics(
+        this.metrics = new ProducerMeters(
                 config.deliveryStreamName(),
                 memory::used,
                 bufferedRecords::sum,
@@ -139,9 +130,18 @@ public final class ProducerCore implements AutoCloseable {
                 spill.close(); // releases the directory's lock
             }
         }
+        this.intake = new RecordIntake(
+                memory,
+                accumulator,
+                sender,
+                encryptor,
+                metrics,
+                bufferedRecords,
+                recordsInSlabs,
+                config.deliveryTimeout().toNanos());
         if (encryptor != null) {
             metrics.encryptionMeters(encryptor);
-            encryptor.start(new ParkedRecords());
+            encryptor.start(intake.parkedRecords());
         }
     }
 
@@ -161,7 +161,7 @@ public final class ProducerCore implements AutoCloseable {
                 memory,
                 metrics,
                 bufferedRecords,
-                new Sender.Settings(
+                new SenderSettings(
                         config.linger().toNanos(),
                         config.maxInFlightRequests(),
                         config.maxBatchRecords(),
@@ -177,124 +177,10 @@ public final class ProducerCore implements AutoCloseable {
                 spill);
         metrics.sendRateLimitMeter(sender::sendRateLimit);
         if (spill != null) {
-            metrics.spillMeters(new SpillCounters(spill, sender));
+            metrics.spillMeters(Objects.requireNonNull(sender.spillStatistics()));
         }
         sender.start();
         return sender;
-    }
-
-    /**
-     * Creates the core for a producer that sends through the AWS SDK.
-     *
-     * @param config validated configuration
-     * @param scheduler the scheduler to use, or {@code null} to create (and own) a single-thread one
-     * @return a started core
-     */
-    public static ProducerCore create(ProducerConfig config, @Nullable TaskScheduler scheduler) {
-        SecurityEvents events = new SecurityEvents();
-        io.securefirehose.time.SingleThreadTaskScheduler own = scheduler == null
-                ? new io.securefirehose.time.SingleThreadTaskScheduler(
-                        "firehose-secure-sender-" + config.deliveryStreamName())
-                : null;
-        TaskScheduler runOn = own != null ? own : java.util.Objects.requireNonNull(scheduler);
-        io.securefirehose.credentials.AssumeRole role = config.assumeRole();
-        AssumedRoleCredentials identity = null;
-        AssumedRoleCredentials assumed = null;
-        RecordEncryptor encryptor = null;
-        boolean built = false;
-        try {
-            identity = StsCredentials.webIdentity(config, runOn, events);
-            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider base =
-                    identity != null ? identity : config.credentialsProvider();
-            assumed = role == null ? null : StsCredentials.create(config, base, role, runOn, events);
-            AssumedRoleCredentials outer = assumed != null ? assumed : identity;
-            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider signer = outer != null ? outer : base;
-            SendGate credentials = outer != null ? outer : SendGate.OPEN;
-            encryptor = Encryption.create(config, signer, credentials, runOn, events);
-            BatchTransport transport = config.requestPath() == io.securefirehose.RequestPath.SDK_CLIENT
-                    ? SdkBatchTransport.create(config, events, signer)
-                    : LeanBatchTransport.create(config, events, signer);
-            AssumedRoleCredentials identitySession = identity;
-            AssumedRoleCredentials roleSession = assumed;
-            ProducerCore core = new ProducerCore(
-                    config,
-                    outer == null
-                            ? transport
-                            : new ClosingAlso(transport, () -> closeAll(roleSession, identitySession)),
-                    runOn,
-                    own,
-                    events,
-                    () -> (identitySession == null ? 0 : identitySession.failures())
-                            + (roleSession == null ? 0 : roleSession.failures()),
-                    encryptor,
-                    credentials);
-            startSessions(identity, assumed);
-            built = true;
-            return core;
-        } finally {
-            if (!built) {
-                // A refused endpoint or STS setup: release what was already started.
-                closeAll(assumed, identity);
-                if (encryptor != null) {
-                    encryptor.close();
-                }
-                if (own != null) {
-                    own.close();
-                }
-            }
-        }
-    }
-
-    /**
-     * Starts the STS sessions: the web identity first, and the role once the web identity answered (it signs the
-     * role's {@code AssumeRole}, which would otherwise fail and back off while the first token exchange runs).
-     */
-    // thenRun's future only runs start(), which reports through the sessions themselves.
-    @SuppressWarnings("FutureReturnValueIgnored")
-    static void startSessions(@Nullable AssumedRoleCredentials identity, @Nullable AssumedRoleCredentials role) {
-        if (identity != null) {
-            identity.start();
-        }
-        if (role != null) {
-            if (identity == null) {
-                role.start();
-            } else {
-                identity.firstAnswer().thenRun(role::start);
-            }
-        }
-    }
-
-    public static void closeAll(@Nullable AssumedRoleCredentials role, @Nullable AssumedRoleCredentials identity) {
-        try {
-            if (role != null) {
-                role.close();
-            }
-        } finally {
-            if (identity != null) {
-                identity.close();
-            }
-        }
-    }
-
-    /** A transport that also closes the credentials it signs with. */
-    private record ClosingAlso(BatchTransport transport, AutoCloseable also) implements BatchTransport {
-        @Override
-        public CompletableFuture<BatchResponse> send(List<? extends OutboundRecord> records) {
-            return transport.send(records);
-        }
-
-        @Override
-        public void close() {
-            try {
-                transport.close();
-            } finally {
-                try {
-                    also.close();
-                } catch (Exception e) {
-                    LOG.warn("closing the credentials failed: {}", e.toString());
-                }
-            }
-        }
     }
 
     /** How often records are checked against their delivery deadline: a twentieth of it, within [1 ms, 250 ms]. */
@@ -371,7 +257,7 @@ public final class ProducerCore implements AutoCloseable {
     private CompletableFuture<RecordReceipt> accept(byte[] data, long cost, boolean callerKeepsArray) {
         Coalescer packing = coalescer;
         if (packing == null) {
-            return sealAndAppend(data, cost, scheduler.nanoTime(), new CompletableFuture<>(), callerKeepsArray);
+            return intake.sealAndAppend(data, cost, scheduler.nanoTime(), new CompletableFuture<>(), callerKeepsArray);
         }
         boolean added = false;
         try {
@@ -382,29 +268,6 @@ public final class ProducerCore implements AutoCloseable {
             if (!added) {
                 memory.release(cost);
             }
-        }
-    }
-
-    /** A full packed payload goes out as one Firehose record; its records' futures follow that record's. */
-    // The carrier's callback settles every member; the future whenComplete returns has nothing to add.
-    @SuppressWarnings("FutureReturnValueIgnored")
-    private void emitPacked(Coalescer.Packed packed) {
-        CompletableFuture<RecordReceipt> carrier = new CompletableFuture<>();
-        carrier.whenComplete((receipt, error) -> {
-            for (CompletableFuture<RecordReceipt> member : packed.members()) {
-                if (error == null) {
-                    member.complete(receipt);
-                } else {
-                    member.completeExceptionally(error);
-                }
-            }
-        });
-        try {
-            sealAndAppend(packed.payload(), packed.bufferBytes(), packed.openedNanos(), carrier, false);
-        } catch (IllegalStateException closedProducer) {
-            // Memory was released by sealAndAppend; the records were accepted, so they fail rather than vanish.
-            metrics.recordsFailed("closed", 1);
-            carrier.completeExceptionally(new io.securefirehose.errors.ProducerClosedException(0, false));
         }
     }
 
@@ -448,115 +311,12 @@ public final class ProducerCore implements AutoCloseable {
         }
     }
 
+    private void emitPacked(Coalescer.Packed packed) {
+        intake.emitPacked(packed);
+    }
+
     private long bufferCost(byte[] data) {
         return data.length + recordOverheadBytes;
-    }
-
-    /**
-     * Encrypts first when encryption is on; a record that finds no data key ready waits for one, in order. A record
-     * kept past this call is copied first if {@code callerKeepsArray}.
-     */
-    private CompletableFuture<RecordReceipt> sealAndAppend(
-            byte[] data,
-            long cost,
-            long enqueuedNanos,
-            CompletableFuture<RecordReceipt> future,
-            boolean callerKeepsArray) {
-        RecordEncryptor sealing = encryptor;
-        if (sealing == null) {
-            return append(data, !callerKeepsArray, cost, enqueuedNanos, future);
-        }
-        byte[] frame = null;
-        boolean sealed = false;
-        try {
-            frame = sealing.trySeal(data);
-            sealed = true;
-        } finally {
-            if (!sealed) {
-                memory.release(cost);
-            }
-        }
-        if (frame != null) {
-            return append(frame, true, cost, enqueuedNanos, future);
-        }
-        RecordEncryptor.Parked parked = new RecordEncryptor.Parked(
-                callerKeepsArray ? data.clone() : data,
-                cost,
-                enqueuedNanos,
-                enqueuedNanos + deliveryTimeoutNanos,
-                future);
-        bufferedRecords.increment();
-        try {
-            sealing.park(parked);
-        } catch (IllegalStateException closedProducer) {
-            bufferedRecords.decrement();
-            memory.release(cost);
-            throw closedProducer;
-        }
-        return parked.future;
-    }
-
-    /** Receives records that waited for a data key; on the scheduler thread. */
-    private final class ParkedRecords implements RecordEncryptor.Sink {
-        @Override
-        public void sealed(RecordEncryptor.Parked record, byte[] frame) {
-            PendingRecord pending = new PendingRecord(
-                    frame, record.enqueuedNanos, record.deadlineNanos, record.bufferBytes, record.future);
-            int result;
-            try {
-                result = accumulator.append(pending);
-            } catch (IllegalStateException closedProducer) {
-                failed(record, new io.securefirehose.errors.ProducerClosedException(0, false));
-                return;
-            }
-            if ((result & RecordAccumulator.SEALED) != 0) {
-                sender.wakeup();
-            } else if ((result & RecordAccumulator.NEW_BATCH) != 0) {
-                sender.batchStarted();
-            }
-        }
-
-        @Override
-        public void failed(RecordEncryptor.Parked record, io.securefirehose.errors.FirehoseSecureException cause) {
-            memory.release(record.bufferBytes);
-            bufferedRecords.decrement();
-            metrics.recordsFailed(
-                    cause instanceof io.securefirehose.errors.ProducerClosedException ? "closed" : "encryption", 1);
-            record.future.completeExceptionally(cause);
-        }
-    }
-
-    /**
-     * Appends a record: a small one as base64 in a pooled slab (read now, so {@code data} is not kept), a larger one
-     * in its own array ({@code data} itself if {@code mayKeepArray}, else a copy).
-     */
-    private CompletableFuture<RecordReceipt> append(
-            byte[] data, boolean mayKeepArray, long cost, long enqueuedNanos, CompletableFuture<RecordReceipt> future) {
-        long deadline = enqueuedNanos + deliveryTimeoutNanos;
-        boolean inSlab = recordsInSlabs && data.length <= SlabPool.MAX_SLAB_RECORD_BYTES;
-        PendingRecord record = inSlab
-                ? new PendingRecord(data.length, enqueuedNanos, deadline, cost, future)
-                : new PendingRecord(mayKeepArray ? data : data.clone(), enqueuedNanos, deadline, cost, future);
-        bufferedRecords.increment();
-        int result;
-        try {
-            if (inSlab) {
-                byte[] base64 = PutRecordBatchBody.encodeIntoScratch(data);
-                result = accumulator.appendEncoded(record, base64, record.encodedLength());
-            } else {
-                result = accumulator.append(record);
-            }
-        } catch (IllegalStateException closedProducer) {
-            bufferedRecords.decrement();
-            memory.release(cost);
-            throw closedProducer;
-        }
-        if ((result & RecordAccumulator.SEALED) != 0) {
-            sender.wakeup();
-        } else if ((result & RecordAccumulator.NEW_BATCH) != 0) {
-            sender.batchStarted();
-        }
-        return record.future;
     }
 
     /**
@@ -643,34 +403,6 @@ public final class ProducerCore implements AutoCloseable {
         shutdown();
     }
 
-    /** The spill meters' sources. */
-    private record SpillCounters(SpillStore store, Sender sender) implements ProducerMetrics.SpillStatistics {
-        @Override
-        public long spilledRecords() {
-            return store.spilledRecords();
-        }
-
-        @Override
-        public long replayedRecords() {
-            return sender.replayedRecords();
-        }
-
-        @Override
-        public long refusedRecords() {
-            return store.refusedRecords();
-        }
-
-        @Override
-        public long damagedSegments() {
-            return store.damagedSegments();
-        }
-
-        @Override
-        public long bytesOnDisk() {
-            return store.bytesOnDisk();
-        }
-    }
-
     private void shutdown() {
         try {
             transport.close();
@@ -737,7 +469,7 @@ public final class ProducerCore implements AutoCloseable {
         close(config.deliveryTimeout().plus(config.requestTimeout()));
     }
 
-    public ProducerMetrics metrics() {
+    public ProducerMeters metrics() {
         return metrics;
     }
 

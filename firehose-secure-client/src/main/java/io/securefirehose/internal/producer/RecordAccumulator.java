@@ -2,7 +2,7 @@ package io.securefirehose.internal.producer;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
-import io.securefirehose.FirehoseLimits;
+import io.securefirehose.records.FirehoseLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;

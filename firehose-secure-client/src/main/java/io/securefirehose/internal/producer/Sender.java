@@ -1,25 +1,21 @@
 package io.securefirehose.internal.producer;
 
+import io.securefirehose.LoggerNames;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.errors.CredentialsUnavailableException;
-import io.securefirehose.errors.DeliveryFailedException;
 import io.securefirehose.errors.DeliveryTimeoutException;
-import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.errors.ProducerClosedException;
 import io.securefirehose.errors.ServerSideEncryptionRequiredException;
-import io.securefirehose.internal.aws.RetryBackoff;
+import io.securefirehose.internal.flow.BufferMemory;
+import io.securefirehose.internal.flow.RateController;
 import io.securefirehose.internal.http.BatchTransport;
 import io.securefirehose.internal.http.RequestFailure;
 import io.securefirehose.internal.identity.SendGate;
 import io.securefirehose.internal.spill.SpillStore;
 import io.securefirehose.internal.wire.BatchResponse;
-import io.securefirehose.metrics.ProducerMetrics;
 import io.securefirehose.time.TaskScheduler;
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Sender {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LoggerNames.PRODUCER);
 
     private final String streamName;
     private final RecordAccumulator accumulator;
@@ -49,15 +45,11 @@ final class Sender {
     // Why calls are held while the credentials gate is closed, as of the last drain or expiry check; scheduler thread.
     private @Nullable CredentialsUnavailableException heldBy;
     private final TaskScheduler scheduler;
-    private final BufferMemory memory;
-    private final ProducerMetrics metrics;
-    private final Settings settings;
+    private final ProducerMeters metrics;
+    private final SenderSettings settings;
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final LongAdder bufferedRecords;
 
-    private final ArrayDeque<PendingRecord> retryReady = new ArrayDeque<>();
-    private final PriorityQueue<RetryGroup> retryWaiting =
-            new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos - b.dueNanos, 0));
+    private final RetryQueue retries = new RetryQueue();
     // RecordBatch keeps identity equality; the linked set keeps dispatch order, so the oldest calls come first.
     private final Set<RecordBatch> inFlight = new java.util.LinkedHashSet<>();
     private volatile int inFlightCount;
@@ -66,23 +58,8 @@ final class Sender {
     private volatile boolean terminated;
     private final RateController rate;
     private boolean rateWakeupScheduled;
-    private final @Nullable SpillStore spill;
     private final @Nullable SpillReplayer replayer;
-
-    /** Numbers the sender works with, all validated by the producer's builder. */
-    record Settings(
-            long lingerNanos,
-            int maxInFlight,
-            int maxBatchRecords,
-            int maxBatchBytes,
-            Duration deliveryTimeout,
-            RetryBackoff backoff,
-            long expiryCheckNanos,
-            boolean requireServerSideEncryption,
-            boolean rateControl,
-            long spillReplayIntervalNanos) {}
-
-    private record RetryGroup(long dueNanos, List<PendingRecord> records) {}
+    private final Settlement settlement;
 
     Sender(
             String streamName,
@@ -91,21 +68,18 @@ final class Sender {
             SendGate credentials,
             TaskScheduler scheduler,
             BufferMemory memory,
-            ProducerMetrics metrics,
+            ProducerMeters metrics,
             LongAdder bufferedRecords,
-            Settings settings,
+            SenderSettings settings,
             @Nullable SpillStore spill) {
         this.streamName = streamName;
         this.accumulator = accumulator;
         this.transport = transport;
         this.credentials = credentials;
         this.scheduler = scheduler;
-        this.memory = memory;
         this.metrics = metrics;
-        this.bufferedRecords = bufferedRecords;
         this.settings = settings;
         this.rate = new RateController(settings.rateControl());
-        this.spill = spill;
         this.replayer = spill == null
                 ? null
                 : new SpillReplayer(
@@ -115,12 +89,20 @@ final class Sender {
                         this::inject,
                         settings.deliveryTimeout().toNanos(),
                         settings.spillReplayIntervalNanos());
+        SpillReplayer replaying = replayer;
+        this.settlement = new Settlement(
+                streamName,
+                accumulator,
+                memory,
+                metrics,
+                bufferedRecords,
+                spill,
+                replaying == null ? () -> {} : replaying::spilled);
     }
 
-    /** Records acknowledged after a replay from the spill directory; any thread. */
-    long replayedRecords() {
-        SpillReplayer replaying = replayer;
-        return replaying == null ? 0 : replaying.replayedRecords();
+    /** The spill meters' sources; {@code null} without a spill directory. */
+    ProducerMeters.@Nullable SpillStatistics spillStatistics() {
+        return replayer;
     }
 
     /** The adaptive send rate's limit now, in bytes per second (infinite until Firehose throttles). Any thread. */
@@ -139,7 +121,7 @@ final class Sender {
 
     /** Takes records read back from the spill directory; they go out like retries. Scheduler thread. */
     private void inject(List<PendingRecord> records) {
-        retryReady.addAll(records);
+        retries.addReady(records);
         drain();
     }
 
@@ -185,12 +167,7 @@ final class Sender {
         if (replayer != null) {
             replayer.stop();
         }
-        List<PendingRecord> leftovers = new ArrayList<>(retryReady);
-        retryReady.clear();
-        for (RetryGroup group : retryWaiting) {
-            leftovers.addAll(group.records());
-        }
-        retryWaiting.clear();
+        List<PendingRecord> leftovers = retries.takeAll();
         for (RecordBatch batch : inFlight) {
             leftovers.addAll(batch.records);
         }
@@ -198,76 +175,7 @@ final class Sender {
         for (RecordBatch batch = accumulator.pollSealed(); batch != null; batch = accumulator.pollSealed()) {
             leftovers.addAll(batch.records);
         }
-        List<PendingRecord> open = new ArrayList<>();
-        int replaysLeft = 0;
-        for (PendingRecord record : leftovers) {
-            if (record.completed) {
-                continue;
-            }
-            if (record.fromSpill) {
-                // Its segment stays on disk and is replayed at the next start.
-                fail(record, new ProducerClosedException(record.attempts, record.inFlight), null);
-                replaysLeft++;
-            } else {
-                open.add(record);
-            }
-        }
-        int failed = spillOrFail(open, record -> new ProducerClosedException(record.attempts, record.inFlight));
-        if (failed > 0) {
-            metrics.recordsFailed("closed", failed);
-            LOG.warn("producer for stream {} closed with {} record(s) not delivered", streamName, failed);
-        }
-        if (replaysLeft > 0) {
-            LOG.info(
-                    "producer for stream {} closed while replaying; {} record(s) stay spilled for the next start",
-                    streamName,
-                    replaysLeft);
-        }
-    }
-
-    /**
-     * Writes records that would fail with a retriable cause to the spill directory, completing their futures with
-     * spilled receipts; without spill, or when a record cannot be spilled, it fails with its cause.
-     *
-     * @return how many records failed
-     */
-    private int spillOrFail(
-            List<PendingRecord> records, java.util.function.Function<PendingRecord, FirehoseSecureException> cause) {
-        if (records.isEmpty()) {
-            return 0;
-        }
-        SpillStore store = spill;
-        if (store == null) {
-            for (PendingRecord record : records) {
-                fail(record, cause.apply(record), null);
-            }
-            return records.size();
-        }
-        List<byte[]> data = new ArrayList<>(records.size());
-        for (PendingRecord record : records) {
-            data.add(record.rawBytes());
-        }
-        SpillStore.Appended appended = store.append(data);
-        int failed = 0;
-        for (int i = 0; i < records.size(); i++) {
-            PendingRecord record = records.get(i);
-            String id = appended.id(i);
-            if (id != null) {
-                complete(record, RecordReceipt.spilledTo(id, record.attempts));
-            } else {
-                FirehoseSecureException e = cause.apply(record);
-                e.addSuppressed(new java.io.IOException("not spilled: " + appended.refusal(i)));
-                fail(record, e, null);
-                failed++;
-            }
-        }
-        if (failed < records.size()) {
-            if (replayer != null) {
-                replayer.spilled();
-            }
-            LOG.warn("stream {}: {} record(s) spilled to disk for replay", streamName, records.size() - failed);
-        }
-        return failed;
+        settlement.failAtClose(leftovers);
     }
 
     private void drain() {
@@ -316,9 +224,9 @@ final class Sender {
     }
 
     private @Nullable RecordBatch nextBatch(long now) {
-        RecordBatch retries = retryBatch();
-        if (retries != null) {
-            return retries;
+        RecordBatch retry = retries.nextBatch(settings.maxBatchRecords(), settings.maxBatchBytes());
+        if (retry != null) {
+            return retry;
         }
         for (RecordBatch batch = accumulator.pollSealed(); batch != null; batch = accumulator.pollSealed()) {
             batch.removeCompleted();
@@ -334,24 +242,6 @@ final class Sender {
             }
         }
         return null;
-    }
-
-    private @Nullable RecordBatch retryBatch() {
-        RecordBatch batch = null;
-        while (!retryReady.isEmpty()) {
-            PendingRecord record = retryReady.peekFirst();
-            if (record.completed) {
-                retryReady.pollFirst();
-                continue;
-            }
-            if (batch == null) {
-                batch = new RecordBatch(record.enqueuedNanos, Math.min(retryReady.size(), settings.maxBatchRecords()));
-            } else if (!batch.hasRoomFor(record.length, settings.maxBatchRecords(), settings.maxBatchBytes())) {
-                break;
-            }
-            batch.appendRetry(retryReady.pollFirst());
-        }
-        return batch;
     }
 
     // The handler only hands the outcome to the scheduler, which cannot fail short of shutdown (handled there).
@@ -420,9 +310,9 @@ final class Sender {
                     acknowledgedBytes += record.length;
                     if (refuseUnencrypted) {
                         unencrypted++;
-                        fail(record, new ServerSideEncryptionRequiredException(streamName, recordId), null);
+                        settlement.fail(record, new ServerSideEncryptionRequiredException(streamName, recordId), null);
                     } else {
-                        complete(record, new RecordReceipt(recordId, record.attempts, response.encrypted()));
+                        settlement.complete(record, new RecordReceipt(recordId, record.attempts, response.encrypted()));
                     }
                 }
                 continue;
@@ -504,22 +394,7 @@ final class Sender {
                 failure.message(),
                 open.size());
         for (PendingRecord record : open) {
-            if (failure.cause() instanceof FirehoseSecureException typed) {
-                fail(record, typed, failure.code());
-                continue;
-            }
-            fail(
-                    record,
-                    new DeliveryFailedException(
-                            "Firehose refused the records of stream '" + streamName + "' with " + failure.code() + ": "
-                                    + failure.message()
-                                    + " (not retriable: check that the stream exists in this region and that"
-                                    + " the credentials may put records to it)",
-                            failure.code(),
-                            record.attempts,
-                            false,
-                            failure.cause()),
-                    failure.code());
+            settlement.failRefused(record, failure);
         }
     }
 
@@ -535,7 +410,7 @@ final class Sender {
         }
         long delayNanos = TimeUnit.MILLISECONDS.toNanos(settings.backoff().delayMillis(attempt));
         metrics.recordsRetried(records.size());
-        retryWaiting.add(new RetryGroup(now + delayNanos, records));
+        retries.addWaiting(records, now + delayNanos);
         try {
             scheduler.schedule(this::promoteDueRetries, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException shuttingDown) {
@@ -545,9 +420,7 @@ final class Sender {
 
     private void promoteDueRetries() {
         long now = scheduler.nanoTime();
-        while (!retryWaiting.isEmpty() && now - retryWaiting.peek().dueNanos() >= 0) {
-            retryReady.addAll(retryWaiting.poll().records());
-        }
+        retries.promoteDue(now);
         drain();
     }
 
@@ -567,14 +440,7 @@ final class Sender {
                 addIfExpired(record, now, expired);
             }
         }
-        for (RetryGroup group : retryWaiting) {
-            for (PendingRecord record : group.records()) {
-                addIfExpired(record, now, expired);
-            }
-        }
-        for (PendingRecord record : retryReady) {
-            addIfExpired(record, now, expired);
-        }
+        retries.forEach(record -> addIfExpired(record, now, expired));
         // Sealed batches hold records in acceptance order, so deadlines only grow along the queue.
         sealed:
         for (RecordBatch batch : accumulator.sealedView()) {
@@ -590,7 +456,7 @@ final class Sender {
             }
         }
         expired.sort(java.util.Comparator.comparingLong(r -> r.enqueuedNanos - now));
-        int failed = spillOrFail(expired, this::timedOut);
+        int failed = settlement.spillOrFail(expired, this::timedOut);
         if (failed > 0) {
             metrics.recordsFailed("delivery_timeout", failed);
             LOG.warn("stream {}: {} record(s) failed after deliveryTimeout", streamName, failed);
@@ -618,42 +484,6 @@ final class Sender {
         }
         return new DeliveryTimeoutException(
                 settings.deliveryTimeout(), record.attempts, record.lastErrorCode, record.inFlight, record.lastError);
-    }
-
-    private void complete(PendingRecord record, RecordReceipt receipt) {
-        settle(record);
-        record.future.complete(receipt);
-        countOriginDone(record);
-    }
-
-    private void fail(PendingRecord record, FirehoseSecureException cause, @Nullable String metricReason) {
-        settle(record);
-        if (metricReason != null) {
-            metrics.recordsFailed(metricReason, 1);
-        }
-        record.future.completeExceptionally(cause);
-        countOriginDone(record);
-    }
-
-    /** Frees the record's buffer space before its callbacks run, so that a callback may send again. */
-    private void settle(PendingRecord record) {
-        record.completed = true;
-        record.releaseSlab();
-        if (!record.fromSpill) {
-            memory.release(record.bufferBytes);
-            bufferedRecords.decrement();
-        }
-    }
-
-    /** Only after the record's future completed: flush() must not return before every future is done. */
-    private void countOriginDone(PendingRecord record) {
-        RecordBatch origin = record.origin;
-        if (origin != null) {
-            origin.originRecordCompleted();
-            if (origin.allCompleted().isDone()) {
-                accumulator.originCompleted(origin);
-            }
-        }
     }
 
     private void submit(Runnable task) {

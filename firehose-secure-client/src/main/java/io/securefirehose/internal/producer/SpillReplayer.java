@@ -1,5 +1,6 @@
 package io.securefirehose.internal.producer;
 
+import io.securefirehose.LoggerNames;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.internal.spill.SpillSegmentReader;
 import io.securefirehose.internal.spill.SpillStore;
@@ -23,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * until the next success or interval. A segment with a record that failed for good stays on disk until the next
  * start. Runs on the producer's scheduler thread.
  */
-final class SpillReplayer {
+final class SpillReplayer implements ProducerMeters.SpillStatistics {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SpillReplayer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LoggerNames.PRODUCER);
 
     /** Hands replayed records to the sender, which sends them like retries. */
     interface Injector {
@@ -105,8 +106,29 @@ final class SpillReplayer {
     }
 
     /** Records acknowledged by Firehose after being replayed; any thread. */
-    long replayedRecords() {
+    @Override
+    public long replayedRecords() {
         return replayed.sum();
+    }
+
+    @Override
+    public long spilledRecords() {
+        return store.spilledRecords();
+    }
+
+    @Override
+    public long refusedRecords() {
+        return store.refusedRecords();
+    }
+
+    @Override
+    public long damagedSegments() {
+        return store.damagedSegments();
+    }
+
+    @Override
+    public long bytesOnDisk() {
+        return store.bytesOnDisk();
     }
 
     private void schedulePeriodic() {

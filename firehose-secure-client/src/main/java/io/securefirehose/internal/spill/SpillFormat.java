@@ -2,7 +2,7 @@ package io.securefirehose.internal.spill;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
-import io.securefirehose.FirehoseLimits;
+import io.securefirehose.records.FirehoseLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;

@@ -2,10 +2,15 @@ package io.securefirehose.internal.spill;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -180,5 +185,19 @@ public final class SpillSegmentReader {
             end += SpillFormat.entryBytes(record.length);
         }
         return end;
+    }
+
+    /** The first bytes of a segment file, enough for its header; links are not followed. */
+    static byte[] startOf(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readNBytes(maxHeaderBytes());
+        }
+    }
+
+    /** A whole segment file; links are not followed. */
+    static byte[] bytesOf(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readAllBytes();
+        }
     }
 }

@@ -2,10 +2,10 @@ package io.securefirehose.internal.spill;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import io.securefirehose.LoggerNames;
 import io.securefirehose.Spill;
 import io.securefirehose.internal.text.Printable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,15 +36,8 @@ import org.slf4j.LoggerFactory;
 @API(status = INTERNAL, since = "0.1.0")
 public final class SpillStore implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SpillStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LoggerNames.SPILL);
     private static final String LOCK_FILE = "spill.lock";
-    private static final Pattern SEGMENT = Pattern.compile("segment-(\\d{20})\\.spill(\\.damaged)?");
-    private static final String DAMAGED = ".damaged";
-    /**
-     * The highest sequence number a segment name may carry: far beyond what a producer writes (a segment a
-     * microsecond for 30,000 years), and far enough below {@code Long.MAX_VALUE} that the numbering never wraps.
-     */
-    static final long MAX_SEQUENCE = 999_999_999_999_999_999L;
 
     private static final long SEGMENT_TARGET_BYTES = 8L << 20;
 
@@ -69,29 +60,6 @@ public final class SpillStore implements AutoCloseable {
     private @Nullable Path activePath;
     private long activeBytes;
     private int activeEntries;
-
-    /** What an append did, record by record. */
-    public static final class Appended {
-        private final String[] ids;
-        private final String[] refusals;
-
-        Appended(int records) {
-            ids = new String[records];
-            refusals = new String[records];
-        }
-
-        /** @return where record {@code i} was spilled, or {@code null} if it was not */
-        @Nullable
-        public String id(int i) {
-            return ids[i];
-        }
-
-        /** @return why record {@code i} was not spilled, or {@code null} if it was */
-        @Nullable
-        public String refusal(int i) {
-            return refusals[i];
-        }
-    }
 
     private SpillStore(
             Spill settings,
@@ -158,22 +126,24 @@ public final class SpillStore implements AutoCloseable {
     /**
      * Refuses segments of another stream or (when encrypting) of unencrypted records; sets aside broken ones, and
      * files whose name is not a segment name this store could have written (so they can neither crash the start
-     * nor push the numbering past {@link #MAX_SEQUENCE}).
+     * nor push the numbering past {@link SegmentNames#MAX_SEQUENCE}).
      */
     private void checkLeftSegments() throws IOException {
         long total = 0;
         long highest = 0;
         for (Path file : listFiles()) {
             String fileName = String.valueOf(file.getFileName());
-            if (fileName.endsWith(DAMAGED)) {
-                Long damaged = sequenceOf(SEGMENT.matcher(fileName));
+            if (fileName.endsWith(SegmentNames.DAMAGED)) {
+                Long damaged = SegmentNames.sequenceOf(fileName);
                 highest = Math.max(highest, damaged == null ? 0 : damaged);
                 continue;
             }
-            Matcher name = SEGMENT.matcher(fileName);
-            Long sequence = sequenceOf(name);
+            Long sequence = SegmentNames.sequenceOf(fileName);
             if (sequence == null) {
-                quarantine(file, "its name is not segment-<sequence of 20 digits up to " + MAX_SEQUENCE + ">.spill");
+                quarantine(
+                        file,
+                        "its name is not segment-<sequence of 20 digits up to " + SegmentNames.MAX_SEQUENCE
+                                + ">.spill");
                 continue;
             }
             highest = Math.max(highest, sequence);
@@ -184,7 +154,7 @@ public final class SpillStore implements AutoCloseable {
             long size = Files.size(file);
             SpillSegmentReader.Content start;
             try {
-                start = SpillSegmentReader.readHeaderOnly(readStart(file));
+                start = SpillSegmentReader.readHeaderOnly(SpillSegmentReader.startOf(file));
             } catch (SpillSegmentReader.SpillFormatException e) {
                 if (size < header.length + SpillFormat.ENTRY_HEADER_BYTES) {
                     // Created but cut short before its header was on disk: it never held an acknowledged record.
@@ -212,25 +182,6 @@ public final class SpillStore implements AutoCloseable {
         nextSequence = highest + 1;
     }
 
-    /** The sequence number of a segment name, or {@code null} if it is not one this store writes. */
-    private static @Nullable Long sequenceOf(Matcher name) {
-        if (!name.matches()) {
-            return null;
-        }
-        try {
-            long sequence = Long.parseLong(name.group(1));
-            return sequence <= MAX_SEQUENCE ? sequence : null;
-        } catch (NumberFormatException overflow) {
-            return null;
-        }
-    }
-
-    private static byte[] readStart(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            return in.readNBytes(SpillSegmentReader.maxHeaderBytes());
-        }
-    }
-
     private List<Path> listFiles() throws IOException {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "segment-*")) {
@@ -246,8 +197,8 @@ public final class SpillStore implements AutoCloseable {
      * Appends records and forces them to disk. Records that would push the directory over {@code maxBytes}, or
      * whose write failed, are refused with the reason; the others get their spill id.
      */
-    public Appended append(List<byte[]> records) {
-        Appended result = new Appended(records.size());
+    public AppendResult append(List<byte[]> records) {
+        AppendResult result = new AppendResult(records.size());
         int from = 0;
         while (from < records.size()) {
             from = appendToOneSegment(records, from, result);
@@ -256,7 +207,7 @@ public final class SpillStore implements AutoCloseable {
     }
 
     /** Appends as many records as fit into the active segment (opening one if needed); returns the next index. */
-    private int appendToOneSegment(List<byte[]> records, int from, Appended result) {
+    private int appendToOneSegment(List<byte[]> records, int from, AppendResult result) {
         int end = from;
         long bytes = 0;
         long budget = maxBytes - bytesOnDisk.get() - (active == null ? header.length : 0);
@@ -323,11 +274,11 @@ public final class SpillStore implements AutoCloseable {
         if (channel != null) {
             return channel;
         }
-        if (nextSequence > MAX_SEQUENCE) {
-            throw new IOException("the spill directory's segment numbering reached " + MAX_SEQUENCE
+        if (nextSequence > SegmentNames.MAX_SEQUENCE) {
+            throw new IOException("the spill directory's segment numbering reached " + SegmentNames.MAX_SEQUENCE
                     + ": replay or move its segments away");
         }
-        String fileName = String.format("segment-%020d.spill", nextSequence++);
+        String fileName = SegmentNames.of(nextSequence++);
         Path path = directory.resolve(fileName);
         FileChannel created;
         try {
@@ -390,8 +341,7 @@ public final class SpillStore implements AutoCloseable {
         try {
             long total = 0;
             for (Path file : listFiles()) {
-                Matcher name = SEGMENT.matcher(String.valueOf(file.getFileName()));
-                if (name.matches() && name.group(2) == null) {
+                if (SegmentNames.isLive(file)) {
                     total += Files.size(file);
                 }
             }
@@ -411,8 +361,7 @@ public final class SpillStore implements AutoCloseable {
     public Path oldestSegment(Set<Path> skip) {
         try {
             for (Path file : listFiles()) {
-                Matcher name = SEGMENT.matcher(String.valueOf(file.getFileName()));
-                if (name.matches() && name.group(2) == null && !skip.contains(file)) {
+                if (SegmentNames.isLive(file) && !skip.contains(file)) {
                     if (file.equals(activePath)) {
                         closeActive();
                     }
@@ -446,7 +395,7 @@ public final class SpillStore implements AutoCloseable {
                 quarantine(segment, size + " bytes, more than a segment can hold (" + largest + ")");
                 return null;
             }
-            SpillSegmentReader.Content content = SpillSegmentReader.read(readNoFollow(segment));
+            SpillSegmentReader.Content content = SpillSegmentReader.read(SpillSegmentReader.bytesOf(segment));
             if (!content.streamName().equals(streamName)) {
                 quarantine(
                         segment,
@@ -465,12 +414,6 @@ public final class SpillStore implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("reading spill segment {} failed: {}", segment, e.toString());
             return null;
-        }
-    }
-
-    private static byte[] readNoFollow(Path segment) throws IOException {
-        try (InputStream in = Files.newInputStream(segment, LinkOption.NOFOLLOW_LINKS)) {
-            return in.readAllBytes();
         }
     }
 
@@ -494,7 +437,7 @@ public final class SpillStore implements AutoCloseable {
         damagedSegments.increment();
         try {
             long size = Files.isRegularFile(segment, LinkOption.NOFOLLOW_LINKS) ? Files.size(segment) : 0;
-            Path target = segment.resolveSibling(segment.getFileName() + DAMAGED);
+            Path target = segment.resolveSibling(segment.getFileName() + SegmentNames.DAMAGED);
             Files.move(segment, target, StandardCopyOption.ATOMIC_MOVE);
             bytesOnDisk.updateAndGet(b -> Math.max(0, b - size));
             forceDirectory();

@@ -2,6 +2,7 @@ package io.securefirehose.internal.tls;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import io.securefirehose.LoggerNames;
 import java.net.InetAddress;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -17,10 +18,7 @@ import org.slf4j.LoggerFactory;
 @API(status = INTERNAL, since = "0.1.0")
 public final class SecurityEvents {
 
-    /** Name of the security logger. */
-    public static final String LOGGER_NAME = "io.securefirehose.security";
-
-    private static final Logger SECURITY = LoggerFactory.getLogger(LOGGER_NAME);
+    private static final Logger SECURITY = LoggerFactory.getLogger(LoggerNames.SECURITY);
 
     private final LongAdder refusedAddresses = new LongAdder();
     private final LongAdder refusedRequests = new LongAdder();

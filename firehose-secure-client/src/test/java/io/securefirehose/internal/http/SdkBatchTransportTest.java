@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.internal.producer.CoreTestSupport;
+import io.securefirehose.internal.producer.ProducerAssembly;
 import io.securefirehose.internal.producer.ProducerCore;
 import io.securefirehose.internal.producer.TestRecords;
 import io.securefirehose.internal.tls.SecurityEvents;
@@ -66,7 +67,7 @@ class SdkBatchTransportTest {
     @Test
     void aProducerBuiltWithItsOwnThreadDeliversAndShutsDown(LocalFirehose server) throws Exception {
         ProducerCore core =
-                ProducerCore.create(CoreTestSupport.transportConfig(server, "t", Duration.ofSeconds(30)), null);
+                ProducerAssembly.create(CoreTestSupport.transportConfig(server, "t", Duration.ofSeconds(30)), null);
         RecordReceipt receipt = core.send("own thread".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
         assertThat(receipt.recordId()).isEqualTo(server.records("t").get(0).recordId());
         List<Thread> senders = Thread.getAllStackTraces().keySet().stream()

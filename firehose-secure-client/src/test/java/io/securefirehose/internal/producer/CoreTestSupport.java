@@ -1,5 +1,6 @@
 package io.securefirehose.internal.producer;
 
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.internal.aws.RetryBackoff;
@@ -45,8 +46,8 @@ public abstract class CoreTestSupport {
                 .buildConfig();
     }
 
-    ProducerCore core(UnaryOperator<SecureFirehoseProducer.Builder> settings) {
-        SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
+    ProducerCore core(UnaryOperator<ProducerBuilder> settings) {
+        ProducerBuilder builder = SecureFirehoseProducer.builder()
                 .deliveryStream("unit")
                 .region("eu-west-1")
                 .credentialsProvider(AnonymousCredentialsProvider.create())

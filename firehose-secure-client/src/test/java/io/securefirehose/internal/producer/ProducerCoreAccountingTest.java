@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.securefirehose.FirehoseLimits;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.errors.BufferExhaustedException;
 import io.securefirehose.errors.DeliveryTimeoutException;
 import io.securefirehose.errors.ProducerClosedException;
+import io.securefirehose.records.FirehoseLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

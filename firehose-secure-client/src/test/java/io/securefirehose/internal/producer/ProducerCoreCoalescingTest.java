@@ -3,12 +3,12 @@ package io.securefirehose.internal.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.securefirehose.CoalescedRecords;
-import io.securefirehose.Coalescing;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.errors.DeliveryFailedException;
 import io.securefirehose.errors.ProducerClosedException;
 import io.securefirehose.errors.RecordTooLargeException;
+import io.securefirehose.records.CoalescedRecords;
+import io.securefirehose.records.Coalescing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

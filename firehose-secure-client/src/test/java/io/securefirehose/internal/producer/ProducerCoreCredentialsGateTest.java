@@ -3,6 +3,7 @@ package io.securefirehose.internal.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.crypto.EnvelopeEncryption;
@@ -75,8 +76,8 @@ class ProducerCoreCredentialsGateTest extends CoreTestSupport {
         return core;
     }
 
-    private ProducerCore gatedCore(UnaryOperator<SecureFirehoseProducer.Builder> settings) {
-        SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
+    private ProducerCore gatedCore(UnaryOperator<ProducerBuilder> settings) {
+        ProducerBuilder builder = SecureFirehoseProducer.builder()
                 .deliveryStream("unit")
                 .region("eu-west-1")
                 .credentialsProvider(AnonymousCredentialsProvider.create())

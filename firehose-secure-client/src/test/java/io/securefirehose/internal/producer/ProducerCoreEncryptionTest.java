@@ -3,6 +3,7 @@ package io.securefirehose.internal.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.crypto.EnvelopeDecryptor;
@@ -29,7 +30,7 @@ class ProducerCoreEncryptionTest extends CoreTestSupport {
     private RecordEncryptor encryptor;
 
     private ProducerCore encryptedCore(UnaryOperator<EnvelopeEncryption.Builder> encryption) {
-        SecureFirehoseProducer.Builder builder = SecureFirehoseProducer.builder()
+        ProducerBuilder builder = SecureFirehoseProducer.builder()
                 .deliveryStream("unit")
                 .region("eu-west-1")
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())

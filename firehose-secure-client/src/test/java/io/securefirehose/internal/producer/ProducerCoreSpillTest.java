@@ -156,7 +156,7 @@ class ProducerCoreSpillTest extends CoreTestSupport {
     @Test
     void coalescedRecordsAreSpilledAsTheirPackedRecordAndEachGetsItsReceipt() throws Exception {
         core(b -> b.deliveryTimeout(Duration.ofSeconds(20))
-                .coalescing(io.securefirehose.Coalescing.newlineDelimited())
+                .coalescing(io.securefirehose.records.Coalescing.newlineDelimited())
                 .spill(Spill.toDirectory(directory).allowPlaintext()));
         List<CompletableFuture<RecordReceipt>> futures = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

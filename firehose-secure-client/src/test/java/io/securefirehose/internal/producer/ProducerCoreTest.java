@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.securefirehose.FirehoseLimits;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.errors.BufferExhaustedException;
 import io.securefirehose.errors.DeliveryFailedException;
@@ -15,6 +14,7 @@ import io.securefirehose.errors.RecordTooLargeException;
 import io.securefirehose.internal.http.BatchTransport;
 import io.securefirehose.internal.wire.BatchResponse;
 import io.securefirehose.internal.wire.OutboundRecord;
+import io.securefirehose.records.FirehoseLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

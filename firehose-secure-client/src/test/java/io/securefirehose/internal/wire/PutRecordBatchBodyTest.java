@@ -2,9 +2,9 @@ package io.securefirehose.internal.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.securefirehose.FirehoseLimits;
 import io.securefirehose.internal.http.SdkBatchTransport;
 import io.securefirehose.internal.producer.TestRecords;
+import io.securefirehose.records.FirehoseLimits;
 import io.securefirehose.testkit.CannedAnswerHttpClient;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,6 @@
-package io.securefirehose.internal.producer;
+package io.securefirehose.internal.flow;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.securefirehose.errors.BufferExhaustedException;
 import io.securefirehose.time.TaskScheduler;
@@ -8,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apiguardian.api.API;
 
 /**
  * Bounded buffer accounting: a record reserves its bytes before it is accepted and releases them when its future
@@ -16,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Waiting is measured on the scheduler's clock, so tests that move that clock by hand decide when a waiting
  * caller gives up. A waiting caller re-checks at least every {@link #RECHECK_NANOS} of real time.
  */
-final class BufferMemory {
+@API(status = INTERNAL, since = "0.1.0")
+public final class BufferMemory {
 
     static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -28,13 +32,13 @@ final class BufferMemory {
     private final AtomicInteger waiters = new AtomicInteger();
     private volatile boolean closed;
 
-    BufferMemory(long limit, TaskScheduler scheduler) {
+    public BufferMemory(long limit, TaskScheduler scheduler) {
         this.limit = limit;
         this.scheduler = scheduler;
     }
 
     /** Reserves without waiting; returns false if there is not enough free space. */
-    boolean tryReserve(long bytes) {
+    public boolean tryReserve(long bytes) {
         while (true) {
             long current = used.get();
             if (current + bytes > limit) {
@@ -53,7 +57,7 @@ final class BufferMemory {
      * @throws IllegalStateException if the producer closed while waiting
      * @throws InterruptedException if the calling thread was interrupted while waiting
      */
-    void reserve(long bytes, long maxWaitNanos) throws InterruptedException {
+    public void reserve(long bytes, long maxWaitNanos) throws InterruptedException {
         if (tryReserve(bytes)) {
             return;
         }
@@ -84,7 +88,7 @@ final class BufferMemory {
         }
     }
 
-    void release(long bytes) {
+    public void release(long bytes) {
         used.addAndGet(-bytes);
         if (waiters.get() > 0) {
             signalWaiters();
@@ -92,7 +96,7 @@ final class BufferMemory {
     }
 
     /** Wakes every waiting caller; they fail with {@link IllegalStateException}. */
-    void close() {
+    public void close() {
         closed = true;
         signalWaiters();
     }
@@ -106,11 +110,11 @@ final class BufferMemory {
         }
     }
 
-    long used() {
+    public long used() {
         return used.get();
     }
 
-    BufferExhaustedException exhausted(long bytes, long waitedNanos, String reason) {
+    public BufferExhaustedException exhausted(long bytes, long waitedNanos, String reason) {
         return new BufferExhaustedException(bytes, used.get(), limit, Duration.ofNanos(waitedNanos), reason);
     }
 }

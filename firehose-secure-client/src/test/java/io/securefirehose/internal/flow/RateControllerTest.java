@@ -1,4 +1,4 @@
-package io.securefirehose.internal.producer;
+package io.securefirehose.internal.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

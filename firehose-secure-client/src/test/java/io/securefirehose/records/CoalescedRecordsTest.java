@@ -1,4 +1,4 @@
-package io.securefirehose;
+package io.securefirehose.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

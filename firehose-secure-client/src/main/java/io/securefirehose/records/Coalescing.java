@@ -1,4 +1,4 @@
-package io.securefirehose;
+package io.securefirehose.records;
 
 import static org.apiguardian.api.API.Status.STABLE;
 

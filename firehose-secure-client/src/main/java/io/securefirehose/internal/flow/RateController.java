@@ -1,6 +1,9 @@
-package io.securefirehose.internal.producer;
+package io.securefirehose.internal.flow;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import java.util.ArrayDeque;
+import org.apiguardian.api.API;
 
 /**
  * Adaptive send rate, additive increase and multiplicative decrease on bytes per second, so that a producer
@@ -44,10 +47,11 @@ import java.util.ArrayDeque;
  * <p>Called on the producer's scheduler thread only; {@link #limit(long)} may be read from any thread (for the
  * gauge), where it may be a moment out of date.
  */
-final class RateController {
+@API(status = INTERNAL, since = "0.1.0")
+public final class RateController {
 
     static final double DECREASE = 0.8;
-    static final double THROTTLED_SHARE = 0.1;
+    public static final double THROTTLED_SHARE = 0.1;
     static final int MIN_THROTTLED_CALLS = 2;
     static final double INCREASE_PER_SECOND = 0.05;
     static final double GUESS_INCREASE_PER_SECOND = 0.1;
@@ -80,12 +84,12 @@ final class RateController {
     private long holdUntil; // when a hold ends even if answers are still awaited
     private long holdFrom; // calls sent since then count for the hold
 
-    RateController(boolean enabled) {
+    public RateController(boolean enabled) {
         this.enabled = enabled;
     }
 
     /** Bytes per second allowed at {@code now}; positive infinity while unlimited. */
-    double limit(long now) {
+    public double limit(long now) {
         if (!limited || now - lastThrottledAt > QUIET_NANOS) {
             return Double.POSITIVE_INFINITY;
         }
@@ -118,7 +122,7 @@ final class RateController {
     }
 
     /** How long to wait before the next call may go; 0 if it may go now. */
-    long delayNanos(long now) {
+    public long delayNanos(long now) {
         liftIfQuiet(now);
         if (!limited) {
             if (holdFor > 0 && now - holdUntil >= 0) {
@@ -135,7 +139,7 @@ final class RateController {
     }
 
     /** A call carrying {@code bytes} of records went out. */
-    void sent(long bytes, long now) {
+    public void sent(long bytes, long now) {
         liftIfQuiet(now);
         if (enabled) {
             goodput.sent(bytes, now);
@@ -156,7 +160,7 @@ final class RateController {
      * @param sentAt when the call was sent, on the scheduler's clock
      * @param now the scheduler's clock
      */
-    void answered(long acceptedBytes, boolean throttled, long sentAt, long now) {
+    public void answered(long acceptedBytes, boolean throttled, long sentAt, long now) {
         if (!enabled) {
             return;
         }

@@ -1,0 +1,87 @@
+package io.securefirehose.internal.aws;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import java.util.regex.Pattern;
+import org.apiguardian.api.API;
+
+/**
+ * Every AWS name the SDK checks, spelled once: partitions, regions, accounts, ARNs of streams, keys and roles,
+ * VPC endpoint names and ids, external ids and session names. The group numbers each pattern documents are what
+ * its callers read. Stateless and thread-safe.
+ */
+@API(status = INTERNAL, since = "0.1.0")
+public final class AwsNames {
+
+    /** The partitions whose ARNs are accepted. */
+    private static final String PARTITION = "(aws|aws-cn|aws-us-gov)";
+
+    /** A region id such as {@code eu-west-1} or {@code us-gov-west-1}. */
+    private static final String REGION = "([a-z]{2}(?:-[a-z]+)+-\\d{1,2})";
+
+    private static final String ACCOUNT = "(\\d{12})";
+    private static final String STREAM_NAME_CHARS = "[a-zA-Z0-9_.-]{1,64}";
+    private static final String KEY_ID_CHARS = "[a-zA-Z0-9-]{1,64}";
+    private static final String IAM_NAME_CHARS = "[\\w+=,.@/-]{1,512}";
+    private static final String VPC_ENDPOINT_PREFIX = "vpce-[0-9a-z]+-[0-9a-z]+(?:-[a-z0-9-]+)?\\.";
+
+    /** A delivery stream name. */
+    public static final Pattern STREAM_NAME = Pattern.compile(STREAM_NAME_CHARS);
+
+    /** A delivery stream ARN; groups: 1 partition, 2 region, 3 account, 4 stream name. */
+    public static final Pattern STREAM_ARN = Pattern.compile(
+            "arn:" + PARTITION + ":firehose:" + REGION + ":" + ACCOUNT + ":deliverystream/(" + STREAM_NAME_CHARS + ")");
+
+    /** A KMS key ARN (not an alias); groups: 1 partition, 2 region, 3 account. */
+    public static final Pattern KEY_ARN =
+            Pattern.compile("arn:" + PARTITION + ":kms:" + REGION + ":" + ACCOUNT + ":key/" + KEY_ID_CHARS);
+
+    /** Any way to name a KMS key: key or alias ARN, key id, or {@code alias/<name>}. */
+    public static final Pattern KEY_REFERENCE =
+            Pattern.compile("(arn:" + PARTITION + ":kms:[a-z0-9-]+:\\d{12}:" + "(key/" + KEY_ID_CHARS
+                    + "|alias/[a-zA-Z0-9/_-]{1,250}))|" + KEY_ID_CHARS + "|alias/[a-zA-Z0-9/_-]{1,250}");
+
+    /** An IAM role ARN; groups: 1 partition, 2 account. */
+    public static final Pattern ROLE_ARN =
+            Pattern.compile("arn:" + PARTITION + ":iam::" + ACCOUNT + ":role/" + IAM_NAME_CHARS);
+
+    /** The ARN of an account root, a role or a user; group 1 is the partition. */
+    public static final Pattern PRINCIPAL_ARN = Pattern.compile(
+            "arn:" + PARTITION + ":iam::\\d{12}:(root|role/" + IAM_NAME_CHARS + "|user/" + IAM_NAME_CHARS + ")");
+
+    /** A VPC endpoint id. */
+    public static final Pattern VPC_ENDPOINT_ID = Pattern.compile("vpce-[0-9a-f]{8,17}");
+
+    /** Any VPC endpoint DNS name; group 1 is the endpoint id. */
+    public static final Pattern VPC_ENDPOINT_DNS_NAME =
+            Pattern.compile("(vpce-[0-9a-f]{8,17})-[0-9a-z]+(?:-[a-z0-9-]+)?\\.[a-z0-9-]+\\.[a-z0-9-]+\\.vpce\\..+");
+
+    /** A VPC endpoint name of any service; groups: 1 service, 2 region. */
+    public static final Pattern SERVICE_VPC_ENDPOINT =
+            Pattern.compile(VPC_ENDPOINT_PREFIX + "([a-z0-9-]+)\\." + REGION + "\\.vpce\\.amazonaws\\.com");
+
+    /** The regional Firehose name private DNS resolves to the VPC endpoint; group 1 is the region. */
+    public static final Pattern FIREHOSE_PRIVATE_DNS = Pattern.compile("firehose\\." + REGION + "\\.amazonaws\\.com");
+
+    /** An STS external id. */
+    public static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
+
+    /** An STS role session name. */
+    public static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
+
+    private AwsNames() {}
+
+    /**
+     * The VPC endpoint names of one service, {@code vpce-<id>-<suffix>.<service>.<region>.vpce.amazonaws.com};
+     * group 1 is the region.
+     */
+    public static Pattern vpcEndpointOf(String service) {
+        return Pattern.compile(
+                VPC_ENDPOINT_PREFIX + Pattern.quote(service) + "\\." + REGION + "\\.vpce\\.amazonaws\\.com");
+    }
+
+    /** The partition of a region id: {@code aws-cn} for China, {@code aws-us-gov} for GovCloud, else {@code aws}. */
+    public static String partitionOf(String regionId) {
+        return regionId.startsWith("cn-") ? "aws-cn" : regionId.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+    }
+}

@@ -1,0 +1,127 @@
+package io.securefirehose.internal.producer;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.securefirehose.LoggerNames;
+import io.securefirehose.ProducerConfig;
+import io.securefirehose.internal.crypto.Encryption;
+import io.securefirehose.internal.crypto.RecordEncryptor;
+import io.securefirehose.internal.http.BatchTransport;
+import io.securefirehose.internal.http.LeanBatchTransport;
+import io.securefirehose.internal.http.SdkBatchTransport;
+import io.securefirehose.internal.identity.AssumedRoleCredentials;
+import io.securefirehose.internal.identity.SendGate;
+import io.securefirehose.internal.identity.StsCredentials;
+import io.securefirehose.internal.tls.SecurityEvents;
+import io.securefirehose.internal.wire.BatchResponse;
+import io.securefirehose.internal.wire.OutboundRecord;
+import io.securefirehose.time.TaskScheduler;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a producer's engine from its configuration: the STS sessions it signs with, the KMS data keys, the batch
+ * transport of its request path, and the {@link ProducerCore} over them; on any failure, releases what was already
+ * started. Called once per producer on the building thread.
+ */
+@API(status = INTERNAL, since = "0.1.0")
+public final class ProducerAssembly {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoggerNames.PRODUCER);
+
+    private ProducerAssembly() {}
+
+    /**
+     * Creates the core for a producer that sends through the AWS SDK.
+     *
+     * @param config validated configuration
+     * @param scheduler the scheduler to use, or {@code null} to create (and own) a single-thread one
+     * @return a started core
+     */
+    public static ProducerCore create(ProducerConfig config, @Nullable TaskScheduler scheduler) {
+        SecurityEvents events = new SecurityEvents();
+        io.securefirehose.time.SingleThreadTaskScheduler own = scheduler == null
+                ? new io.securefirehose.time.SingleThreadTaskScheduler(
+                        "firehose-secure-sender-" + config.deliveryStreamName())
+                : null;
+        TaskScheduler runOn = own != null ? own : java.util.Objects.requireNonNull(scheduler);
+        io.securefirehose.credentials.AssumeRole role = config.assumeRole();
+        AssumedRoleCredentials identity = null;
+        AssumedRoleCredentials assumed = null;
+        RecordEncryptor encryptor = null;
+        boolean built = false;
+        try {
+            identity = StsCredentials.webIdentity(config, runOn, events);
+            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider base =
+                    identity != null ? identity : config.credentialsProvider();
+            assumed = role == null ? null : StsCredentials.create(config, base, role, runOn, events);
+            AssumedRoleCredentials outer = assumed != null ? assumed : identity;
+            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider signer = outer != null ? outer : base;
+            SendGate credentials = outer != null ? outer : SendGate.OPEN;
+            encryptor = Encryption.create(
+                    config,
+                    signer,
+                    credentials,
+                    runOn,
+                    events,
+                    ProducerCore.expiryCheckInterval(config.deliveryTimeout()));
+            BatchTransport transport = config.requestPath() == io.securefirehose.RequestPath.SDK_CLIENT
+                    ? SdkBatchTransport.create(config, events, signer)
+                    : LeanBatchTransport.create(config, events, signer);
+            AssumedRoleCredentials identitySession = identity;
+            AssumedRoleCredentials roleSession = assumed;
+            ProducerCore core = new ProducerCore(
+                    config,
+                    outer == null
+                            ? transport
+                            : new ClosingAlso(
+                                    transport, () -> AssumedRoleCredentials.closeAll(roleSession, identitySession)),
+                    runOn,
+                    own,
+                    events,
+                    () -> (identitySession == null ? 0 : identitySession.failures())
+                            + (roleSession == null ? 0 : roleSession.failures()),
+                    encryptor,
+                    credentials);
+            AssumedRoleCredentials.startSessions(identity, assumed);
+            built = true;
+            return core;
+        } finally {
+            if (!built) {
+                // A refused endpoint or STS setup: release what was already started.
+                AssumedRoleCredentials.closeAll(assumed, identity);
+                if (encryptor != null) {
+                    encryptor.close();
+                }
+                if (own != null) {
+                    own.close();
+                }
+            }
+        }
+    }
+
+    /** A transport that also closes the credentials it signs with. */
+    private record ClosingAlso(BatchTransport transport, AutoCloseable also) implements BatchTransport {
+        @Override
+        public CompletableFuture<BatchResponse> send(List<? extends OutboundRecord> records) {
+            return transport.send(records);
+        }
+
+        @Override
+        public void close() {
+            try {
+                transport.close();
+            } finally {
+                try {
+                    also.close();
+                } catch (Exception e) {
+                    LOG.warn("closing the credentials failed: {}", e.toString());
+                }
+            }
+        }
+    }
+}
