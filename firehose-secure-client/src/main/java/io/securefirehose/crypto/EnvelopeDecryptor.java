@@ -4,7 +4,6 @@ import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.credentials.LeastPrivilegePolicies;
 import io.securefirehose.errors.DecryptionFailedException;
-import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.internal.keys.KeyedCipher;
 import io.securefirehose.internal.text.Printable;
 import io.securefirehose.records.FirehoseLimits;
@@ -14,13 +13,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +25,6 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Reads what Firehose delivered for an envelope-encrypted stream (an S3 object: frames concatenated with nothing
@@ -79,16 +73,14 @@ public final class EnvelopeDecryptor implements AutoCloseable {
     private final DataKeyDecrypter dataKeys;
     private final int maxCachedDataKeys;
     private final io.securefirehose.records.Coalescing.@Nullable Framing framing;
-    private final LinkedHashMap<ByteBuffer, byte[]> cache; // guarded by itself
-    private long dataKeyDecryptions; // guarded by cache
-    private boolean closed; // guarded by cache
+    private final DecryptedKeyCache keys;
 
     private EnvelopeDecryptor(Builder b) {
         this.expectedStreamArn = Objects.requireNonNull(b.expectedStreamArn);
         this.dataKeys = Objects.requireNonNull(b.dataKeys);
         this.maxCachedDataKeys = b.maxCachedDataKeys;
         this.framing = b.framing;
-        this.cache = new LinkedHashMap<>(16, 0.75f, true);
+        this.keys = new DecryptedKeyCache(dataKeys, maxCachedDataKeys);
     }
 
     /** The calling thread's cipher, for the test that proves it holds no key between frames. */
@@ -244,19 +236,13 @@ public final class EnvelopeDecryptor implements AutoCloseable {
 
     /** @return how many data keys were decrypted (KMS calls) so far */
     public long dataKeyDecryptions() {
-        synchronized (cache) {
-            return dataKeyDecryptions;
-        }
+        return keys.decryptions();
     }
 
     /** Wipes the cached data keys; the decryptor cannot be used afterwards. Idempotent. */
     @Override
     public void close() {
-        synchronized (cache) {
-            closed = true;
-            cache.values().forEach(key -> Arrays.fill(key, (byte) 0));
-            cache.clear();
-        }
+        keys.close();
     }
 
     private static BufferedInputStream decompressed(InputStream object) throws IOException {
@@ -337,7 +323,12 @@ public final class EnvelopeDecryptor implements AutoCloseable {
         }
         byte[] encodedContext = read(in, contextLength, start, position);
         position += contextLength;
-        Map<String, String> context = decodeContext(encodedContext, start);
+        Map<String, String> context;
+        try {
+            context = EnvelopeFormat.decodeContext(encodedContext);
+        } catch (IllegalArgumentException e) {
+            throw failure(start, String.valueOf(e.getMessage()));
+        }
         byte[] nonceAndLength = read(in, EnvelopeFormat.NONCE_BYTES + 4, start, position);
         position += nonceAndLength.length;
         long ciphertextLength = Integer.toUnsignedLong(
@@ -375,7 +366,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
                 .array();
         byte[] dataKey;
         try {
-            dataKey = dataKey(encryptedKey, encodedContext, context, start);
+            dataKey = keys.dataKey(encryptedKey, encodedContext, context, start);
         } catch (DecryptionFailedException e) {
             throw new BadFrame(e, true);
         }
@@ -410,102 +401,6 @@ public final class EnvelopeDecryptor implements AutoCloseable {
                             + " but the object ends after " + bytes.length);
         }
         return bytes;
-    }
-
-    /** Strict decoding: every length in range, keys in ascending order without repeats, nothing left over. */
-    private static Map<String, String> decodeContext(byte[] encoded, long frameStart) {
-        ByteBuffer in = ByteBuffer.wrap(encoded);
-        try {
-            int count = Short.toUnsignedInt(in.getShort());
-            Map<String, String> context = new LinkedHashMap<>();
-            byte[] previous = null;
-            for (int i = 0; i < count; i++) {
-                byte[] key = new byte[Short.toUnsignedInt(in.getShort())];
-                in.get(key);
-                byte[] value = new byte[Short.toUnsignedInt(in.getShort())];
-                in.get(value);
-                if (key.length == 0 || value.length == 0) {
-                    throw failure(frameStart, "the encryption context has an empty key or value");
-                }
-                if (previous != null && Arrays.compareUnsigned(previous, key) >= 0) {
-                    throw failure(frameStart, "the encryption context keys are not in ascending order");
-                }
-                previous = key;
-                context.put(utf8(key, frameStart), utf8(value, frameStart));
-            }
-            if (in.hasRemaining()) {
-                throw failure(frameStart, "the encryption context has " + in.remaining() + " byte(s) left over");
-            }
-            return context;
-        } catch (java.nio.BufferUnderflowException e) {
-            throw failure(frameStart, "the encryption context is cut short");
-        }
-    }
-
-    private static String utf8(byte[] bytes, long frameStart) {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw failure(frameStart, "the encryption context is not valid UTF-8");
-        }
-    }
-
-    private byte[] dataKey(byte[] encryptedKey, byte[] encodedContext, Map<String, String> context, long start) {
-        ByteBuffer cacheKey = ByteBuffer.wrap(ByteBuffer.allocate(encryptedKey.length + encodedContext.length)
-                .put(encryptedKey)
-                .put(encodedContext)
-                .array());
-        synchronized (cache) {
-            if (closed) {
-                throw new IllegalStateException("the decryptor was closed");
-            }
-            byte[] cached = cache.get(cacheKey);
-            if (cached != null) {
-                // A copy: another thread may evict and wipe the cached array while this one decrypts.
-                return cached.clone();
-            }
-        }
-        byte[] key;
-        try {
-            key = dataKeys.decrypt(encryptedKey.clone(), context);
-        } catch (RuntimeException e) {
-            throw new DecryptionFailedException(
-                    start, "the data key could not be decrypted: " + e.getMessage(), retriable(e), e);
-        }
-        if (key.length != EnvelopeFormat.DATA_KEY_BYTES) {
-            Arrays.fill(key, (byte) 0);
-            throw new DecryptionFailedException(
-                    start,
-                    "the data key is " + key.length + " bytes, not " + EnvelopeFormat.DATA_KEY_BYTES,
-                    false,
-                    null);
-        }
-        synchronized (cache) {
-            dataKeyDecryptions++;
-            cache.put(cacheKey, key);
-            if (cache.size() > maxCachedDataKeys) {
-                var eldest = cache.entrySet().iterator();
-                byte[] evicted = eldest.next().getValue();
-                eldest.remove();
-                Arrays.fill(evicted, (byte) 0);
-            }
-            return key.clone();
-        }
-    }
-
-    private static boolean retriable(RuntimeException e) {
-        if (e instanceof FirehoseSecureException secure) {
-            return secure.isRetriable();
-        }
-        if (e instanceof AwsServiceException service) {
-            return service.isThrottlingException() || service.statusCode() >= 500;
-        }
-        return !(e instanceof IllegalArgumentException);
     }
 
     /** Damage to a frame's structure: where it ends is unknown. */

@@ -3,10 +3,14 @@ package io.securefirehose.crypto;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.records.FirehoseLimits;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -194,5 +198,54 @@ public final class EnvelopeFormat {
             throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
         }
         return frame;
+    }
+
+    /**
+     * Decodes an encryption context written by {@link #encodeContext}, strictly: every length in range, keys in
+     * ascending order without repeats, valid UTF-8, nothing left over.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static Map<String, String> decodeContext(byte[] encoded) {
+        ByteBuffer in = ByteBuffer.wrap(encoded);
+        try {
+            int count = Short.toUnsignedInt(in.getShort());
+            Map<String, String> context = new LinkedHashMap<>();
+            byte[] previous = null;
+            for (int i = 0; i < count; i++) {
+                byte[] key = new byte[Short.toUnsignedInt(in.getShort())];
+                in.get(key);
+                byte[] value = new byte[Short.toUnsignedInt(in.getShort())];
+                in.get(value);
+                if (key.length == 0 || value.length == 0) {
+                    throw new IllegalArgumentException("the encryption context has an empty key or value");
+                }
+                if (previous != null && Arrays.compareUnsigned(previous, key) >= 0) {
+                    throw new IllegalArgumentException("the encryption context keys are not in ascending order");
+                }
+                previous = key;
+                context.put(utf8(key), utf8(value));
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException(
+                        "the encryption context has " + in.remaining() + " byte(s) left over");
+            }
+            return context;
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("the encryption context is cut short");
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the encryption context is not valid UTF-8");
+        }
     }
 }
