@@ -262,7 +262,7 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
 
     /**
      * Adapts the send rate to the stream's quota (default on): once Firehose throttles, calls are paced at a
-     * limit in bytes per second that drops to 85 % of the goodput it measured and climbs back slowly until the
+     * limit in bytes per second that drops to 80 % of the goodput it measured and climbs back slowly until the
      * next throttle, so that goodput stays near the quota without a storm of resent calls. Off, the producer
      * sends as fast as {@code maxInFlightRequests} allows and relies on retries alone. The current limit is
      * the {@code firehose.producer.send.rate.limit} gauge.

@@ -10,6 +10,7 @@ import io.securefirehose.posture.PostureReport;
 import io.securefirehose.posture.SecurityPosture;
 import io.securefirehose.testkit.CapturedRecord;
 import io.securefirehose.testkit.LocalFirehose;
+import io.securefirehose.testkit.LocalFirehoseBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -39,7 +40,7 @@ public final class EveryClient {
     private EveryClient() {}
 
     /** @return a builder for the endpoint every client is configured with */
-    public static LocalFirehose.Builder server() {
+    public static LocalFirehoseBuilder server() {
         return LocalFirehose.builder().stream(STREAM)
                 .kmsKey(KEY_ID, "alias/orders")
                 .role(ROLE);

@@ -1,6 +1,10 @@
 package io.securefirehose.benchmarks;
 
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.ThreadMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,9 +49,8 @@ final class ProcessMeter {
     private ProcessMeter() {}
 
     static Reading read() {
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] ids = threads.getAllThreadIds();
         long allocated = 0;
         for (long bytes : threads.getThreadAllocatedBytes(ids)) {
@@ -56,11 +59,11 @@ final class ProcessMeter {
             }
         }
         long gcMillis = 0;
-        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
         Map<String, Long> cpuByGroup = new TreeMap<>();
-        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(ids)) {
+        for (ThreadInfo info : threads.getThreadInfo(ids)) {
             if (info != null) {
                 long cpu = threads.getThreadCpuTime(info.getThreadId());
                 if (cpu > 0) {

@@ -1,5 +1,6 @@
 package io.securefirehose.benchmarks;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
@@ -7,8 +8,11 @@ import io.securefirehose.RequestPath;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.records.Coalescing;
 import io.securefirehose.transport.TrustMaterial;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -32,7 +36,7 @@ final class ProducerWorkload implements Workload {
             boolean encrypted,
             boolean coalesced,
             RequestPath path,
-            java.util.function.UnaryOperator<ProducerBuilder> settings) {
+            UnaryOperator<ProducerBuilder> settings) {
         this.coalesced = coalesced;
         ProducerBuilder builder = SecureFirehoseProducer.builder()
                 .deliveryStream(LocalFirehoseProcess.STREAM)
@@ -51,7 +55,7 @@ final class ProducerWorkload implements Workload {
             builder.maxBufferedBytes(Long.parseLong(buffer));
         }
         if (coalesced) {
-            builder.coalescing(io.securefirehose.records.Coalescing.lengthPrefixed());
+            builder.coalescing(Coalescing.lengthPrefixed());
         }
         if (encrypted) {
             builder.envelopeEncryption(EnvelopeEncryption.withKmsKey(firehose.kmsKeyArn)
@@ -66,7 +70,7 @@ final class ProducerWorkload implements Workload {
     @SuppressWarnings("FutureReturnValueIgnored")
     @Override
     public Outcome run(long records, int recordBytes, LatencySample latency) {
-        java.util.concurrent.atomic.LongAdder packedFailures = new java.util.concurrent.atomic.LongAdder();
+        LongAdder packedFailures = new LongAdder();
         for (long i = 0; i < records; i++) {
             byte[] data = Workload.payload(i, recordBytes);
             if (latency.sampled(i)) {
@@ -99,8 +103,7 @@ final class ProducerWorkload implements Workload {
         // Failures are counted before a future fails, acknowledgements only after the call's futures completed:
         // once flush() returned, records minus failures is exact, the acknowledged counter may still be behind.
         long failed = 0;
-        for (io.micrometer.core.instrument.Counter counter :
-                registry.find("firehose.producer.records.failed").counters()) {
+        for (Counter counter : registry.find("firehose.producer.records.failed").counters()) {
             failed += (long) counter.count();
             System.err.println("failed records: " + counter.getId().getTag("reason") + " = " + (long) counter.count());
         }
@@ -125,7 +128,7 @@ final class ProducerWorkload implements Workload {
         return registry;
     }
 
-    private static void countFailure(java.util.concurrent.atomic.LongAdder failures, Throwable error) {
+    private static void countFailure(LongAdder failures, Throwable error) {
         if (error != null) {
             failures.increment();
         }

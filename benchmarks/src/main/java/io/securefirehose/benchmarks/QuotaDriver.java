@@ -7,9 +7,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Goodput against a stream quota: {@code LocalFirehose} in a child JVM enforces a bytes-per-second quota (as
@@ -155,11 +159,10 @@ public final class QuotaDriver {
                 false,
                 false,
                 RequestPath.LEAN,
-                b -> b.rateControl(mode.equals("adaptive")).deliveryTimeout(java.time.Duration.ofMinutes(10)))) {
+                b -> b.rateControl(mode.equals("adaptive")).deliveryTimeout(Duration.ofMinutes(10)))) {
             LatencySample latency = new LatencySample(records, 1_000);
             SimpleMeterRegistry meters = workload.meters();
-            java.util.concurrent.ScheduledExecutorService tracer =
-                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            ScheduledExecutorService tracer = Executors.newSingleThreadScheduledExecutor();
             StringBuilder trace = new StringBuilder();
             if (settings.trace()) {
                 tracer.scheduleAtFixedRate(
@@ -175,7 +178,7 @@ public final class QuotaDriver {
                                         .count())),
                         1,
                         1,
-                        java.util.concurrent.TimeUnit.SECONDS);
+                        TimeUnit.SECONDS);
             }
             long start = System.nanoTime();
             Workload.Outcome outcome = workload.run(records, settings.recordBytes(), latency);

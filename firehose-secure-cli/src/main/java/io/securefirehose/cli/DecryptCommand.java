@@ -6,6 +6,7 @@ import io.securefirehose.errors.DecryptionFailedException;
 import io.securefirehose.internal.spill.PrivateDirectory;
 import io.securefirehose.internal.text.Printable;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -193,7 +194,7 @@ final class DecryptCommand implements Callable<Integer> {
     }
 
     /** Standard output must stay open for the next object. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
+    private static final class NonClosing extends FilterOutputStream {
         NonClosing(OutputStream out) {
             super(out);
         }

@@ -1,6 +1,7 @@
 package io.securefirehose.cli;
 
 import io.securefirehose.errors.DeliveryFailedException;
+import io.securefirehose.errors.FirehoseSecureException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,7 +59,7 @@ final class FailureSummary {
         Throwable cause = unwrap(failure);
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         Throwable inner = cause.getCause();
-        if (inner instanceof io.securefirehose.errors.FirehoseSecureException
+        if (inner instanceof FirehoseSecureException
                 && inner.getMessage() != null
                 && !message.contains(inner.getMessage())) {
             message += " (cause: " + inner.getMessage() + ")";

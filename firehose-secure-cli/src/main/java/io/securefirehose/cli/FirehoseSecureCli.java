@@ -5,6 +5,10 @@ import static org.apiguardian.api.API.Status.STABLE;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,7 +68,7 @@ public final class FirehoseSecureCli implements Runnable {
      */
     static int run(String[] args, Io io) {
         CommandLine commandLine = new CommandLine(new FirehoseSecureCli(io), new Factory(io));
-        commandLine.registerConverter(java.time.Duration.class, FirehoseSecureCli::duration);
+        commandLine.registerConverter(Duration.class, FirehoseSecureCli::duration);
         commandLine.setOut(io.out());
         commandLine.setErr(io.err());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -75,21 +79,20 @@ public final class FirehoseSecureCli implements Runnable {
     }
 
     /** {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT0.5S}. */
-    static java.time.Duration duration(String text) {
-        java.util.regex.Matcher simple =
-                java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(text.trim());
+    static Duration duration(String text) {
+        Matcher simple = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(text.trim());
         if (simple.matches()) {
             long amount = Long.parseLong(simple.group(1));
             return switch (simple.group(2)) {
-                case "ms" -> java.time.Duration.ofMillis(amount);
-                case "s" -> java.time.Duration.ofSeconds(amount);
-                case "m" -> java.time.Duration.ofMinutes(amount);
-                default -> java.time.Duration.ofHours(amount);
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
             };
         }
         try {
-            return java.time.Duration.parse(text.trim());
-        } catch (java.time.format.DateTimeParseException e) {
+            return Duration.parse(text.trim());
+        } catch (DateTimeParseException e) {
             throw new CommandLine.TypeConversionException(
                     "'" + text + "' is not a duration: use 250ms, 5s, 2m, 1h or ISO-8601 such as PT0.5S");
         }

@@ -1,5 +1,6 @@
 package io.securefirehose.cli;
 
+import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.errors.RecordTooLargeException;
 import io.securefirehose.internal.text.Printable;
@@ -13,9 +14,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -30,7 +33,7 @@ import picocli.CommandLine.Parameters;
         description = "Send records to a delivery stream: one per line (the newline is kept, so delivered objects"
                 + " stay newline-delimited), or each file whole with --binary. Prints progress on stderr and"
                 + " 'sent=<n> failed=<m>' at the end; exit code 0 only if every record was acknowledged.")
-final class SendCommand implements java.util.concurrent.Callable<Integer> {
+final class SendCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
@@ -94,7 +97,7 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
             return thread;
         });
         long intervalMillis = Math.max(1, progressInterval.toMillis());
-        java.util.concurrent.ScheduledFuture<?> ticker = progress.scheduleAtFixedRate(
+        ScheduledFuture<?> ticker = progress.scheduleAtFixedRate(
                 () -> printProgress(started, false), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
         try {
             if (binary) {
@@ -203,7 +206,7 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
     @SuppressWarnings("FutureReturnValueIgnored") // see the comment on whenComplete
     private void send(SecureFirehoseProducer producer, byte[] record) {
         read.incrementAndGet();
-        CompletableFuture<io.securefirehose.RecordReceipt> future;
+        CompletableFuture<RecordReceipt> future;
         try {
             future = producer.send(record);
         } catch (RuntimeException refused) {

@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -64,7 +65,7 @@ final class TlsProbe {
         }
     }
 
-    private static String[] allowed(String[] supported, java.util.Set<String> policy) {
+    private static String[] allowed(String[] supported, Set<String> policy) {
         List<String> both = new ArrayList<>();
         for (String candidate : supported) {
             if (policy.contains(candidate)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.securefirehose.testkit.CapturedRecord;
 import io.securefirehose.testkit.LocalFirehose;
+import io.securefirehose.testkit.LocalFirehoseBuilder;
 import io.securefirehose.testkit.StreamPosture;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -38,7 +39,7 @@ class CliIT {
         }
     }
 
-    private LocalFirehose server(LocalFirehose.Builder builder) {
+    private LocalFirehose server(LocalFirehoseBuilder builder) {
         LocalFirehose server = builder.start();
         open.add(server);
         return server;

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -183,7 +184,7 @@ public final class AssumeRole {
         private Duration refreshBefore = Duration.ofMinutes(5);
         private @Nullable URI stsEndpoint;
         private @Nullable String stsVpcEndpointRegion;
-        private final List<String[]> sessionPolicyConditions = new java.util.ArrayList<>();
+        private final List<String[]> sessionPolicyConditions = new ArrayList<>();
 
         private Builder(String roleArn) {
             this.roleArn = StsSettings.roleArn(roleArn);

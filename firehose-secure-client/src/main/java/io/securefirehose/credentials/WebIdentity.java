@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.STABLE;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,7 +63,7 @@ public final class WebIdentity {
      * @throws IllegalArgumentException if they are set but malformed
      */
     public static Optional<WebIdentity> fromEnvironment() {
-        Map<String, String> variables = new java.util.HashMap<>(System.getenv());
+        Map<String, String> variables = new HashMap<>(System.getenv());
         putProperty(variables, "AWS_ROLE_ARN", "aws.roleArn");
         putProperty(variables, "AWS_WEB_IDENTITY_TOKEN_FILE", "aws.webIdentityTokenFile");
         putProperty(variables, "AWS_ROLE_SESSION_NAME", "aws.roleSessionName");

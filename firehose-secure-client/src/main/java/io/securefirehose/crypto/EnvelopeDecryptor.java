@@ -6,6 +6,8 @@ import io.securefirehose.credentials.LeastPrivilegePolicies;
 import io.securefirehose.errors.DecryptionFailedException;
 import io.securefirehose.internal.keys.KeyedCipher;
 import io.securefirehose.internal.text.Printable;
+import io.securefirehose.records.CoalescedRecords;
+import io.securefirehose.records.Coalescing;
 import io.securefirehose.records.FirehoseLimits;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -72,7 +74,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
     private final String expectedStreamArn;
     private final DataKeyDecrypter dataKeys;
     private final int maxCachedDataKeys;
-    private final io.securefirehose.records.Coalescing.@Nullable Framing framing;
+    private final Coalescing.@Nullable Framing framing;
     private final DecryptedKeyCache keys;
 
     private EnvelopeDecryptor(Builder b) {
@@ -166,7 +168,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
                     records.accept(frame.plaintext());
                 } else {
                     // A packed record authenticated as a whole; its records are handed out one by one.
-                    for (byte[] record : io.securefirehose.records.CoalescedRecords.split(frame.plaintext(), framing)) {
+                    for (byte[] record : CoalescedRecords.split(frame.plaintext(), framing)) {
                         count++;
                         records.accept(record);
                     }
@@ -413,7 +415,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
         private @Nullable String expectedStreamArn;
         private @Nullable DataKeyDecrypter dataKeys;
         private int maxCachedDataKeys = 256;
-        private io.securefirehose.records.Coalescing.@Nullable Framing framing;
+        private Coalescing.@Nullable Framing framing;
 
         private Builder() {}
 
@@ -424,7 +426,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
          * @param framing the producer's framing
          * @return this builder
          */
-        public Builder coalescedWith(io.securefirehose.records.Coalescing.Framing framing) {
+        public Builder coalescedWith(Coalescing.Framing framing) {
             this.framing = Objects.requireNonNull(framing, "framing must not be null");
             return this;
         }

@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.credentials.LeastPrivilegePolicies;
 import io.securefirehose.internal.aws.AwsNames;
+import io.securefirehose.records.FirehoseLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -304,10 +305,9 @@ public final class EnvelopeEncryption {
          * @return this builder
          */
         public Builder maxBytesPerDataKey(long bytes) {
-            if (bytes < io.securefirehose.records.FirehoseLimits.MAX_RECORD_BYTES
-                    || bytes > MAX_BYTES_PER_DATA_KEY_LIMIT) {
+            if (bytes < FirehoseLimits.MAX_RECORD_BYTES || bytes > MAX_BYTES_PER_DATA_KEY_LIMIT) {
                 throw new IllegalArgumentException("maxBytesPerDataKey must be between "
-                        + io.securefirehose.records.FirehoseLimits.MAX_RECORD_BYTES + " (one largest record) and "
+                        + FirehoseLimits.MAX_RECORD_BYTES + " (one largest record) and "
                         + MAX_BYTES_PER_DATA_KEY_LIMIT + " (64 GiB), was " + bytes);
             }
             this.maxBytesPerDataKey = bytes;

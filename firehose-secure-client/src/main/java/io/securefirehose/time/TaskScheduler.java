@@ -2,6 +2,7 @@ package io.securefirehose.time;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.apiguardian.api.API;
 
@@ -65,7 +66,7 @@ public interface TaskScheduler {
      *
      * @return the wall clock
      */
-    default java.time.Clock wallClock() {
-        return java.time.Clock.systemUTC();
+    default Clock wallClock() {
+        return Clock.systemUTC();
     }
 }

@@ -5,6 +5,8 @@ import static org.apiguardian.api.API.Status.STABLE;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apiguardian.api.API;
@@ -43,7 +45,7 @@ public final class CidrRange {
         if (cidrs.length == 0) {
             throw new IllegalArgumentException("allowedCidrs needs at least one range");
         }
-        List<CidrRange> ranges = new java.util.ArrayList<>();
+        List<CidrRange> ranges = new ArrayList<>();
         for (String cidr : cidrs) {
             Objects.requireNonNull(cidr, "allowedCidrs must not contain null");
             try {
@@ -135,7 +137,7 @@ public final class CidrRange {
             return false;
         }
         byte[] masked = mask(bytes, prefixLength);
-        return java.util.Arrays.equals(masked, network);
+        return Arrays.equals(masked, network);
     }
 
     private static byte[] mask(byte[] address, int prefix) {
@@ -151,12 +153,12 @@ public final class CidrRange {
     public boolean equals(Object other) {
         return other instanceof CidrRange range
                 && prefixLength == range.prefixLength
-                && java.util.Arrays.equals(network, range.network);
+                && Arrays.equals(network, range.network);
     }
 
     @Override
     public int hashCode() {
-        return 31 * java.util.Arrays.hashCode(network) + prefixLength;
+        return 31 * Arrays.hashCode(network) + prefixLength;
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.TrustManager;
@@ -103,7 +104,7 @@ public final class TrustMaterial {
         Objects.requireNonNull(keyStore, "keyStore");
         List<X509Certificate> certificates = new ArrayList<>();
         try {
-            for (String alias : java.util.Collections.list(keyStore.aliases())) {
+            for (String alias : Collections.list(keyStore.aliases())) {
                 Certificate certificate = keyStore.getCertificate(alias);
                 if (certificate instanceof X509Certificate x509) {
                     certificates.add(x509);

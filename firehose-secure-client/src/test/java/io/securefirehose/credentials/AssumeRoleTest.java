@@ -15,6 +15,7 @@ import io.securefirehose.errors.DeliveryTimeoutException;
 import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.testkit.CapturedRequest;
 import io.securefirehose.testkit.LocalFirehose;
+import io.securefirehose.testkit.LocalFirehoseBuilder;
 import io.securefirehose.time.ManualScheduler;
 import io.securefirehose.transport.TrustMaterial;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class AssumeRoleTest {
     @RegisterExtension
     final TestResources resources = new TestResources();
 
-    private LocalFirehose server(UnaryOperator<LocalFirehose.Builder> settings) {
+    private LocalFirehose server(UnaryOperator<LocalFirehoseBuilder> settings) {
         return resources.add(
                 settings.apply(LocalFirehose.builder().stream(STREAM).role(ROLE, "ext-1"))
                         .start());

@@ -14,6 +14,7 @@ import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.testkit.CapturedAssumeRole;
 import io.securefirehose.testkit.CapturedRequest;
 import io.securefirehose.testkit.LocalFirehose;
+import io.securefirehose.testkit.LocalFirehoseBuilder;
 import io.securefirehose.time.ManualScheduler;
 import io.securefirehose.transport.TrustMaterial;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ class WebIdentityTest {
     @TempDir
     Path temp;
 
-    private LocalFirehose server(UnaryOperator<LocalFirehose.Builder> settings) {
+    private LocalFirehose server(UnaryOperator<LocalFirehoseBuilder> settings) {
         return resources.add(settings.apply(LocalFirehose.builder().stream(STREAM)
                         .webIdentityRole(ROLE, "token-of-the-pod")
                         .requireSessionCredentials(true))

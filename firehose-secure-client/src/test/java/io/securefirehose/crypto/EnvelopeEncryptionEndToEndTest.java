@@ -16,6 +16,7 @@ import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.testkit.CapturedKmsCall;
 import io.securefirehose.testkit.CapturedRecord;
 import io.securefirehose.testkit.LocalFirehose;
+import io.securefirehose.testkit.LocalFirehoseBuilder;
 import io.securefirehose.transport.TrustMaterial;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +54,7 @@ class EnvelopeEncryptionEndToEndTest {
     @RegisterExtension
     final TestResources resources = new TestResources();
 
-    private LocalFirehose server(UnaryOperator<LocalFirehose.Builder> settings) {
+    private LocalFirehose server(UnaryOperator<LocalFirehoseBuilder> settings) {
         return resources.add(
                 settings.apply(LocalFirehose.builder().stream(STREAM).kmsKey(KEY_ID, "alias/orders"))
                         .start());

@@ -11,6 +11,7 @@ import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.testkit.LocalFirehose;
+import io.securefirehose.testkit.LocalFirehoseBuilder;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +44,8 @@ class TlsEnforcementTest {
         }
     }
 
-    private LocalFirehose server(Consumer<LocalFirehose.Builder> tls) {
-        LocalFirehose.Builder builder = LocalFirehose.builder().stream("tls");
+    private LocalFirehose server(Consumer<LocalFirehoseBuilder> tls) {
+        LocalFirehoseBuilder builder = LocalFirehose.builder().stream("tls");
         tls.accept(builder);
         LocalFirehose server = builder.start();
         resources.add(server);

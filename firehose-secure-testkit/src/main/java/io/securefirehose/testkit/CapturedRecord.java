@@ -16,7 +16,16 @@ public final class CapturedRecord {
     private final long requestSequence;
     private final int index;
 
-    CapturedRecord(String stream, String recordId, byte[] data, long requestSequence, int index) {
+    /**
+     * A record as LocalFirehose captured it; created by the server when it accepts a record.
+     *
+     * @param stream the stream it was put to
+     * @param recordId the record id returned for it
+     * @param data its bytes (held, not copied)
+     * @param requestSequence the number of the call that carried it
+     * @param index its position in that call
+     */
+    public CapturedRecord(String stream, String recordId, byte[] data, long requestSequence, int index) {
         this.stream = stream;
         this.recordId = recordId;
         this.data = data;

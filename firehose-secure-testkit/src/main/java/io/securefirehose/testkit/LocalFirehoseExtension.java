@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class LocalFirehoseExtension
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
-    private final Consumer<LocalFirehose.Builder> configuration;
+    private final Consumer<LocalFirehoseBuilder> configuration;
     private @Nullable LocalFirehose server;
     private boolean perTest;
 
@@ -45,7 +45,7 @@ public final class LocalFirehoseExtension
     /**
      * @param configuration configures the server before it starts
      */
-    public LocalFirehoseExtension(Consumer<LocalFirehose.Builder> configuration) {
+    public LocalFirehoseExtension(Consumer<LocalFirehoseBuilder> configuration) {
         this.configuration = Objects.requireNonNull(configuration, "configuration");
     }
 
@@ -104,7 +104,7 @@ public final class LocalFirehoseExtension
     }
 
     private LocalFirehose start() {
-        LocalFirehose.Builder builder = LocalFirehose.builder();
+        LocalFirehoseBuilder builder = LocalFirehose.builder();
         configuration.accept(builder);
         return builder.start();
     }

@@ -7,6 +7,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
@@ -59,9 +62,9 @@ public final class LocalFirehoseMain {
      * @throws IOException if the trust PEM cannot be written
      */
     static @Nullable LocalFirehose start(String[] args, PrintStream out) throws IOException {
-        LocalFirehose.Builder builder = LocalFirehose.builder();
+        LocalFirehoseBuilder builder = LocalFirehose.builder();
         Path trustPem = null;
-        java.util.List<String> kmsKeys = new java.util.ArrayList<>();
+        List<String> kmsKeys = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
@@ -89,7 +92,7 @@ public final class LocalFirehoseMain {
                     String[] idAndAliases = value(args, ++i, flag).split(",", -1);
                     String id = idAndAliases[0];
                     kmsKeys.add(id);
-                    builder.kmsKey(id, java.util.Arrays.copyOfRange(idAndAliases, 1, idAndAliases.length));
+                    builder.kmsKey(id, Arrays.copyOfRange(idAndAliases, 1, idAndAliases.length));
                 }
                 case "--help", "-h" -> {
                     out.println(

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -72,7 +73,7 @@ public final class EventService implements AutoCloseable {
                 .maxBlock(Duration.ZERO) // a full buffer answers 503 at once instead of holding request threads
                 .build();
         producer.metrics().bindTo(registry);
-        this.http = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 0);
+        this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         http.createContext("/events", this::event);
         http.createContext("/metrics", this::metrics);
         http.setExecutor(requestThreads);

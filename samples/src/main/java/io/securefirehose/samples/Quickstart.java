@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -205,6 +206,6 @@ public final class Quickstart {
         }
         json.append("\"}\n");
         byte[] bytes = json.toString().getBytes(StandardCharsets.US_ASCII);
-        return bytes.length == size ? bytes : java.util.Arrays.copyOf(bytes, size);
+        return bytes.length == size ? bytes : Arrays.copyOf(bytes, size);
     }
 }

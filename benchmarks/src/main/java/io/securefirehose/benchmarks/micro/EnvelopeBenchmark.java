@@ -3,6 +3,7 @@ package io.securefirehose.benchmarks.micro;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.crypto.EnvelopeDecryptor;
 import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.internal.aws.RetryBackoff;
 import io.securefirehose.internal.crypto.ParkedRecord;
 import io.securefirehose.internal.crypto.RecordEncryptor;
@@ -62,7 +63,7 @@ public class EnvelopeBenchmark extends MicroBenchmark {
             public void sealed(ParkedRecord parked, byte[] frame) {}
 
             @Override
-            public void failed(ParkedRecord parked, io.securefirehose.errors.FirehoseSecureException cause) {}
+            public void failed(ParkedRecord parked, FirehoseSecureException cause) {}
         });
         record = new byte[recordBytes];
         byte[] first = null;

@@ -15,6 +15,7 @@ import io.securefirehose.internal.wire.BatchResponse;
 import io.securefirehose.internal.wire.OutboundRecord;
 import io.securefirehose.time.SingleThreadTaskScheduler;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,7 @@ public class ProducerHotPathBenchmark {
         @Override
         public CompletableFuture<BatchResponse> send(List<? extends OutboundRecord> records) {
             String[] ids = new String[records.size()];
-            java.util.Arrays.fill(ids, "id");
+            Arrays.fill(ids, "id");
             return CompletableFuture.completedFuture(new BatchResponse(ids, new String[records.size()], false));
         }
 

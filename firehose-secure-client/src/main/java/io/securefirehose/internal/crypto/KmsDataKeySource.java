@@ -3,6 +3,7 @@ package io.securefirehose.internal.crypto;
 import io.securefirehose.crypto.EnvelopeFormat;
 import io.securefirehose.internal.aws.KmsClients;
 import io.securefirehose.internal.keys.KmsPlaintext;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
@@ -38,7 +39,7 @@ final class KmsDataKeySource implements DataKeySource {
             if (plaintext.length != EnvelopeFormat.DATA_KEY_BYTES
                     || encrypted.length < 1
                     || encrypted.length > EnvelopeFormat.MAX_ENCRYPTED_DATA_KEY_BYTES) {
-                java.util.Arrays.fill(plaintext, (byte) 0);
+                Arrays.fill(plaintext, (byte) 0);
                 result.completeExceptionally(new UnusableDataKeyException("KMS answered GenerateDataKey with a "
                         + plaintext.length + "-byte key and a " + encrypted.length + "-byte encrypted key; the"
                         + " format needs a " + EnvelopeFormat.DATA_KEY_BYTES + "-byte key and at most "

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import io.securefirehose.LoggerNames;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.crypto.EnvelopeFormat;
+import io.securefirehose.errors.CredentialsUnavailableException;
 import io.securefirehose.errors.EncryptionFailedException;
 import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.errors.ProducerClosedException;
@@ -223,7 +224,7 @@ public final class RecordEncryptor implements AutoCloseable, EncryptionStatistic
         if (closing) {
             return;
         }
-        io.securefirehose.errors.CredentialsUnavailableException unsigned = credentials.closedBecause();
+        CredentialsUnavailableException unsigned = credentials.closedBecause();
         if (unsigned != null) {
             // KMS cannot be called without credentials: wait for them (their arrival fetches) rather than back off
             // and warn. fetchWanted stays set, so no other fetch starts meanwhile.
@@ -318,7 +319,7 @@ public final class RecordEncryptor implements AutoCloseable, EncryptionStatistic
         String code = answer.code();
         // No credentials to sign with yet (the assumed role's first session is on its way): KMS was not called,
         // and the credentials report their own failures.
-        boolean unsigned = cause instanceof io.securefirehose.errors.CredentialsUnavailableException;
+        boolean unsigned = cause instanceof CredentialsUnavailableException;
         if (!unsigned) {
             kmsCalls.incrementAndGet();
             kmsFailures.incrementAndGet();

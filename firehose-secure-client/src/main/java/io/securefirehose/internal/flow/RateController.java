@@ -3,6 +3,7 @@ package io.securefirehose.internal.flow;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import java.util.ArrayDeque;
+import java.util.function.IntToLongFunction;
 import org.apiguardian.api.API;
 
 /**
@@ -354,7 +355,7 @@ public final class RateController {
         }
 
         /** Sum of one per-slot count over the slots of the last second. */
-        private long lastSecond(long now, java.util.function.IntToLongFunction count) {
+        private long lastSecond(long now, IntToLongFunction count) {
             return lastSlots(now, SLOTS, count);
         }
 
@@ -371,7 +372,7 @@ public final class RateController {
         }
 
         /** Sum of one per-slot count over the last {@code slots} slots. */
-        private long lastSlots(long now, int slots, java.util.function.IntToLongFunction count) {
+        private long lastSlots(long now, int slots, IntToLongFunction count) {
             long slot = Math.floorDiv(now, SLOT_NANOS);
             long sum = 0;
             for (int i = 0; i < KEPT_SLOTS; i++) {

@@ -9,8 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import org.apiguardian.api.API;
 
 /**
- * Sends one {@code PutRecordBatch} call. The seam between the producer's bookkeeping and the wire: the SDK client
- * today, other implementations (a leaner marshaller, an in-memory fake in tests) behind the same contract.
+ * Sends one {@code PutRecordBatch} call. The seam between the producer's bookkeeping and the wire: the lean path
+ * ({@link LeanBatchTransport}, the default: its own body writer and SigV4 signature over the SDK's HTTP client),
+ * the SDK client path ({@link SdkBatchTransport}), and in-memory fakes in tests, all behind the same contract.
  *
  * <p>{@link #send} must not block; the future may complete on any thread, exceptionally for any failure of the
  * whole call. Per-record outcomes go into the {@link BatchResponse}.

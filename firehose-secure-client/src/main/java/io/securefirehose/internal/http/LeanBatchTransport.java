@@ -16,12 +16,15 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -212,8 +215,8 @@ public final class LeanBatchTransport implements BatchTransport {
     private record BodyPublisher(PutRecordBatchBody.Body body) implements SdkHttpContentPublisher {
 
         @Override
-        public java.util.Optional<Long> contentLength() {
-            return java.util.Optional.of((long) body.length());
+        public Optional<Long> contentLength() {
+            return Optional.of((long) body.length());
         }
 
         @Override
@@ -278,7 +281,7 @@ public final class LeanBatchTransport implements BatchTransport {
         }
 
         @Override
-        public void onStream(org.reactivestreams.Publisher<ByteBuffer> stream) {
+        public void onStream(Publisher<ByteBuffer> stream) {
             stream.subscribe(new Subscriber<ByteBuffer>() {
                 private @Nullable Subscription subscription;
                 // Sized once from Content-Length when the answer has one (Firehose's do): no regrowth per call.
@@ -305,7 +308,7 @@ public final class LeanBatchTransport implements BatchTransport {
                         return;
                     }
                     if (needed > bytes.length) {
-                        bytes = java.util.Arrays.copyOf(
+                        bytes = Arrays.copyOf(
                                 bytes, Math.max(needed, Math.min(bytes.length * 2, FirehoseAnswers.MAX_ANSWER_BYTES)));
                     }
                     chunk.get(bytes, length, chunk.remaining());

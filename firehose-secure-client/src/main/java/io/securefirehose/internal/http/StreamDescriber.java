@@ -9,6 +9,8 @@ import io.securefirehose.internal.identity.StsCredentials;
 import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.time.SingleThreadTaskScheduler;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +60,7 @@ public final class StreamDescriber {
                 }
             }
             if (role != null) {
-                assumed = StsCredentials.create(
-                        config, signer, role, java.util.Objects.requireNonNull(scheduler), events, true);
+                assumed = StsCredentials.create(config, signer, role, Objects.requireNonNull(scheduler), events, true);
                 assumed.start();
                 await(assumed.firstAnswer(), timeout, "STS AssumeRole");
                 signer = assumed;
@@ -77,7 +78,7 @@ public final class StreamDescriber {
         }
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> call, Duration timeout, String what) {
+    private static <T> T await(CompletableFuture<T> call, Duration timeout, String what) {
         try {
             return call.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | CompletionException e) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -57,7 +58,7 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
     private final AutoCloseable onClose;
     private final UnaryOperator<Throwable> translate;
     private final CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
-    private final List<Runnable> openListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> openListeners = new CopyOnWriteArrayList<>();
     private volatile @Nullable Session current;
     private volatile @Nullable CredentialsUnavailableException lastFailure;
     private volatile boolean permanent;

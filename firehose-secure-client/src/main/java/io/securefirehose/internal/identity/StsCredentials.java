@@ -6,6 +6,7 @@ import io.securefirehose.ProducerConfig;
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.credentials.LeastPrivilegePolicies;
 import io.securefirehose.credentials.WebIdentity;
+import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.internal.aws.ServiceEndpoints;
 import io.securefirehose.internal.aws.UserAgent;
 import io.securefirehose.internal.tls.SecureHttpClient;
@@ -122,7 +123,7 @@ public final class StsCredentials {
             // A stolen session cannot put records from outside the VPC.
             policy.vpcEndpointId(firehoseVpce);
         }
-        io.securefirehose.crypto.EnvelopeEncryption encryption = config.encryption();
+        EnvelopeEncryption encryption = config.encryption();
         if (encryption != null) {
             // The producer's data keys: GenerateDataKey on exactly this key, for this stream's context only.
             policy.kmsKeyArn(encryption.kmsKeyId());

@@ -2,11 +2,13 @@ package io.securefirehose.internal.keys;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Cipher;
 import org.apiguardian.api.API;
 
 /**
@@ -127,9 +129,8 @@ public final class DataKey {
      *
      * @return the initialised cipher
      */
-    public javax.crypto.Cipher seal(KeyedCipher cipher, byte[] nonce, int offset, int length)
-            throws java.security.GeneralSecurityException {
-        return cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, key, nonce, offset, length);
+    public Cipher seal(KeyedCipher cipher, byte[] nonce, int offset, int length) throws GeneralSecurityException {
+        return cipher.init(Cipher.ENCRYPT_MODE, key, nonce, offset, length);
     }
 
     /** Whether a quarter or less of a limit is left: time to fetch the successor. */

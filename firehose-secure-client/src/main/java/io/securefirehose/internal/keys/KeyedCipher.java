@@ -2,6 +2,8 @@ package io.securefirehose.internal.keys;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Cipher;
@@ -106,8 +108,8 @@ public final class KeyedCipher {
             Arrays.fill(copy, (byte) 0);
         }
 
-        private void writeObject(java.io.ObjectOutputStream out) throws java.io.NotSerializableException {
-            throw new java.io.NotSerializableException("keys are never serialized");
+        private void writeObject(ObjectOutputStream out) throws NotSerializableException {
+            throw new NotSerializableException("keys are never serialized");
         }
     }
 }

@@ -4,6 +4,8 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.securefirehose.LoggerNames;
 import io.securefirehose.ProducerConfig;
+import io.securefirehose.RequestPath;
+import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.internal.crypto.Encryption;
 import io.securefirehose.internal.crypto.RecordEncryptor;
 import io.securefirehose.internal.http.BatchTransport;
@@ -15,13 +17,16 @@ import io.securefirehose.internal.identity.StsCredentials;
 import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.internal.wire.BatchResponse;
 import io.securefirehose.internal.wire.OutboundRecord;
+import io.securefirehose.time.SingleThreadTaskScheduler;
 import io.securefirehose.time.TaskScheduler;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * Builds a producer's engine from its configuration: the STS sessions it signs with, the KMS data keys, the batch
@@ -44,23 +49,21 @@ public final class ProducerAssembly {
      */
     public static ProducerCore create(ProducerConfig config, @Nullable TaskScheduler scheduler) {
         SecurityEvents events = new SecurityEvents();
-        io.securefirehose.time.SingleThreadTaskScheduler own = scheduler == null
-                ? new io.securefirehose.time.SingleThreadTaskScheduler(
-                        "firehose-secure-sender-" + config.deliveryStreamName())
+        SingleThreadTaskScheduler own = scheduler == null
+                ? new SingleThreadTaskScheduler("firehose-secure-sender-" + config.deliveryStreamName())
                 : null;
-        TaskScheduler runOn = own != null ? own : java.util.Objects.requireNonNull(scheduler);
-        io.securefirehose.credentials.AssumeRole role = config.assumeRole();
+        TaskScheduler runOn = own != null ? own : Objects.requireNonNull(scheduler);
+        AssumeRole role = config.assumeRole();
         AssumedRoleCredentials identity = null;
         AssumedRoleCredentials assumed = null;
         RecordEncryptor encryptor = null;
         boolean built = false;
         try {
             identity = StsCredentials.webIdentity(config, runOn, events);
-            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider base =
-                    identity != null ? identity : config.credentialsProvider();
+            AwsCredentialsProvider base = identity != null ? identity : config.credentialsProvider();
             assumed = role == null ? null : StsCredentials.create(config, base, role, runOn, events);
             AssumedRoleCredentials outer = assumed != null ? assumed : identity;
-            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider signer = outer != null ? outer : base;
+            AwsCredentialsProvider signer = outer != null ? outer : base;
             SendGate credentials = outer != null ? outer : SendGate.OPEN;
             encryptor = Encryption.create(
                     config,
@@ -69,7 +72,7 @@ public final class ProducerAssembly {
                     runOn,
                     events,
                     ProducerCore.expiryCheckInterval(config.deliveryTimeout()));
-            BatchTransport transport = config.requestPath() == io.securefirehose.RequestPath.SDK_CLIENT
+            BatchTransport transport = config.requestPath() == RequestPath.SDK_CLIENT
                     ? SdkBatchTransport.create(config, events, signer)
                     : LeanBatchTransport.create(config, events, signer);
             AssumedRoleCredentials identitySession = identity;

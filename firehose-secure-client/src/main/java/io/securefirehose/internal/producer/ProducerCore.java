@@ -5,6 +5,8 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import io.securefirehose.LoggerNames;
 import io.securefirehose.ProducerConfig;
 import io.securefirehose.RecordReceipt;
+import io.securefirehose.RequestPath;
+import io.securefirehose.Spill;
 import io.securefirehose.errors.BufferExhaustedException;
 import io.securefirehose.errors.RecordTooLargeException;
 import io.securefirehose.internal.aws.RetryBackoff;
@@ -14,6 +16,7 @@ import io.securefirehose.internal.http.BatchTransport;
 import io.securefirehose.internal.identity.SendGate;
 import io.securefirehose.internal.spill.SpillStore;
 import io.securefirehose.internal.tls.SecurityEvents;
+import io.securefirehose.records.Coalescing;
 import io.securefirehose.records.FirehoseLimits;
 import io.securefirehose.time.TaskScheduler;
 import java.time.Duration;
@@ -25,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -79,12 +83,12 @@ public final class ProducerCore implements AutoCloseable {
             TaskScheduler scheduler,
             @Nullable AutoCloseable ownedScheduler,
             SecurityEvents events,
-            java.util.function.LongSupplier credentialFailures,
+            LongSupplier credentialFailures,
             @Nullable RecordEncryptor encryptor,
             SendGate credentials) {
         this.config = config;
         this.encryptor = encryptor;
-        io.securefirehose.records.Coalescing coalescing = config.coalescing();
+        Coalescing coalescing = config.coalescing();
         this.coalescer = coalescing == null
                 ? null
                 : new Coalescer(
@@ -104,7 +108,7 @@ public final class ProducerCore implements AutoCloseable {
         this.accumulator = new RecordAccumulator(
                 config.maxBatchRecords(), config.maxBatchBytes(), new SlabPool(config.maxBufferedBytes()));
         // The lean path copies a slab record's base64 into its body; the SDK client needs each record's own array.
-        this.recordsInSlabs = config.requestPath() == io.securefirehose.RequestPath.LEAN;
+        this.recordsInSlabs = config.requestPath() == RequestPath.LEAN;
         this.maxBlockNanos = config.maxBlock().toNanos();
         this.metrics = new ProducerMeters(
                 config.deliveryStreamName(),
@@ -115,7 +119,7 @@ public final class ProducerCore implements AutoCloseable {
                 events::refusedRequests,
                 credentialFailures);
         RetryBackoff backoff = new RetryBackoff(config.retryBackoff(), config.retryBackoffMax());
-        io.securefirehose.Spill spillSettings = config.spill();
+        Spill spillSettings = config.spill();
         // Opened before anything starts: a directory in use, or holding records this producer must not send, stops
         // the build here.
         this.spill = spillSettings == null
@@ -151,7 +155,7 @@ public final class ProducerCore implements AutoCloseable {
             SendGate credentials,
             TaskScheduler scheduler,
             RetryBackoff backoff,
-            io.securefirehose.@Nullable Spill spillSettings) {
+            @Nullable Spill spillSettings) {
         Sender sender = new Sender(
                 config.deliveryStreamName(),
                 accumulator,

@@ -1,6 +1,8 @@
 package io.securefirehose.internal.producer;
 
 import io.securefirehose.RecordReceipt;
+import io.securefirehose.errors.FirehoseSecureException;
+import io.securefirehose.errors.ProducerClosedException;
 import io.securefirehose.internal.crypto.ParkedRecord;
 import io.securefirehose.internal.crypto.RecordEncryptor;
 import io.securefirehose.internal.flow.BufferMemory;
@@ -69,7 +71,7 @@ final class RecordIntake {
         } catch (IllegalStateException closedProducer) {
             // Memory was released by sealAndAppend; the records were accepted, so they fail rather than vanish.
             metrics.recordsFailed("closed", 1);
-            carrier.completeExceptionally(new io.securefirehose.errors.ProducerClosedException(0, false));
+            carrier.completeExceptionally(new ProducerClosedException(0, false));
         }
     }
 
@@ -127,7 +129,7 @@ final class RecordIntake {
             try {
                 result = accumulator.append(pending);
             } catch (IllegalStateException closedProducer) {
-                failed(record, new io.securefirehose.errors.ProducerClosedException(0, false));
+                failed(record, new ProducerClosedException(0, false));
                 return;
             }
             if ((result & RecordAccumulator.SEALED) != 0) {
@@ -138,11 +140,10 @@ final class RecordIntake {
         }
 
         @Override
-        public void failed(ParkedRecord record, io.securefirehose.errors.FirehoseSecureException cause) {
+        public void failed(ParkedRecord record, FirehoseSecureException cause) {
             memory.release(record.bufferBytes);
             bufferedRecords.decrement();
-            metrics.recordsFailed(
-                    cause instanceof io.securefirehose.errors.ProducerClosedException ? "closed" : "encryption", 1);
+            metrics.recordsFailed(cause instanceof ProducerClosedException ? "closed" : "encryption", 1);
             record.future.completeExceptionally(cause);
         }
     }

@@ -15,6 +15,8 @@ import io.securefirehose.internal.spill.SpillStore;
 import io.securefirehose.internal.wire.BatchResponse;
 import io.securefirehose.time.TaskScheduler;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +53,7 @@ final class Sender {
 
     private final RetryQueue retries = new RetryQueue();
     // RecordBatch keeps identity equality; the linked set keeps dispatch order, so the oldest calls come first.
-    private final Set<RecordBatch> inFlight = new java.util.LinkedHashSet<>();
+    private final Set<RecordBatch> inFlight = new LinkedHashSet<>();
     private volatile int inFlightCount;
     // Written and read on the scheduler thread; volatile so that no reordering question arises at shutdown.
     private volatile boolean closing;
@@ -455,7 +457,7 @@ final class Sender {
                 expired.add(record);
             }
         }
-        expired.sort(java.util.Comparator.comparingLong(r -> r.enqueuedNanos - now));
+        expired.sort(Comparator.comparingLong(r -> r.enqueuedNanos - now));
         int failed = settlement.spillOrFail(expired, this::timedOut);
         if (failed > 0) {
             metrics.recordsFailed("delivery_timeout", failed);

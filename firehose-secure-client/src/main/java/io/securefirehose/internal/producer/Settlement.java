@@ -9,9 +9,11 @@ import io.securefirehose.internal.flow.BufferMemory;
 import io.securefirehose.internal.http.RequestFailure;
 import io.securefirehose.internal.spill.AppendResult;
 import io.securefirehose.internal.spill.SpillStore;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +59,7 @@ final class Settlement {
      *
      * @return how many records failed
      */
-    int spillOrFail(
-            List<PendingRecord> records, java.util.function.Function<PendingRecord, FirehoseSecureException> cause) {
+    int spillOrFail(List<PendingRecord> records, Function<PendingRecord, FirehoseSecureException> cause) {
         if (records.isEmpty()) {
             return 0;
         }
@@ -82,7 +83,7 @@ final class Settlement {
                 complete(record, RecordReceipt.spilledTo(id, record.attempts));
             } else {
                 FirehoseSecureException e = cause.apply(record);
-                e.addSuppressed(new java.io.IOException("not spilled: " + appended.refusal(i)));
+                e.addSuppressed(new IOException("not spilled: " + appended.refusal(i)));
                 fail(record, e, null);
                 failed++;
             }

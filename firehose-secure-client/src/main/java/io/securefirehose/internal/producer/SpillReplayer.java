@@ -2,9 +2,11 @@ package io.securefirehose.internal.producer;
 
 import io.securefirehose.LoggerNames;
 import io.securefirehose.RecordReceipt;
+import io.securefirehose.errors.ServerSideEncryptionRequiredException;
 import io.securefirehose.internal.spill.SpillSegmentReader;
 import io.securefirehose.internal.spill.SpillStore;
 import io.securefirehose.time.TaskScheduler;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -201,7 +203,7 @@ final class SpillReplayer implements ProducerMeters.SpillStatistics {
     }
 
     private void settled(Replay replay, @Nullable RecordReceipt receipt, @Nullable Throwable error) {
-        if (error instanceof io.securefirehose.errors.ServerSideEncryptionRequiredException) {
+        if (error instanceof ServerSideEncryptionRequiredException) {
             // Firehose stored it (without encryption at rest, which is logged); replaying it again would store it
             // again, so it counts as delivered.
             replayed.increment();
@@ -236,7 +238,7 @@ final class SpillReplayer implements ProducerMeters.SpillStatistics {
     /** Deletes (or sets aside) a replayed segment; one that cannot be is not replayed again in this run. */
     private void finish(Path segment, SpillSegmentReader.Damage damage) {
         finishOnDisk(segment, damage);
-        if (java.nio.file.Files.exists(segment)) {
+        if (Files.exists(segment)) {
             keptUntilRestart.add(segment);
         }
     }

@@ -8,6 +8,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.securefirehose.ProducerConfig;
 import io.securefirehose.errors.EndpointPolicyViolationException;
 import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.errors.TlsPolicyViolationException;
@@ -19,6 +21,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
@@ -102,7 +105,7 @@ public final class SecureHttpClient implements AutoCloseable {
     }
 
     /** The client for the Firehose endpoint of {@code config}, one connection per request in flight. */
-    public static SecureHttpClient forFirehose(io.securefirehose.ProducerConfig config, SecurityEvents events) {
+    public static SecureHttpClient forFirehose(ProducerConfig config, SecurityEvents events) {
         return create(
                 "firehose-secure-io-" + config.deliveryStreamName(),
                 config.firehoseEndpoint(),
@@ -112,7 +115,7 @@ public final class SecureHttpClient implements AutoCloseable {
     }
 
     /** This client's event loops, as an executor for work that belongs next to its I/O. */
-    public java.util.concurrent.Executor workers() {
+    public Executor workers() {
         return eventLoops;
     }
 
@@ -121,7 +124,7 @@ public final class SecureHttpClient implements AutoCloseable {
      *
      * @return a handle that cancels the task
      */
-    public io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
         return eventLoops.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 

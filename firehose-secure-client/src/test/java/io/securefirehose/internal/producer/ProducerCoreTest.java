@@ -588,7 +588,8 @@ class ProducerCoreTest extends CoreTestSupport {
 
     @Test
     void withoutRateControlAThrottleDoesNotPaceTheNextCalls() {
-        core(b -> b.maxBatchRecords(1).rateControl(false));
+        // Retries wait at least 500 ms (jitter included), far past the 50 ms linger: only the new records go out.
+        core(b -> b.maxBatchRecords(1).rateControl(false).retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2)));
         sendMany(5, 100_000);
         lingerOut();
         for (int call = 0; call < 3; call++) {

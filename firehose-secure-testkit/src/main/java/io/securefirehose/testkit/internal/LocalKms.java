@@ -1,9 +1,11 @@
-package io.securefirehose.testkit;
+package io.securefirehose.testkit.internal;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.securefirehose.testkit.internal.FirehoseJson;
+import io.securefirehose.testkit.CapturedKmsCall;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,9 +20,13 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * id (UTF-8), 12-byte nonce, encrypted data key with its 16-byte tag. Clients must treat it as opaque, as they
  * must with KMS.
  */
-final class LocalKms {
+@API(status = INTERNAL, since = "0.1.0")
+public final class LocalKms {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -50,9 +57,9 @@ final class LocalKms {
     private final Queue<CapturedKmsCall> calls = new ConcurrentLinkedQueue<>();
     private volatile boolean available = true;
     private volatile double throttledFraction;
-    private final java.util.concurrent.atomic.AtomicLong throttleCounter = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong throttleCounter = new AtomicLong();
 
-    LocalKms(Map<String, List<String>> keysAndAliases, String region, String accountId) {
+    public LocalKms(Map<String, List<String>> keysAndAliases, String region, String accountId) {
         Map<String, MasterKey> names = new LinkedHashMap<>();
         keysAndAliases.forEach((id, aliases) -> {
             byte[] secret = new byte[32];
@@ -68,15 +75,15 @@ final class LocalKms {
         this.keysByName = Map.copyOf(names);
     }
 
-    static String keyArn(String region, String accountId, String keyId) {
+    public static String keyArn(String region, String accountId, String keyId) {
         return "arn:aws:kms:" + region + ":" + accountId + ":key/" + keyId;
     }
 
-    void available(boolean available) {
+    public void available(boolean available) {
         this.available = available;
     }
 
-    void throttling(double fraction) {
+    public void throttling(double fraction) {
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new IllegalArgumentException("the throttled fraction must be within [0, 1], was " + fraction);
         }
@@ -93,7 +100,7 @@ final class LocalKms {
         return Math.floor((n + 1) * fraction) > Math.floor(n * fraction);
     }
 
-    List<CapturedKmsCall> calls() {
+    public List<CapturedKmsCall> calls() {
         return List.copyOf(calls);
     }
 
@@ -217,7 +224,7 @@ final class LocalKms {
             } finally {
                 Arrays.fill(dataKey, (byte) 0);
             }
-        } catch (javax.crypto.AEADBadTagException e) {
+        } catch (AEADBadTagException e) {
             // As in KMS: a different encryption context and a damaged blob look the same.
             return error(400, "InvalidCiphertextException", "the ciphertext or the encryption context does not match");
         } catch (GeneralSecurityException e) {
@@ -299,7 +306,7 @@ final class LocalKms {
         return new Request(keyId, keySpec, numberOfBytes, context, blob);
     }
 
-    private static Answer json(java.util.function.Consumer<Map<String, String>> fields) {
+    private static Answer json(Consumer<Map<String, String>> fields) {
         Map<String, String> out = new LinkedHashMap<>();
         fields.accept(out);
         byte[] body = FirehoseJson.render(

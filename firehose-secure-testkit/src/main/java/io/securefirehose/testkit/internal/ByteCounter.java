@@ -1,14 +1,18 @@
-package io.securefirehose.testkit;
+package io.securefirehose.testkit.internal;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.atomic.LongAdder;
+import org.apiguardian.api.API;
 
 /** Counts accepted connections, and decrypted bytes as they pass from TLS to HTTP, on every connection. */
 @ChannelHandler.Sharable
-final class ByteCounter extends ChannelInboundHandlerAdapter {
+@API(status = INTERNAL, since = "0.1.0")
+public final class ByteCounter extends ChannelInboundHandlerAdapter {
 
     private final LongAdder total = new LongAdder();
     private final LongAdder connections = new LongAdder();
@@ -27,15 +31,15 @@ final class ByteCounter extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(message);
     }
 
-    long total() {
+    public long total() {
         return total.sum();
     }
 
-    long connections() {
+    public long connections() {
         return connections.sum();
     }
 
-    void reset() {
+    public void reset() {
         total.reset();
         connections.reset();
     }

@@ -1,6 +1,8 @@
-package io.securefirehose.testkit;
+package io.securefirehose.testkit.internal;
 
-import io.securefirehose.testkit.internal.SigV4Verifier;
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.securefirehose.testkit.CapturedAssumeRole;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -8,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +20,10 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
@@ -27,7 +33,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  * configured token), records the calls it was sent, and tells the signature check which issued credentials are
  * still valid. Thread-safe.
  */
-final class LocalSts {
+@API(status = INTERNAL, since = "0.1.0")
+public final class LocalSts {
 
     private static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):role/([\\w+=,.@/-]{1,512})");
@@ -47,7 +54,7 @@ final class LocalSts {
     private final Queue<CapturedAssumeRole> calls = new ConcurrentLinkedQueue<>();
     private volatile boolean available = true;
 
-    LocalSts(
+    public LocalSts(
             Map<String, Optional<String>> roles,
             Map<String, String> webIdentityRoles,
             @Nullable Duration forcedDuration,
@@ -65,11 +72,11 @@ final class LocalSts {
                 : Optional.of(new SigV4Verifier.Known(session.credentials(), session.token(), session.expires()));
     }
 
-    void available(boolean available) {
+    public void available(boolean available) {
         this.available = available;
     }
 
-    List<CapturedAssumeRole> calls() {
+    public List<CapturedAssumeRole> calls() {
         return List.copyOf(calls);
     }
 
@@ -89,18 +96,8 @@ final class LocalSts {
             tags.put(form.get("Tags.member." + i + ".Key"), form.getOrDefault("Tags.member." + i + ".Value", ""));
         }
         int duration = durationSeconds(form);
-        java.util.function.BiConsumer<@Nullable String, String> capture =
-                (issuedKey, outcome) -> calls.add(new CapturedAssumeRole(
-                        roleArn,
-                        sessionName,
-                        policy,
-                        externalId,
-                        duration,
-                        sourceIdentity,
-                        tags,
-                        caller,
-                        issuedKey,
-                        outcome));
+        BiConsumer<@Nullable String, String> capture = (issuedKey, outcome) -> calls.add(new CapturedAssumeRole(
+                roleArn, sessionName, policy, externalId, duration, sourceIdentity, tags, caller, issuedKey, outcome));
         Answer refusal = validate(roleArn, sessionName, policy, externalId, duration, false);
         if (refusal == null && !available) {
             refusal = error(503, "Receiver", "ServiceUnavailable", "Injected STS outage.");
@@ -129,7 +126,7 @@ final class LocalSts {
 
     /**
      * {@code AssumeRoleWithWebIdentity}: unsigned, authorised by the token alone, for roles configured with
-     * {@link LocalFirehose.Builder#webIdentityRole}.
+     * {@link LocalFirehoseBuilder#webIdentityRole}.
      */
     Answer assumeRoleWithWebIdentity(Map<String, String> form) {
         String roleArn = form.getOrDefault("RoleArn", "");
@@ -182,7 +179,7 @@ final class LocalSts {
     private Issued issue(int durationSeconds) {
         Instant expires = clock.instant()
                 .plus(forcedDuration != null ? forcedDuration : Duration.ofSeconds(durationSeconds))
-                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                .truncatedTo(ChronoUnit.SECONDS);
         AwsBasicCredentials credentials =
                 AwsBasicCredentials.create("ASIALOCAL" + hex(6).toUpperCase(Locale.ROOT), hex(20));
         String token = "FwoLocalSessionToken" + hex(32);
@@ -192,7 +189,7 @@ final class LocalSts {
     }
 
     private static String assumedRole(String roleArn, String sessionName, Issued session) {
-        java.util.regex.Matcher role = ROLE_ARN.matcher(roleArn);
+        Matcher role = ROLE_ARN.matcher(roleArn);
         String roleName = role.matches() ? role.group(2) : "role";
         String account = role.matches() ? role.group(1) : "000000000000";
         AwsBasicCredentials credentials = session.credentials();
@@ -306,5 +303,32 @@ final class LocalSts {
         byte[] random = new byte[bytes];
         RANDOM.nextBytes(random);
         return HexFormat.of().formatHex(random);
+    }
+
+    /**
+     * Answers one signed STS call of the query protocol: a refused signature as STS refuses it (403), an
+     * {@code AssumeRole} as configured, any other action with {@code InvalidAction}.
+     *
+     * @param action the form's {@code Action}
+     * @param form the decoded form
+     * @param signature the result of checking the call's SigV4 signature for service {@code sts}
+     * @return the XML answer
+     */
+    public Answer serve(String action, Map<String, String> form, SigV4Verifier.Result signature) {
+        if (!signature.verified()) {
+            return new Answer(
+                    signature.status() == 400 ? 403 : signature.status(),
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>" + signature.errorCode() + "</Code><Message>"
+                            + signature.errorMessage() + "</Message></Error></ErrorResponse>\n",
+                    signature.errorCode());
+        }
+        if ("AssumeRole".equals(action)) {
+            return assumeRole(form, signature.accessKeyId());
+        }
+        return new Answer(
+                400,
+                "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>LocalFirehose serves"
+                        + " only AssumeRole of STS</Message></Error></ErrorResponse>\n",
+                "InvalidAction");
     }
 }

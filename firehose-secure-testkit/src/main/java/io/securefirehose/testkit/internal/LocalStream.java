@@ -1,14 +1,20 @@
-package io.securefirehose.testkit;
+package io.securefirehose.testkit.internal;
 
-import io.securefirehose.testkit.internal.S3StyleWriter;
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.securefirehose.testkit.CapturedRecord;
+import io.securefirehose.testkit.StreamPosture;
+import io.securefirehose.testkit.StreamQuota;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /** State of one configured delivery stream: captured records, counters, and the optional object writer. */
-final class LocalStream {
+@API(status = INTERNAL, since = "0.1.0")
+public final class LocalStream {
 
     final String name;
     final String arn;
@@ -20,7 +26,7 @@ final class LocalStream {
     private final AtomicLong acceptedBytes = new AtomicLong();
     private volatile StreamPosture posture;
 
-    LocalStream(
+    public LocalStream(
             String name,
             String arn,
             Instant createdAt,
@@ -35,16 +41,16 @@ final class LocalStream {
         this.writer = writer;
     }
 
-    private volatile io.securefirehose.testkit.internal.@Nullable QuotaBuckets quota;
+    private volatile @Nullable QuotaBuckets quota;
 
-    StreamPosture posture() {
+    public StreamPosture posture() {
         return posture;
     }
 
-    void quota(@Nullable StreamQuota limits) {
+    public void quota(@Nullable StreamQuota limits) {
         this.quota = limits == null
                 ? null
-                : new io.securefirehose.testkit.internal.QuotaBuckets(
+                : new QuotaBuckets(
                         limits.recordsPerSecond(),
                         limits.requestsPerSecond(),
                         limits.bytesPerSecond(),
@@ -54,11 +60,11 @@ final class LocalStream {
     /** Admits a call against the stream's quota; returns the exceeded rate, or {@code null} if admitted. */
     @Nullable
     String admit(int callRecords, long callBytes) {
-        io.securefirehose.testkit.internal.QuotaBuckets buckets = quota;
+        QuotaBuckets buckets = quota;
         return buckets == null ? null : buckets.admit(callRecords, callBytes, System.nanoTime());
     }
 
-    void posture(StreamPosture posture) {
+    public void posture(StreamPosture posture) {
         this.posture = posture;
     }
 
@@ -99,26 +105,26 @@ final class LocalStream {
         return ids;
     }
 
-    synchronized List<CapturedRecord> records() {
+    public synchronized List<CapturedRecord> records() {
         return List.copyOf(records);
     }
 
-    synchronized void clear() {
+    public synchronized void clear() {
         records.clear();
         acceptedRecords.set(0);
         acceptedBytes.set(0);
     }
 
-    long acceptedRecords() {
+    public long acceptedRecords() {
         return acceptedRecords.get();
     }
 
-    long acceptedBytes() {
+    public long acceptedBytes() {
         return acceptedBytes.get();
     }
 
     @Nullable
-    S3StyleWriter writer() {
+    public S3StyleWriter writer() {
         return writer;
     }
 

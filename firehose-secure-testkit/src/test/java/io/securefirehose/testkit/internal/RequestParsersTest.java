@@ -1,4 +1,4 @@
-package io.securefirehose.testkit;
+package io.securefirehose.testkit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
