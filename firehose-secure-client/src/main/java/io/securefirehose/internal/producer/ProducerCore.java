@@ -45,9 +45,6 @@ public final class ProducerCore implements AutoCloseable {
     /** Buffer space counted for every record on top of its bytes, so that empty records are bounded too. */
     public static final int RECORD_OVERHEAD_BYTES = 64;
 
-    /** Random spread of each backoff delay: a delay {@code d} becomes a value in {@code [d*0.5, d*1.5]}. */
-    public static final double RETRY_JITTER = RetryBackoff.JITTER;
-
     private static final Logger LOG = LoggerFactory.getLogger(LoggerNames.PRODUCER);
 
     private final ProducerConfig config;

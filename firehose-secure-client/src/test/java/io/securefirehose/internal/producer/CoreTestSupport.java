@@ -125,6 +125,6 @@ public abstract class CoreTestSupport {
     /** Upper bound of the jittered backoff before attempt {@code attempt + 1} with a 100 ms start. */
     static Duration maxBackoff(int attempt) {
         long base = Math.min(100L << (attempt - 1), 2000L);
-        return Duration.ofMillis((long) Math.ceil(base * (1 + ProducerCore.RETRY_JITTER)) + 1);
+        return Duration.ofMillis((long) Math.ceil(base * (1 + RetryBackoff.JITTER)) + 1);
     }
 }
