@@ -1,6 +1,7 @@
 package io.securefirehose.internal.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -17,8 +18,11 @@ import io.securefirehose.TestResources;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
+import java.net.Socket;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
@@ -27,7 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The second line of the TLS policy: the client offers only the policy's suites ({@link TlsOffer}), but should a
  * handshake still agree on anything else, the trust manager refuses it during the handshake, before a request byte.
- * Proved with a client that deliberately offers a CBC suite, against a real TLS server on loopback.
+ * Proved with a client that deliberately offers a CBC suite, against a real TLS server on loopback; and each other
+ * guard (host name verification switched off, an engine not handshaking, socket and engine-less calls, client
+ * certificates) with a test of its own.
  */
 class PolicyEnforcingTrustManagerTest {
 
@@ -43,12 +49,89 @@ class PolicyEnforcingTrustManagerTest {
                 .certificateKeyAlgorithm("RSA")
                 .tlsCipherSuites(CBC)
                 .start());
+
+        Future<Channel> handshake = handshake(server, "TLSv1.2", List.of(CBC), true);
+
+        assertThat(handshake.isSuccess()).isFalse();
+        PolicyEnforcingTrustManager.Refusal refusal = refusalIn(handshake.cause());
+        assertThat(refusal.violation().protocol()).isEqualTo("TLSv1.2");
+        assertThat(refusal.violation().cipherSuite()).isEqualTo(CBC);
+        assertThat(refusal.violation().rule()).contains("cipher suite " + CBC + " is not allowed");
+        assertThat(server.applicationBytesReceived()).isZero();
+    }
+
+    @Test
+    void aHandshakeWithoutHostNameVerificationIsRefusedThoughEverythingElseIsAllowed() throws Exception {
+        LocalFirehose server = resources.add(LocalFirehose.start("t"));
+
+        Future<Channel> handshake = handshake(server, "TLSv1.3", List.of("TLS_AES_128_GCM_SHA256"), false);
+
+        assertThat(handshake.isSuccess()).isFalse();
+        PolicyEnforcingTrustManager.Refusal refusal = refusalIn(handshake.cause());
+        assertThat(refusal.violation().protocol()).isEqualTo("TLSv1.3");
+        assertThat(refusal.violation().rule()).isEqualTo("host name verification is not active on the connection");
+        assertThat(server.applicationBytesReceived()).isZero();
+    }
+
+    @Test
+    void theSameHandshakeWithHostNameVerificationSucceeds() throws Exception {
+        LocalFirehose server = resources.add(LocalFirehose.start("t"));
+
+        Future<Channel> handshake = handshake(server, "TLSv1.3", List.of("TLS_AES_128_GCM_SHA256"), true);
+
+        assertThat(handshake.isSuccess()).as("%s", handshake.cause()).isTrue();
+    }
+
+    @Test
+    void anEngineWithNoHandshakeUnderWayIsRefused() throws Exception {
+        SSLEngine idle = SSLContext.getDefault().createSSLEngine("firehose.example", 443);
+
+        assertThatThrownBy(() -> trustManager().checkServerTrusted(new X509Certificate[0], "ECDHE_ECDSA", idle))
+                .isInstanceOf(PolicyEnforcingTrustManager.Refusal.class)
+                .hasMessageContaining("firehose.example:443")
+                .hasMessageContaining("the handshake session could not be inspected");
+    }
+
+    @Test
+    void socketConnectionsAndConnectionsWithoutAnEngineAreRefused() {
+        PolicyEnforcingTrustManager trust = trustManager();
+        X509Certificate[] chain = new X509Certificate[0];
+
+        assertThatThrownBy(() -> trust.checkServerTrusted(chain, "RSA", new Socket()))
+                .isInstanceOf(PolicyEnforcingTrustManager.Refusal.class)
+                .hasMessageContaining("only SSLEngine connections are checked");
+        assertThatThrownBy(() -> trust.checkServerTrusted(chain, "RSA"))
+                .isInstanceOf(PolicyEnforcingTrustManager.Refusal.class)
+                .hasMessageContaining("a connection without host name verification");
+    }
+
+    @Test
+    void clientCertificatesAreNeverAccepted() throws Exception {
+        PolicyEnforcingTrustManager trust = trustManager();
+        X509Certificate[] chain = new X509Certificate[0];
+        SSLEngine engine = SSLContext.getDefault().createSSLEngine();
+
+        assertThatThrownBy(() -> trust.checkClientTrusted(chain, "RSA", engine))
+                .hasMessage("the producer does not accept client connections");
+        assertThatThrownBy(() -> trust.checkClientTrusted(chain, "RSA", new Socket()))
+                .hasMessage("the producer does not accept client connections");
+        assertThatThrownBy(() -> trust.checkClientTrusted(chain, "RSA"))
+                .hasMessage("the producer does not accept client connections");
+    }
+
+    private PolicyEnforcingTrustManager trustManager() {
+        return new PolicyEnforcingTrustManager(TrustMaterial.systemDefault().x509TrustManager(), TlsPolicy.MODERN);
+    }
+
+    /** A real TLS handshake with the server, by a client that offers exactly these protocols and suites. */
+    private Future<Channel> handshake(
+            LocalFirehose server, String protocol, List<String> suites, boolean verifyHostName) throws Exception {
         SslContext tls = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.JDK)
                 .trustManager(new PolicyEnforcingTrustManager(
                         TrustMaterial.fromPem(server.trustPem()).x509TrustManager(), TlsPolicy.MODERN))
-                .protocols("TLSv1.2")
-                .ciphers(List.of(CBC))
+                .protocols(protocol)
+                .ciphers(suites)
                 .build();
         EventLoopGroup loop = new NioEventLoopGroup(1);
         resources.add(() -> loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS));
@@ -59,9 +142,11 @@ class PolicyEnforcingTrustManagerTest {
                     @Override
                     protected void initChannel(Channel ch) {
                         SSLEngine engine = tls.newEngine(ch.alloc(), "localhost", server.port());
-                        SSLParameters parameters = engine.getSSLParameters();
-                        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                        engine.setSSLParameters(parameters);
+                        if (verifyHostName) {
+                            SSLParameters parameters = engine.getSSLParameters();
+                            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                            engine.setSSLParameters(parameters);
+                        }
                         ch.pipeline().addLast(new SslHandler(engine));
                     }
                 })
@@ -69,21 +154,17 @@ class PolicyEnforcingTrustManagerTest {
                 .sync()
                 .channel();
         resources.add(() -> channel.close().await(10, TimeUnit.SECONDS));
-
         Future<Channel> handshake = channel.pipeline().get(SslHandler.class).handshakeFuture();
         assertThat(handshake.await(30, TimeUnit.SECONDS)).isTrue();
+        return handshake;
+    }
 
-        assertThat(handshake.isSuccess()).isFalse();
-        PolicyEnforcingTrustManager.Refusal refusal = null;
-        for (Throwable t = handshake.cause(); t != null && refusal == null; t = t.getCause()) {
+    private static PolicyEnforcingTrustManager.Refusal refusalIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof PolicyEnforcingTrustManager.Refusal found) {
-                refusal = found;
+                return found;
             }
         }
-        assertThat(refusal).as("the trust manager's refusal among the causes").isNotNull();
-        assertThat(refusal.violation().protocol()).isEqualTo("TLSv1.2");
-        assertThat(refusal.violation().cipherSuite()).isEqualTo(CBC);
-        assertThat(refusal.violation().rule()).contains("cipher suite " + CBC + " is not allowed");
-        assertThat(server.applicationBytesReceived()).isZero();
+        throw new AssertionError("no trust manager refusal among the causes of " + failure, failure);
     }
 }
