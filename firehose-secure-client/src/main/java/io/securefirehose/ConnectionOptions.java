@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -31,8 +30,6 @@ import software.amazon.awssdk.regions.Region;
  */
 @API(status = STABLE, since = "0.1.0")
 public abstract sealed class ConnectionOptions<B extends ConnectionOptions<B>> permits ProducerBuilder {
-
-    private static final Pattern FIREHOSE_VPC_ENDPOINT = AwsNames.SERVICE_VPC_ENDPOINT;
 
     // Package-private: ProducerConfig reads them when it checks the settings together.
     @Nullable
@@ -111,7 +108,7 @@ public abstract sealed class ConnectionOptions<B extends ConnectionOptions<B>> p
             throw new IllegalStateException("vpcEndpoint conflicts with endpoint(" + endpoint + "): set one of them");
         }
         String name = dnsName.toLowerCase(Locale.ROOT);
-        Matcher vpce = FIREHOSE_VPC_ENDPOINT.matcher(name);
+        Matcher vpce = AwsNames.SERVICE_VPC_ENDPOINT.matcher(name);
         Matcher privateDns = AwsNames.FIREHOSE_PRIVATE_DNS.matcher(name);
         if (vpce.matches()) {
             if (!"firehose".equals(vpce.group(1))) {

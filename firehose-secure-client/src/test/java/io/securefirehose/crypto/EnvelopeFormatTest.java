@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.securefirehose.records.FirehoseLimits;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -126,5 +128,53 @@ class EnvelopeFormatTest {
         assertThatThrownBy(() -> EnvelopeFormat.framePrefix(new byte[0], new byte[2]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1 to 65535");
+    }
+
+    @Test
+    void aContextDecodesBackToWhatWasEncoded() {
+        Map<String, String> context = new LinkedHashMap<>();
+        context.put("b-key", "two");
+        context.put("a-key", "one \u00e9");
+
+        assertThat(EnvelopeFormat.decodeContext(EnvelopeFormat.encodeContext(context)))
+                .containsExactly(Map.entry("a-key", "one \u00e9"), Map.entry("b-key", "two"));
+    }
+
+    @Test
+    void aContextIsDecodedStrictly() {
+        byte[] b = {'b'};
+        byte[] a = {'a'};
+        byte[] v = {'v'};
+        assertRefused(context(2, entry(b, v), entry(a, v)), "not in ascending order");
+        assertRefused(context(2, entry(a, v), entry(a, v)), "not in ascending order");
+        assertRefused(context(1, entry(new byte[0], v)), "empty key or value");
+        assertRefused(context(1, entry(a, new byte[0])), "empty key or value");
+        assertRefused(context(1, entry(a, new byte[] {(byte) 0xC3})), "not valid UTF-8");
+        assertRefused(context(2, entry(a, v)), "cut short");
+        assertRefused(context(1, entry(a, v), new byte[] {0}), "1 byte(s) left over");
+    }
+
+    private static void assertRefused(byte[] encoded, String reason) {
+        assertThatThrownBy(() -> EnvelopeFormat.decodeContext(encoded))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(reason);
+    }
+
+    /** An encoded context: the entry count, then the entries as given (key and value, each after its length). */
+    private static byte[] context(int count, byte[]... entries) {
+        ByteBuffer out = ByteBuffer.allocate(1024).putShort((short) count);
+        for (byte[] entry : entries) {
+            out.put(entry);
+        }
+        return Arrays.copyOf(out.array(), out.position());
+    }
+
+    private static byte[] entry(byte[] key, byte[] value) {
+        return ByteBuffer.allocate(4 + key.length + value.length)
+                .putShort((short) key.length)
+                .put(key)
+                .putShort((short) value.length)
+                .put(value)
+                .array();
     }
 }

@@ -132,11 +132,7 @@ final class RecordIntake {
                 failed(record, new ProducerClosedException(0, false));
                 return;
             }
-            if ((result & RecordAccumulator.SEALED) != 0) {
-                sender.wakeup();
-            } else if ((result & RecordAccumulator.NEW_BATCH) != 0) {
-                sender.batchStarted();
-            }
+            signalSender(result);
         }
 
         @Override
@@ -173,11 +169,16 @@ final class RecordIntake {
             memory.release(cost);
             throw closedProducer;
         }
-        if ((result & RecordAccumulator.SEALED) != 0) {
+        signalSender(result);
+        return record.future;
+    }
+
+    /** A sealed batch wakes the sender now; a new open batch asks it to look again once the batch lingered. */
+    private void signalSender(int appendResult) {
+        if ((appendResult & RecordAccumulator.SEALED) != 0) {
             sender.wakeup();
-        } else if ((result & RecordAccumulator.NEW_BATCH) != 0) {
+        } else if ((appendResult & RecordAccumulator.NEW_BATCH) != 0) {
             sender.batchStarted();
         }
-        return record.future;
     }
 }

@@ -29,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves batches from the accumulator to the transport and settles every record: acknowledged, retried after a
- * backoff, or failed with a typed cause. Everything here except {@link #wakeup()} runs on the scheduler thread,
+ * Moves batches from the accumulator to the transport and decides each record's outcome: acknowledged, retried
+ * after a backoff ({@link RetryQueue}), or failed with a typed cause; {@link Settlement} completes the futures. Everything here except {@link #wakeup()} runs on the scheduler thread,
  * one task at a time, so its state needs no locks.
  *
  * <p>Order of preference when a request slot is free: records whose backoff has elapsed, then sealed batches,

@@ -36,8 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one decoded HTTP request as Firehose would: signature check, operation dispatch, limits, faults, and the
- * awsJson1.1 answer. Shared by every connection; runs on the connection's event-loop thread.
+ * Serves one decoded HTTP request: routes it to STS, KMS or Firehose's operations ({@link FirehoseOperations}),
+ * checks its SigV4 signature, captures it, and writes the answer (or holds it while responses are paused). Shared by
+ * every connection; runs on the connection's event-loop thread.
  */
 @ChannelHandler.Sharable
 @API(status = INTERNAL, since = "0.1.0")
@@ -305,12 +306,14 @@ public final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpR
         ctx.channel().close();
     }
 
+    /** Holds back every answer from now on; calls are still served and captured. */
     public void pause() {
         synchronized (pauseLock) {
             pausing = true;
         }
     }
 
+    /** Writes the answers held back, and answers at once again. */
     public void resume() {
         List<Runnable> release;
         synchronized (pauseLock) {
@@ -321,6 +324,7 @@ public final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpR
         release.forEach(Runnable::run);
     }
 
+    /** How many answers are held back. */
     public int pausedCount() {
         synchronized (pauseLock) {
             return paused.size();
