@@ -100,6 +100,7 @@ class TlsEnforcementTest {
         assertThat(server.applicationBytesReceived()).isZero();
     }
 
+    // This JVM's own settings refuse TLS 1.0 and 1.1 as well; OldProtocolRefusalTest runs in one that accepts them.
     @ParameterizedTest(name = "a server offering only {0} is refused")
     @ValueSource(strings = {"TLSv1", "TLSv1.1"})
     void aServerOfferingOnlyAnOldProtocolIsRefused(String protocol) {

@@ -3,16 +3,7 @@ package io.securefirehose.internal.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.Future;
 import io.securefirehose.TestResources;
 import io.securefirehose.testkit.LocalFirehose;
@@ -21,10 +12,8 @@ import io.securefirehose.transport.TrustMaterial;
 import java.net.Socket;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -123,48 +112,12 @@ class PolicyEnforcingTrustManagerTest {
         return new PolicyEnforcingTrustManager(TrustMaterial.systemDefault().x509TrustManager(), TlsPolicy.MODERN);
     }
 
-    /** A real TLS handshake with the server, by a client that offers exactly these protocols and suites. */
     private Future<Channel> handshake(
             LocalFirehose server, String protocol, List<String> suites, boolean verifyHostName) throws Exception {
-        SslContext tls = SslContextBuilder.forClient()
-                .sslProvider(SslProvider.JDK)
-                .trustManager(new PolicyEnforcingTrustManager(
-                        TrustMaterial.fromPem(server.trustPem()).x509TrustManager(), TlsPolicy.MODERN))
-                .protocols(protocol)
-                .ciphers(suites)
-                .build();
-        EventLoopGroup loop = new NioEventLoopGroup(1);
-        resources.add(() -> loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS));
-        Channel channel = new Bootstrap()
-                .group(loop)
-                .channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        SSLEngine engine = tls.newEngine(ch.alloc(), "localhost", server.port());
-                        if (verifyHostName) {
-                            SSLParameters parameters = engine.getSSLParameters();
-                            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                            engine.setSSLParameters(parameters);
-                        }
-                        ch.pipeline().addLast(new SslHandler(engine));
-                    }
-                })
-                .connect("localhost", server.port())
-                .sync()
-                .channel();
-        resources.add(() -> channel.close().await(10, TimeUnit.SECONDS));
-        Future<Channel> handshake = channel.pipeline().get(SslHandler.class).handshakeFuture();
-        assertThat(handshake.await(30, TimeUnit.SECONDS)).isTrue();
-        return handshake;
+        return TestHandshake.run(resources, server, protocol, suites, verifyHostName);
     }
 
     private static PolicyEnforcingTrustManager.Refusal refusalIn(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PolicyEnforcingTrustManager.Refusal found) {
-                return found;
-            }
-        }
-        throw new AssertionError("no trust manager refusal among the causes of " + failure, failure);
+        return TestHandshake.refusalIn(failure);
     }
 }
