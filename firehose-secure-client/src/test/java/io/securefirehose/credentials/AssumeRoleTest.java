@@ -41,9 +41,9 @@ class AssumeRoleTest {
     final TestResources resources = new TestResources();
 
     private LocalFirehose server(UnaryOperator<LocalFirehoseBuilder> settings) {
-        return resources.add(
-                settings.apply(LocalFirehose.builder().stream(STREAM).role(ROLE, "ext-1"))
-                        .start());
+        return resources.add(settings.apply(LocalFirehose.builder().accountId("111122223333").stream(STREAM)
+                        .role(ROLE, "ext-1"))
+                .start());
     }
 
     private SecureFirehoseProducer producer(
@@ -122,14 +122,14 @@ class AssumeRoleTest {
                 .linger(Duration.ZERO)
                 .assumeRole(AssumeRole.role(ROLE)
                         .externalId("ext-1")
-                        .sessionPolicyCondition("IpAddress", "aws:SourceIp", "10.20.0.0/16")
+                        .sessionPolicyCondition("IpAddress", "aws:SourceIp", "127.0.0.0/8")
                         .stsEndpoint(server.endpoint())
                         .build())
                 .build();
         resources.add(() -> producer.close(Duration.ZERO));
         producer.send("narrowed".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
         assertThat(server.assumeRoleRequests().get(0).policy())
-                .contains("\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.20.0.0/16\"}}");
+                .contains("\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"127.0.0.0/8\"}}");
 
         assertThatThrownBy(() -> AssumeRole.role(ROLE).sessionPolicyCondition("Ip Address", "aws:SourceIp", "x"))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -34,7 +34,9 @@ class SessionPolicySentTest {
     final TestResources resources = new TestResources();
 
     private final LocalFirehose server =
-            resources.add(LocalFirehose.builder().stream("orders").role(ROLE).start());
+            resources.add(LocalFirehose.builder().accountId("111122223333").stream("orders")
+                    .role(ROLE)
+                    .start());
 
     private ProducerBuilder settings() {
         return SecureFirehoseProducer.builder()

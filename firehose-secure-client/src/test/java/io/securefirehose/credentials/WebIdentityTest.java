@@ -48,7 +48,7 @@ class WebIdentityTest {
     Path temp;
 
     private LocalFirehose server(UnaryOperator<LocalFirehoseBuilder> settings) {
-        return resources.add(settings.apply(LocalFirehose.builder().stream(STREAM)
+        return resources.add(settings.apply(LocalFirehose.builder().accountId("111122223333").stream(STREAM)
                         .webIdentityRole(ROLE, "token-of-the-pod")
                         .requireSessionCredentials(true))
                 .start());

@@ -82,6 +82,8 @@ public final class LocalFirehose implements AutoCloseable {
                 : settings.credentials.get(0);
         this.state = new ServerState(
                 settings.accountId,
+                settings.region,
+                settings.sourceVpces,
                 settings.clock,
                 settings.captureRecords || settings.outputDirectory != null,
                 settings.requireSessionCredentials,

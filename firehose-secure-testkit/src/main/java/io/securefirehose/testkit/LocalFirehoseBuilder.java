@@ -58,6 +58,7 @@ public final class LocalFirehoseBuilder {
     Duration sessionDuration;
 
     boolean requireSessionCredentials;
+    final Map<String, String> sourceVpces = new LinkedHashMap<>();
     final Map<String, List<String>> kmsKeys = new LinkedHashMap<>();
     final Map<String, StreamPosture> postures = new LinkedHashMap<>();
     final Map<String, StreamQuota> quotas = new LinkedHashMap<>();
@@ -87,6 +88,28 @@ public final class LocalFirehoseBuilder {
             }
         }
         kmsKeys.put(keyId, List.of(aliases));
+        return this;
+    }
+
+    /**
+     * Treats a service's calls as arriving through a VPC interface endpoint: session policies see this id as the
+     * condition key {@code aws:SourceVpce} of that service's calls (without it, the key is absent, and a policy
+     * that requires it denies the call, as IAM would for a call from outside the endpoint).
+     *
+     * @param service {@code firehose}, {@code kms} or {@code sts}
+     * @param vpcEndpointId the endpoint's id, {@code vpce-<hex>}
+     * @return this builder
+     */
+    public LocalFirehoseBuilder sourceVpce(String service, String vpcEndpointId) {
+        if (!List.of("firehose", "kms", "sts").contains(service)) {
+            throw new IllegalArgumentException(
+                    "sourceVpce service must be firehose, kms or sts, was '" + service + "'");
+        }
+        if (!vpcEndpointId.matches("vpce-[0-9a-f]{8,17}")) {
+            throw new IllegalArgumentException(
+                    "sourceVpce id must look like vpce-0123456789abcdef0, was '" + vpcEndpointId + "'");
+        }
+        sourceVpces.put(service, vpcEndpointId);
         return this;
     }
 

@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 class LocalStsTest {
 
     private static final String ROLE = "arn:aws:iam::111122223333:role/producer";
+    private static final String PUT_ANYWHERE = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Action\":\"firehose:PutRecordBatch\",\"Resource\":\"*\"}]}";
 
     private static StsAsyncClient sts(LocalFirehose server) {
         return StsAsyncClient.builder()
@@ -58,7 +60,7 @@ class LocalStsTest {
             AssumeRoleResponse assumed = sts.assumeRole(r -> r.roleArn(ROLE)
                             .roleSessionName("producer-host-1")
                             .externalId("ext-123")
-                            .policy("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
+                            .policy(PUT_ANYWHERE)
                             .sourceIdentity("alice")
                             .tags(software.amazon.awssdk.services.sts.model.Tag.builder()
                                     .key("app")
@@ -75,7 +77,7 @@ class LocalStsTest {
             assertThat(assumed.assumedRoleUser().arn())
                     .isEqualTo("arn:aws:sts::111122223333:assumed-role/producer/producer-host-1");
             CapturedAssumeRole call = server.assumeRoleRequests().get(0);
-            assertThat(call.policy()).isEqualTo("{\"Version\":\"2012-10-17\",\"Statement\":[]}");
+            assertThat(call.policy()).isEqualTo(PUT_ANYWHERE);
             assertThat(call.externalId()).isEqualTo("ext-123");
             assertThat(call.sourceIdentity()).isEqualTo("alice");
             assertThat(call.tags()).containsEntry("app", "orders");

@@ -26,6 +26,29 @@ final class SdkClients {
                 .build();
     }
 
+    static software.amazon.awssdk.services.kms.KmsAsyncClient kms(
+            LocalFirehose server, AwsCredentialsProvider credentials) {
+        return software.amazon.awssdk.services.kms.KmsAsyncClient.builder()
+                .region(Region.of(server.region()))
+                .endpointOverride(server.endpoint())
+                .credentialsProvider(credentials)
+                .httpClient(httpClient(server.trustStore()))
+                .overrideConfiguration(
+                        o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
+                .build();
+    }
+
+    static software.amazon.awssdk.services.sts.StsAsyncClient sts(LocalFirehose server) {
+        return software.amazon.awssdk.services.sts.StsAsyncClient.builder()
+                .region(Region.of(server.region()))
+                .endpointOverride(server.endpoint())
+                .credentialsProvider(server.credentialsProvider())
+                .httpClient(httpClient(server.trustStore()))
+                .overrideConfiguration(
+                        o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
+                .build();
+    }
+
     static FirehoseAsyncClient firehose(LocalFirehose server) {
         return firehose(server, server.credentialsProvider());
     }

@@ -227,9 +227,21 @@ public final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpR
             return;
         }
         Call signed = call.signedBy(signature.accessKeyId());
-        LocalKms.Answer answer = server.kms().serve(call.action(), body, length, signature.accessKeyId());
+        LocalKms.Answer answer = server.kms()
+                .serve(call.action(), body, length, signature.accessKeyId(), (caller, kmsAction, key, keys) -> {
+                    Map<String, String> withSource = new LinkedHashMap<>(keys);
+                    withSource.put("aws:SourceIp", sourceIp(call));
+                    return server.denial(caller, kmsAction, key, withSource);
+                });
         capture(signed, Subject.NONE, answer.errorCode() == null ? "OK" : answer.errorCode(), List.of());
         respond(signed, new Answer(answer.status(), answer.body(), answer.errorCode(), Duration.ZERO));
+    }
+
+    /** The address a call came from, as the condition key {@code aws:SourceIp} names it. */
+    static String sourceIp(Call call) {
+        return call.ctx().channel().remoteAddress() instanceof java.net.InetSocketAddress peer
+                ? peer.getAddress().getHostAddress()
+                : "";
     }
 
     void reject(Call call, int status, String code, String message, Subject subject) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +34,19 @@ final class FirehoseOperations {
         this.exchange = exchange;
     }
 
+    /** As IAM, before the request is validated: answers AccessDeniedException when the session policy says no. */
+    private boolean deniedByTheSession(Call call, @Nullable String streamName, Subject subject) {
+        String denial = server.denial(
+                call.signer(),
+                "firehose:" + call.action(),
+                server.streamArn(streamName == null ? "" : streamName),
+                Map.of("aws:SourceIp", FirehoseHandler.sourceIp(call)));
+        if (denial != null) {
+            exchange.reject(call, 400, "AccessDeniedException", denial, subject);
+        }
+        return denial != null;
+    }
+
     void put(Call call, byte[] body, int length, String recordsField) {
         FirehoseJson.Input input;
         try {
@@ -44,6 +58,9 @@ final class FirehoseOperations {
         String streamName = input.streamName();
         int[] sizes = input.sizes();
         Subject subject = new Subject(streamName, input.count(), input.totalBytes());
+        if (deniedByTheSession(call, streamName, subject)) {
+            return;
+        }
         String invalid = validate(streamName, sizes, subject.recordBytes(), "Records".equals(recordsField));
         if (invalid != null) {
             exchange.reject(call, 400, "InvalidArgumentException", invalid, subject);
@@ -250,6 +267,9 @@ final class FirehoseOperations {
         }
         String name = input.streamName();
         Subject subject = new Subject(name, 0, 0);
+        if (deniedByTheSession(call, name, subject)) {
+            return;
+        }
         LocalStream stream = name == null ? null : server.stream(name);
         if (stream == null) {
             exchange.reject(call, 400, "ResourceNotFoundException", notFound(name), subject);

@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -119,7 +120,14 @@ public final class LocalKms {
             Map<String, String> context,
             byte @Nullable [] blob) {}
 
-    Answer serve(String operation, byte[] body, int length, @Nullable String caller) {
+    /** Decides whether the session that signed a call may act on a key ({@link ServerState#denial}). */
+    @FunctionalInterface
+    interface Access {
+        @Nullable
+        String denial(@Nullable String caller, String action, String keyArn, Map<String, String> conditionKeys);
+    }
+
+    Answer serve(String operation, byte[] body, int length, @Nullable String caller, Access access) {
         Request request;
         try {
             request = parse(body, length);
@@ -134,8 +142,8 @@ public final class LocalKms {
             answer = error(400, "ThrottlingException", "Rate exceeded.");
         } else {
             answer = switch (operation) {
-                case "GenerateDataKey" -> generateDataKey(request);
-                case "Decrypt" -> decrypt(request);
+                case "GenerateDataKey" -> generateDataKey(request, denial(access, caller, operation, request));
+                case "Decrypt" -> decrypt(request, denial(access, caller, operation, request));
                 default ->
                     error(400, "UnknownOperationException", "operation '" + operation + "' is not served by LocalKms");
             };
@@ -149,10 +157,22 @@ public final class LocalKms {
         return answer;
     }
 
-    private Answer generateDataKey(Request request) {
+    /** The session check of one call, given the key it acts on. */
+    private static Function<MasterKey, @Nullable String> denial(
+            Access access, @Nullable String caller, String operation, Request request) {
+        Map<String, String> conditionKeys = new LinkedHashMap<>();
+        request.context().forEach((name, value) -> conditionKeys.put("kms:EncryptionContext:" + name, value));
+        return key -> access.denial(caller, "kms:" + operation, key.arn(), conditionKeys);
+    }
+
+    private Answer generateDataKey(Request request, Function<MasterKey, @Nullable String> access) {
         MasterKey key = request.keyId() == null ? null : keysByName.get(request.keyId());
         if (key == null) {
             return error(400, "NotFoundException", "Key '" + request.keyId() + "' does not exist");
+        }
+        String denied = access.apply(key);
+        if (denied != null) {
+            return error(400, "AccessDeniedException", denied);
         }
         int bytes;
         if (request.keySpec() != null) {
@@ -184,7 +204,7 @@ public final class LocalKms {
         }
     }
 
-    private Answer decrypt(Request request) {
+    private Answer decrypt(Request request, Function<MasterKey, @Nullable String> access) {
         byte[] blob = request.blob();
         if (blob == null) {
             return error(400, "ValidationException", "CiphertextBlob is required");
@@ -204,6 +224,10 @@ public final class LocalKms {
         MasterKey key = keysByName.get(new String(id, StandardCharsets.UTF_8));
         if (key == null) {
             return error(400, "InvalidCiphertextException", "the ciphertext blob names a key this KMS does not have");
+        }
+        String denied = access.apply(key);
+        if (denied != null) {
+            return error(400, "AccessDeniedException", denied);
         }
         if (request.keyId() != null && !key.equals(keysByName.get(request.keyId()))) {
             return error(400, "IncorrectKeyException", "the ciphertext was not encrypted under " + request.keyId());

@@ -44,7 +44,12 @@ public final class LocalSts {
     /** What an answer is: status and XML body. */
     record Answer(int status, String body, @Nullable String errorCode) {}
 
-    private record Issued(AwsBasicCredentials credentials, String token, Instant expires) {}
+    private record Issued(
+            AwsBasicCredentials credentials,
+            String token,
+            Instant expires,
+            String principal,
+            @Nullable SessionPolicy policy) {}
 
     private final Map<String, Optional<String>> roles; // role ARN -> required external id
     private final Map<String, String> webIdentityRoles; // role ARN -> the token it accepts
@@ -70,6 +75,31 @@ public final class LocalSts {
         return session == null
                 ? Optional.empty()
                 : Optional.of(new SigV4Verifier.Known(session.credentials(), session.token(), session.expires()));
+    }
+
+    /**
+     * Whether a call may act on a resource, by the session policy of the temporary credentials that signed it, as
+     * IAM evaluates session policies ({@link SessionPolicy}). Calls signed with long-term credentials, and sessions
+     * requested without a policy, are allowed: this endpoint models no identity policies, so a role may do all a
+     * session policy allows.
+     *
+     * @param caller the access key id that signed the call
+     * @param action {@code service:Operation}
+     * @param resource the ARN the call acts on
+     * @param context the request's condition keys
+     * @return the refusal as AWS words it, or {@code null} when the call is allowed
+     */
+    public @Nullable String denial(
+            @Nullable String caller, String action, String resource, Map<String, String> context) {
+        Issued session = caller == null ? null : issued.get(caller);
+        if (session == null || session.policy() == null) {
+            return null;
+        }
+        String why = session.policy().denial(action, resource, context);
+        return why == null
+                ? null
+                : "User: " + session.principal() + " is not authorized to perform: " + action + " on resource: "
+                        + resource + " " + why;
     }
 
     public void available(boolean available) {
@@ -106,7 +136,7 @@ public final class LocalSts {
             capture.accept(null, String.valueOf(refusal.errorCode()));
             return refusal;
         }
-        Issued session = issue(duration);
+        Issued session = issue(duration, roleArn, sessionName, policy);
         capture.accept(session.credentials().accessKeyId(), "OK");
         return new Answer(
                 200,
@@ -115,7 +145,7 @@ public final class LocalSts {
                         + (sourceIdentity == null
                                 ? ""
                                 : "    <SourceIdentity>" + xml(sourceIdentity) + "</SourceIdentity>\n")
-                        + assumedRole(roleArn, sessionName, session)
+                        + assumedRole(sessionName, session)
                         + "    <PackedPolicySize>" + (policy == null ? 0 : Math.min(100, policy.length() / 20))
                         + "</PackedPolicySize>\n"
                         + "  </AssumeRoleResult>\n"
@@ -145,7 +175,7 @@ public final class LocalSts {
             calls.add(webIdentityCall(form, duration, null, String.valueOf(refusal.errorCode())));
             return refusal;
         }
-        Issued session = issue(duration);
+        Issued session = issue(duration, roleArn, sessionName, form.get("Policy"));
         calls.add(webIdentityCall(form, duration, session.credentials().accessKeyId(), "OK"));
         return new Answer(
                 200,
@@ -154,7 +184,7 @@ public final class LocalSts {
                         + "    <SubjectFromWebIdentityToken>local-subject</SubjectFromWebIdentityToken>\n"
                         + "    <Audience>sts.amazonaws.com</Audience>\n"
                         + "    <Provider>local</Provider>\n"
-                        + assumedRole(roleArn, sessionName, session)
+                        + assumedRole(sessionName, session)
                         + "  </AssumeRoleWithWebIdentityResult>\n"
                         + "  <ResponseMetadata><RequestId>" + hex(16) + "</RequestId></ResponseMetadata>\n"
                         + "</AssumeRoleWithWebIdentityResponse>\n",
@@ -176,28 +206,36 @@ public final class LocalSts {
                 "AssumeRoleWithWebIdentity " + outcome);
     }
 
-    private Issued issue(int durationSeconds) {
+    private Issued issue(int durationSeconds, String roleArn, String sessionName, @Nullable String policy) {
         Instant expires = clock.instant()
                 .plus(forcedDuration != null ? forcedDuration : Duration.ofSeconds(durationSeconds))
                 .truncatedTo(ChronoUnit.SECONDS);
         AwsBasicCredentials credentials =
                 AwsBasicCredentials.create("ASIALOCAL" + hex(6).toUpperCase(Locale.ROOT), hex(20));
         String token = "FwoLocalSessionToken" + hex(32);
-        Issued session = new Issued(credentials, token, expires);
+        Issued session = new Issued(
+                credentials,
+                token,
+                expires,
+                assumedRoleArn(roleArn, sessionName),
+                policy == null ? null : SessionPolicy.parse(policy));
         issued.put(credentials.accessKeyId(), session);
         return session;
     }
 
-    private static String assumedRole(String roleArn, String sessionName, Issued session) {
+    private static String assumedRoleArn(String roleArn, String sessionName) {
         Matcher role = ROLE_ARN.matcher(roleArn);
         String roleName = role.matches() ? role.group(2) : "role";
         String account = role.matches() ? role.group(1) : "000000000000";
+        return "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + sessionName;
+    }
+
+    private static String assumedRole(String sessionName, Issued session) {
         AwsBasicCredentials credentials = session.credentials();
         return "    <AssumedRoleUser>\n"
                 + "      <AssumedRoleId>AROALOCAL" + hex(6).toUpperCase(Locale.ROOT) + ":" + xml(sessionName)
                 + "</AssumedRoleId>\n"
-                + "      <Arn>arn:aws:sts::" + account + ":assumed-role/" + xml(roleName) + "/" + xml(sessionName)
-                + "</Arn>\n"
+                + "      <Arn>" + xml(session.principal()) + "</Arn>\n"
                 + "    </AssumedRoleUser>\n"
                 + "    <Credentials>\n"
                 + "      <AccessKeyId>" + credentials.accessKeyId() + "</AccessKeyId>\n"
@@ -233,6 +271,13 @@ public final class LocalSts {
         }
         if (policy != null && policy.length() > 2048) {
             return error(400, "Sender", "PackedPolicyTooLarge", "The session policy is too large");
+        }
+        if (policy != null) {
+            try {
+                SessionPolicy.parse(policy);
+            } catch (IllegalArgumentException malformed) {
+                return error(400, "Sender", "MalformedPolicyDocument", String.valueOf(malformed.getMessage()));
+            }
         }
         if (webIdentity) {
             return webIdentityRoles.containsKey(roleArn)

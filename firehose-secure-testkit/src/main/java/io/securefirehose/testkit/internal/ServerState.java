@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,8 @@ public final class ServerState {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String accountId;
+    private final String region;
+    private final Map<String, String> sourceVpces;
     private final Clock clock;
     private final boolean keepsRecordData;
     private final boolean requireSessionCredentials;
@@ -53,6 +56,9 @@ public final class ServerState {
 
     /**
      * @param accountId the account in ARNs
+     * @param region the region in ARNs and in the condition key {@code aws:RequestedRegion}
+     * @param sourceVpces per service ({@code firehose}, {@code kms}, {@code sts}), the VPC endpoint id its calls
+     *     are taken to arrive through (the condition key {@code aws:SourceVpce})
      * @param clock the clock of issued sessions and delivered objects
      * @param keepsRecordData whether record bytes are kept (captured or written as objects)
      * @param requireSessionCredentials whether Firehose calls must be signed with credentials STS issued here
@@ -62,6 +68,8 @@ public final class ServerState {
      */
     public ServerState(
             String accountId,
+            String region,
+            Map<String, String> sourceVpces,
             Clock clock,
             boolean keepsRecordData,
             boolean requireSessionCredentials,
@@ -69,6 +77,8 @@ public final class ServerState {
             LocalKms kms,
             FaultPlan faultPlan) {
         this.accountId = accountId;
+        this.region = region;
+        this.sourceVpces = Map.copyOf(sourceVpces);
         this.clock = clock;
         this.keepsRecordData = keepsRecordData;
         this.requireSessionCredentials = requireSessionCredentials;
@@ -221,6 +231,35 @@ public final class ServerState {
     /** The clock of issued sessions and delivered objects. */
     public Clock clock() {
         return clock;
+    }
+
+    /** The ARN of a delivery stream of this account and region, served here or not. */
+    public String streamArn(String name) {
+        return "arn:aws:firehose:" + region + ":" + accountId + ":deliverystream/" + name;
+    }
+
+    /**
+     * Whether the session that signed a call may act on a resource ({@link LocalSts#denial}), given the call's
+     * condition keys: {@code aws:RequestedRegion}, {@code aws:SourceVpce} where configured for the action's service
+     * (which then drops {@code aws:SourceIp}), and {@code keys}.
+     *
+     * @param caller the access key id that signed the call
+     * @param action {@code service:Operation}
+     * @param resource the ARN acted on
+     * @param keys the call's own condition keys: {@code aws:SourceIp}, and for KMS
+     *     {@code kms:EncryptionContext:<name>}
+     * @return the refusal, or {@code null} when the call is allowed
+     */
+    public @Nullable String denial(@Nullable String caller, String action, String resource, Map<String, String> keys) {
+        Map<String, String> context = new LinkedHashMap<>(keys);
+        context.put("aws:RequestedRegion", region);
+        String sourceVpce = sourceVpces.get(action.substring(0, action.indexOf(':')));
+        if (sourceVpce != null) {
+            // As in AWS: through a VPC endpoint a call has a source endpoint and no public source address.
+            context.put("aws:SourceVpce", sourceVpce);
+            context.remove("aws:SourceIp");
+        }
+        return sts.denial(caller, action, resource, context);
     }
 
     /** The account in ARNs. */

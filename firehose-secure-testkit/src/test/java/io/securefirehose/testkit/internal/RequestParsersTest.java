@@ -41,7 +41,8 @@ class RequestParsersTest {
         System.arraycopy(junk, 0, body, start.length, junk.length);
 
         for (byte[] request : List.of(junk, body)) {
-            LocalKms.Answer answer = kms.serve(operation, request, request.length, "AKIDEXAMPLE");
+            LocalKms.Answer answer =
+                    kms.serve(operation, request, request.length, "AKIDEXAMPLE", (caller, action, key, keys) -> null);
             assertThat(answer.status()).isIn(200, 400);
             if (answer.status() == 400) {
                 assertThat(answer.errorCode()).isNotBlank();
