@@ -47,6 +47,7 @@ public abstract sealed class ConnectionOptions<B extends ConnectionOptions<B>> p
     boolean pinAddresses;
     List<CidrRange> allowedCidrs = CidrRange.PRIVATE_RANGES;
     HostResolver hostResolver = HostResolver.system();
+    int connectPortForTests;
 
     @Nullable
     AssumeRole assumeRole;
@@ -186,6 +187,18 @@ public abstract sealed class ConnectionOptions<B extends ConnectionOptions<B>> p
      */
     public B hostResolver(HostResolver resolver) {
         this.hostResolver = Objects.requireNonNull(resolver, "hostResolver must not be null");
+        return self();
+    }
+
+    /**
+     * Connects a VPC endpoint's name (or private DNS's regional name) on this port instead of 443, so that tests on
+     * loopback, which cannot listen on 443, can go through {@code build()} end to end. Not part of the API.
+     */
+    B connectPortForTests(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("connectPortForTests must be a port, was " + port);
+        }
+        this.connectPortForTests = port;
         return self();
     }
 

@@ -86,6 +86,9 @@ public final class ProducerConfig {
         if (options.pinAddresses && target == null) {
             target = URI.create("https://firehose." + signingRegion.id() + ".amazonaws.com");
         }
+        if (options.pinAddresses && target != null && options.connectPortForTests > 0) {
+            target = URI.create("https://" + target.getHost() + ":" + options.connectPortForTests);
+        }
         if (options.deliveryTimeout.compareTo(options.linger.plus(options.requestTimeout)) < 0) {
             throw new IllegalStateException(
                     "deliveryTimeout (" + options.deliveryTimeout + ") must be at least linger ("

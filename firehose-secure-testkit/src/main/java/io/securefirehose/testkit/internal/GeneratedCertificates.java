@@ -120,7 +120,10 @@ public final class GeneratedCertificates {
             for (InetAddress address : addresses) {
                 names.add(new GeneralName(GeneralName.iPAddress, address.getHostAddress()));
             }
-            String commonName = hostNames.isEmpty() ? "localhost" : hostNames.get(0);
+            // The names are in the subject alternative names, which is what clients check; a common name may hold
+            // at most 64 characters (RFC 5280), and a VPC endpoint's name is longer.
+            String commonName =
+                    hostNames.isEmpty() || hostNames.get(0).length() > 64 ? "LocalFirehose endpoint" : hostNames.get(0);
             X509CertificateHolder serverHolder = new JcaX509v3CertificateBuilder(
                             authorityName,
                             serial(),
