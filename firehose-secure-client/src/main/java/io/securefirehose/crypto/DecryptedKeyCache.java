@@ -80,6 +80,11 @@ final class DecryptedKeyCache {
         }
         synchronized (cache) {
             dataKeyDecryptions++;
+            if (closed) {
+                // Closed while KMS answered: the key must not outlive close() in the cache.
+                Arrays.fill(key, (byte) 0);
+                throw new IllegalStateException("the decryptor was closed");
+            }
             cache.put(cacheKey, key);
             if (cache.size() > maxCachedDataKeys) {
                 var eldest = cache.entrySet().iterator();
