@@ -2,6 +2,7 @@ package io.securefirehose.internal.spill;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import io.securefirehose.LoggerNames;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * A directory only its owner may change, for files that hold records or keys (the spill directory, the CLI's
@@ -142,6 +144,18 @@ public final class PrivateDirectory {
             } finally {
                 Files.deleteIfExists(probe);
             }
+        }
+    }
+
+    /**
+     * Makes the names created, renamed or deleted in this directory durable. Best effort: not every platform can
+     * open a directory, and then the names are as durable as the file system makes them.
+     */
+    public void forceNames() {
+        try (FileChannel dir = FileChannel.open(path, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            LoggerFactory.getLogger(LoggerNames.SPILL).debug("cannot force directory {}: {}", path, e.toString());
         }
     }
 }

@@ -17,12 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,6 +43,7 @@ public final class SpillStore implements AutoCloseable {
 
     private final Path directory;
     private final PrivateDirectory files;
+    private final UnaryOperator<FileChannel> segmentChannels;
     private final String streamName;
     private final boolean envelope;
     private final long maxBytes;
@@ -67,7 +68,8 @@ public final class SpillStore implements AutoCloseable {
             String streamName,
             boolean envelope,
             FileChannel lockChannel,
-            FileLock lock) {
+            FileLock lock,
+            UnaryOperator<FileChannel> segmentChannels) {
         this.directory = settings.directory();
         this.files = files;
         this.streamName = streamName;
@@ -77,6 +79,7 @@ public final class SpillStore implements AutoCloseable {
         this.header = SpillFormat.header(streamName, envelope);
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.segmentChannels = segmentChannels;
     }
 
     /**
@@ -90,6 +93,14 @@ public final class SpillStore implements AutoCloseable {
      * @throws UncheckedIOException if the directory cannot be created, read or locked
      */
     public static SpillStore open(Spill settings, String streamName, boolean envelope) {
+        return open(settings, streamName, envelope, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #open(Spill, String, boolean)}, with every new segment's channel passed through {@code segments}
+     * (tests wrap it to see the writes and forces).
+     */
+    static SpillStore open(Spill settings, String streamName, boolean envelope, UnaryOperator<FileChannel> segments) {
         Path directory = settings.directory();
         FileChannel lockChannel = null;
         boolean opened = false;
@@ -106,7 +117,7 @@ public final class SpillStore implements AutoCloseable {
                 throw new IllegalStateException("spill directory " + directory + " is in use by another producer (it"
                         + " holds " + LOCK_FILE + "): give each producer a directory of its own");
             }
-            SpillStore store = new SpillStore(settings, files, streamName, envelope, lockChannel, lock);
+            SpillStore store = new SpillStore(settings, files, streamName, envelope, lockChannel, lock, segments);
             store.checkLeftSegments();
             opened = true;
             return store;
@@ -283,7 +294,7 @@ public final class SpillStore implements AutoCloseable {
         FileChannel created;
         try {
             // Owner-only from the system call that creates it: no moment with the default permissions.
-            created = files.createOwnerOnly(fileName);
+            created = segmentChannels.apply(files.createOwnerOnly(fileName));
         } catch (FileAlreadyExistsException e) {
             throw new IOException("spill segment " + path + " already exists", e);
         }
@@ -291,7 +302,7 @@ public final class SpillStore implements AutoCloseable {
         try {
             created.write(ByteBuffer.wrap(header));
             created.force(true);
-            forceDirectory();
+            files.forceNames();
             ready = true;
         } finally {
             if (!ready) {
@@ -305,15 +316,6 @@ public final class SpillStore implements AutoCloseable {
         activeEntries = 0;
         bytesOnDisk.addAndGet(header.length);
         return created;
-    }
-
-    /** Makes a created, renamed or deleted file name durable. Not every platform can open a directory. */
-    private void forceDirectory() {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("cannot force spill directory {}: {}", directory, e.toString());
-        }
     }
 
     /** Ends the active segment, so that it can be replayed; the next append starts a new one. */
@@ -423,7 +425,7 @@ public final class SpillStore implements AutoCloseable {
             long size = Files.size(segment);
             Files.delete(segment);
             bytesOnDisk.updateAndGet(b -> Math.max(0, b - size));
-            forceDirectory();
+            files.forceNames();
         } catch (IOException e) {
             LOG.warn("deleting replayed spill segment {} failed: {}", segment, e.toString());
         }
@@ -440,7 +442,7 @@ public final class SpillStore implements AutoCloseable {
             Path target = segment.resolveSibling(segment.getFileName() + SegmentNames.DAMAGED);
             Files.move(segment, target, StandardCopyOption.ATOMIC_MOVE);
             bytesOnDisk.updateAndGet(b -> Math.max(0, b - size));
-            forceDirectory();
+            files.forceNames();
             LOG.error(
                     "stream {}: spill segment {} is damaged ({}); renamed to {} and no longer replayed",
                     streamName,

@@ -224,6 +224,8 @@ class ProducerCoreSpillTest extends CoreTestSupport {
     @Test
     void aRecordThatDoesNotFitTheBoundFailsWithItsCauseAndTheReason() throws Exception {
         spilling(s -> s.maxBytes(Spill.MIN_MAX_BYTES));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        core.metrics().bindTo(registry);
         // One 1,000,000-byte record per 1 MiB segment; four fit into 4 MiB, the fifth does not.
         List<CompletableFuture<RecordReceipt>> futures = sendMany(5, 1_000_000);
         settle();
@@ -232,10 +234,79 @@ class ProducerCoreSpillTest extends CoreTestSupport {
         assertThat(futures.subList(0, 4)).allMatch(f -> f.join().spilled());
         // The newest record is the one left out.
         assertFailedNotSpilled(futures.get(4), DeliveryTimeoutException.class, "over spill maxBytes=4194304");
+        assertThat(meter(registry, "spill.refused")).isEqualTo(1);
+        assertThat(meter(registry, "spill.records")).isEqualTo(4);
         assertThat(segments()).hasSize(4);
         assertThat(segments().stream().mapToLong(p -> p.toFile().length()).sum())
                 .isLessThanOrEqualTo(Spill.MIN_MAX_BYTES);
         assertThat(core.bufferedBytes()).isZero();
+    }
+
+    /**
+     * Spills one record (its call never answered), then lets the replay interval pass: the record is sent again in
+     * call 1, which the test answers.
+     *
+     * @return the segment it was spilled into
+     */
+    private List<Path> spillOneRecordAndReplayIt() throws Exception {
+        core(b -> b.deliveryTimeout(Duration.ofSeconds(20))
+                .spill(Spill.toDirectory(directory).allowPlaintext().replayInterval(Duration.ofSeconds(30))));
+        CompletableFuture<RecordReceipt> spilled = core.send(bytes(10, 1));
+        lingerOut();
+        scheduler.advance(Duration.ofSeconds(20));
+        settle();
+        assertThat(spilled.join().spilled()).isTrue();
+        List<Path> segment = segments();
+        scheduler.advance(Duration.ofSeconds(10)); // the replay interval
+        settle();
+        assertThat(transport.call(1).records()).containsExactly(bytes(10, 1));
+        return segment;
+    }
+
+    @Test
+    void aReplayedRecordThatFailsForGoodKeepsItsSegmentUntilTheNextStart() throws Exception {
+        List<Path> segment = spillOneRecordAndReplayIt();
+        transport.failWith(1, 400, "InvalidArgumentException"); // fails for good: replaying it would fail again
+        settle();
+
+        assertThat(segments()).isEqualTo(segment);
+        scheduler.advance(Duration.ofSeconds(120)); // four more intervals: the segment is not sent again
+        settle();
+        assertThat(transport.callCount()).isEqualTo(2);
+        assertThat(segments()).isEqualTo(segment);
+
+        ProducerConfig config = sameConfig();
+        core.close(Duration.ZERO);
+        core = null;
+        Restarted restarted = restart(config);
+        settle();
+        assertThat(restarted.transport().call(0).records())
+                .as("the next start replays it")
+                .containsExactly(bytes(10, 1));
+    }
+
+    @Test
+    void aSegmentThatCannotBeDeletedAfterItsReplayIsNotReplayedAgainInThisRun() throws Exception {
+        Path segment = spillOneRecordAndReplayIt().get(0);
+        // The segment was read; now a non-empty directory stands in its name, which no delete can remove (the tests
+        // run as root, so permissions cannot make a delete fail).
+        Files.delete(segment);
+        Files.createDirectory(segment);
+        Files.write(segment.resolve("pinned"), new byte[] {1});
+        transport.acceptAll(1);
+        settle();
+
+        assertThat(Files.isDirectory(segment)).isTrue();
+        CompletableFuture<RecordReceipt> next = core.send(bytes(5, 2)); // a success, which would start a replay
+        lingerOut();
+        transport.acceptAll(2);
+        settle();
+        scheduler.advance(Duration.ofSeconds(90));
+        settle();
+        assertThat(next.join().spilled()).isFalse();
+        assertThat(transport.callCount())
+                .as("the undeletable segment is not replayed again")
+                .isEqualTo(3);
     }
 
     @Test
