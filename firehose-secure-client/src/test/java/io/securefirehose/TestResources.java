@@ -76,8 +76,8 @@ public final class TestResources implements AfterEachCallback {
     }
 
     /**
-     * Decrypts every record the endpoint stored for a stream, whose plaintexts are {@code <prefix><number>} and
-     * a line end, and counts how often each number was stored.
+     * Decrypts every record the endpoint stored for a stream, whose plaintexts are {@code <prefix><number>} and a
+     * line end, and counts how often each number was stored.
      *
      * @param server the local endpoint (its KMS holds the data keys)
      * @param stream the delivery stream
@@ -87,7 +87,27 @@ public final class TestResources implements AfterEachCallback {
      */
     public static java.util.Map<Integer, Integer> storedRecordNumbers(
             io.securefirehose.testkit.LocalFirehose server, String stream, String prefix) throws java.io.IOException {
-        java.util.Map<Integer, Integer> stored = new java.util.HashMap<>();
+        java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+        storingCalls(server, stream, prefix).forEach((number, calls) -> counts.put(number, calls.size()));
+        return counts;
+    }
+
+    /**
+     * Decrypts every record the endpoint stored for a stream one by one; each must hold exactly one plaintext,
+     * {@code <prefix><number>} and a line end.
+     *
+     * @param server the local endpoint (its KMS holds the data keys)
+     * @param stream the delivery stream
+     * @param prefix what precedes each record's number
+     * @return record number to the calls (their sequence numbers) that stored it
+     * @throws java.io.IOException if a stored record does not decrypt
+     * @throws AssertionError if a stored record is not one such plaintext
+     */
+    public static java.util.Map<Integer, java.util.List<Long>> storingCalls(
+            io.securefirehose.testkit.LocalFirehose server, String stream, String prefix) throws java.io.IOException {
+        java.util.regex.Pattern sent =
+                java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "(\\d+)\\r?\\n?");
+        java.util.Map<Integer, java.util.List<Long>> storedBy = new java.util.HashMap<>();
         try (io.securefirehose.crypto.KmsDataKeyDecrypter kms =
                         kmsDecrypterFor(server).build();
                 io.securefirehose.crypto.EnvelopeDecryptor decryptor =
@@ -96,16 +116,20 @@ public final class TestResources implements AfterEachCallback {
                                 .dataKeys(kms)
                                 .build()) {
             for (io.securefirehose.testkit.CapturedRecord record : server.records(stream)) {
-                decryptor.forEach(
-                        new java.io.ByteArrayInputStream(record.data()),
-                        plaintext -> stored.merge(
-                                Integer.parseInt(new String(plaintext, java.nio.charset.StandardCharsets.UTF_8)
-                                        .trim()
-                                        .substring(prefix.length())),
-                                1,
-                                Integer::sum));
+                java.util.List<byte[]> plaintexts = decryptor.decryptAll(record.data());
+                if (plaintexts.size() != 1) {
+                    throw new AssertionError("stored record " + record.recordId() + " holds " + plaintexts.size()
+                            + " plaintexts, not one");
+                }
+                String text = new String(plaintexts.get(0), java.nio.charset.StandardCharsets.UTF_8);
+                java.util.regex.Matcher number = sent.matcher(text);
+                if (!number.matches()) {
+                    throw new AssertionError("stored record " + record.recordId() + " is not one the test sent");
+                }
+                storedBy.computeIfAbsent(Integer.parseInt(number.group(1)), n -> new java.util.ArrayList<>())
+                        .add(record.requestSequence());
             }
         }
-        return stored;
+        return storedBy;
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
+import io.securefirehose.RequestPath;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.errors.EndpointPolicyViolationException;
@@ -25,6 +26,8 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The endpoint's addresses: verified against the allowed ranges when the producer is built, and every connection
@@ -76,9 +79,10 @@ class EndpointPinningTest {
         };
     }
 
-    @Test
-    void addressesInsideTheAllowedRangesAreVerifiedAndUsed(LocalFirehose server) throws Exception {
-        SecureFirehoseProducer producer = build(server, b -> b.allowedCidrs("127.0.0.0/8"));
+    @ParameterizedTest(name = "on the {0} path")
+    @EnumSource(RequestPath.class)
+    void addressesInsideTheAllowedRangesAreVerifiedAndUsed(RequestPath path, LocalFirehose server) throws Exception {
+        SecureFirehoseProducer producer = build(server, b -> b.requestPath(path).allowedCidrs("127.0.0.0/8"));
         RecordReceipt receipt = producer.send("pinned".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
         assertThat(receipt.recordId()).isEqualTo(server.records("pinned").get(0).recordId());
         assertThat(producer.config().allowedCidrs()).containsExactly(CidrRange.parse("127.0.0.0/8"));
@@ -117,12 +121,14 @@ class EndpointPinningTest {
                 .hasMessageContaining("does not resolve");
     }
 
-    @Test
-    void aDnsAnswerThatChangedAfterStartIsRefusedBeforeConnecting(LocalFirehose server) throws Exception {
+    @ParameterizedTest(name = "on the {0} path")
+    @EnumSource(RequestPath.class)
+    void aDnsAnswerThatChangedAfterStartIsRefusedBeforeConnecting(RequestPath path, LocalFirehose server)
+            throws Exception {
         // Verified and pinned at build: localhost is 127.0.0.2. At connect time the JVM's resolver says 127.0.0.1,
         // where the server listens.
-        SecureFirehoseProducer producer =
-                build(server, b -> b.allowedCidrs("127.0.0.0/8").hostResolver(resolvingTo("127.0.0.2")));
+        SecureFirehoseProducer producer = build(
+                server, b -> b.requestPath(path).allowedCidrs("127.0.0.0/8").hostResolver(resolvingTo("127.0.0.2")));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         producer.metrics().bindTo(registry);
         CompletableFuture<RecordReceipt> future = producer.send("must not leave".getBytes(UTF_8));

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.securefirehose.PlainListener;
 import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
+import io.securefirehose.RequestPath;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.testkit.LocalFirehose;
@@ -25,13 +26,15 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * The TLS rules against real TLS servers on loopback (LocalFirehose configured to offer weak or broken setups):
- * refused connections fail the record with a typed exception before the server receives a single request byte.
+ * The TLS rules against real TLS servers on loopback (LocalFirehose configured to offer weak or broken setups), on
+ * both request paths ({@link RequestPath}): refused connections fail the record with a typed exception before the
+ * server receives a single request byte.
  */
 class TlsEnforcementTest {
 
@@ -122,22 +125,27 @@ class TlsEnforcementTest {
     void aTls12ServerWithOnlySuitesOutsideThePolicyIsRefusedBecauseTheyAreNeverOffered(String suites) {
         LocalFirehose server = server(
                 b -> b.tlsProtocols("TLSv1.2").certificateKeyAlgorithm("RSA").tlsCipherSuites(suites.split(",")));
-        TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b));
-        assertNothingReached(server, refusal);
-        assertThat(refusal.protocol()).isEqualTo("none");
-        assertThat(refusal.cipherSuite()).isEqualTo("none");
-        assertThat(refusal.rule())
-                .contains("failed before a protocol and cipher suite were agreed")
-                .contains("ECDHE and AEAD");
+        for (RequestPath path : RequestPath.values()) {
+            TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b.requestPath(path)));
+            assertNothingReached(server, refusal);
+            assertThat(refusal.protocol()).as("%s", path).isEqualTo("none");
+            assertThat(refusal.cipherSuite()).as("%s", path).isEqualTo("none");
+            assertThat(refusal.rule())
+                    .as("%s", path)
+                    .contains("failed before a protocol and cipher suite were agreed")
+                    .contains("ECDHE and AEAD");
+        }
     }
 
-    @Test
-    void aServerThatPrefersACbcSuiteButAlsoSupportsGcmIsReachedOverGcm() throws Exception {
+    @ParameterizedTest(name = "on the {0} path")
+    @EnumSource(RequestPath.class)
+    void aServerThatPrefersACbcSuiteButAlsoSupportsGcmIsReachedOverGcm(RequestPath path) throws Exception {
         // Server order first: a client that offered CBC would get it, and its handshake check would refuse it.
         LocalFirehose server = server(b -> b.tlsProtocols("TLSv1.2")
                 .certificateKeyAlgorithm("RSA")
                 .tlsCipherSuites("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
-        RecordReceipt receipt = sendOne(server, b -> b).get(30, TimeUnit.SECONDS);
+        RecordReceipt receipt =
+                sendOne(server, b -> b.requestPath(path).requestPath(path)).get(30, TimeUnit.SECONDS);
         assertThat(receipt.attempts()).isEqualTo(1);
         assertThat(server.records("tls")).hasSize(1);
     }
@@ -166,54 +174,64 @@ class TlsEnforcementTest {
         assertThat(hello.protocols()).containsExactlyElementsOf(policy.protocols());
     }
 
-    @Test
-    void tls12WithEcdheGcmIsAcceptedAndDelivers() throws Exception {
+    @ParameterizedTest(name = "on the {0} path")
+    @EnumSource(RequestPath.class)
+    void tls12WithEcdheGcmIsAcceptedAndDelivers(RequestPath path) throws Exception {
         LocalFirehose server =
                 server(b -> b.tlsProtocols("TLSv1.2").tlsCipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
-        RecordReceipt receipt = sendOne(server, b -> b).get(30, TimeUnit.SECONDS);
+        RecordReceipt receipt =
+                sendOne(server, b -> b.requestPath(path).requestPath(path)).get(30, TimeUnit.SECONDS);
         assertThat(receipt.recordId()).isEqualTo(server.records("tls").get(0).recordId());
     }
 
-    @Test
-    void tls13IsAcceptedAndDelivers() throws Exception {
+    @ParameterizedTest(name = "on the {0} path")
+    @EnumSource(RequestPath.class)
+    void tls13IsAcceptedAndDelivers(RequestPath path) throws Exception {
         LocalFirehose server = server(b -> b.tlsProtocols("TLSv1.3"));
-        RecordReceipt receipt =
-                sendOne(server, b -> b.tlsPolicy(TlsPolicy.TLS13_ONLY)).get(30, TimeUnit.SECONDS);
+        RecordReceipt receipt = sendOne(server, b -> b.requestPath(path).tlsPolicy(TlsPolicy.TLS13_ONLY))
+                .get(30, TimeUnit.SECONDS);
         assertThat(receipt.attempts()).isEqualTo(1);
         assertThat(server.records("tls")).hasSize(1);
     }
 
-    @Test
-    void theTls13OnlyPolicyRefusesTls12() {
+    @ParameterizedTest(name = "on the {0} path")
+    @EnumSource(RequestPath.class)
+    void theTls13OnlyPolicyRefusesTls12(RequestPath path) {
         LocalFirehose server = server(b -> b.tlsProtocols("TLSv1.2"));
-        TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b.tlsPolicy(TlsPolicy.TLS13_ONLY)));
+        TlsPolicyViolationException refusal =
+                refusal(sendOne(server, b -> b.requestPath(path).tlsPolicy(TlsPolicy.TLS13_ONLY)));
         assertNothingReached(server, refusal);
     }
 
-    @Test
-    void aCertificateForAnotherHostIsRefused() {
+    @ParameterizedTest(name = "on the {0} path")
+    @EnumSource(RequestPath.class)
+    void aCertificateForAnotherHostIsRefused(RequestPath path) {
         LocalFirehose server = server(b -> b.certificateHostNames("firehose.eu-west-1.amazonaws.com"));
-        TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b));
+        TlsPolicyViolationException refusal =
+                refusal(sendOne(server, b -> b.requestPath(path).requestPath(path)));
         assertNothingReached(server, refusal);
         assertThat(refusal.rule()).contains("certificate was not accepted");
     }
 
-    @Test
-    void aCertificateFromAnUntrustedAuthorityIsRefused() {
+    @ParameterizedTest(name = "on the {0} path")
+    @EnumSource(RequestPath.class)
+    void aCertificateFromAnUntrustedAuthorityIsRefused(RequestPath path) {
         LocalFirehose server = server(b -> {});
         LocalFirehose other = server(b -> {});
-        TlsPolicyViolationException refusal =
-                refusal(sendOne(server, b -> b.trustMaterial(TrustMaterial.fromPem(other.trustPem()))));
+        TlsPolicyViolationException refusal = refusal(
+                sendOne(server, b -> b.requestPath(path).trustMaterial(TrustMaterial.fromPem(other.trustPem()))));
         assertNothingReached(server, refusal);
         assertThat(refusal.rule()).contains("certificate was not accepted");
     }
 
-    @Test
-    void anExpiredCertificateIsRefused() {
+    @ParameterizedTest(name = "on the {0} path")
+    @EnumSource(RequestPath.class)
+    void anExpiredCertificateIsRefused(RequestPath path) {
         Instant now = Instant.now();
         LocalFirehose server =
                 server(b -> b.certificateValidity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1))));
-        TlsPolicyViolationException refusal = refusal(sendOne(server, b -> b));
+        TlsPolicyViolationException refusal =
+                refusal(sendOne(server, b -> b.requestPath(path).requestPath(path)));
         assertNothingReached(server, refusal);
         assertThat(refusal.rule()).contains("certificate was not accepted");
     }
