@@ -198,6 +198,7 @@ class SecureFirehoseProducerTest {
         assertThat(byRequest.get(requests.get(2).sequence())).containsExactly("record-1");
         assertThat(server.records(STREAM)).hasSize(5);
         assertThat(futures).extracting(f -> f.join().attempts()).containsExactly(1, 3, 1, 2, 1);
+        assertEachReceiptNamesItsOwnRecord(server, futures);
     }
 
     @Test
@@ -356,6 +357,21 @@ class SecureFirehoseProducerTest {
         assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
         assertThat(server.records(STREAM)).hasSize(1200);
         assertThat(batchSizes(server)).containsExactlyInAnyOrder(500, 500, 200);
+        assertEachReceiptNamesItsOwnRecord(server, futures);
+    }
+
+    /** Record {@code i} was sent as {@code record(i)}: its receipt's id is the id Firehose gave that payload. */
+    private static void assertEachReceiptNamesItsOwnRecord(
+            LocalFirehose server, List<CompletableFuture<RecordReceipt>> futures) {
+        Map<String, String> payloadById = new HashMap<>();
+        for (CapturedRecord stored : server.records(STREAM)) {
+            payloadById.put(stored.recordId(), new String(stored.data(), UTF_8));
+        }
+        for (int i = 0; i < futures.size(); i++) {
+            assertThat(payloadById.get(futures.get(i).join().recordId()))
+                    .as("the receipt of record %d", i)
+                    .isEqualTo(new String(record(i), UTF_8));
+        }
     }
 
     @Test

@@ -258,6 +258,9 @@ class EnvelopeEncryptionEndToEndTest {
         LocalFirehose server = server(b -> b);
         server.kmsAvailable(false);
         SecureFirehoseProducer producer = producer(server, b -> b);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        producer.metrics().bindTo(registry);
         List<CompletableFuture<RecordReceipt>> futures = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             futures.add(producer.send(("waiting-" + i).getBytes(UTF_8)));
@@ -281,7 +284,23 @@ class EnvelopeEncryptionEndToEndTest {
                     new java.io.ByteArrayInputStream(record.data()), p -> plaintexts.add(new String(p, UTF_8)));
         }
         assertThat(plaintexts).containsExactlyInAnyOrder("waiting-0", "waiting-1", "waiting-2");
-        assertThat(producer.metrics()).isNotNull();
+        // The meters saw the outage: failed KMS calls, then one data key, three records sealed, none still waiting.
+        assertThat(registry.get("firehose.producer.kms.failures")
+                        .functionCounter()
+                        .count())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(registry.get("firehose.producer.encryption.data.keys")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("firehose.producer.encryption.time")
+                        .functionTimer()
+                        .count())
+                .isEqualTo(3);
+        assertThat(registry.get("firehose.producer.encryption.waiting.records")
+                        .gauge()
+                        .value())
+                .isZero();
     }
 
     @Test
