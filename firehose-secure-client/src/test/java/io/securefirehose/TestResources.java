@@ -132,4 +132,26 @@ public final class TestResources implements AfterEachCallback {
         }
         return storedBy;
     }
+
+    /**
+     * Checks every message in a failure's cause chain for the secrets the local endpoint issued and for the
+     * payload markers of {@code LogsHoldNoSecretsTest}.
+     *
+     * @param failure what a test saw
+     * @return the failure
+     */
+    public static Throwable withoutSecrets(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            org.assertj.core.api.Assertions.assertThat(io.securefirehose.testkit.IssuedSecrets.findIn(message))
+                    .as("a secret in the message of %s", t.getClass().getName())
+                    .isEmpty();
+            for (String payload : LogsHoldNoSecretsTest.PAYLOAD_MARKERS) {
+                org.assertj.core.api.Assertions.assertThat(message)
+                        .as("a payload in the message of %s", t.getClass().getName())
+                        .doesNotContain(payload);
+            }
+        }
+        return failure;
+    }
 }

@@ -223,6 +223,7 @@ class AssumeRoleTest {
                 .isInstanceOf(ExecutionException.class)
                 .cause()
                 .isInstanceOfSatisfying(DeliveryTimeoutException.class, e -> {
+                    TestResources.withoutSecrets(e);
                     assertThat(e.errorCode()).isEqualTo("CredentialsUnavailableException");
                     assertThat(e.getCause()).isInstanceOf(CredentialsUnavailableException.class);
                     assertThat(e.getCause().getMessage()).contains("expired").contains("ServiceUnavailable");

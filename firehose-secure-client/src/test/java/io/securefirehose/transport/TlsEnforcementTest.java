@@ -10,6 +10,7 @@ import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.RequestPath;
 import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.TestResources;
 import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.testkit.LocalFirehoseBuilder;
@@ -88,7 +89,7 @@ class TlsEnforcementTest {
             future.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOf(TlsPolicyViolationException.class);
-            return (TlsPolicyViolationException) e.getCause();
+            return (TlsPolicyViolationException) TestResources.withoutSecrets(e.getCause());
         } catch (Exception e) {
             throw new AssertionError(e);
         }

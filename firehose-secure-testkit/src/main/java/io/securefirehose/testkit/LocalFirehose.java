@@ -78,7 +78,8 @@ public final class LocalFirehose implements AutoCloseable {
         this.settings = settings;
         this.defaultCredentials = settings.credentials.isEmpty()
                 ? AwsBasicCredentials.create(
-                        "AKIALOCAL" + ServerState.randomHex(6).toUpperCase(Locale.ROOT), ServerState.randomHex(20))
+                        "AKIALOCAL" + ServerState.randomHex(6).toUpperCase(Locale.ROOT),
+                        IssuedSecrets.SECRET_KEY_MARKER + ServerState.randomHex(13))
                 : settings.credentials.get(0);
         this.state = new ServerState(
                 settings.accountId,

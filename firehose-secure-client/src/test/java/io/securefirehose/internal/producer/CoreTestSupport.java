@@ -114,7 +114,7 @@ public abstract class CoreTestSupport {
         try {
             future.get();
         } catch (java.util.concurrent.ExecutionException e) {
-            return e.getCause();
+            return io.securefirehose.TestResources.withoutSecrets(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

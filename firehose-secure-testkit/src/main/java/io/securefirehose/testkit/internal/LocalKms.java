@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.securefirehose.testkit.CapturedKmsCall;
+import io.securefirehose.testkit.IssuedSecrets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -192,6 +193,11 @@ public final class LocalKms {
         }
         byte[] dataKey = new byte[bytes];
         RANDOM.nextBytes(dataKey);
+        if (bytes >= 32) {
+            // Marked, so that a test can search for it anywhere (IssuedSecrets); 160 random bits remain.
+            byte[] marker = IssuedSecrets.dataKeyMarker();
+            System.arraycopy(marker, 0, dataKey, 0, marker.length);
+        }
         try {
             byte[] blob = wrap(key, dataKey, request.context());
             return json(out -> {

@@ -3,6 +3,7 @@ package io.securefirehose.testkit.internal;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.securefirehose.testkit.CapturedAssumeRole;
+import io.securefirehose.testkit.IssuedSecrets;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -210,9 +211,9 @@ public final class LocalSts {
         Instant expires = clock.instant()
                 .plus(forcedDuration != null ? forcedDuration : Duration.ofSeconds(durationSeconds))
                 .truncatedTo(ChronoUnit.SECONDS);
-        AwsBasicCredentials credentials =
-                AwsBasicCredentials.create("ASIALOCAL" + hex(6).toUpperCase(Locale.ROOT), hex(20));
-        String token = "FwoLocalSessionToken" + hex(32);
+        AwsBasicCredentials credentials = AwsBasicCredentials.create(
+                "ASIALOCAL" + hex(6).toUpperCase(Locale.ROOT), IssuedSecrets.SECRET_KEY_MARKER + hex(13));
+        String token = IssuedSecrets.SESSION_TOKEN_MARKER + hex(32);
         Issued session = new Issued(
                 credentials,
                 token,
