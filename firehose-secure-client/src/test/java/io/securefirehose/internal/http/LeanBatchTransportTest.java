@@ -53,7 +53,7 @@ class LeanBatchTransportTest {
     @RegisterExtension
     final TestResources resources = new TestResources();
 
-    private static final List<PendingRecord> THREE =
+    static final List<PendingRecord> THREE =
             TestRecords.own(List.of("a".getBytes(UTF_8), "b".getBytes(UTF_8), "c".getBytes(UTF_8)));
 
     static Stream<Arguments> documentedAnswers() {
@@ -73,6 +73,11 @@ class LeanBatchTransportTest {
                         "InvalidKMSResourceException:http://internal.amazon.com/coral/com.amazonaws.firehose/",
                         "{\"message\":\"key disabled\"}"),
                 answer(400, "", "{\"__type\":\"InvalidSourceException\",\"Message\":\"source\"}"),
+                answer(400, "ThrottlingException", ""),
+                answer(
+                        400,
+                        "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/",
+                        "{\"__type\":\"InvalidArgumentException\",\"message\":\"the header names the error\"}"),
                 answer(400, "", "{\"__type\":\"LimitExceededException\"}"),
                 answer(400, "", "{\"__type\":\"ResourceInUseException\",\"message\":\"busy\"}"),
                 answer(400, "", "{\"__type\":\"ConcurrentModificationException\",\"message\":\"again\"}"),
@@ -236,7 +241,7 @@ class LeanBatchTransportTest {
     }
 
     /** What a call came to, in terms the producer acts on. */
-    private record Outcome(String accepted, String failure) {
+    record Outcome(String accepted, String failure) {
 
         static Outcome of(CompletableFuture<BatchResponse> call) throws Exception {
             try {
