@@ -108,6 +108,32 @@ class VpcEndpointEndToEndTest {
     }
 
     @Test
+    void thePostureCheckThroughAVpcEndpointDescribesThroughItWithASessionBoundToIt() throws Exception {
+        LocalFirehose server = server(VPCE_NAME, VPCE_ID);
+
+        io.securefirehose.posture.PostureReport report = io.securefirehose.posture.SecurityPosture.check(
+                producer(server, answering("127.0.0.1")).vpcEndpoint(VPCE_NAME).buildConfig());
+
+        assertThat(report.streamArn()).isEqualTo(server.streamArn("orders"));
+        assertThat(lookups).filteredOn(name -> !name.equals("localhost")).containsExactly(VPCE_NAME);
+        assertThat(server.requests())
+                .filteredOn(r -> r.action().equals("DescribeDeliveryStream"))
+                .singleElement()
+                .satisfies(describe -> {
+                    assertThat(describe.outcome()).isEqualTo("OK");
+                    assertThat(describe.accessKeyId())
+                            .isEqualTo(server.assumeRoleRequests().get(0).issuedAccessKeyId());
+                });
+        String golden;
+        try (var in = getClass().getResourceAsStream("/policies/session-describe-firehose-vpce.json")) {
+            golden = new String(java.util.Objects.requireNonNull(in).readAllBytes(), UTF_8);
+        }
+        assertThat(server.assumeRoleRequests().get(0).policy())
+                .as("the reviewed golden file, minified")
+                .isEqualTo(golden.replaceAll("\\s+", ""));
+    }
+
+    @Test
     void withPrivateDnsTheRegionalNameIsPinnedAndTheNamedEndpointRequired() throws Exception {
         LocalFirehose server = server(PRIVATE_DNS_NAME, VPCE_ID);
         SecureFirehoseProducer producer =

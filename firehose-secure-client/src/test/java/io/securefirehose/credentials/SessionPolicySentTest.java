@@ -1,7 +1,6 @@
 package io.securefirehose.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.securefirehose.ProducerBuilder;
@@ -104,14 +103,5 @@ class SessionPolicySentTest {
         assertThat(server.assumeRoleRequests().get(0).policy()).isEqualTo(golden("session-describe.json"));
     }
 
-    @Test
-    void thePostureCheckThroughAVpcEndpointDescribesOnlyThroughIt() throws IOException {
-        // The describe call itself cannot connect (the test JVM resolves no AWS name); the session came first.
-        assertThatThrownBy(() ->
-                        SecurityPosture.check(throughVpcEndpoints(settings().vpcEndpoint(FIREHOSE_VPCE))
-                                .buildConfig()))
-                .hasRootCauseInstanceOf(java.net.UnknownHostException.class);
-        assertThat(server.assumeRoleRequests().get(0).policy())
-                .isEqualTo(golden("session-describe-firehose-vpce.json"));
-    }
+    // The posture check through a VPC endpoint goes end to end in VpcEndpointEndToEndTest.
 }

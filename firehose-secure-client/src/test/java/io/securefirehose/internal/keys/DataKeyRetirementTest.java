@@ -95,7 +95,7 @@ class DataKeyRetirementTest {
 
     @Test
     void underARaceBetweenSealingAndRetiringEverySealedRecordOpensWithTheRealKey() throws Exception {
-        int rounds = 100;
+        int rounds = 60;
         int sealers = 3;
         ExecutorService threads = Executors.newFixedThreadPool(sealers + 1);
         try {
