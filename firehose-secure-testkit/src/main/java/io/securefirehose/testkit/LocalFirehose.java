@@ -277,7 +277,7 @@ public final class LocalFirehose implements AutoCloseable {
      * @return the stream's ARN
      */
     public String streamArn(String name) {
-        return "arn:aws:firehose:" + settings.region + ":" + settings.accountId + ":deliverystream/" + name;
+        return state.streamArn(name);
     }
 
     /**
