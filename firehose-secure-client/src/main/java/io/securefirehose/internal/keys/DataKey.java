@@ -40,11 +40,13 @@ public final class DataKey {
     private final long maxAgeNanos;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
-    private final AtomicInteger users = new AtomicInteger();
+    // Users and the retired flag in one atomic value, so that "retired and no user left" is decided in one step: a
+    // release that saw no retirement must not wipe later, after a new user has come.
+    private static final int RETIRED = 1 << 30;
+    private final AtomicInteger state = new AtomicInteger();
     private final AtomicBoolean wiped = new AtomicBoolean();
     // Ciphers initialised with this key, one per thread that sealed at once; they forget it when it is wiped.
     private final ConcurrentLinkedQueue<KeyedCipher> ciphers = new ConcurrentLinkedQueue<>();
-    private volatile boolean retired;
 
     public DataKey(
             byte[] key,
@@ -71,8 +73,7 @@ public final class DataKey {
         if (nowNanos - createdNanos >= maxAgeNanos) {
             return Use.EXPIRED;
         }
-        users.incrementAndGet();
-        if (retired) {
+        if ((state.incrementAndGet() & RETIRED) != 0) {
             release();
             return Use.RETIRED;
         }
@@ -88,15 +89,14 @@ public final class DataKey {
 
     /** Ends a granted use. */
     public void release() {
-        if (users.decrementAndGet() == 0 && retired) {
+        if (state.decrementAndGet() == RETIRED) {
             wipe();
         }
     }
 
     /** Takes the key out of service; it is wiped as soon as no one uses it. Idempotent. */
     public void retire() {
-        retired = true;
-        if (users.get() == 0) {
+        if (state.getAndUpdate(users -> users | RETIRED) == 0) {
             wipe();
         }
     }
@@ -142,7 +142,7 @@ public final class DataKey {
 
     /** Whether a record of {@code plaintextBytes} could still be sealed now (no claim is made). */
     public boolean usable(int plaintextBytes, long nowNanos) {
-        return !retired
+        return (state.get() & RETIRED) == 0
                 && nowNanos - createdNanos < maxAgeNanos
                 && records.get() < maxRecords
                 && bytes.get() + plaintextBytes <= maxBytes;

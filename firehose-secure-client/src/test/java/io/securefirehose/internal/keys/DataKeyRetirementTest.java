@@ -140,7 +140,11 @@ class DataKeyRetirementTest {
                 for (Future<List<byte[][]>> each : sealed) {
                     for (byte[][] record : each.get(30, TimeUnit.SECONDS)) {
                         assertThat(opensWith(original, record[0], record[1]))
-                                .as("round %d: a record sealed with something other than the real key", round)
+                                .as(
+                                        "round %d: a record sealed with something other than the real key (opens with zeros: %s, nonce %s)",
+                                        round,
+                                        opensWith(new byte[32], record[0], record[1]),
+                                        java.util.HexFormat.of().formatHex(record[0]))
                                 .isTrue();
                     }
                 }
