@@ -20,10 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
@@ -130,11 +131,7 @@ class ProducerSessionScopeTest {
     }
 
     private static AwsCredentialsProvider sessionWith(LocalFirehose server, String policy) throws Exception {
-        try (StsAsyncClient sts = StsAsyncClient.builder()
-                .region(Region.of(server.region()))
-                .endpointOverride(server.endpoint())
-                .credentialsProvider(server.credentialsProvider())
-                .httpClient(http(server))
+        try (StsAsyncClient sts = aimedAt(StsAsyncClient.builder(), server, server.credentialsProvider())
                 .build()) {
             Credentials credentials = sts.assumeRole(
                             r -> r.roleArn(ROLE).roleSessionName("same-policy").policy(policy))
@@ -146,28 +143,23 @@ class ProducerSessionScopeTest {
     }
 
     private static FirehoseAsyncClient firehose(LocalFirehose server, AwsCredentialsProvider credentials) {
-        return FirehoseAsyncClient.builder()
-                .region(Region.of(server.region()))
-                .endpointOverride(server.endpoint())
-                .credentialsProvider(credentials)
-                .httpClient(http(server))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
+        return aimedAt(FirehoseAsyncClient.builder(), server, credentials).build();
     }
 
     private static KmsAsyncClient kms(LocalFirehose server, AwsCredentialsProvider credentials) {
-        return KmsAsyncClient.builder()
-                .region(Region.of(server.region()))
-                .endpointOverride(server.endpoint())
-                .credentialsProvider(credentials)
-                .httpClient(http(server))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
+        return aimedAt(KmsAsyncClient.builder(), server, credentials).build();
     }
 
-    private static SdkAsyncHttpClient http(LocalFirehose server) {
-        return NettyNioAsyncHttpClient.builder()
-                .tlsTrustManagersProvider(() -> {
+    /**
+     * An SDK client builder aimed at the local endpoint, trusting its authority, without retries; the client owns
+     * (and closes) its HTTP client.
+     */
+    private static <B extends AwsClientBuilder<B, ?> & SdkAsyncClientBuilder<B, ?>> B aimedAt(
+            B builder, LocalFirehose server, AwsCredentialsProvider credentials) {
+        return builder.region(Region.of(server.region()))
+                .endpointOverride(server.endpoint())
+                .credentialsProvider(credentials)
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().tlsTrustManagersProvider(() -> {
                     try {
                         TrustManagerFactory factory =
                                 TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -176,8 +168,8 @@ class ProducerSessionScopeTest {
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
-                })
-                .build();
+                }))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
     }
 
     private static CompletableFuture<?> put(FirehoseAsyncClient firehose, String stream) {

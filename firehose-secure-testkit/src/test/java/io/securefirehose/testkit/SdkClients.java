@@ -20,7 +20,7 @@ final class SdkClients {
                 .region(Region.of(server.region()))
                 .endpointOverride(server.endpoint())
                 .credentialsProvider(credentials)
-                .httpClient(httpClient(server.trustStore()))
+                .httpClientBuilder(httpClientBuilder(server.trustStore()))
                 .overrideConfiguration(
                         o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
                 .build();
@@ -32,7 +32,7 @@ final class SdkClients {
                 .region(Region.of(server.region()))
                 .endpointOverride(server.endpoint())
                 .credentialsProvider(credentials)
-                .httpClient(httpClient(server.trustStore()))
+                .httpClientBuilder(httpClientBuilder(server.trustStore()))
                 .overrideConfiguration(
                         o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
                 .build();
@@ -43,7 +43,7 @@ final class SdkClients {
                 .region(Region.of(server.region()))
                 .endpointOverride(server.endpoint())
                 .credentialsProvider(server.credentialsProvider())
-                .httpClient(httpClient(server.trustStore()))
+                .httpClientBuilder(httpClientBuilder(server.trustStore()))
                 .overrideConfiguration(
                         o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
                 .build();
@@ -53,18 +53,22 @@ final class SdkClients {
         return firehose(server, server.credentialsProvider());
     }
 
+    /** An HTTP client trusting {@code trust}; whoever passes it to an SDK client must close it. */
     static SdkAsyncHttpClient httpClient(KeyStore trust) {
-        return NettyNioAsyncHttpClient.builder()
-                .tlsTrustManagersProvider(() -> {
-                    try {
-                        TrustManagerFactory factory =
-                                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                        factory.init(trust);
-                        return factory.getTrustManagers();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .build();
+        return httpClientBuilder(trust).build();
+    }
+
+    /** For {@code httpClientBuilder(...)}: the SDK client then owns the HTTP client and closes it with itself. */
+    static NettyNioAsyncHttpClient.Builder httpClientBuilder(KeyStore trust) {
+        return NettyNioAsyncHttpClient.builder().tlsTrustManagersProvider(() -> {
+            try {
+                TrustManagerFactory factory =
+                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(trust);
+                return factory.getTrustManagers();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }

@@ -173,4 +173,16 @@ class SessionPolicyEnforcementTest {
             assertThat(refused.awsErrorDetails().errorMessage()).contains("Principal");
         }
     }
+
+    @Test
+    void sourceVpceNamesAServiceAndAnEndpointIdOrIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> LocalFirehose.builder().sourceVpce("s3", "vpce-0a1b2c3d4e5f67890"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sourceVpce service must be firehose, kms or sts, was 's3'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> LocalFirehose.builder().sourceVpce("firehose", "vpc-123"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("was 'vpc-123'");
+    }
 }
