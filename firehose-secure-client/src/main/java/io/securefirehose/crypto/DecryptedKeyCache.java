@@ -33,6 +33,13 @@ final class DecryptedKeyCache {
         }
     }
 
+    /** @return how many plaintext data keys the cache holds now */
+    int cachedKeys() {
+        synchronized (cache) {
+            return cache.size();
+        }
+    }
+
     /** Wipes the cached keys; no key is handed out afterwards. Idempotent. */
     void close() {
         synchronized (cache) {

@@ -69,6 +69,9 @@ public final class EnvelopeDecryptor implements AutoCloseable {
     // Looking a cipher up costs more than decrypting a small record; one per thread is reused, and made to forget
     // its last key when a read ends, so a thread holds no key between reads. (Forgetting after every frame cost
     // 3 µs and 3.6 KB a frame, and protected nothing more: the key cache holds the keys during a read anyway.)
+    /** What {@link #resynchronise} returns when no frame follows the damage. */
+    private static final long END_OF_OBJECT = -1;
+
     private static final ThreadLocal<KeyedCipher> CIPHER = ThreadLocal.withInitial(KeyedCipher::new);
 
     private final String expectedStreamArn;
@@ -154,7 +157,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
                     // Lengths that did not authenticate cannot be trusted: look for the next frame byte by byte.
                     in.reset();
                     offset = resynchronise(in, offset + 1, badFrames);
-                    if (offset < 0) {
+                    if (offset == END_OF_OBJECT) {
                         return count;
                     }
                     continue;
@@ -186,23 +189,21 @@ public final class EnvelopeDecryptor implements AutoCloseable {
      * parses and authenticates. A candidate whose whole structure parsed but that failed (another stream, failed
      * authentication) is reported as a bad frame of its own; other candidates are bytes of the damaged stretch.
      *
-     * @return the offset of the next valid frame, with {@code in} positioned at it, or -1 at the end of the object
+     * @return the offset of the next valid frame, with {@code in} positioned at it, or {@link #END_OF_OBJECT}
      */
     private long resynchronise(BufferedInputStream in, long from, Consumer<DecryptionFailedException> badFrames)
             throws IOException {
-        if (in.read() < 0) {
-            return -1;
-        }
+        // The damaged frame's first byte, which exists: reading it is how the frame failed.
+        in.skipNBytes(1);
         long position = from;
         byte[] window = new byte[4];
         while (true) {
             in.mark(MAX_FRAME_BYTES);
             if (in.readNBytes(window, 0, 4) < 4) {
-                return -1;
+                return END_OF_OBJECT;
             }
             if (ByteBuffer.wrap(window).getInt() == EnvelopeFormat.MAGIC) {
-                in.reset();
-                in.mark(MAX_FRAME_BYTES);
+                in.reset(); // the mark stays where the candidate starts
                 try {
                     if (nextFrame(in, position) != null) {
                         in.reset();
@@ -218,7 +219,7 @@ public final class EnvelopeDecryptor implements AutoCloseable {
                 }
             }
             in.reset();
-            in.read();
+            in.skipNBytes(1);
             position++;
         }
     }

@@ -77,7 +77,6 @@ public final class KeyedCipher {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("re-initialising AES-GCM with a zero key failed", e);
         }
-        handed.wipeCopy(); // a copy of zeros, kept tidy
     }
 
     /** The key object given to the JDK: hands out a copy of the current source and remembers it. */

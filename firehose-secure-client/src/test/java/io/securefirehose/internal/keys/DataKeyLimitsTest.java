@@ -61,6 +61,16 @@ class DataKeyLimitsTest {
     }
 
     @Test
+    void aKeysAgeCountsFromItsCreationNotFromTheClocksOrigin() {
+        DataKey key = new DataKey(
+                new byte[32], new byte[] {1}, "arn:aws:kms:eu-west-1:111122223333:key/k", 5_000, 100, 100, 1_000);
+        assertThat(key.usable(1, 5_999)).isTrue();
+        assertThat(key.usable(1, 6_000)).isFalse();
+        assertThat(key.wantsSuccessor(5_749)).isFalse();
+        assertThat(key.wantsSuccessor(5_750)).isTrue();
+    }
+
+    @Test
     void aSuccessorIsWantedWhenAQuarterOfAnyLimitIsLeft() {
         DataKey byCount = key(4, 1_000, 1_000);
         use(byCount, 1);
