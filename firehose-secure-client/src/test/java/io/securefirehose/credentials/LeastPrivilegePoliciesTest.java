@@ -208,6 +208,26 @@ class LeastPrivilegePoliciesTest {
     }
 
     @Test
+    void aSessionPolicyOfExactlyTheLimitIsSentAndOneCharacterMoreIsRefused() {
+        int base = sessionPolicyWithTag("x").length();
+        String exactly = "x".repeat(1 + LeastPrivilegePolicies.MAX_SESSION_POLICY_CHARS - base);
+
+        assertThat(sessionPolicyWithTag(exactly)).hasSize(LeastPrivilegePolicies.MAX_SESSION_POLICY_CHARS);
+        assertThatThrownBy(() -> sessionPolicyWithTag(exactly + "x"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the session policy is 2049 characters, more than the 2048 STS accepts");
+    }
+
+    /** One producer statement only, so each character of the tag adds one character to the policy. */
+    private static String sessionPolicyWithTag(String value) {
+        return LeastPrivilegePolicies.builder()
+                .streamArn(STREAM)
+                .condition("StringEquals", "aws:PrincipalTag/team", value)
+                .build()
+                .sessionPolicyMinified();
+    }
+
+    @Test
     void minifyKeepsSpacesInsideStrings() {
         assertThat(LeastPrivilegePolicies.minify("{\n  \"a b\": \"c \\\" d\"\n}\n"))
                 .isEqualTo("{\"a b\":\"c \\\" d\"}");
@@ -227,6 +247,15 @@ class LeastPrivilegePoliciesTest {
                 .contains("\"StringEquals\":{\"aws:SourceVpce\":\"vpce-0a1b2c3d4e5f67890\","
                         + "\"aws:PrincipalTag/team\":\"orders\"},\"IpAddress\":{\"aws:SourceIp\":\"10.20.0.0/16\"}");
         assertThat(session.split("aws:SourceIp", -1)).as("on both statements").hasSize(3);
+        String withoutEndpoint = LeastPrivilegePolicies.builder()
+                .streamArn(STREAM)
+                .condition("IpAddress", "aws:SourceIp", "10.20.0.0/16")
+                .build()
+                .sessionPolicyMinified();
+        assertThat(withoutEndpoint)
+                .as("a statement with no condition of its own gets the extra ones")
+                .contains("\"Resource\":\"" + STREAM + "\",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":"
+                        + "\"10.20.0.0/16\"}}");
         assertThatThrownBy(() -> LeastPrivilegePolicies.builder().condition("Bad Operator", "aws:SourceIp", "x"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Bad Operator");

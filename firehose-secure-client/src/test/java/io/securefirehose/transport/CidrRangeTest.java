@@ -99,5 +99,18 @@ class CidrRangeTest {
         assertThatThrownBy(() -> CidrRange.parse("10.0.0.0/33")).hasMessageContaining("between 0 and 32");
         assertThatThrownBy(() -> CidrRange.parse("example.com/8")).hasMessageContaining("'example.com/8'");
         assertThatThrownBy(() -> CidrRange.parse("10.0.0.0/x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CidrRange.parse("/8"))
+                .hasMessageContaining("needs a full IPv4 address of four dotted octets");
+    }
+
+    @Test
+    void rangesAreEqualWhenTheyCoverTheSameAddresses() {
+        CidrRange range = CidrRange.parse("10.1.2.3/8");
+        assertThat(range).isEqualTo(CidrRange.parse("10.0.0.0/8")).hasSameHashCodeAs(CidrRange.parse("10.0.0.0/8"));
+        assertThat(range)
+                .isNotEqualTo(CidrRange.parse("10.0.0.0/16"))
+                .isNotEqualTo(CidrRange.parse("11.0.0.0/8"))
+                .isNotEqualTo("10.0.0.0/8");
+        assertThat(CidrRange.parse("10.0.0.0/16").hashCode()).isNotEqualTo(range.hashCode());
     }
 }

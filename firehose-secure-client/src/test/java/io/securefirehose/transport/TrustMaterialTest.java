@@ -40,6 +40,7 @@ class TrustMaterialTest {
         assertThat(TrustMaterial.systemDefault().isSystemDefault()).isTrue();
         assertThat(TrustMaterial.systemDefault().toString()).contains("system default");
         assertThat(manager.getAcceptedIssuers().length).isGreaterThan(10);
+        assertThat(TrustMaterial.systemDefault().plusSystemDefaults()).isSameAs(TrustMaterial.systemDefault());
     }
 
     @Test

@@ -30,7 +30,7 @@ final class EndpointGuard implements SdkAsyncHttpClient {
     EndpointGuard(SdkAsyncHttpClient delegate, URI endpoint, SecurityEvents events) {
         this.delegate = delegate;
         this.host = endpoint.getHost().toLowerCase(Locale.ROOT);
-        this.port = endpoint.getPort() < 0 ? 443 : endpoint.getPort();
+        this.port = endpoint.getPort() == -1 ? 443 : endpoint.getPort();
         this.events = events;
     }
 

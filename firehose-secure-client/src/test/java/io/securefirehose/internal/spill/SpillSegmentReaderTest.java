@@ -145,6 +145,37 @@ class SpillSegmentReaderTest {
                 .hasMessageContaining("format version 1");
     }
 
+    @Test
+    void theFormatsLimitsAreInclusive() throws Exception {
+        String longest = "s".repeat(SpillFormat.MAX_STREAM_NAME_BYTES);
+        byte[] largest = new byte[SpillFormat.MAX_ENTRY_DATA_BYTES];
+        largest[largest.length - 1] = 7;
+
+        SpillSegmentReader.Content content = SpillSegmentReader.read(SpillSegments.of(longest, true, List.of(largest)));
+
+        assertThat(content.streamName()).isEqualTo(longest);
+        assertThat(content.records()).singleElement().isEqualTo(largest);
+        assertThat(content.damage()).isEqualTo(SpillSegmentReader.Damage.NONE);
+        assertThatThrownBy(() -> SpillFormat.header(longest + "s", false))
+                .hasMessage("stream name of 256 bytes does not fit a spill header");
+        assertThatThrownBy(() -> SpillFormat.header("", false))
+                .hasMessage("stream name of 0 bytes does not fit a spill header");
+        byte[] nameTooLong = SpillFormat.header(longest, false);
+        ByteBuffer.wrap(nameTooLong).putShort(9, (short) 256);
+        assertThatThrownBy(() -> SpillSegmentReader.read(nameTooLong))
+                .hasMessage("spill header names a stream of 256 bytes (1 to 255 allowed)");
+    }
+
+    @Test
+    void aFileEndingRightAfterTheNameLengthIsAHeaderCutShort() {
+        byte[] fixedPartOnly = Arrays.copyOf(SpillFormat.header(STREAM, false), SpillFormat.MAGIC.length + 1 + 2);
+
+        assertThatThrownBy(() -> SpillSegmentReader.read(fixedPartOnly))
+                .hasMessage("spill header cut short: the file ends inside it");
+        assertThatThrownBy(() -> SpillSegmentReader.read(Arrays.copyOf(fixedPartOnly, fixedPartOnly.length - 1)))
+                .hasMessage("not a spill segment: 10 bytes, shorter than a header (11)");
+    }
+
     @Provide
     Arbitrary<List<byte[]>> records() {
         Arbitrary<byte[]> record = Arbitraries.oneOf(

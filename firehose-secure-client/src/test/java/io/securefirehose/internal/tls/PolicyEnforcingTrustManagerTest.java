@@ -108,6 +108,14 @@ class PolicyEnforcingTrustManagerTest {
                 .hasMessage("the producer does not accept client connections");
     }
 
+    @Test
+    void theAcceptedIssuersAreTheTrustMaterialsAuthorities() {
+        assertThat(trustManager().getAcceptedIssuers())
+                .isNotEmpty()
+                .containsExactly(
+                        TrustMaterial.systemDefault().x509TrustManager().getAcceptedIssuers());
+    }
+
     private PolicyEnforcingTrustManager trustManager() {
         return new PolicyEnforcingTrustManager(TrustMaterial.systemDefault().x509TrustManager(), TlsPolicy.MODERN);
     }

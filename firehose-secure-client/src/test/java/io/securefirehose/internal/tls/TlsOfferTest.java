@@ -36,6 +36,8 @@ class TlsOfferTest {
                 .containsExactly("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
         assertThat(channel.pipeline().toMap()).doesNotContainValue(handler);
         assertThat(offer.cipherSuites()).isEqualTo(List.copyOf(TlsPolicy.TLS13_ONLY.cipherSuites()));
+        assertThat(offer.protocols()).containsExactly("TLSv1.3");
+        assertThat(TlsOffer.of(TlsPolicy.MODERN).protocols()).containsExactly("TLSv1.3", "TLSv1.2");
         channel.finishAndReleaseAll();
     }
 
