@@ -46,11 +46,6 @@ public final class DefaultEndpointClients {
         producers.put(
                 "sts",
                 settings()
-                        // STS retries on its own schedule (1 s, 2 s, 4 s...). Under a CPU hog, a retry after refused
-                        // connections sometimes waits out the HTTP pool's 10 s acquire timeout (not yet explained;
-                        // see the issue note), so this record ends before such a retry could be its last error.
-                        .requestTimeout(Duration.ofSeconds(9))
-                        .deliveryTimeout(Duration.ofSeconds(9))
                         .assumeRole(AssumeRole.role("arn:aws:iam::111122223333:role/producer")
                                 .build())
                         .build());

@@ -4,8 +4,6 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -54,10 +52,10 @@ public final class SecureHttpClient implements AutoCloseable {
 
     private final String endpointName;
     private final URI endpoint;
-    private final EventLoopGroup eventLoops;
+    private final IoEventLoops eventLoops;
     private final SdkAsyncHttpClient client;
 
-    private SecureHttpClient(String endpointName, URI endpoint, EventLoopGroup eventLoops, SdkAsyncHttpClient client) {
+    private SecureHttpClient(String endpointName, URI endpoint, IoEventLoops eventLoops, SdkAsyncHttpClient client) {
         this.endpointName = endpointName;
         this.endpoint = endpoint;
         this.eventLoops = eventLoops;
@@ -83,8 +81,9 @@ public final class SecureHttpClient implements AutoCloseable {
         }
         TlsOffer offer = TlsOffer.of(rules.tlsPolicy());
         ChannelFactory<? extends Channel> channels = channels(endpoint, rules, offer, events);
-        // Our own event loops, so that close() can stop them without Netty's default two-second quiet period.
-        EventLoopGroup eventLoops = new NioEventLoopGroup(
+        // Our own event loops, so that close() can stop them without Netty's default two-second quiet period, and
+        // so that a connection that cannot open fails its request at once (see IoEventLoops).
+        IoEventLoops eventLoops = new IoEventLoops(
                 Math.min(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory(threadName, true));
         X509ExtendedTrustManager trust = rules.trust().x509TrustManager();
         TlsPolicy policy = rules.tlsPolicy();
@@ -114,13 +113,13 @@ public final class SecureHttpClient implements AutoCloseable {
                 events);
     }
 
-    /** This client's event loops, as an executor for work that belongs next to its I/O. */
+    /** This client's event loops, as an executor for work that belongs next to its I/O, spread over all of them. */
     public Executor workers() {
-        return eventLoops;
+        return eventLoops.workers();
     }
 
     /**
-     * Runs {@code task} on one of this client's event loops after {@code delay}; for timeouts of its exchanges.
+     * Runs {@code task} on this client's I/O loop after {@code delay}; for timeouts of its exchanges.
      *
      * @return a handle that cancels the task
      */
