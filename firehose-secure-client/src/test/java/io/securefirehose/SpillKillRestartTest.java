@@ -55,6 +55,7 @@ class SpillKillRestartTest {
         Process child = startProducerProcess(server, spill);
         Map<Integer, Character> outcome = new HashMap<>();
         Set<Integer> accepted = new HashSet<>();
+        StringBuilder firstFailure = new StringBuilder();
         int spilledBeforeKill;
         try {
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -70,6 +71,9 @@ class SpillKillRestartTest {
                             + Files.readString(work.resolve("child.err")));
                 }
                 record(line, outcome, accepted);
+                if (firstFailure.isEmpty() && line.startsWith("F ")) {
+                    firstFailure.append(line);
+                }
             }
             spilledBeforeKill = count(outcome, 'S');
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no close, mid-stream
@@ -81,7 +85,9 @@ class SpillKillRestartTest {
         } finally {
             child.destroyForcibly();
         }
-        assertThat(outcome).as("no record failed").doesNotContainValue('F');
+        assertThat(outcome)
+                .as("no record failed; the first failure: %s", firstFailure)
+                .doesNotContainValue('F');
         assertThat(segmentFiles(spill)).isNotEmpty();
         for (Path segment : segmentFiles(spill)) {
             assertThat(new String(Files.readAllBytes(segment), java.nio.charset.StandardCharsets.ISO_8859_1))

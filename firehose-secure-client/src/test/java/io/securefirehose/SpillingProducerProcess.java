@@ -1,7 +1,9 @@
 package io.securefirehose;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.transport.TrustMaterial;
@@ -46,6 +48,16 @@ public final class SpillingProducerProcess {
                 .maxBufferedBytes(1_100_000)
                 .spill(Spill.toDirectory(Path.of(args[7])))
                 .build();
+        // The first data key is asked for at build. Records sent before it arrives wait for it, and fail rather
+        // than spill as plaintext if it takes longer than their 2 s deliveryTimeout, as a cold JVM on a busy
+        // machine may; so the records start once the key is there.
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        producer.metrics().bindTo(registry);
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> registry.get("firehose.producer.encryption.data.keys")
+                                .functionCounter()
+                                .count()
+                        >= 1);
         int records = Integer.parseInt(args[8]);
         for (int n = 0; n < records; n++) {
             int number = n;
