@@ -49,6 +49,21 @@ final class RawClient {
                 .build();
     }
 
+    /** Sends {@code headers} as given (the HTTP client itself sets Host and Content-Length). */
+    Response postAsIs(Map<String, String> headers, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.endpoint().resolve("/"))
+                .timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach((name, value) -> {
+            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
+                request.header(name, value);
+            }
+        });
+        HttpResponse<String> response =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Response(response.statusCode(), response.body());
+    }
+
     Response post(String action, byte[] body) throws Exception {
         return post(action, body, body, Clock.systemUTC(), UnaryOperator.identity());
     }

@@ -2,9 +2,9 @@ package io.securefirehose.testkit.internal;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
-import java.io.ByteArrayInputStream;
-import java.net.URI;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -13,25 +13,28 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
- * Checks a request's AWS Signature Version 4 the way the service does: it re-signs the received request with the
- * AWS SDK's own signer, using the secret of the access key the request names, and compares signatures in constant
- * time. The body hash is computed from the bytes received, never taken from a header.
+ * Checks a request's AWS Signature Version 4 the way the service does: it computes the signature over exactly the
+ * headers the client lists in {@code SignedHeaders} (which must include {@code host} and {@code x-amz-date}), with
+ * the secret of the access key the request names, following AWS's published signing steps, and compares signatures
+ * in constant time. So any correct client is accepted, whatever else it chose to sign (the AWS SDK for Java signs
+ * {@code x-amz-content-sha256}; boto3 does not; the AWS SDK for JavaScript adds its {@code amz-sdk-*} headers). The
+ * body hash is computed from the bytes received, never taken from a header; a {@code x-amz-content-sha256} header,
+ * signed or not, must match it. This is an implementation of its own, independent of the signers it checks.
  *
  * <p>Thread-safe.
  */
@@ -42,8 +45,8 @@ public final class SigV4Verifier {
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
     private final Function<String, Optional<Known>> credentialsByAccessKey;
     private final String region;
     private final Clock clock;
@@ -186,31 +189,51 @@ public final class SigV4Verifier {
         if (host == null || !parsed.signedHeaders().contains("host")) {
             return Result.error("InvalidSignatureException", "the Host header must be signed", 400);
         }
-        SdkHttpRequest.Builder request = SdkHttpRequest.builder()
-                .method(SdkHttpMethod.fromValue(method))
-                .uri(URI.create("https://" + host + path));
+        if (!parsed.signedHeaders().contains("x-amz-date")) {
+            return Result.error("InvalidSignatureException", "the X-Amz-Date header must be signed", 400);
+        }
+        if (!inCanonicalOrder(parsed.signedHeaders())) {
+            return Result.error(
+                    "InvalidSignatureException",
+                    "SignedHeaders must be lower-case names in ascending order, separated by ';'",
+                    400);
+        }
+        StringBuilder canonicalHeaders = new StringBuilder();
         for (String name : parsed.signedHeaders()) {
             List<String> values = values(headers, name);
             if (values.isEmpty()) {
                 return Result.error("InvalidSignatureException", "signed header '" + name + "' is missing", 400);
             }
-            request.putHeader(name, values);
+            canonicalHeaders.append(name).append(':');
+            for (int i = 0; i < values.size(); i++) {
+                canonicalHeaders
+                        .append(i == 0 ? "" : ",")
+                        .append(WHITESPACE.matcher(values.get(i).strip()).replaceAll(" "));
+            }
+            canonicalHeaders.append('\n');
         }
-        SignedRequest signed = signer.sign(r -> r.identity(credentials)
-                .request(request.build())
-                .payload(() -> new ByteArrayInputStream(body, 0, length))
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
-        Authorization expected = signed.request()
-                .firstMatchingHeader("Authorization")
-                .map(Authorization::parse)
-                .orElse(null);
-        if (expected == null
-                || !expected.signedHeaders().equals(parsed.signedHeaders())
-                || !MessageDigest.isEqual(
-                        expected.signature().getBytes(StandardCharsets.US_ASCII),
-                        parsed.signature().getBytes(StandardCharsets.US_ASCII))) {
+        int queryStart = path.indexOf('?');
+        String canonicalRequest = String.join(
+                "\n",
+                method,
+                canonicalUri(queryStart < 0 ? path : path.substring(0, queryStart)),
+                queryStart < 0 ? "" : canonicalQuery(path.substring(queryStart + 1)),
+                canonicalHeaders,
+                String.join(";", parsed.signedHeaders()),
+                sha256Hex(body, length));
+        String stringToSign = String.join(
+                "\n",
+                ALGORITHM,
+                amzDate,
+                scope[1] + "/" + scope[2] + "/" + scope[3] + "/aws4_request",
+                sha256Hex(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
+        byte[] key = ("AWS4" + credentials.secretAccessKey()).getBytes(StandardCharsets.UTF_8);
+        for (String part : new String[] {scope[1], scope[2], scope[3], "aws4_request"}) {
+            key = hmac(key, part);
+        }
+        String expected = HexFormat.of().formatHex(hmac(key, stringToSign));
+        if (!MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), parsed.signature().getBytes(StandardCharsets.US_ASCII))) {
             return Result.error(
                     "InvalidSignatureException",
                     "The request signature we calculated does not match the signature you provided.",
@@ -231,6 +254,92 @@ public final class SigV4Verifier {
             }
         }
         return List.of();
+    }
+
+    private static boolean inCanonicalOrder(List<String> names) {
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (name.isEmpty()
+                    || !name.equals(name.toLowerCase(Locale.ROOT))
+                    || (i > 0 && names.get(i - 1).compareTo(name) >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Each segment of the path as received (already encoded once) is encoded again, as for every service but S3. */
+    private static String canonicalUri(String rawPath) {
+        if (rawPath.isEmpty()) {
+            return "/";
+        }
+        StringBuilder out = new StringBuilder();
+        String[] segments = rawPath.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            out.append(i == 0 ? "" : "/").append(uriEncode(segments[i]));
+        }
+        return out.toString();
+    }
+
+    /** Parameters decoded, encoded the canonical way, sorted by name and then value. */
+    private static String canonicalQuery(String rawQuery) {
+        List<String> parameters = new ArrayList<>();
+        for (String parameter : rawQuery.split("&", -1)) {
+            if (parameter.isEmpty()) {
+                continue;
+            }
+            int eq = parameter.indexOf('=');
+            String name = eq < 0 ? parameter : parameter.substring(0, eq);
+            String value = eq < 0 ? "" : parameter.substring(eq + 1);
+            parameters.add(uriEncode(percentDecode(name)) + "=" + uriEncode(percentDecode(value)));
+        }
+        parameters.sort(null);
+        return String.join("&", parameters);
+    }
+
+    private static String uriEncode(String text) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xFF);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "-_.~".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String percentDecode(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%' && i + 2 < text.length() && isHex(text.charAt(i + 1)) && isHex(text.charAt(i + 2))) {
+                out.write(HexFormat.fromHexDigits(text, i + 1, i + 3));
+                i += 2;
+            } else {
+                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isHex(char c) {
+        return Character.digit(c, 16) >= 0;
+    }
+
+    private static byte[] hmac(byte[] key, String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        }
+    }
+
+    private static String sha256Hex(byte[] bytes) {
+        return sha256Hex(bytes, bytes.length);
     }
 
     static String sha256Hex(byte[] body, int length) {
