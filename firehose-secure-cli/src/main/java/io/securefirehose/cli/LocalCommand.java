@@ -13,8 +13,9 @@ import picocli.CommandLine.Unmatched;
         description = "Run a local Firehose/STS/KMS-compatible HTTPS endpoint on 127.0.0.1 until stopped. Flags:"
                 + " --port N, --stream NAME (repeatable), --region R, --output-dir DIR, --gzip,"
                 + " --object-age-seconds S, --trust-pem FILE, --no-capture, --kms-key ID[,alias/NAME...], --role ARN,"
-                + " --help."
-                + " Prints the URL, the trust PEM's path and the test credentials.")
+                + " --quota RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S, --posture unprotected|compliant, --help."
+                + " Prints the URL, the trust PEM's path, the test credentials, the streams' ARNs and a block to paste"
+                + " into another shell.")
 final class LocalCommand implements Callable<Integer> {
 
     @Unmatched

@@ -494,6 +494,62 @@ class CliIT {
     }
 
     @Test
+    void localPrintsABlockThatPastedSendsEncryptedChecksCleanlyAndLeavesNoTrustPemBehind() throws Exception {
+        Process local = CliProcess.start(Map.of(), "local", "--stream", "orders", "--posture", "compliant");
+        open.add(() -> {
+            local.destroy();
+            if (!local.waitFor(20, TimeUnit.SECONDS)) {
+                local.destroyForcibly();
+            }
+        });
+        BufferedReader out = new BufferedReader(new InputStreamReader(local.getInputStream(), UTF_8));
+        Map<String, String> environment = new HashMap<>();
+        List<String> flags = new ArrayList<>();
+        String kmsKey = null;
+        String trustPem = null;
+        for (int i = 0; i < 40 && flags.isEmpty(); i++) {
+            String line = out.readLine();
+            if (line == null) {
+                break;
+            }
+            if (line.startsWith("export ")) {
+                for (String assignment : line.substring("export ".length()).split(" ")) {
+                    environment.put(
+                            assignment.substring(0, assignment.indexOf('=')),
+                            assignment.substring(assignment.indexOf('=') + 1));
+                }
+            } else if (line.startsWith("LOCAL=\"")) {
+                flags.addAll(List.of(
+                        line.substring("LOCAL=\"".length(), line.length() - 1).split(" ")));
+            } else if (line.startsWith("KMS key:")) {
+                kmsKey = line.substring(line.indexOf(':') + 1).trim();
+            } else if (line.startsWith("trust PEM:")) {
+                trustPem = line.substring(line.indexOf(':') + 1).trim();
+            }
+        }
+        assertThat(environment).containsKeys("AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+        assertThat(flags).contains("--endpoint", "--kms-endpoint", "--sts-endpoint", "--trust-pem", "--stream-arn");
+        assertThat(kmsKey).isNotNull();
+        assertThat(trustPem).isNotNull();
+        assertThat(Path.of(trustPem)).exists();
+
+        List<String> send = new ArrayList<>(List.of("send", "--stream", "orders", "--kms-key", kmsKey));
+        send.addAll(flags);
+        CliProcess.Result sent = CliProcess.run(environment, lines(3), send.toArray(new String[0]));
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        assertThat(sent.out().trim()).isEqualTo("sent=3 failed=0");
+        List<String> check = new ArrayList<>(List.of("check", "--stream", "orders"));
+        check.addAll(flags);
+        CliProcess.Result checked = CliProcess.run(environment, new byte[0], check.toArray(new String[0]));
+        assertThat(checked.exitCode()).as(checked.out() + checked.err()).isZero();
+        assertThat(checked.out()).contains("0 warning(s), 0 failed");
+
+        local.destroy(); // SIGTERM, as Ctrl-C: the shutdown removes the trust PEM it wrote to the temp directory
+        assertThat(local.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Path.of(trustPem)).doesNotExist();
+    }
+
+    @Test
     void localRunsAnEndpointTheToolCanSendTo() throws Exception {
         Path pem = dir.resolve("local-ca.pem");
         Process local = CliProcess.start(Map.of(), "local", "--stream", "demo", "--trust-pem", pem.toString());

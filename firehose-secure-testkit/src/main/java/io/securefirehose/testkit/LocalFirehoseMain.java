@@ -2,6 +2,7 @@ package io.securefirehose.testkit;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import io.securefirehose.testkit.internal.LocalKms;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -21,12 +22,23 @@ import org.jspecify.annotations.Nullable;
  * java -cp firehose-secure-testkit.jar:... io.securefirehose.testkit.LocalFirehoseMain \
  *     [--port N] [--stream NAME]... [--region R] [--output-dir DIR] [--gzip] [--trust-pem FILE]
  *     [--kms-key ID[,alias/NAME...]]... [--role ARN]... [--quota RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S]
+ *     [--posture unprotected|compliant]
  * </pre>
  *
- * It prints the endpoint, where the trust PEM was written, and the credentials to sign with.
+ * It prints the endpoint, where the trust PEM was written, the credentials to sign with, each stream's ARN, and a
+ * block to paste into another shell that points {@code bin/firehose-secure} at it. A trust PEM it wrote to the
+ * temporary directory (no {@code --trust-pem}) is deleted when the process ends.
  */
 @API(status = STABLE, since = "0.1.0")
 public final class LocalFirehoseMain {
+
+    /** The key {@code --posture compliant} protects the streams with when no {@code --kms-key} is given. */
+    static final String POSTURE_KEY_ID = "5e6f7a8b-1c2d-3e4f-5a6b-7c8d9e0f1a2b";
+
+    private static final String USAGE = "usage: LocalFirehoseMain [--port N] [--stream NAME]... [--region R]"
+            + " [--output-dir DIR] [--gzip] [--object-age-seconds S] [--trust-pem FILE] [--no-capture]"
+            + " [--kms-key ID[,alias/NAME...]]... [--role ARN]... [--quota RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S]"
+            + " [--posture unprotected|compliant]";
 
     private LocalFirehoseMain() {}
 
@@ -65,11 +77,14 @@ public final class LocalFirehoseMain {
         LocalFirehoseBuilder builder = LocalFirehose.builder();
         Path trustPem = null;
         List<String> kmsKeys = new ArrayList<>();
+        List<String> streams = new ArrayList<>();
+        boolean compliant = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
                 case "--port" -> builder.port(Integer.parseInt(value(args, ++i, flag)));
-                case "--stream" -> builder.stream(value(args, ++i, flag));
+                case "--stream" -> streams.add(value(args, ++i, flag));
+                case "--posture" -> compliant = compliant(value(args, ++i, flag));
                 case "--region" -> builder.region(value(args, ++i, flag));
                 case "--output-dir" -> builder.outputDirectory(Path.of(value(args, ++i, flag)));
                 case "--gzip" -> builder.gzip(true);
@@ -95,19 +110,30 @@ public final class LocalFirehoseMain {
                     builder.kmsKey(id, Arrays.copyOfRange(idAndAliases, 1, idAndAliases.length));
                 }
                 case "--help", "-h" -> {
-                    out.println(
-                            "usage: LocalFirehoseMain [--port N] [--stream NAME]... [--region R] [--output-dir DIR] [--gzip]"
-                                    + " [--object-age-seconds S] [--trust-pem FILE] [--no-capture]"
-                                    + " [--kms-key ID[,alias/NAME...]] [--role ARN]"
-                                    + " [--quota RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S]");
+                    out.println(USAGE);
                     return null;
                 }
                 default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");
             }
         }
+        if (compliant && kmsKeys.isEmpty()) {
+            kmsKeys.add(POSTURE_KEY_ID);
+            builder.kmsKey(POSTURE_KEY_ID);
+        }
+        for (String stream : streams) {
+            if (compliant) {
+                builder.stream(
+                        stream,
+                        StreamPosture.compliant(LocalKms.keyArn(builder.region, builder.accountId, kmsKeys.get(0))));
+            } else {
+                builder.stream(stream);
+            }
+        }
         LocalFirehose server = builder.start();
         if (trustPem == null) {
             trustPem = Files.createTempFile("local-firehose-ca-", ".pem");
+            // Written for this run only: gone when the process ends (Ctrl-C and SIGTERM included).
+            trustPem.toFile().deleteOnExit();
         }
         server.writeTrustPem(trustPem);
         out.println("LocalFirehose listening on " + server.endpoint());
@@ -119,8 +145,44 @@ public final class LocalFirehoseMain {
         for (String key : kmsKeys) {
             out.println("KMS key:           " + server.kmsKeyArn(key));
         }
+        for (String stream : streams) {
+            out.println("stream:            " + stream + "  " + server.streamArn(stream)
+                    + (compliant ? "  (posture: compliant)" : ""));
+        }
+        printPasteBlock(server, trustPem, streams, kmsKeys, out);
         out.flush();
         return server;
+    }
+
+    /** Everything another shell needs to point {@code bin/firehose-secure} at this server, ready to paste. */
+    private static void printPasteBlock(
+            LocalFirehose server, Path trustPem, List<String> streams, List<String> kmsKeys, PrintStream out) {
+        String endpoint = server.endpoint().toString();
+        String stream = streams.isEmpty() ? "NAME" : streams.get(0);
+        String flags = "--endpoint " + endpoint + " --kms-endpoint " + endpoint + " --sts-endpoint " + endpoint
+                + " --trust-pem " + trustPem.toAbsolutePath() + " --stream-arn " + server.streamArn(stream);
+        out.println();
+        out.println("# To use it from another shell, paste:");
+        out.println("export AWS_REGION=" + server.region() + " AWS_ACCESS_KEY_ID="
+                + server.credentials().accessKeyId() + " AWS_SECRET_ACCESS_KEY="
+                + server.credentials().secretAccessKey());
+        out.println("LOCAL=\"" + flags + "\"");
+        out.println("# then, for example (send and check take every flag in $LOCAL):");
+        out.println("#   echo '{\"id\":1}' | bin/firehose-secure send --stream " + stream + " $LOCAL");
+        if (!kmsKeys.isEmpty()) {
+            out.println("#   echo '{\"id\":1}' | bin/firehose-secure send --stream " + stream + " $LOCAL --kms-key "
+                    + server.kmsKeyArn(kmsKeys.get(0)));
+        }
+        out.println("#   bin/firehose-secure check --stream " + stream + " $LOCAL");
+    }
+
+    private static boolean compliant(String posture) {
+        return switch (posture) {
+            case "compliant" -> true;
+            case "unprotected" -> false;
+            default ->
+                throw new IllegalArgumentException("--posture takes unprotected or compliant, was '" + posture + "'");
+        };
     }
 
     private static String value(String[] args, int index, String flag) {
