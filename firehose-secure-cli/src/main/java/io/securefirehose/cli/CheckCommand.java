@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "check",
         mixinStandardHelpOptions = true,
+        versionProvider = FirehoseSecureCli.Version.class,
         description = "Check everything a producer with these flags depends on: the endpoint's addresses against the"
                 + " rules, a TLS handshake (protocol, cipher, certificate), the assumed role, and the stream's"
                 + " security posture (DescribeDeliveryStream). One line per finding: PASS, WARN, FAIL or INFO;"

@@ -32,6 +32,7 @@ import software.amazon.awssdk.regions.Region;
 @Command(
         name = "decrypt",
         mixinStandardHelpOptions = true,
+        versionProvider = FirehoseSecureCli.Version.class,
         description = "Decrypt objects as Firehose delivered them (plain or gzip) and write the records: to stdout,"
                 + " each followed by a newline unless it ends with one, or with --out-dir one file per object.")
 final class DecryptCommand implements Callable<Integer> {

@@ -71,6 +71,12 @@ public final class FirehoseSecureCli implements Runnable {
         commandLine.registerConverter(Duration.class, FirehoseSecureCli::duration);
         commandLine.setOut(io.out());
         commandLine.setErr(io.err());
+        // A bad flag or flag value: one line naming it, then where the usage is; exit 2.
+        commandLine.setParameterExceptionHandler((e, ignored) -> {
+            io.err().println("error: " + e.getMessage());
+            io.err().println("(usage: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            return 2;
+        });
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             io.err().println("error: " + e.getMessage());
             return 1;

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "policy",
         mixinStandardHelpOptions = true,
+        versionProvider = FirehoseSecureCli.Version.class,
         description = "Print the least-privilege IAM documents (deterministic JSON) for one stream, and optionally"
                 + " one KMS key, VPC endpoint and principal. See docs/iam.md.")
 final class PolicyCommand implements Callable<Integer> {

@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "send",
         mixinStandardHelpOptions = true,
+        versionProvider = FirehoseSecureCli.Version.class,
         description = "Send records to a delivery stream: one per line (the newline is kept, so delivered objects"
                 + " stay newline-delimited), or each file whole with --binary. Prints progress on stderr and"
                 + " 'sent=<n> failed=<m>' at the end; exit code 0 only if every record was acknowledged.")

@@ -230,6 +230,22 @@ class CliIT {
         CliProcess.Result missing = CliProcess.run(Map.of(), new byte[0], "send");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("Missing required option: '--stream=<stream>'");
+        CliProcess.Result badValue = CliProcess.run(Map.of(), new byte[0], "send", "--stream", "s", "--linger", "5x");
+        assertThat(badValue.exitCode()).isEqualTo(2);
+        assertThat(badValue.err().lines().filter(line -> line.startsWith("error:")))
+                .singleElement()
+                .satisfies(line -> assertThat(line).contains("--linger").contains("'5x'"));
+        CliProcess.Result localBadFlag = CliProcess.run(Map.of(), new byte[0], "local", "--bogus");
+        assertThat(localBadFlag.exitCode()).isEqualTo(2);
+        assertThat(localBadFlag.err()).startsWith("error: unknown flag --bogus");
+        CliProcess.Result localBadPort = CliProcess.run(Map.of(), new byte[0], "local", "--port", "eighty");
+        assertThat(localBadPort.exitCode()).isEqualTo(2);
+        assertThat(localBadPort.err()).startsWith("error: --port takes a whole number, was 'eighty'");
+        for (String command : List.of("send", "decrypt", "policy", "check", "local")) {
+            CliProcess.Result version = CliProcess.run(Map.of(), new byte[0], command, "--version");
+            assertThat(version.exitCode()).as(command).isZero();
+            assertThat(version.out().trim()).as(command).matches("firehose-secure \\d+\\.\\d+\\.\\d+.*");
+        }
         CliProcess.Result http = CliProcess.run(
                 Map.of("AWS_REGION", "us-east-1"),
                 new byte[0],

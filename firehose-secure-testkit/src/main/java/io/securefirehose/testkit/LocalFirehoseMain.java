@@ -82,7 +82,7 @@ public final class LocalFirehoseMain {
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
-                case "--port" -> builder.port(Integer.parseInt(value(args, ++i, flag)));
+                case "--port" -> builder.port((int) number(value(args, ++i, flag), flag));
                 case "--stream" -> streams.add(value(args, ++i, flag));
                 case "--posture" -> compliant = compliant(value(args, ++i, flag));
                 case "--region" -> builder.region(value(args, ++i, flag));
@@ -90,7 +90,7 @@ public final class LocalFirehoseMain {
                 case "--gzip" -> builder.gzip(true);
                 case "--object-age-seconds" ->
                     builder.deliveryBuffering(
-                            5L * 1024 * 1024, Duration.ofSeconds(Long.parseLong(value(args, ++i, flag))));
+                            5L * 1024 * 1024, Duration.ofSeconds(number(value(args, ++i, flag), flag)));
                 case "--trust-pem" -> trustPem = Path.of(value(args, ++i, flag));
                 case "--no-capture" -> builder.captureRecords(false);
                 case "--role" -> builder.role(value(args, ++i, flag));
@@ -100,8 +100,8 @@ public final class LocalFirehoseMain {
                         throw new IllegalArgumentException(
                                 "--quota takes RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S, was " + args[i]);
                     }
-                    builder.quotaForAllStreams(new StreamQuota(
-                            Long.parseLong(rates[0]), Long.parseLong(rates[1]), Long.parseLong(rates[2])));
+                    builder.quotaForAllStreams(
+                            new StreamQuota(number(rates[0], flag), number(rates[1], flag), number(rates[2], flag)));
                 }
                 case "--kms-key" -> {
                     String[] idAndAliases = value(args, ++i, flag).split(",", -1);
@@ -183,6 +183,14 @@ public final class LocalFirehoseMain {
             default ->
                 throw new IllegalArgumentException("--posture takes unprotected or compliant, was '" + posture + "'");
         };
+    }
+
+    private static long number(String text, String flag) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " takes a whole number, was '" + text + "'", e);
+        }
     }
 
     private static String value(String[] args, int index, String flag) {
