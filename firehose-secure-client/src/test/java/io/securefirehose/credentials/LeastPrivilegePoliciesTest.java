@@ -247,6 +247,14 @@ class LeastPrivilegePoliciesTest {
                 .contains("\"StringEquals\":{\"aws:SourceVpce\":\"vpce-0a1b2c3d4e5f67890\","
                         + "\"aws:PrincipalTag/team\":\"orders\"},\"IpAddress\":{\"aws:SourceIp\":\"10.20.0.0/16\"}");
         assertThat(session.split("aws:SourceIp", -1)).as("on both statements").hasSize(3);
+        String withDescribe = LeastPrivilegePolicies.builder()
+                .streamArn(STREAM)
+                .describeStream(true)
+                .kmsKeyArn("arn:aws:kms:eu-west-1:111122223333:key/abcd")
+                .condition("IpAddress", "aws:SourceIp", "10.20.0.0/16")
+                .build()
+                .sessionPolicyMinified();
+        assertThat(withDescribe.split("aws:SourceIp", -1)).as("on all three statements").hasSize(4);
         String withoutEndpoint = LeastPrivilegePolicies.builder()
                 .streamArn(STREAM)
                 .condition("IpAddress", "aws:SourceIp", "10.20.0.0/16")
