@@ -47,6 +47,8 @@ final class CheckCommand implements Callable<Integer> {
         ProducerConfig config;
         try {
             config = connection.producer(stream).buildConfig();
+        } catch (UsageError e) {
+            throw e;
         } catch (RuntimeException e) {
             report("FAIL", "settings", FailureSummary.describe(e));
             return finish();

@@ -77,7 +77,7 @@ final class ConnectionOptions {
     String region() {
         String chosen = region != null ? region : System.getenv("AWS_REGION");
         if (chosen == null || chosen.isBlank()) {
-            throw new IllegalArgumentException("--region is required (or set AWS_REGION)");
+            throw new UsageError("--region is required (or set AWS_REGION)");
         }
         return chosen;
     }

@@ -5,6 +5,8 @@ import static org.apiguardian.api.API.Status.STABLE;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
@@ -78,10 +80,25 @@ public final class FirehoseSecureCli implements Runnable {
             return 2;
         });
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            io.err().println("error: " + e.getMessage());
+            io.err().println("error: " + explained(e));
+            if (e instanceof UsageError) {
+                io.err().println("(usage: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+                return 2;
+            }
             return 1;
         });
         return commandLine.execute(args);
+    }
+
+    /** A failure as one line: a file that cannot be read says which and why. */
+    static String explained(Exception e) {
+        if (e instanceof NoSuchFileException missing) {
+            return missing.getFile() + ": no such file";
+        }
+        if (e instanceof AccessDeniedException denied) {
+            return denied.getFile() + ": permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT0.5S}. */

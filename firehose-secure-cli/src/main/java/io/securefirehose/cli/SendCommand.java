@@ -86,6 +86,8 @@ final class SendCommand implements Callable<Integer> {
                     .maxInFlightRequests(maxInFlight)
                     .requireServerSideEncryption(requireServerSideEncryption)
                     .build();
+        } catch (UsageError e) {
+            throw e;
         } catch (RuntimeException e) {
             io.err().println("error: " + FailureSummary.describe(e));
             io.out().println("sent=0 failed=0");

@@ -241,6 +241,18 @@ class CliIT {
         CliProcess.Result localBadPort = CliProcess.run(Map.of(), new byte[0], "local", "--port", "eighty");
         assertThat(localBadPort.exitCode()).isEqualTo(2);
         assertThat(localBadPort.err()).startsWith("error: --port takes a whole number, was 'eighty'");
+        CliProcess.Result noRegion = CliProcess.run(Map.of(), new byte[0], "send", "--stream", "s");
+        assertThat(noRegion.exitCode()).isEqualTo(2);
+        assertThat(noRegion.err()).startsWith("error: --region is required (or set AWS_REGION)");
+        CliProcess.Result noFile = CliProcess.run(
+                Map.of("AWS_REGION", "us-east-1"),
+                new byte[0],
+                "send",
+                "--stream",
+                "s",
+                dir.resolve("missing.jsonl").toString());
+        assertThat(noFile.exitCode()).isEqualTo(1);
+        assertThat(noFile.err()).contains("error: " + dir.resolve("missing.jsonl") + ": no such file");
         for (String command : List.of("send", "decrypt", "policy", "check", "local")) {
             CliProcess.Result version = CliProcess.run(Map.of(), new byte[0], command, "--version");
             assertThat(version.exitCode()).as(command).isZero();
