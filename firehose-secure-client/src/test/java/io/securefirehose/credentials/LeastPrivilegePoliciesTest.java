@@ -254,7 +254,9 @@ class LeastPrivilegePoliciesTest {
                 .condition("IpAddress", "aws:SourceIp", "10.20.0.0/16")
                 .build()
                 .sessionPolicyMinified();
-        assertThat(withDescribe.split("aws:SourceIp", -1)).as("on all three statements").hasSize(4);
+        assertThat(withDescribe.split("aws:SourceIp", -1))
+                .as("on all three statements")
+                .hasSize(4);
         String withoutEndpoint = LeastPrivilegePolicies.builder()
                 .streamArn(STREAM)
                 .condition("IpAddress", "aws:SourceIp", "10.20.0.0/16")
