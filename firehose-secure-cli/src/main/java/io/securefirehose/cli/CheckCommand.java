@@ -12,6 +12,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -129,10 +130,13 @@ final class CheckCommand implements Callable<Integer> {
         PostureReport report;
         try {
             report = SecurityPosture.check(config);
-        } catch (CredentialsUnavailableException e) {
-            report("FAIL", "credentials", FailureSummary.describe(e));
-            return;
         } catch (RuntimeException e) {
+            CredentialsUnavailableException noCredentials = credentialsFailureIn(e);
+            if (noCredentials != null) {
+                report("FAIL", "credentials", FailureSummary.describe(noCredentials));
+                report("FAIL", "describe", "DescribeDeliveryStream was not called: no credentials (see credentials)");
+                return;
+            }
             report("FAIL", "describe", "DescribeDeliveryStream failed: " + FailureSummary.describe(e));
             return;
         }
@@ -147,6 +151,15 @@ final class CheckCommand implements Callable<Integer> {
                     finding.evidence() + (finding.level() == PostureFinding.Level.PASS ? "" : " -> " + finding.fix());
             report(finding.level().name(), finding.id(), line);
         }
+    }
+
+    private static @Nullable CredentialsUnavailableException credentialsFailureIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CredentialsUnavailableException credentials) {
+                return credentials;
+            }
+        }
+        return null;
     }
 
     private void report(String level, String id, String text) {

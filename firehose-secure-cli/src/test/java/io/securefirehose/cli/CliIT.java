@@ -220,6 +220,21 @@ class CliIT {
         assertThat(unknownRole.exitCode()).isEqualTo(1);
         assertThat(unknownRole.err())
                 .contains("AssumeRole of arn:aws:iam::000000000000:role/nobody failed with AccessDenied");
+        CliProcess.Result refusedRoleChecked = against(
+                server,
+                new byte[0],
+                "check",
+                "--stream",
+                "orders",
+                "--role-arn",
+                "arn:aws:iam::000000000000:role/nobody",
+                "--sts-endpoint",
+                server.endpoint().toString());
+        assertThat(refusedRoleChecked.exitCode()).isEqualTo(1);
+        assertThat(refusedRoleChecked.out())
+                .containsPattern("FAIL credentials: .*AssumeRole of arn:aws:iam::000000000000:role/nobody failed with"
+                        + " AccessDenied")
+                .contains("FAIL describe: DescribeDeliveryStream was not called: no credentials");
     }
 
     @Test
