@@ -207,29 +207,20 @@ class CliIT {
         assertThat(unknownKey.exitCode()).isEqualTo(1);
         assertThat(unknownKey.err()).contains("error: 2 record(s): ").contains("UnrecognizedClientException");
 
-        CliProcess.Result unknownRole = against(
-                server,
-                lines(1),
-                "send",
-                "--stream",
-                "orders",
-                "--role-arn",
-                "arn:aws:iam::000000000000:role/nobody",
-                "--sts-endpoint",
-                server.endpoint().toString());
+        String[] refusedRole = {
+            "--stream",
+            "orders",
+            "--role-arn",
+            "arn:aws:iam::000000000000:role/nobody",
+            "--sts-endpoint",
+            server.endpoint().toString()
+        };
+        CliProcess.Result unknownRole = against(server, lines(1), concat(new String[] {"send"}, refusedRole));
         assertThat(unknownRole.exitCode()).isEqualTo(1);
         assertThat(unknownRole.err())
                 .contains("AssumeRole of arn:aws:iam::000000000000:role/nobody failed with AccessDenied");
-        CliProcess.Result refusedRoleChecked = against(
-                server,
-                new byte[0],
-                "check",
-                "--stream",
-                "orders",
-                "--role-arn",
-                "arn:aws:iam::000000000000:role/nobody",
-                "--sts-endpoint",
-                server.endpoint().toString());
+        CliProcess.Result refusedRoleChecked =
+                against(server, new byte[0], concat(new String[] {"check"}, refusedRole));
         assertThat(refusedRoleChecked.exitCode()).isEqualTo(1);
         assertThat(refusedRoleChecked.out())
                 .containsPattern("FAIL credentials: .*AssumeRole of arn:aws:iam::000000000000:role/nobody failed with"
