@@ -64,6 +64,6 @@ final class FailureSummary {
                 && !message.contains(inner.getMessage())) {
             message += " (cause: " + inner.getMessage() + ")";
         }
-        return message;
+        return FlagNames.translate(message);
     }
 }

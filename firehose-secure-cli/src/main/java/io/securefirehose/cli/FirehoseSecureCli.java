@@ -98,7 +98,7 @@ public final class FirehoseSecureCli implements Runnable {
         if (e instanceof AccessDeniedException denied) {
             return denied.getFile() + ": permission denied";
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : FlagNames.translate(e.getMessage());
     }
 
     /** {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT0.5S}. */
