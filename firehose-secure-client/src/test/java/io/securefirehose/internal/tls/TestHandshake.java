@@ -18,6 +18,7 @@ import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -50,6 +51,8 @@ final class TestHandshake {
                 .ciphers(suites)
                 .build();
         EventLoopGroup loop = new NioEventLoopGroup(1);
+        // Kept here: a refused handshake closes the channel, which may empty its pipeline before connect() returns.
+        CompletableFuture<SslHandler> handler = new CompletableFuture<>();
         resources.add(() -> loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS));
         Channel channel = new Bootstrap()
                 .group(loop)
@@ -63,14 +66,16 @@ final class TestHandshake {
                             parameters.setEndpointIdentificationAlgorithm("HTTPS");
                             engine.setSSLParameters(parameters);
                         }
-                        ch.pipeline().addLast(new SslHandler(engine));
+                        SslHandler ssl = new SslHandler(engine);
+                        handler.complete(ssl);
+                        ch.pipeline().addLast(ssl);
                     }
                 })
                 .connect("localhost", server.port())
                 .sync()
                 .channel();
         resources.add(() -> channel.close().await(10, TimeUnit.SECONDS));
-        Future<Channel> handshake = channel.pipeline().get(SslHandler.class).handshakeFuture();
+        Future<Channel> handshake = handler.join().handshakeFuture(); // set when the channel registered
         assertThat(handshake.await(30, TimeUnit.SECONDS)).isTrue();
         return handshake;
     }
