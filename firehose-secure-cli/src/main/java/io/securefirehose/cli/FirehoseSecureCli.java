@@ -76,18 +76,22 @@ public final class FirehoseSecureCli implements Runnable {
         // A bad flag or flag value: one line naming it, then where the usage is; exit 2.
         commandLine.setParameterExceptionHandler((e, ignored) -> {
             io.err().println("error: " + e.getMessage());
-            io.err().println("(usage: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
-            return 2;
+            return usageError(io, e.getCommandLine());
         });
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             io.err().println("error: " + explained(e));
             if (e instanceof UsageError) {
-                io.err().println("(usage: " + cmd.getCommandSpec().qualifiedName() + " --help)");
-                return 2;
+                return usageError(io, cmd);
             }
             return 1;
         });
         return commandLine.execute(args);
+    }
+
+    /** After a usage error's {@code error:} line: where the usage is; exit code 2. */
+    private static int usageError(Io io, CommandLine command) {
+        io.err().println("(usage: " + command.getCommandSpec().qualifiedName() + " --help)");
+        return 2;
     }
 
     /** A failure as one line: a file that cannot be read says which and why. */
