@@ -10,7 +10,7 @@ import java.util.Map;
  * 4.1.2): the cipher-suite list, and the {@code supported_versions} extension. Suite codes are named for the suites
  * a JDK may offer; others appear as {@code 0xNNNN}.
  */
-record ClientHello(List<String> protocols, List<String> cipherSuites) {
+public record ClientHello(List<String> protocols, List<String> cipherSuites) {
 
     private static final Map<Integer, String> SUITES = Map.ofEntries(
             Map.entry(0x1301, "TLS_AES_128_GCM_SHA256"),
@@ -35,7 +35,7 @@ record ClientHello(List<String> protocols, List<String> cipherSuites) {
      * @return what it offers
      * @throws IllegalArgumentException if the bytes are not a ClientHello
      */
-    static ClientHello parse(byte[] bytes) {
+    public static ClientHello parse(byte[] bytes) {
         try {
             return read(ByteBuffer.wrap(bytes));
         } catch (java.nio.BufferUnderflowException e) {

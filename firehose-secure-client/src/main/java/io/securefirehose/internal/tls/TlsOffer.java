@@ -1,8 +1,5 @@
 package io.securefirehose.internal.tls;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslHandler;
 import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.transport.TlsPolicy;
 import java.security.NoSuchAlgorithmException;
@@ -19,9 +16,9 @@ import javax.net.ssl.SSLEngine;
  * never offered; a server with no suite in common fails the handshake before anything is agreed. The policy check
  * in {@link PolicyEnforcingTrustManager} stays as the second line.
  *
- * <p>The AWS SDK's Netty client has no option for protocols or suites, so this is a channel handler that sits in
- * front of the SDK's {@link SslHandler} and sets them on its engine when the connection becomes active, before the
- * handler sends its ClientHello. Immutable; one instance serves every channel of a client.
+ * <p>The AWS SDK's Netty client has no option for protocols or suites, so {@link SecureSocketChannel} sets them on
+ * the engine of the SDK's TLS handler before the TCP handshake, before anything can make that handler send its
+ * ClientHello. Immutable; one instance serves every channel of a client.
  */
 final class TlsOffer {
 
@@ -86,25 +83,5 @@ final class TlsOffer {
     void restrict(SSLEngine engine) {
         engine.setEnabledProtocols(protocols.clone());
         engine.setEnabledCipherSuites(cipherSuites.clone());
-    }
-
-    /** A handler for one channel; removes itself once the engine is set up. */
-    ChannelInboundHandlerAdapter handler() {
-        return new ChannelInboundHandlerAdapter() {
-            @Override
-            // Closing is all there is to do; the connect attempt that owns the channel sees it closed.
-            @SuppressWarnings("FutureReturnValueIgnored")
-            public void channelActive(ChannelHandlerContext ctx) {
-                SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-                if (ssl == null) {
-                    // A connection without TLS never carries a byte: the HTTP layer refuses such requests earlier.
-                    ctx.close();
-                    return;
-                }
-                restrict(ssl.engine());
-                ctx.pipeline().remove(this);
-                ctx.fireChannelActive();
-            }
-        };
     }
 }
