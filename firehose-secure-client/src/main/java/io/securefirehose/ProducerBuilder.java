@@ -15,6 +15,7 @@ import io.securefirehose.records.FirehoseLimits;
 import io.securefirehose.time.TaskScheduler;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
@@ -45,6 +46,8 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
 
     @Nullable
     TaskScheduler scheduler;
+
+    private @Nullable Consumer<? super ServiceFailure> serviceFailureListener;
 
     @Nullable
     EnvelopeEncryption encryption;
@@ -304,6 +307,25 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
     }
 
     /**
+     * Tells {@code listener} about each call to an AWS service that failed: a whole {@code PutRecordBatch} call, an
+     * STS call for the producer's session, a KMS {@code GenerateDataKey} call. It sees the cause as soon as it
+     * happens, where records would otherwise show it only when they fail (a KMS endpoint that does not resolve
+     * keeps records waiting for a data key up to {@code deliveryTimeout}). The producer's behaviour does not change:
+     * what it retries and what it fails is as documented, and {@link ServiceFailure#permanent()} says which.
+     *
+     * <p>Runs on the producer's scheduler thread, one failure at a time, in the order they happened; keep it short
+     * and never block in it (hand work to another thread; {@code flush} and {@code close} cannot be called from it).
+     * An exception it throws is logged and does not stop later calls. No record data or secret is in a failure.
+     *
+     * @param listener called once per failed call
+     * @return this builder
+     */
+    public ProducerBuilder serviceFailureListener(Consumer<? super ServiceFailure> listener) {
+        this.serviceFailureListener = Objects.requireNonNull(listener, "serviceFailureListener must not be null");
+        return this;
+    }
+
+    /**
      * Runs the producer's timers and callbacks on this scheduler instead of a thread of its own. Meant for tests
      * that move time by hand. The producer does not shut down a scheduler given here.
      *
@@ -322,7 +344,7 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
      * @throws IllegalStateException if a required option is missing or options conflict
      */
     public SecureFirehoseProducer build() {
-        return new SecureFirehoseProducer(ProducerAssembly.create(buildConfig(), scheduler));
+        return new SecureFirehoseProducer(ProducerAssembly.create(buildConfig(), scheduler, serviceFailureListener));
     }
 
     /**

@@ -198,6 +198,9 @@ class ProducerBuilderTest {
             Map.entry("ProducerBuilder#spill", "built and checked by Spill"),
             Map.entry("ProducerBuilder#scheduler", "any scheduler; the producer does not own it"),
             Map.entry(
+                    "ProducerBuilder#serviceFailureListener",
+                    "any listener; one that throws is logged and called again (ServiceFailureListenerTest)"),
+            Map.entry(
                     "Spill#toDirectory",
                     "any path; one that cannot be created, read or locked is refused at build (ProducerCoreSpillTest)"));
 

@@ -57,7 +57,8 @@ public class EnvelopeBenchmark extends MicroBenchmark {
                 new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
                 config.deliveryTimeout(),
                 ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
-                SendGate.OPEN);
+                SendGate.OPEN,
+                io.securefirehose.internal.aws.ServiceFailureReporter.Calls.NONE);
         encryptor.start(new RecordEncryptor.Sink() {
             @Override
             public void sealed(ParkedRecord parked, byte[] frame) {}

@@ -97,7 +97,8 @@ public class ProducerHotPathBenchmark {
                         new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
                         config.deliveryTimeout(),
                         ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
-                        SendGate.OPEN)
+                        SendGate.OPEN,
+                        io.securefirehose.internal.aws.ServiceFailureReporter.Calls.NONE)
                 : null;
         core = new ProducerCore(
                 config,

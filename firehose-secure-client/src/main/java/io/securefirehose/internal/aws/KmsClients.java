@@ -45,6 +45,11 @@ public final class KmsClients {
             return client;
         }
 
+        /** @return the only endpoint the client calls */
+        public URI endpoint() {
+            return http.endpoint();
+        }
+
         /**
          * A failure with refused TLS or addresses made typed; others unwrapped.
          *

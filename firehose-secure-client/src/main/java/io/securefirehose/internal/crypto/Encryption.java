@@ -3,9 +3,11 @@ package io.securefirehose.internal.crypto;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.securefirehose.ProducerConfig;
+import io.securefirehose.ServiceFailure;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.internal.aws.KmsClients;
 import io.securefirehose.internal.aws.RetryBackoff;
+import io.securefirehose.internal.aws.ServiceFailureReporter;
 import io.securefirehose.internal.identity.SendGate;
 import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.time.TaskScheduler;
@@ -31,7 +33,8 @@ public final class Encryption {
             SendGate credentials,
             TaskScheduler scheduler,
             SecurityEvents events,
-            long expiryCheckNanos) {
+            long expiryCheckNanos,
+            ServiceFailureReporter failures) {
         EnvelopeEncryption settings = config.encryption();
         if (settings == null) {
             return null;
@@ -55,7 +58,8 @@ public final class Encryption {
                 new RetryBackoff(config.retryBackoff(), config.retryBackoffMax()),
                 config.deliveryTimeout(),
                 expiryCheckNanos,
-                credentials);
+                credentials,
+                failures.calls(ServiceFailure.Service.KMS, kms.endpoint()));
     }
 
     /**

@@ -11,6 +11,7 @@ import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.errors.ProducerClosedException;
 import io.securefirehose.internal.aws.RetryBackoff;
 import io.securefirehose.internal.aws.ServiceAnswer;
+import io.securefirehose.internal.aws.ServiceFailureReporter;
 import io.securefirehose.internal.identity.SendGate;
 import io.securefirehose.internal.keys.DataKey;
 import io.securefirehose.time.TaskScheduler;
@@ -60,6 +61,7 @@ public final class RecordEncryptor implements AutoCloseable, EncryptionStatistic
     private final EnvelopeEncryption settings;
     private final DataKeySource source;
     private final SendGate credentials;
+    private final ServiceFailureReporter.Calls failedCalls;
     private boolean awaitingCredentials; // scheduler thread only
     private final TaskScheduler scheduler;
     private final RetryBackoff backoff;
@@ -92,7 +94,9 @@ public final class RecordEncryptor implements AutoCloseable, EncryptionStatistic
             RetryBackoff backoff,
             Duration deliveryTimeout,
             long expiryCheckNanos,
-            SendGate credentials) {
+            SendGate credentials,
+            ServiceFailureReporter.Calls failedCalls) {
+        this.failedCalls = failedCalls;
         this.credentials = credentials;
         this.settings = settings;
         this.source = source;
@@ -320,10 +324,6 @@ public final class RecordEncryptor implements AutoCloseable, EncryptionStatistic
         // No credentials to sign with yet (the assumed role's first session is on its way): KMS was not called,
         // and the credentials report their own failures.
         boolean unsigned = cause instanceof CredentialsUnavailableException;
-        if (!unsigned) {
-            kmsCalls.incrementAndGet();
-            kmsFailures.incrementAndGet();
-        }
         boolean permanent = answer.isPermanent(ServiceAnswer.PERMANENT_KMS_ERRORS)
                 || cause instanceof KmsDataKeySource.UnusableDataKeyException;
         EncryptionFailedException failure = new EncryptionFailedException(
@@ -337,6 +337,11 @@ public final class RecordEncryptor implements AutoCloseable, EncryptionStatistic
                 !permanent,
                 cause);
         lastFailure = failure;
+        if (!unsigned) {
+            kmsCalls.incrementAndGet();
+            kmsFailures.incrementAndGet();
+            failedCalls.report("GenerateDataKey", code, failure, permanent);
+        }
         LOG.warn(
                 "KMS GenerateDataKey for key {} failed with {}; {} record(s) waiting for a data key",
                 settings.kmsKeyId(),

@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.securefirehose.ProducerConfig;
 import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.internal.aws.ServiceFailureReporter;
 import io.securefirehose.internal.identity.AssumedRoleCredentials;
 import io.securefirehose.internal.identity.StsCredentials;
 import io.securefirehose.internal.tls.SecurityEvents;
@@ -60,7 +61,14 @@ public final class StreamDescriber {
                 }
             }
             if (role != null) {
-                assumed = StsCredentials.create(config, signer, role, Objects.requireNonNull(scheduler), events, true);
+                assumed = StsCredentials.create(
+                        config,
+                        signer,
+                        role,
+                        Objects.requireNonNull(scheduler),
+                        events,
+                        true,
+                        ServiceFailureReporter.NONE);
                 assumed.start();
                 await(assumed.firstAnswer(), timeout, "STS AssumeRole");
                 signer = assumed;

@@ -7,6 +7,7 @@ import io.securefirehose.errors.CredentialsUnavailableException;
 import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.internal.aws.RetryBackoff;
 import io.securefirehose.internal.aws.ServiceAnswer;
+import io.securefirehose.internal.aws.ServiceFailureReporter;
 import io.securefirehose.time.TaskScheduler;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +58,7 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
     private final LongAdder failures = new LongAdder();
     private final AutoCloseable onClose;
     private final UnaryOperator<Throwable> translate;
+    private final ServiceFailureReporter.Calls failedCalls;
     private final CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
     private final List<Runnable> openListeners = new CopyOnWriteArrayList<>();
     private volatile @Nullable Session current;
@@ -72,6 +74,7 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
      * @param issue one STS call for a session; called on the scheduler thread, may complete on any
      * @param scheduler where refreshes run
      * @param translate turns a refused connection into its typed exception
+     * @param failedCalls where each failed call is reported
      * @param onClose releases the STS client
      */
     AssumedRoleCredentials(
@@ -81,12 +84,14 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
             Supplier<CompletableFuture<Credentials>> issue,
             TaskScheduler scheduler,
             UnaryOperator<Throwable> translate,
+            ServiceFailureReporter.Calls failedCalls,
             AutoCloseable onClose) {
         this.action = action;
         this.roleArn = roleArn;
         this.refreshBefore = refreshBefore;
         this.issue = issue;
         this.translate = translate;
+        this.failedCalls = failedCalls;
         this.scheduler = scheduler;
         this.clock = scheduler.wallClock();
         this.onClose = onClose;
@@ -191,7 +196,7 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
         String code = answer.code();
         boolean isPermanent = answer.isPermanent(ServiceAnswer.PERMANENT_STS_ERRORS);
         boolean refusedForGood = isPermanent && current == null;
-        lastFailure = new CredentialsUnavailableException(
+        CredentialsUnavailableException failure = new CredentialsUnavailableException(
                 action + " of " + roleArn + " failed with " + code + ": " + cause.getMessage()
                         + (cause instanceof FirehoseSecureException
                                 ? ""
@@ -200,8 +205,10 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
                                         : " (retrying with backoff)"),
                 !refusedForGood,
                 cause);
+        lastFailure = failure;
         // Set after the failure it reports: a thread that sees it reads that failure.
         permanent = refusedForGood;
+        failedCalls.report(action, code, failure, refusedForGood);
         if (refusedForGood) {
             firstAnswer.complete(null);
             opened(); // so that what waits fails at once with STS's refusal

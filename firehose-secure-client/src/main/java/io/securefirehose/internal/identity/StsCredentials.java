@@ -3,11 +3,13 @@ package io.securefirehose.internal.identity;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.securefirehose.ProducerConfig;
+import io.securefirehose.ServiceFailure;
 import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.credentials.LeastPrivilegePolicies;
 import io.securefirehose.credentials.WebIdentity;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.internal.aws.ServiceEndpoints;
+import io.securefirehose.internal.aws.ServiceFailureReporter;
 import io.securefirehose.internal.aws.UserAgent;
 import io.securefirehose.internal.tls.SecureHttpClient;
 import io.securefirehose.internal.tls.SecurityEvents;
@@ -52,6 +54,16 @@ public final class StsCredentials {
      */
     public static @Nullable AssumedRoleCredentials webIdentity(
             ProducerConfig config, TaskScheduler scheduler, SecurityEvents events) {
+        return webIdentity(config, scheduler, events, ServiceFailureReporter.NONE);
+    }
+
+    /**
+     * As {@link #webIdentity(ProducerConfig, TaskScheduler, SecurityEvents)}, reporting each failed STS call.
+     *
+     * @param failures where failed STS calls are reported
+     */
+    public static @Nullable AssumedRoleCredentials webIdentity(
+            ProducerConfig config, TaskScheduler scheduler, SecurityEvents events, ServiceFailureReporter failures) {
         WebIdentity identity = config.webIdentity();
         if (identity == null) {
             return null;
@@ -75,6 +87,7 @@ public final class StsCredentials {
                         .thenApply(response -> response.credentials()),
                 scheduler,
                 http::typedRefusalOr,
+                failures.calls(ServiceFailure.Service.STS, endpoint),
                 () -> {
                     sts.close();
                     http.close();
@@ -91,18 +104,21 @@ public final class StsCredentials {
         }
     }
 
+    /** The producer's session: {@code AssumeRole} for the stream, each failed call reported to {@code failures}. */
     public static AssumedRoleCredentials create(
             ProducerConfig config,
             AwsCredentialsProvider base,
             AssumeRole role,
             TaskScheduler scheduler,
-            SecurityEvents events) {
-        return create(config, base, role, scheduler, events, false);
+            SecurityEvents events,
+            ServiceFailureReporter failures) {
+        return create(config, base, role, scheduler, events, false, failures);
     }
 
     /**
      * @param base the credentials that call {@code AssumeRole}
      * @param describeStream whether the session may also call {@code DescribeDeliveryStream} (the posture check)
+     * @param failures where failed STS calls are reported
      */
     public static AssumedRoleCredentials create(
             ProducerConfig config,
@@ -110,7 +126,8 @@ public final class StsCredentials {
             AssumeRole role,
             TaskScheduler scheduler,
             SecurityEvents events,
-            boolean describeStream) {
+            boolean describeStream,
+            ServiceFailureReporter failures) {
         URI configured = role.stsEndpoint();
         URI endpoint = configured != null ? configured : ServiceEndpoints.sts(config.region());
         SecureHttpClient http = stsHttp(config, endpoint, stsAddressRules(config, role), events);
@@ -141,6 +158,7 @@ public final class StsCredentials {
                 () -> sts.assumeRole(request).thenApply(response -> response.credentials()),
                 scheduler,
                 http::typedRefusalOr,
+                failures.calls(ServiceFailure.Service.STS, endpoint),
                 () -> {
                     sts.close();
                     http.close();

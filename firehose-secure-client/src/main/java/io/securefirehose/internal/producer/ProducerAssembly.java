@@ -5,10 +5,13 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import io.securefirehose.LoggerNames;
 import io.securefirehose.ProducerConfig;
 import io.securefirehose.RequestPath;
+import io.securefirehose.ServiceFailure;
 import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.internal.aws.ServiceFailureReporter;
 import io.securefirehose.internal.crypto.Encryption;
 import io.securefirehose.internal.crypto.RecordEncryptor;
 import io.securefirehose.internal.http.BatchTransport;
+import io.securefirehose.internal.http.FailureReportingTransport;
 import io.securefirehose.internal.http.LeanBatchTransport;
 import io.securefirehose.internal.http.SdkBatchTransport;
 import io.securefirehose.internal.identity.AssumedRoleCredentials;
@@ -22,6 +25,7 @@ import io.securefirehose.time.TaskScheduler;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,20 +52,36 @@ public final class ProducerAssembly {
      * @return a started core
      */
     public static ProducerCore create(ProducerConfig config, @Nullable TaskScheduler scheduler) {
+        return create(config, scheduler, null);
+    }
+
+    /**
+     * Creates the core for a producer that sends through the AWS SDK.
+     *
+     * @param config validated configuration
+     * @param scheduler the scheduler to use, or {@code null} to create (and own) a single-thread one
+     * @param failureListener where failed service calls are reported, or {@code null}
+     * @return a started core
+     */
+    public static ProducerCore create(
+            ProducerConfig config,
+            @Nullable TaskScheduler scheduler,
+            @Nullable Consumer<? super ServiceFailure> failureListener) {
         SecurityEvents events = new SecurityEvents();
         SingleThreadTaskScheduler own = scheduler == null
                 ? new SingleThreadTaskScheduler("firehose-secure-sender-" + config.deliveryStreamName())
                 : null;
         TaskScheduler runOn = own != null ? own : Objects.requireNonNull(scheduler);
+        ServiceFailureReporter failures = ServiceFailureReporter.to(failureListener, runOn);
         AssumeRole role = config.assumeRole();
         AssumedRoleCredentials identity = null;
         AssumedRoleCredentials assumed = null;
         RecordEncryptor encryptor = null;
         boolean built = false;
         try {
-            identity = StsCredentials.webIdentity(config, runOn, events);
+            identity = StsCredentials.webIdentity(config, runOn, events, failures);
             AwsCredentialsProvider base = identity != null ? identity : config.credentialsProvider();
-            assumed = role == null ? null : StsCredentials.create(config, base, role, runOn, events);
+            assumed = role == null ? null : StsCredentials.create(config, base, role, runOn, events, failures);
             AssumedRoleCredentials outer = assumed != null ? assumed : identity;
             AwsCredentialsProvider signer = outer != null ? outer : base;
             SendGate credentials = outer != null ? outer : SendGate.OPEN;
@@ -71,10 +91,15 @@ public final class ProducerAssembly {
                     credentials,
                     runOn,
                     events,
-                    ProducerCore.expiryCheckInterval(config.deliveryTimeout()));
-            BatchTransport transport = config.requestPath() == RequestPath.SDK_CLIENT
+                    ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
+                    failures);
+            BatchTransport calls = config.requestPath() == RequestPath.SDK_CLIENT
                     ? SdkBatchTransport.create(config, events, signer)
                     : LeanBatchTransport.create(config, events, signer);
+            BatchTransport transport = failureListener == null
+                    ? calls
+                    : new FailureReportingTransport(
+                            calls, failures.calls(ServiceFailure.Service.FIREHOSE, config.firehoseEndpoint()));
             AssumedRoleCredentials identitySession = identity;
             AssumedRoleCredentials roleSession = assumed;
             ProducerCore core = new ProducerCore(

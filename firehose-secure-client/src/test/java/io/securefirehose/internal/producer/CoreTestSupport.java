@@ -73,7 +73,8 @@ public abstract class CoreTestSupport {
                 new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)),
                 config.deliveryTimeout(),
                 ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
-                credentials);
+                credentials,
+                io.securefirehose.internal.aws.ServiceFailureReporter.Calls.NONE);
         core = new ProducerCore(
                 config, transport, scheduler, null, new SecurityEvents(), () -> 0, encryptor, credentials);
         return encryptor;
