@@ -2,6 +2,7 @@ package io.securefirehose.cli;
 
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.errors.ProducerClosedException;
 import io.securefirehose.errors.RecordTooLargeException;
 import io.securefirehose.internal.text.Printable;
 import io.securefirehose.records.FirehoseLimits;
@@ -68,6 +69,7 @@ final class SendCommand implements Callable<Integer> {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final FailureSummary failures = new FailureSummary();
+    private ServiceWatch watch = new ServiceWatch(() -> true, cause -> {}, reason -> {});
 
     SendCommand(FirehoseSecureCli.Io io) {
         this.io = io;
@@ -78,6 +80,17 @@ final class SendCommand implements Callable<Integer> {
         if (binary && (files.isEmpty() || files.contains("-"))) {
             throw new IllegalArgumentException("--binary reads each FILE whole: name the files");
         }
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "firehose-secure-cli-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long started = System.nanoTime();
+        CompletableFuture<SecureFirehoseProducer> built = new CompletableFuture<>();
+        watch = new ServiceWatch(
+                () -> acknowledged.get() == 0,
+                cause -> progress.execute(() -> printProgress(started, false)),
+                reason -> progress.execute(() -> endRun(reason, built)));
         SecureFirehoseProducer producer;
         try {
             producer = connection
@@ -85,20 +98,18 @@ final class SendCommand implements Callable<Integer> {
                     .linger(linger)
                     .maxInFlightRequests(maxInFlight)
                     .requireServerSideEncryption(requireServerSideEncryption)
+                    .serviceFailureListener(watch)
                     .build();
         } catch (UsageError e) {
+            progress.shutdownNow();
             throw e;
         } catch (RuntimeException e) {
+            progress.shutdownNow();
             io.err().println("error: " + FailureSummary.describe(e));
             io.out().println("sent=0 failed=0");
             return 1;
         }
-        long started = System.nanoTime();
-        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "firehose-secure-cli-progress");
-            thread.setDaemon(true);
-            return thread;
-        });
+        built.complete(producer);
         long intervalMillis = Math.max(1, progressInterval.toMillis());
         ScheduledFuture<?> ticker = progress.scheduleAtFixedRate(
                 () -> printProgress(started, false), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
@@ -130,7 +141,18 @@ final class SendCommand implements Callable<Integer> {
         printProgress(started, true);
         io.out().println("sent=" + acknowledged.get() + " failed=" + failed.get());
         failures.print(io.err());
-        return failed.get() == 0 ? 0 : 1;
+        return failed.get() == 0 && !watch.ended() ? 0 : 1;
+    }
+
+    /**
+     * Ends the run for {@code reason}: says why at once, then fails what is buffered, which lets the reading loop
+     * and {@code flush} return; on the progress thread.
+     */
+    @SuppressWarnings("FutureReturnValueIgnored") // close() reports nothing through it; it runs once built
+    private void endRun(String reason, CompletableFuture<SecureFirehoseProducer> built) {
+        io.err().println("error: " + reason);
+        io.err().flush();
+        built.thenAccept(producer -> producer.close(Duration.ZERO));
     }
 
     /**
@@ -145,7 +167,7 @@ final class SendCommand implements Callable<Integer> {
         long lineBytes = 0;
         boolean overlong = false;
         int b;
-        while ((b = in.read()) != -1) {
+        while (!watch.ended() && (b = in.read()) != -1) {
             lineBytes++;
             if (b == '\n') {
                 if (overlong) {
@@ -173,6 +195,9 @@ final class SendCommand implements Callable<Integer> {
                 }
             }
         }
+        if (watch.ended()) {
+            return;
+        }
         if (overlong) {
             refuseTooLarge(source + " line " + lineNumber, lineBytes);
         } else if (line.size() > 0) {
@@ -182,6 +207,9 @@ final class SendCommand implements Callable<Integer> {
 
     /** Sends a file as one record, reading no more of it than the largest record. */
     private void sendFile(SecureFirehoseProducer producer, Path file) throws IOException {
+        if (watch.ended()) {
+            return;
+        }
         long size = Files.size(file);
         if (size > FirehoseLimits.MAX_RECORD_BYTES) {
             refuseTooLarge(file.toString(), size);
@@ -214,7 +242,10 @@ final class SendCommand implements Callable<Integer> {
             future = producer.send(record);
         } catch (RuntimeException refused) {
             failed.incrementAndGet();
-            failures.add(refused);
+            if (!watch.ended()) {
+                failures.add(refused); // else the run's end, already reported, refused it
+                watch.recordFailed(refused);
+            }
             return;
         }
         // Counting runs when the future completes; close() waits for that, so the result needs no keeping.
@@ -223,21 +254,26 @@ final class SendCommand implements Callable<Integer> {
                 acknowledged.incrementAndGet();
             } else {
                 failed.incrementAndGet();
-                failures.add(error);
+                if (!(watch.ended() && FailureSummary.unwrap(error) instanceof ProducerClosedException)) {
+                    failures.add(error); // else the run's end, already reported, failed it
+                    watch.recordFailed(error);
+                }
             }
         });
     }
 
     private void printProgress(long startedNanos, boolean done) {
         double seconds = Math.max(1e-9, (System.nanoTime() - startedNanos) / 1e9);
+        String firstCause = watch.firstCause();
         io.err()
                 .printf(
-                        "progress: read=%d acknowledged=%d failed=%d rate=%.0f records/s%s%n",
+                        "progress: read=%d acknowledged=%d failed=%d rate=%.0f records/s%s%s%n",
                         read.get(),
                         acknowledged.get(),
                         failed.get(),
                         acknowledged.get() / seconds,
-                        done ? " (done)" : "");
+                        done ? " (done)" : "",
+                        firstCause == null ? "" : "; first failure: " + firstCause);
         io.err().flush();
     }
 }

@@ -26,6 +26,7 @@ class CliIT {
 
     private static final String KEY_ID = "5e6f7a8b-1c2d-3e4f-5a6b-7c8d9e0f1a2b";
     private static final String KMS_KEY = "arn:aws:kms:us-east-1:000000000000:key/" + KEY_ID;
+    private static final String ROLE_ARN = "arn:aws:iam::000000000000:role/orders-producer";
 
     @TempDir
     Path dir;
@@ -68,6 +69,13 @@ class CliIT {
         List<String> all = new ArrayList<>(List.of(first));
         all.addAll(List.of(second));
         return all.toArray(new String[0]);
+    }
+
+    private static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private static byte[] lines(int count) {
@@ -182,6 +190,72 @@ class CliIT {
         assertThat(errors).hasSize(1);
         assertThat(errors.get(0)).startsWith("error: 3 record(s): ").contains("TLS");
         assertThat(weak.applicationBytesReceived()).isZero();
+    }
+
+    @Test
+    void aKmsEndpointThatDoesNotResolveEndsTheRunAtOnceNamingTheEndpointAndTheFlag() {
+        LocalFirehose server = encryptingServer();
+        // No --kms-endpoint: the region's, which this machine (and the tool's hosts file here) cannot resolve.
+        CliProcess.Result result = against(
+                server,
+                lines(3),
+                "send",
+                "--stream",
+                "secure",
+                "--kms-key",
+                KMS_KEY,
+                "--stream-arn",
+                server.streamArn("secure"));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out().trim()).isEqualTo("sent=0 failed=3");
+        List<String> errors =
+                result.err().lines().filter(l -> l.startsWith("error:")).toList();
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0))
+                .startsWith(
+                        "error: KMS at https://kms.us-east-1.amazonaws.com could not be reached (UnknownHostException")
+                .contains("set --kms-endpoint")
+                .doesNotContain("deliveryTimeout");
+        assertThat(result.err())
+                .contains("first failure: KMS GenerateDataKey at https://kms.us-east-1.amazonaws.com:"
+                        + " UnknownHostException");
+        assertThat(server.records("secure")).isEmpty();
+    }
+
+    @Test
+    void anStsEndpointThatRefusesConnectionsEndsTheRunAtOnceNamingTheEndpointAndTheFlag() throws Exception {
+        LocalFirehose server = server(LocalFirehose.builder().stream("orders").role(ROLE_ARN));
+        String sts = "https://localhost:" + closedPort();
+        CliProcess.Result result =
+                against(server, lines(2), "send", "--stream", "orders", "--role-arn", ROLE_ARN, "--sts-endpoint", sts);
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out().trim()).isEqualTo("sent=0 failed=2");
+        List<String> errors =
+                result.err().lines().filter(l -> l.startsWith("error:")).toList();
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0))
+                .startsWith("error: STS at " + sts + " could not be reached (")
+                .contains("set --sts-endpoint");
+        assertThat(result.err()).contains("first failure: STS AssumeRole at " + sts);
+        assertThat(server.records("orders")).isEmpty();
+    }
+
+    @Test
+    void aFirehoseEndpointThatRefusesConnectionsEndsTheRunAtOnce() throws Exception {
+        LocalFirehose server = server(LocalFirehose.builder().stream("orders"));
+        String firehose = "https://localhost:" + closedPort();
+        List<String> args = new ArrayList<>(List.of("send", "--stream", "orders"));
+        args.addAll(List.of(connection(server)));
+        args.set(args.indexOf("--endpoint") + 1, firehose);
+        CliProcess.Result result =
+                CliProcess.run(CliProcess.environment(server), lines(2), args.toArray(new String[0]));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out().trim()).isEqualTo("sent=0 failed=2");
+        assertThat(result.err().lines().filter(l -> l.startsWith("error:")))
+                .singleElement()
+                .asString()
+                .startsWith("error: FIREHOSE at " + firehose + " could not be reached (")
+                .contains("check --endpoint");
     }
 
     @Test

@@ -25,6 +25,15 @@ final class CliProcess {
         return Path.of(System.getProperty("cli.jar", "target/firehose-secure-cli.jar"));
     }
 
+    /**
+     * The hosts file the tool's JVM resolves names with when the build names one: names a test does not serve fail
+     * at once with {@code UnknownHostException}, without a DNS query.
+     */
+    private static List<String> hostsFile() {
+        String file = System.getProperty("cli.hosts.file");
+        return file == null ? List.of() : List.of("-Djdk.net.hosts.file=" + file);
+    }
+
     static Path launcher() {
         return Path.of(System.getProperty("cli.launcher", "../bin/firehose-secure"));
     }
@@ -40,6 +49,7 @@ final class CliProcess {
     static Result run(Map<String, String> environment, byte[] stdin, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(hostsFile());
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(List.of(args));
@@ -56,6 +66,7 @@ final class CliProcess {
     static Process start(Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(hostsFile());
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(List.of(args));
