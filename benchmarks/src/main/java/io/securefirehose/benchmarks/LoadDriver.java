@@ -91,7 +91,8 @@ public final class LoadDriver {
             for (int round = 0; round < settings.rounds(); round++) {
                 for (int size : settings.sizes()) {
                     for (String configuration : settings.configurations()) {
-                        RunResult result = runOnce(firehose, configuration, size, settings.records(size));
+                        Measured measured = runOnce(firehose, configuration, size, settings.records(size));
+                        RunResult result = measured.result();
                         out.printf(
                                 Locale.ROOT,
                                 "round %d %-10s %6d B: %,.0f records/s, %.2f CPU s/M, %,.0f B/record%s%n",
@@ -102,6 +103,12 @@ public final class LoadDriver {
                                 result.cpuSecondsPerMillion(),
                                 result.allocatedBytesPerRecord(),
                                 round == 0 ? " (warm-up, not reported)" : "");
+                        // Under the run's own line: the breakdown belongs to it.
+                        out.println("  CPU by thread: " + measured.cpuByThread()
+                                + String.format(
+                                        Locale.ROOT,
+                                        "; endpoint JVM %.2f CPU s/M",
+                                        result.endpointCpuSeconds() / Math.max(1, result.records()) * 1e6));
                         if (round > 0) {
                             byKey.computeIfAbsent(size + "/" + configuration, k -> new ArrayList<>())
                                     .add(result);
@@ -123,7 +130,7 @@ public final class LoadDriver {
         return medians;
     }
 
-    private static RunResult runOnce(LocalFirehoseProcess firehose, String configuration, int size, long records)
+    private static Measured runOnce(LocalFirehoseProcess firehose, String configuration, int size, long records)
             throws Exception {
         LatencySample latency = new LatencySample(records, 100_000);
         try (Workload workload = switch (configuration) {
@@ -141,27 +148,27 @@ public final class LoadDriver {
             Workload.Outcome outcome = workload.run(records, size, latency);
             ProcessMeter.Reading after = ProcessMeter.read();
             double endpointSeconds = firehose.cpuSeconds() - endpointBefore;
-            System.out.println("  CPU by thread: " + ProcessMeter.Reading.cpuShares(before, after)
-                    + String.format(
-                            Locale.ROOT,
-                            "; endpoint JVM %.2f CPU s/M",
-                            endpointSeconds / Math.max(1, outcome.acknowledged()) * 1e6));
-            return new RunResult(
-                    configuration,
-                    size,
-                    outcome.acknowledged(),
-                    outcome.failed(),
-                    (after.wallNanos() - before.wallNanos()) / 1e9,
-                    (after.cpuNanos() - before.cpuNanos()) / 1e9,
-                    after.allocatedBytes() - before.allocatedBytes(),
-                    latency.percentileMillis(50),
-                    latency.percentileMillis(99),
-                    outcome.wireRecordBytes(),
-                    outcome.firehoseRecords(),
-                    (after.gcMillis() - before.gcMillis()) / 1000.0,
-                    endpointSeconds);
+            return new Measured(
+                    new RunResult(
+                            configuration,
+                            size,
+                            outcome.acknowledged(),
+                            outcome.failed(),
+                            (after.wallNanos() - before.wallNanos()) / 1e9,
+                            (after.cpuNanos() - before.cpuNanos()) / 1e9,
+                            after.allocatedBytes() - before.allocatedBytes(),
+                            latency.percentileMillis(50),
+                            latency.percentileMillis(99),
+                            outcome.wireRecordBytes(),
+                            outcome.firehoseRecords(),
+                            (after.gcMillis() - before.gcMillis()) / 1000.0,
+                            endpointSeconds),
+                    ProcessMeter.Reading.cpuShares(before, after));
         }
     }
+
+    /** One run's figures and its process CPU by thread group. */
+    private record Measured(RunResult result, String cpuByThread) {}
 
     /** Per field, the median over the runs (the lower middle for an even count). */
     static RunResult median(List<RunResult> runs) {

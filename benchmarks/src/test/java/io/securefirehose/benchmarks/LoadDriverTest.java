@@ -55,6 +55,16 @@ class LoadDriverTest {
         assertThat(coalesced.firehoseRecords()).isLessThan(100);
         assertThat(coalesced.billedBytesPerPayloadByte()).isLessThan(1.2);
         assertThat(Files.size(dir.resolve("load.png"))).isPositive();
+        List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+        int baselineRun = lines.indexOf(lines.stream()
+                .filter(l -> l.startsWith("round 1 baseline "))
+                .findFirst()
+                .orElseThrow());
+        assertThat(lines.get(baselineRun + 1))
+                .as("the breakdown under the run it belongs to: the raw SDK's threads, not the next run's producer's")
+                .startsWith("  CPU by thread: ")
+                .contains("aws-java-sdk-NettyEventLoop")
+                .doesNotContain("firehose-secure-");
         assertThat(printed.toString(StandardCharsets.UTF_8))
                 .contains("rec/s x")
                 .contains("billed/payload")
