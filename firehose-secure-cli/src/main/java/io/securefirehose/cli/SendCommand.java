@@ -2,6 +2,8 @@ package io.securefirehose.cli;
 
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.errors.CredentialsUnavailableException;
+import io.securefirehose.errors.EncryptionFailedException;
 import io.securefirehose.errors.ProducerClosedException;
 import io.securefirehose.errors.RecordTooLargeException;
 import io.securefirehose.internal.text.Printable;
@@ -254,12 +256,22 @@ final class SendCommand implements Callable<Integer> {
                 acknowledged.incrementAndGet();
             } else {
                 failed.incrementAndGet();
-                if (!(watch.ended() && FailureSummary.unwrap(error) instanceof ProducerClosedException)) {
-                    failures.add(error); // else the run's end, already reported, failed it
+                if (!(watch.ended() && explainedByTheEnd(FailureSummary.unwrap(error)))) {
+                    failures.add(error);
                     watch.recordFailed(error);
                 }
             }
         });
+    }
+
+    /**
+     * Whether a record's failure, once the run has ended, is the end's own cause, already reported: the close that
+     * ended the run, or the STS session or KMS data key whose failure ended it.
+     */
+    private static boolean explainedByTheEnd(Throwable failure) {
+        return failure instanceof ProducerClosedException
+                || failure instanceof CredentialsUnavailableException
+                || failure instanceof EncryptionFailedException;
     }
 
     private void printProgress(long startedNanos, boolean done) {

@@ -291,8 +291,14 @@ class CliIT {
         };
         CliProcess.Result unknownRole = against(server, lines(1), concat(new String[] {"send"}, refusedRole));
         assertThat(unknownRole.exitCode()).isEqualTo(1);
-        assertThat(unknownRole.err())
-                .contains("AssumeRole of arn:aws:iam::000000000000:role/nobody failed with AccessDenied");
+        assertThat(unknownRole.out().trim()).isEqualTo("sent=0 failed=1");
+        // One line: the refusal ends the run, and the record it failed is not reported again.
+        assertThat(unknownRole.err().lines().filter(l -> l.startsWith("error:")))
+                .singleElement()
+                .asString()
+                .startsWith("error: STS at " + server.endpoint() + " refused AssumeRole (AccessDenied: ")
+                .contains("arn:aws:iam::000000000000:role/nobody")
+                .contains("check --role-arn, --external-id");
         CliProcess.Result refusedRoleChecked =
                 against(server, new byte[0], concat(new String[] {"check"}, refusedRole));
         assertThat(refusedRoleChecked.exitCode()).isEqualTo(1);
