@@ -152,7 +152,7 @@ class ProducerBuilderTest {
                         "coalescing maxRecordBytes",
                         () -> Coalescing.lengthPrefixed().maxRecordBytes(1_024_001),
                         "was 1024001"),
-                row("TlsPolicy#named", "TLS policy", () -> TlsPolicy.named("LEGACY"), "use MODERN or TLS13_ONLY"),
+                row("TlsPolicy#named", "TLS policy", () -> TlsPolicy.named("LEGACY"), "use MODERN, TLS13_ONLY or FIPS"),
                 row(
                         "TlsPolicy#narrow",
                         "TLS policies may only narrow",

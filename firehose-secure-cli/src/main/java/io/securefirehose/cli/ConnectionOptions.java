@@ -44,7 +44,7 @@ final class ConnectionOptions {
 
     @Option(
             names = "--tls-policy",
-            description = "MODERN (TLS 1.3, or 1.2 with ECDHE+AEAD; default) or TLS13_ONLY",
+            description = "MODERN (TLS 1.3, or 1.2 with ECDHE+AEAD; default), TLS13_ONLY or FIPS",
             defaultValue = "MODERN")
     String tlsPolicy = "MODERN";
 

@@ -52,7 +52,7 @@ final class DecryptCommand implements Callable<Integer> {
     @Nullable
     Path trustPem;
 
-    @Option(names = "--tls-policy", description = "MODERN (default) or TLS13_ONLY")
+    @Option(names = "--tls-policy", description = "MODERN (default), TLS13_ONLY or FIPS")
     String tlsPolicy = "MODERN";
 
     @Option(names = "--allow-cidr", description = "range the KMS endpoint's addresses must lie in (repeatable)")

@@ -20,6 +20,8 @@ import org.apiguardian.api.API;
  *   <li>{@link #MODERN} (the default): TLS 1.3, and TLS 1.2 with ECDHE key exchange and an AEAD cipher (AES-GCM or
  *       ChaCha20-Poly1305) only. RSA key exchange (no forward secrecy) and CBC suites are refused.
  *   <li>{@link #TLS13_ONLY}: TLS 1.3 only.
+ *   <li>{@link #FIPS}: the algorithms FIPS 140 approves: TLS 1.3 with AES-GCM, TLS 1.2 with ECDHE and AES-GCM (no
+ *       ChaCha20-Poly1305, no CBC), key exchange on the NIST curves P-256, P-384 and P-521 only.
  * </ul>
  *
  * <p>A custom policy can only <em>narrow</em> one of these ({@link #narrow(List, List)}): drop a protocol or some
@@ -55,31 +57,59 @@ public final class TlsPolicy {
     /** TLS 1.3 only. */
     public static final TlsPolicy TLS13_ONLY = new TlsPolicy("TLS13_ONLY", List.of(TLS_1_3), TLS13_SUITES);
 
+    /** The NIST curves, the only key exchange groups {@link #FIPS} offers. */
+    private static final List<String> NIST_CURVES = List.of("secp256r1", "secp384r1", "secp521r1");
+
+    /**
+     * The algorithms FIPS 140 approves: TLS 1.3 with AES-GCM, TLS 1.2 with ECDHE and AES-GCM, key exchange on the
+     * NIST curves only. It selects algorithms; whether the cryptographic module is validated is the JVM provider's
+     * business (see docs/security.md). On Java 17 the JDK takes key exchange groups from the JVM-wide property
+     * {@code jdk.tls.namedGroups}: a client under this policy is refused at build unless the JVM's own ClientHello
+     * offers NIST curves only.
+     */
+    public static final TlsPolicy FIPS = new TlsPolicy(
+            "FIPS",
+            List.of(TLS_1_3, TLS_1_2),
+            List.of(
+                    "TLS_AES_128_GCM_SHA256",
+                    "TLS_AES_256_GCM_SHA384",
+                    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"),
+            NIST_CURVES);
+
     private final String name;
     private final Set<String> protocols;
     private final Set<String> cipherSuites;
+    private final List<String> namedGroups;
 
     private TlsPolicy(String name, List<String> protocols, List<String> cipherSuites) {
+        this(name, protocols, cipherSuites, List.of());
+    }
+
+    private TlsPolicy(String name, List<String> protocols, List<String> cipherSuites, List<String> namedGroups) {
         this.name = name;
         this.protocols = Collections.unmodifiableSet(new LinkedHashSet<>(protocols));
         this.cipherSuites = Collections.unmodifiableSet(new LinkedHashSet<>(cipherSuites));
+        this.namedGroups = List.copyOf(namedGroups);
     }
 
     /**
      * A preset by name, for configuration files and command lines.
      *
-     * @param name {@code MODERN} or {@code TLS13_ONLY} (case-insensitive)
+     * @param name {@code MODERN}, {@code TLS13_ONLY} or {@code FIPS} (case-insensitive)
      * @return the preset
      * @throws IllegalArgumentException for any other name
      */
     public static TlsPolicy named(String name) {
         Objects.requireNonNull(name, "name");
-        for (TlsPolicy preset : List.of(MODERN, TLS13_ONLY)) {
+        for (TlsPolicy preset : List.of(MODERN, TLS13_ONLY, FIPS)) {
             if (preset.name.equalsIgnoreCase(name)) {
                 return preset;
             }
         }
-        throw new IllegalArgumentException("unknown TLS policy '" + name + "': use MODERN or TLS13_ONLY");
+        throw new IllegalArgumentException("unknown TLS policy '" + name + "': use MODERN, TLS13_ONLY or FIPS");
     }
 
     /**
@@ -106,7 +136,7 @@ public final class TlsPolicy {
         for (String suite : cipherSuites) {
             if (!this.cipherSuites.contains(suite)) {
                 throw new IllegalArgumentException("TLS policies may only narrow: cipher suite '" + suite
-                        + "' is not allowed by " + name + " (TLS 1.2 needs ECDHE key exchange and an AEAD cipher)");
+                        + "' is not allowed by " + name + " (" + tls12Rule() + ")");
             }
         }
         for (String protocol : protocols) {
@@ -116,12 +146,20 @@ public final class TlsPolicy {
                         "the narrowed policy allows no cipher suite for " + protocol + ": add one of " + known);
             }
         }
-        return new TlsPolicy(name + "-narrowed", protocols, cipherSuites);
+        return new TlsPolicy(name + "-narrowed", protocols, cipherSuites, namedGroups);
     }
 
     /** @return the protocols allowed, for example {@code [TLSv1.3, TLSv1.2]} */
     public Set<String> protocols() {
         return protocols;
+    }
+
+    /**
+     * @return the key exchange groups the ClientHello may offer, in order; empty when the JDK's defaults are allowed
+     *     (its defaults are elliptic curves and finite-field groups of at least 2048 bits)
+     */
+    public List<String> namedGroups() {
+        return namedGroups;
     }
 
     /** @return the cipher suites allowed (TLS 1.3 and TLS 1.2 suites together) */
@@ -143,11 +181,15 @@ public final class TlsPolicy {
         }
         if (!cipherSuites.contains(cipherSuite)) {
             return Optional.of("cipher suite " + cipherSuite + " is not allowed by TLS policy " + name
-                    + (TLS_1_2.equals(protocol)
-                            ? " (TLS 1.2 needs ECDHE key exchange and an AEAD cipher: AES-GCM or ChaCha20-Poly1305)"
-                            : ""));
+                    + (TLS_1_2.equals(protocol) ? " (" + tls12Rule() + ")" : ""));
         }
         return Optional.empty();
+    }
+
+    private String tls12Rule() {
+        return namedGroups.isEmpty()
+                ? "TLS 1.2 needs ECDHE key exchange and an AEAD cipher: AES-GCM or ChaCha20-Poly1305"
+                : "TLS 1.2 needs ECDHE key exchange and AES-GCM";
     }
 
     @Override

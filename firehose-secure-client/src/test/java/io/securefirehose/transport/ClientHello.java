@@ -7,10 +7,10 @@ import java.util.Map;
 
 /**
  * The protocols and cipher suites a TLS ClientHello offers, read from the raw bytes a client sent (RFC 8446 section
- * 4.1.2): the cipher-suite list, and the {@code supported_versions} extension. Suite codes are named for the suites
+ * 4.1.2): the cipher-suite list, and the {@code supported_versions} and {@code supported_groups} extensions. Suite codes are named for the suites
  * a JDK may offer; others appear as {@code 0xNNNN}.
  */
-public record ClientHello(List<String> protocols, List<String> cipherSuites) {
+public record ClientHello(List<String> protocols, List<String> cipherSuites, List<String> namedGroups) {
 
     private static final Map<Integer, String> SUITES = Map.ofEntries(
             Map.entry(0x1301, "TLS_AES_128_GCM_SHA256"),
@@ -26,6 +26,22 @@ public record ClientHello(List<String> protocols, List<String> cipherSuites) {
             Map.entry(0x002F, "TLS_RSA_WITH_AES_128_CBC_SHA"),
             Map.entry(0x009C, "TLS_RSA_WITH_AES_128_GCM_SHA256"),
             Map.entry(0x00FF, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"));
+
+    private static final Map<Integer, String> GROUPS = Map.of(
+            0x0017,
+            "secp256r1",
+            0x0018,
+            "secp384r1",
+            0x0019,
+            "secp521r1",
+            0x001d,
+            "x25519",
+            0x001e,
+            "x448",
+            0x0100,
+            "ffdhe2048",
+            0x0101,
+            "ffdhe3072");
 
     private static final Map<Integer, String> VERSIONS =
             Map.of(0x0304, "TLSv1.3", 0x0303, "TLSv1.2", 0x0302, "TLSv1.1", 0x0301, "TLSv1");
@@ -64,6 +80,7 @@ public record ClientHello(List<String> protocols, List<String> cipherSuites) {
         }
         skip(in, in.get() & 0xff); // compression methods
         List<String> versions = new ArrayList<>();
+        List<String> groups = new ArrayList<>();
         int extensionsLength = in.getShort() & 0xffff;
         int extensionsEnd = in.position() + extensionsLength;
         while (in.position() < extensionsEnd) {
@@ -77,12 +94,19 @@ public record ClientHello(List<String> protocols, List<String> cipherSuites) {
                     versions.add(VERSIONS.getOrDefault(code, String.format("0x%04X", code)));
                 }
             }
+            if (type == 0x000a) {
+                int listLength = in.getShort() & 0xffff;
+                for (int i = 0; i < listLength / 2; i++) {
+                    int code = in.getShort() & 0xffff;
+                    groups.add(GROUPS.getOrDefault(code, String.format("0x%04X", code)));
+                }
+            }
             in.position(next);
         }
         if (versions.isEmpty()) {
             versions.add(VERSIONS.getOrDefault(legacyVersion, String.format("0x%04X", legacyVersion)));
         }
-        return new ClientHello(versions, suites);
+        return new ClientHello(versions, suites, groups);
     }
 
     /** Skips {@code count} bytes; the count is read before the position, which Java would otherwise read first. */

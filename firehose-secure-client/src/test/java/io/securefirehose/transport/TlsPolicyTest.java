@@ -64,9 +64,36 @@ class TlsPolicyTest {
     void presetsAreFoundByName() {
         assertThat(TlsPolicy.named("modern")).isSameAs(TlsPolicy.MODERN);
         assertThat(TlsPolicy.named("TLS13_ONLY")).isSameAs(TlsPolicy.TLS13_ONLY);
+        assertThat(TlsPolicy.named("fips")).isSameAs(TlsPolicy.FIPS);
         assertThatThrownBy(() -> TlsPolicy.named("LEGACY"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("LEGACY");
         assertThat(TlsPolicy.MODERN.toString()).contains("MODERN");
+    }
+
+    @Test
+    void theFipsPolicyAllowsAesGcmOnlyOnNistCurvesAndNarrowingKeepsTheCurves() {
+        assertThat(TlsPolicy.FIPS.protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(TlsPolicy.FIPS.cipherSuites())
+                .hasSize(6)
+                .allMatch(s -> s.contains("_AES_128_GCM_") || s.contains("_AES_256_GCM_"));
+        assertThat(TlsPolicy.FIPS.namedGroups()).containsExactly("secp256r1", "secp384r1", "secp521r1");
+        assertThat(TlsPolicy.MODERN.namedGroups()).isEmpty();
+        assertThat(TlsPolicy.FIPS.violation("TLSv1.2", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"))
+                .hasValueSatisfying(
+                        rule -> assertThat(rule).contains("policy FIPS").contains("AES-GCM"));
+        assertThat(TlsPolicy.FIPS.violation("TLSv1.3", "TLS_CHACHA20_POLY1305_SHA256"))
+                .isPresent();
+        assertThat(TlsPolicy.FIPS.violation("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"))
+                .isPresent();
+        assertThat(TlsPolicy.FIPS.violation("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"))
+                .isEmpty();
+        assertThat(TlsPolicy.FIPS
+                        .narrow(List.of("TLSv1.3"), List.of("TLS_AES_256_GCM_SHA384"))
+                        .namedGroups())
+                .isEqualTo(TlsPolicy.FIPS.namedGroups());
+        assertThatThrownBy(() -> TlsPolicy.FIPS.narrow(
+                        List.of("TLSv1.2"), List.of("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")))
+                .hasMessageContaining("not allowed by FIPS");
     }
 }

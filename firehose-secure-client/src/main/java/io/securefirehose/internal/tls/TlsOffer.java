@@ -66,7 +66,32 @@ final class TlsOffer {
                             + " with the default security providers",
                     null);
         }
-        return new TlsOffer(protocols.toArray(new String[0]), suites.toArray(new String[0]));
+        String[] offeredProtocols = protocols.toArray(new String[0]);
+        String[] offeredSuites = suites.toArray(new String[0]);
+        if (!policy.namedGroups().isEmpty()) {
+            requireOnlyPolicyGroups(policy, OfferedGroups.offered(offeredProtocols, offeredSuites));
+        }
+        return new TlsOffer(offeredProtocols, offeredSuites);
+    }
+
+    /**
+     * The JDK 17 engine has no per-connection setting for key exchange groups: a policy that limits them holds only
+     * if the JVM's own ClientHello offers no other group.
+     */
+    private static void requireOnlyPolicyGroups(TlsPolicy policy, List<String> offered) {
+        List<String> outside =
+                offered.stream().filter(g -> !policy.namedGroups().contains(g)).toList();
+        if (offered.isEmpty() || !outside.isEmpty()) {
+            throw new TlsPolicyViolationException(
+                    "any",
+                    "none",
+                    "none",
+                    policy + " offers key exchange on " + policy.namedGroups() + " only, but this JVM's ClientHello"
+                            + " offers " + offered + ": on Java 17 the JDK takes the groups from the JVM-wide"
+                            + " property jdk.tls.namedGroups, read once when TLS is first used; start the JVM with"
+                            + " -Djdk.tls.namedGroups=" + String.join(",", policy.namedGroups()),
+                    null);
+        }
     }
 
     /** @return the protocols offered, in order */
