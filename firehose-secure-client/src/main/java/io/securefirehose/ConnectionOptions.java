@@ -100,7 +100,8 @@ public abstract sealed class ConnectionOptions<B extends ConnectionOptions<B>> p
      *
      * @param dnsName {@code vpce-<id>-<suffix>.firehose.<region>.vpce.amazonaws.com} (an availability-zone
      *     name with {@code -<zone>} after the suffix is accepted), or {@code firehose.<region>.amazonaws.com}
-     *     for an endpoint with private DNS
+     *     for an endpoint with private DNS; in partitions with another DNS suffix, that suffix (for example
+     *     {@code amazonaws.com.cn} in China)
      * @return this builder
      */
     public B vpcEndpoint(String dnsName) {
@@ -116,12 +117,15 @@ public abstract sealed class ConnectionOptions<B extends ConnectionOptions<B>> p
                 throw new IllegalArgumentException("vpcEndpoint '" + dnsName + "' is an endpoint of service '"
                         + vpce.group(1) + "', not of firehose");
             }
+            AwsNames.requireRegionsDnsSuffix("vpcEndpoint", dnsName, vpce.group(2), vpce.group(3));
             this.vpcEndpointRegion = vpce.group(2);
         } else if (privateDns.matches()) {
+            AwsNames.requireRegionsDnsSuffix("vpcEndpoint", dnsName, privateDns.group(1), privateDns.group(2));
             this.vpcEndpointRegion = privateDns.group(1);
         } else {
-            throw new IllegalArgumentException("vpcEndpoint must be vpce-<id>-<suffix>.firehose.<region>.vpce"
-                    + ".amazonaws.com or firehose.<region>.amazonaws.com (private DNS), was '" + dnsName + "'");
+            throw new IllegalArgumentException("vpcEndpoint must be vpce-<id>-<suffix>.firehose.<region>.vpce.<the"
+                    + " partition's DNS suffix, amazonaws.com in most regions> or firehose.<region>.<DNS suffix>"
+                    + " (private DNS), was '" + dnsName + "'");
         }
         this.endpoint = URI.create("https://" + name);
         this.pinAddresses = true;

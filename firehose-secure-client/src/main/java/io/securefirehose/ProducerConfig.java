@@ -17,6 +17,7 @@ import io.securefirehose.transport.TrustMaterial;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -71,6 +72,10 @@ public final class ProducerConfig {
             throw new IllegalStateException("region is required: the AWS region of the delivery stream");
         }
         AssumeRole role = options.assumeRole;
+        String partition = AwsNames.partitionOf(signingRegion.id());
+        if (role != null) {
+            requireSamePartition("assumeRole's role " + role.roleArn(), role.partition(), signingRegion, partition);
+        }
         if (role != null
                 && role.stsVpcEndpointRegion() != null
                 && !signingRegion.id().equals(role.stsVpcEndpointRegion())) {
@@ -84,7 +89,7 @@ public final class ProducerConfig {
         }
         URI target = options.endpoint;
         if (options.pinAddresses && target == null) {
-            target = URI.create("https://firehose." + signingRegion.id() + ".amazonaws.com");
+            target = ServiceEndpoints.firehose(signingRegion);
         }
         if (options.pinAddresses && target != null && options.connectPortForTests > 0) {
             target = URI.create("https://" + target.getHost() + ":" + options.connectPortForTests);
@@ -111,6 +116,13 @@ public final class ProducerConfig {
         if (identity == null && options.credentialsProvider == null) {
             // As the SDK's default chain would, but through this SDK's own STS client, under the policy.
             identity = WebIdentity.fromEnvironment().orElse(null);
+        }
+        if (identity != null) {
+            Matcher identityRole = AwsNames.ROLE_ARN.matcher(identity.roleArn());
+            if (identityRole.matches()) {
+                requireSamePartition(
+                        "webIdentity's role " + identity.roleArn(), identityRole.group(1), signingRegion, partition);
+            }
         }
         this.deliveryStreamName = stream;
         this.region = signingRegion;
@@ -145,13 +157,31 @@ public final class ProducerConfig {
         this.spill = spilling;
     }
 
+    /** Refuses an ARN of another partition than the region's: its calls could never be allowed. */
+    private static void requireSamePartition(String what, String arnPartition, Region region, String partition) {
+        if (!arnPartition.equals(partition)) {
+            throw new IllegalStateException(what + " is in partition " + arnPartition + ", but region " + region.id()
+                    + " is in partition " + partition + ": use an ARN of partition " + partition
+                    + ", or the region of partition " + arnPartition);
+        }
+    }
+
     /** Binds the encryption context to this stream and checks it against the role's session policy. */
     private static EnvelopeEncryption bindEncryption(
             EnvelopeEncryption settings, Region region, String stream, @Nullable AssumeRole assumeRole) {
         String partition = AwsNames.partitionOf(region.id());
+        Matcher key = AwsNames.KEY_ARN.matcher(settings.kmsKeyId());
+        if (key.matches()) {
+            requireSamePartition("the KMS key " + settings.kmsKeyId(), key.group(1), region, partition);
+        }
         EnvelopeEncryption bound = assumeRole == null
                 ? settings.forStream(stream, region.id(), null, partition)
                 : settings.forStream(stream, region.id(), assumeRole.account(), assumeRole.partition());
+        String boundStream = bound.streamArn();
+        Matcher streamArn = AwsNames.STREAM_ARN.matcher(boundStream == null ? "" : boundStream);
+        if (streamArn.matches()) {
+            requireSamePartition("the encryption streamArn " + boundStream, streamArn.group(1), region, partition);
+        }
         if (settings.kmsVpcEndpointRegion() != null && !region.id().equals(settings.kmsVpcEndpointRegion())) {
             throw new IllegalStateException("the KMS VPC endpoint is in region " + settings.kmsVpcEndpointRegion()
                     + " but the producer's region is " + region.id() + ": use the KMS endpoint of that region");

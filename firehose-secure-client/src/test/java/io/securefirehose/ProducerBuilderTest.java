@@ -571,7 +571,7 @@ class ProducerBuilderTest {
                 .hasMessageContaining("service 'kinesis'");
         assertThatThrownBy(() -> valid().vpcEndpoint("firehose.example.com"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("vpce-<id>-<suffix>.firehose.<region>.vpce.amazonaws.com");
+                .hasMessageContaining("vpce-<id>-<suffix>.firehose.<region>.vpce.<the partition's DNS suffix");
     }
 
     @Test

@@ -285,10 +285,10 @@ public final class AssumeRole {
             Objects.requireNonNull(dnsName, "stsVpcEndpoint must not be null");
             Matcher name = STS_VPC_ENDPOINT.matcher(dnsName.toLowerCase(Locale.ROOT));
             if (!name.matches()) {
-                throw new IllegalArgumentException(
-                        "stsVpcEndpoint must be vpce-<id>-<suffix>.sts.<region>.vpce.amazonaws.com, was '" + dnsName
-                                + "'");
+                throw new IllegalArgumentException("stsVpcEndpoint must be vpce-<id>-<suffix>.sts.<region>.vpce.<the"
+                        + " partition's DNS suffix, amazonaws.com in most regions>, was '" + dnsName + "'");
             }
+            AwsNames.requireRegionsDnsSuffix("stsVpcEndpoint", dnsName, name.group(1), name.group(2));
             this.stsEndpoint = URI.create("https://" + dnsName.toLowerCase(Locale.ROOT));
             this.stsVpcEndpointRegion = name.group(1);
             return this;

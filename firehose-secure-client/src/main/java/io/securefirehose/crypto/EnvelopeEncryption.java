@@ -359,10 +359,10 @@ public final class EnvelopeEncryption {
             String name = dnsName.toLowerCase(Locale.ROOT);
             Matcher matcher = KMS_VPC_ENDPOINT.matcher(name);
             if (!matcher.matches()) {
-                throw new IllegalArgumentException(
-                        "kmsVpcEndpoint must be vpce-<id>-<suffix>.kms.<region>.vpce.amazonaws.com, was '" + dnsName
-                                + "'");
+                throw new IllegalArgumentException("kmsVpcEndpoint must be vpce-<id>-<suffix>.kms.<region>.vpce.<the"
+                        + " partition's DNS suffix, amazonaws.com in most regions>, was '" + dnsName + "'");
             }
+            AwsNames.requireRegionsDnsSuffix("kmsVpcEndpoint", dnsName, matcher.group(1), matcher.group(2));
             this.kmsEndpoint = URI.create("https://" + name);
             this.kmsVpcEndpointRegion = matcher.group(1);
             return this;

@@ -4,6 +4,8 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import java.util.regex.Pattern;
 import org.apiguardian.api.API;
+import software.amazon.awssdk.regions.PartitionMetadata;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Every AWS name the SDK checks, spelled once: partitions, regions, accounts, ARNs of streams, keys and roles,
@@ -13,11 +15,14 @@ import org.apiguardian.api.API;
 @API(status = INTERNAL, since = "0.1.0")
 public final class AwsNames {
 
-    /** The partitions whose ARNs are accepted. */
-    private static final String PARTITION = "(aws|aws-cn|aws-us-gov)";
+    /** A partition id: {@code aws}, {@code aws-cn}, {@code aws-us-gov}, {@code aws-iso-b}, and any the SDK adds. */
+    private static final String PARTITION = "(aws(?:-[a-z]+)*)";
 
-    /** A region id such as {@code eu-west-1} or {@code us-gov-west-1}. */
-    private static final String REGION = "([a-z]{2}(?:-[a-z]+)+-\\d{1,2})";
+    /** A region id such as {@code eu-west-1}, {@code us-gov-west-1}, {@code us-isob-east-1} or {@code eusc-de-east-1}. */
+    private static final String REGION = "([a-z]{2,4}(?:-[a-z]+)+-\\d{1,2})";
+
+    /** A DNS suffix such as {@code amazonaws.com} or {@code amazonaws.com.cn}; checked against the region's. */
+    private static final String DNS_SUFFIX = "([a-z0-9-]+(?:\\.[a-z0-9-]+)+)";
 
     private static final String ACCOUNT = "(\\d{12})";
     private static final String STREAM_NAME_CHARS = "[a-zA-Z0-9_.-]{1,64}";
@@ -56,12 +61,15 @@ public final class AwsNames {
     public static final Pattern VPC_ENDPOINT_DNS_NAME =
             Pattern.compile("(vpce-[0-9a-f]{8,17})-[0-9a-z]+(?:-[a-z0-9-]+)?\\.[a-z0-9-]+\\.[a-z0-9-]+\\.vpce\\..+");
 
-    /** A VPC endpoint name of any service; groups: 1 service, 2 region. */
+    /**
+     * A VPC endpoint name of any service; groups: 1 service, 2 region, 3 DNS suffix (to check with
+     * {@link #requireRegionsDnsSuffix}).
+     */
     public static final Pattern SERVICE_VPC_ENDPOINT =
-            Pattern.compile(VPC_ENDPOINT_PREFIX + "([a-z0-9-]+)\\." + REGION + "\\.vpce\\.amazonaws\\.com");
+            Pattern.compile(VPC_ENDPOINT_PREFIX + "([a-z0-9-]+)\\." + REGION + "\\.vpce\\." + DNS_SUFFIX);
 
-    /** The regional Firehose name private DNS resolves to the VPC endpoint; group 1 is the region. */
-    public static final Pattern FIREHOSE_PRIVATE_DNS = Pattern.compile("firehose\\." + REGION + "\\.amazonaws\\.com");
+    /** The regional Firehose name private DNS resolves to the VPC endpoint; groups: 1 region, 2 DNS suffix. */
+    public static final Pattern FIREHOSE_PRIVATE_DNS = Pattern.compile("firehose\\." + REGION + "\\." + DNS_SUFFIX);
 
     /** An STS external id. */
     public static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
@@ -72,16 +80,44 @@ public final class AwsNames {
     private AwsNames() {}
 
     /**
-     * The VPC endpoint names of one service, {@code vpce-<id>-<suffix>.<service>.<region>.vpce.amazonaws.com};
-     * group 1 is the region.
+     * The VPC endpoint names of one service, {@code vpce-<id>-<suffix>.<service>.<region>.vpce.<dns suffix>};
+     * groups: 1 region, 2 DNS suffix (to check with {@link #requireRegionsDnsSuffix}).
      */
     public static Pattern vpcEndpointOf(String service) {
         return Pattern.compile(
-                VPC_ENDPOINT_PREFIX + Pattern.quote(service) + "\\." + REGION + "\\.vpce\\.amazonaws\\.com");
+                VPC_ENDPOINT_PREFIX + Pattern.quote(service) + "\\." + REGION + "\\.vpce\\." + DNS_SUFFIX);
     }
 
-    /** The partition of a region id: {@code aws-cn} for China, {@code aws-us-gov} for GovCloud, else {@code aws}. */
+    /**
+     * @param regionId a region id
+     * @return its partition as the AWS SDK knows it, for example {@code aws-cn} for {@code cn-north-1}
+     */
     public static String partitionOf(String regionId) {
-        return regionId.startsWith("cn-") ? "aws-cn" : regionId.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+        return PartitionMetadata.of(Region.of(regionId)).id();
+    }
+
+    /**
+     * @param regionId a region id
+     * @return the DNS suffix of its partition as the AWS SDK knows it, for example {@code amazonaws.com.cn}
+     */
+    public static String dnsSuffixOf(String regionId) {
+        return PartitionMetadata.of(Region.of(regionId)).dnsSuffix();
+    }
+
+    /**
+     * Refuses a host name whose DNS suffix is not the one of its region's partition.
+     *
+     * @param option the option that was given the name, for the message
+     * @param name the name
+     * @param regionId the region the name names
+     * @param suffix the DNS suffix the name ends in
+     * @throws IllegalArgumentException naming the name, the suffix seen and the one expected
+     */
+    public static void requireRegionsDnsSuffix(String option, String name, String regionId, String suffix) {
+        String expected = dnsSuffixOf(regionId);
+        if (!expected.equals(suffix)) {
+            throw new IllegalArgumentException(option + " '" + name + "' ends in " + suffix + ", but region " + regionId
+                    + " is in partition " + partitionOf(regionId) + ", whose names end in " + expected);
+        }
     }
 }
