@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.regions.PartitionMetadata;
 
 /** {@code check}: the operator's doctor for one stream. */
 @Command(
@@ -56,6 +57,12 @@ final class CheckCommand implements Callable<Integer> {
         }
         // The host DescribeDeliveryStream really goes to: the SDK's endpoint-override sources are ignored there too.
         URI endpoint = config.firehoseEndpoint();
+        report(
+                "INFO",
+                "connection",
+                "endpoint " + endpoint + ", region " + config.region().id() + ", partition "
+                        + PartitionMetadata.of(config.region()).id() + ", TLS policy "
+                        + config.tlsPolicy().name());
         String host = endpoint.getHost();
         int port = endpoint.getPort() < 0 ? 443 : endpoint.getPort();
         List<InetAddress> addresses = addresses(config, host);

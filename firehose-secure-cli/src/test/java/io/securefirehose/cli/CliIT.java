@@ -546,6 +546,8 @@ class CliIT {
         CliProcess.Result good = against(server, new byte[0], "check", "--stream", "good");
         assertThat(good.exitCode()).as(good.out() + good.err()).isZero();
         assertThat(good.out())
+                .contains("INFO connection: endpoint " + server.endpoint()
+                        + ", region us-east-1, partition aws, TLS policy MODERN")
                 .contains("INFO endpoint-addresses: localhost resolves to")
                 .containsPattern("PASS tls: TLSv1\\.[23] TLS_\\S+ with localhost")
                 .contains("PASS sse-enabled: server-side encryption ENABLED")

@@ -149,6 +149,11 @@ public final class TlsPolicy {
         return new TlsPolicy(name + "-narrowed", protocols, cipherSuites, namedGroups);
     }
 
+    /** @return the policy's name: {@code MODERN}, {@code TLS13_ONLY}, {@code FIPS}, or one of those with {@code -narrowed} */
+    public String name() {
+        return name;
+    }
+
     /** @return the protocols allowed, for example {@code [TLSv1.3, TLSv1.2]} */
     public Set<String> protocols() {
         return protocols;
