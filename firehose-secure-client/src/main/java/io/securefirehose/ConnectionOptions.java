@@ -60,6 +60,7 @@ public abstract sealed class ConnectionOptions<B extends ConnectionOptions<B>> p
 
     TrustMaterial trustMaterial = TrustMaterial.systemDefault();
     TlsPolicy tlsPolicy = TlsPolicy.MODERN;
+    boolean fipsEnabled;
 
     ConnectionOptions() {}
 
@@ -292,6 +293,22 @@ public abstract sealed class ConnectionOptions<B extends ConnectionOptions<B>> p
      */
     public B assumeRole(AssumeRole role) {
         this.assumeRole = Objects.requireNonNull(role, "assumeRole must not be null");
+        return self();
+    }
+
+    /**
+     * Uses the FIPS endpoints of Firehose, STS and KMS ({@code firehose-fips.<region>.amazonaws.com} and so on, as the
+     * AWS SDK's endpoint rules name them) for the endpoints not set explicitly. Default off, unless the AWS SDK's
+     * settings ask for it ({@code AWS_USE_FIPS_ENDPOINT}, {@code aws.useFipsEndpoint}, the profile's
+     * {@code use_fips_endpoint}): they can turn it on, never off. A service the producer needs that has no FIPS
+     * endpoint in the region (per the SDK's endpoint metadata) is refused at {@code build()}, naming it. FIPS
+     * endpoints are reached under {@link TlsPolicy#FIPS} unless {@link TlsPolicy#TLS13_ONLY} is chosen.
+     *
+     * @param enabled whether to use FIPS endpoints
+     * @return this builder
+     */
+    public B fipsEnabled(boolean enabled) {
+        this.fipsEnabled = enabled;
         return self();
     }
 

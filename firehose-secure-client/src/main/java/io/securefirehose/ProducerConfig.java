@@ -8,6 +8,7 @@ import io.securefirehose.credentials.WebIdentity;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.errors.ServerSideEncryptionRequiredException;
 import io.securefirehose.internal.aws.AwsNames;
+import io.securefirehose.internal.aws.FipsSettings;
 import io.securefirehose.internal.aws.ServiceEndpoints;
 import io.securefirehose.records.Coalescing;
 import io.securefirehose.transport.CidrRange;
@@ -41,6 +42,7 @@ public final class ProducerConfig {
     private final @Nullable WebIdentity webIdentity;
     private final TrustMaterial trustMaterial;
     private final TlsPolicy tlsPolicy;
+    private final boolean fipsEnabled;
     private final @Nullable List<CidrRange> allowedCidrs;
     private final HostResolver hostResolver;
     private final @Nullable AssumeRole assumeRole;
@@ -87,9 +89,13 @@ public final class ProducerConfig {
                     + " but the producer signs for region " + signingRegion.id() + ": use the endpoint of the stream's"
                     + " region");
         }
+        boolean fips = FipsSettings.wanted(options.fipsEnabled);
+        if (fips) {
+            requireFipsEndpoints(options, signingRegion, role);
+        }
         URI target = options.endpoint;
         if (options.pinAddresses && target == null) {
-            target = ServiceEndpoints.firehose(signingRegion);
+            target = ServiceEndpoints.firehose(signingRegion, fips);
         }
         if (options.pinAddresses && target != null && options.connectPortForTests > 0) {
             target = URI.create("https://" + target.getHost() + ":" + options.connectPortForTests);
@@ -135,7 +141,8 @@ public final class ProducerConfig {
                 : DefaultCredentialsProvider.builder().build();
         this.webIdentity = identity;
         this.trustMaterial = options.trustMaterial;
-        this.tlsPolicy = options.tlsPolicy;
+        this.fipsEnabled = fips;
+        this.tlsPolicy = fips ? FipsSettings.policyFor(options.tlsPolicy, "fipsEnabled") : options.tlsPolicy;
         this.allowedCidrs = options.pinAddresses ? List.copyOf(options.allowedCidrs) : null;
         this.hostResolver = options.hostResolver;
         this.assumeRole = role;
@@ -155,6 +162,23 @@ public final class ProducerConfig {
         this.requestPath = options.requestPath;
         this.rateControl = options.rateControl;
         this.spill = spilling;
+    }
+
+    /** With FIPS on, every service the producer calls at its default endpoint must have a FIPS endpoint there. */
+    private static void requireFipsEndpoints(ProducerBuilder options, Region region, @Nullable AssumeRole role) {
+        if (options.endpoint == null) {
+            ServiceEndpoints.requireFips("firehose", region, "fipsEnabled");
+        }
+        boolean sessions = role != null || options.webIdentity != null;
+        boolean ownSts = (role != null && role.stsEndpoint() != null)
+                || (options.webIdentity != null && options.webIdentity.stsEndpoint() != null);
+        if (sessions && !ownSts) {
+            ServiceEndpoints.requireFips("sts", region, "fipsEnabled");
+        }
+        EnvelopeEncryption encryption = options.encryption;
+        if (encryption != null && encryption.kmsEndpoint() == null) {
+            ServiceEndpoints.requireFips("kms", region, "fipsEnabled");
+        }
     }
 
     /** Refuses an ARN of another partition than the region's: its calls could never be allowed. */
@@ -226,7 +250,14 @@ public final class ProducerConfig {
      * @return {@code https://host[:port]}
      */
     public URI firehoseEndpoint() {
-        return endpoint != null ? endpoint : ServiceEndpoints.firehose(region);
+        return endpoint != null ? endpoint : ServiceEndpoints.firehose(region, fipsEnabled);
+    }
+
+    /**
+     * @return whether the endpoints not set explicitly are the FIPS ones (the option, or the AWS SDK's settings)
+     */
+    public boolean fipsEnabled() {
+        return fipsEnabled;
     }
 
     /** @return where request-signing credentials come from */

@@ -207,7 +207,9 @@ class ProducerBuilderTest {
     /** Configuring methods with no invalid value at all. */
     private static final Map<String, String> EVERY_VALUE_VALID = Map.of(
             "ProducerBuilder#rateControl", "a boolean switch",
-            "ProducerBuilder#requireServerSideEncryption", "a boolean switch");
+            "ProducerBuilder#requireServerSideEncryption", "a boolean switch",
+            "ConnectionOptions#fipsEnabled",
+                    "a boolean switch; a region without FIPS endpoints is FipsEndpointsTest's");
 
     /** Public methods that return settings but are not options a user sets, with the reason. */
     private static final Map<String, String> NOT_OPTIONS = Map.of(

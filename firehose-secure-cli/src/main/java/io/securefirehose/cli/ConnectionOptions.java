@@ -48,6 +48,12 @@ final class ConnectionOptions {
             defaultValue = "MODERN")
     String tlsPolicy = "MODERN";
 
+    @Option(
+            names = "--fips",
+            description = "use the FIPS endpoints of Firehose, STS and KMS (refused where the region has none);"
+                    + " implies --tls-policy FIPS unless TLS13_ONLY")
+    boolean fips;
+
     @Option(names = "--role-arn", description = "IAM role to assume; its session is narrowed to the stream")
     @Nullable
     String roleArn;
@@ -96,7 +102,8 @@ final class ConnectionOptions {
                 .deliveryStream(stream)
                 .region(region())
                 .trustMaterial(trust())
-                .tlsPolicy(tls());
+                .tlsPolicy(tls())
+                .fipsEnabled(fips);
         if (endpoint != null) {
             builder.endpoint(endpoint);
         }

@@ -55,6 +55,12 @@ final class DecryptCommand implements Callable<Integer> {
     @Option(names = "--tls-policy", description = "MODERN (default), TLS13_ONLY or FIPS")
     String tlsPolicy = "MODERN";
 
+    @Option(
+            names = "--fips",
+            description = "use the region's KMS FIPS endpoint (refused where it has none); implies --tls-policy FIPS"
+                    + " unless TLS13_ONLY")
+    boolean fips;
+
     @Option(names = "--allow-cidr", description = "range the KMS endpoint's addresses must lie in (repeatable)")
     List<String> allowCidrs = new ArrayList<>();
 
@@ -90,7 +96,8 @@ final class DecryptCommand implements Callable<Integer> {
         KmsDataKeyDecrypter.Builder kms = KmsDataKeyDecrypter.builder()
                 .region(Region.of(connection.region()))
                 .trustMaterial(connection.trust())
-                .tlsPolicy(connection.tls());
+                .tlsPolicy(connection.tls())
+                .fipsEnabled(fips);
         if (kmsEndpoint != null) {
             kms.endpoint(kmsEndpoint);
         }

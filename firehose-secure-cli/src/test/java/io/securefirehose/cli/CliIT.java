@@ -259,6 +259,26 @@ class CliIT {
     }
 
     @Test
+    void fipsInARegionWithoutAFirehoseFipsEndpointIsRefusedBeforeAnythingIsSent() {
+        LocalFirehose server = server(LocalFirehose.builder().stream("orders"));
+        CliProcess.Result result = CliProcess.run(
+                CliProcess.environment(server),
+                lines(1),
+                "send",
+                "--stream",
+                "orders",
+                "--region",
+                "eu-west-1",
+                "--fips");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out().trim()).isEqualTo("sent=0 failed=0");
+        assertThat(result.err())
+                .contains("error: --fips: firehose has no FIPS endpoint in eu-west-1")
+                .contains("us-east-1");
+        assertThat(server.connectionsAccepted()).isZero();
+    }
+
+    @Test
     void anEndpointOutsideTheAllowedRangesIsRefusedBeforeAnythingIsSent() {
         LocalFirehose server = server(LocalFirehose.builder().stream("orders"));
         CliProcess.Result result =

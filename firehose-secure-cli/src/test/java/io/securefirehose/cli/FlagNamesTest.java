@@ -72,6 +72,18 @@ class FlagNamesTest {
     }
 
     @Test
+    void fipsRefusalsNameTheFipsFlag() {
+        String message = toolMessage(
+                () -> producer().region("eu-west-1").fipsEnabled(true).buildConfig());
+
+        assertThat(message)
+                .startsWith("--fips: firehose has no FIPS endpoint in eu-west-1")
+                .doesNotContain("fipsEnabled");
+        assertThat(FlagNames.translate("KmsDataKeyDecrypter.Builder.fipsEnabled: kms has no FIPS endpoint"))
+                .isEqualTo("--fips: kms has no FIPS endpoint");
+    }
+
+    @Test
     void theTrustHintNamesTrustPemAndOtherTextIsLeftAlone() {
         assertThat(FlagNames.translate("(trust its certificate authority with trustMaterial, or fix the certificate)"))
                 .isEqualTo("(trust its certificate authority with --trust-pem, or fix the certificate)");

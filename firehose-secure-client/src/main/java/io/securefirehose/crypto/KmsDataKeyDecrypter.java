@@ -2,7 +2,9 @@ package io.securefirehose.crypto;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import io.securefirehose.internal.aws.FipsSettings;
 import io.securefirehose.internal.aws.KmsClients;
+import io.securefirehose.internal.aws.ServiceEndpoints;
 import io.securefirehose.internal.keys.KmsPlaintext;
 import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.transport.CidrRange;
@@ -89,6 +91,7 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
         private @Nullable AwsCredentialsProvider credentials;
         private TrustMaterial trust = TrustMaterial.systemDefault();
         private TlsPolicy tlsPolicy = TlsPolicy.MODERN;
+        private boolean fipsEnabled;
         private @Nullable List<CidrRange> allowedCidrs;
         private HostResolver resolver = HostResolver.system();
         private Duration requestTimeout = Duration.ofSeconds(30);
@@ -141,6 +144,20 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
          */
         public Builder trustMaterial(TrustMaterial trust) {
             this.trust = Objects.requireNonNull(trust, "trustMaterial must not be null");
+            return this;
+        }
+
+        /**
+         * Calls the region's KMS FIPS endpoint when no endpoint is set. Default off, unless the AWS SDK's settings
+         * ask for it ({@code AWS_USE_FIPS_ENDPOINT}, {@code aws.useFipsEndpoint}, the profile's
+         * {@code use_fips_endpoint}). A region without a KMS FIPS endpoint is refused at {@code build()}; the
+         * connection uses {@link TlsPolicy#FIPS} unless {@link TlsPolicy#TLS13_ONLY} is chosen.
+         *
+         * @param enabled whether to use the FIPS endpoint
+         * @return this builder
+         */
+        public Builder fipsEnabled(boolean enabled) {
+            this.fipsEnabled = enabled;
             return this;
         }
 
@@ -207,6 +224,12 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
             AwsCredentialsProvider provider = credentials != null
                     ? credentials
                     : DefaultCredentialsProvider.builder().build();
+            boolean fips = FipsSettings.wanted(fipsEnabled);
+            if (fips && endpoint == null) {
+                ServiceEndpoints.requireFips("kms", region, "KmsDataKeyDecrypter.Builder.fipsEnabled");
+            }
+            TlsPolicy policy =
+                    fips ? FipsSettings.policyFor(tlsPolicy, "KmsDataKeyDecrypter.Builder.fipsEnabled") : tlsPolicy;
             return new KmsDataKeyDecrypter(
                     KmsClients.create(
                             "firehose-secure-kms-decrypt",
@@ -215,10 +238,11 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
                                     endpoint,
                                     provider,
                                     trust,
-                                    tlsPolicy,
+                                    policy,
                                     allowedCidrs,
                                     resolver,
-                                    requestTimeout),
+                                    requestTimeout,
+                                    fips),
                             new SecurityEvents()),
                     requestTimeout);
         }

@@ -78,6 +78,7 @@ public final class KmsClients {
      * @param allowedCidrs ranges the endpoint's addresses must lie in (then pinned), or {@code null} for none
      * @param resolver how the endpoint's name is resolved for verification
      * @param requestTimeout bound on one call
+     * @param fips whether the default endpoint is the region's FIPS one
      */
     public record Settings(
             Region region,
@@ -87,7 +88,8 @@ public final class KmsClients {
             TlsPolicy tlsPolicy,
             @Nullable List<CidrRange> allowedCidrs,
             HostResolver resolver,
-            Duration requestTimeout) {
+            Duration requestTimeout,
+            boolean fips) {
 
         /** Copies the ranges. */
         public Settings {
@@ -106,7 +108,7 @@ public final class KmsClients {
      */
     public static Secured create(String threadName, Settings settings, SecurityEvents events) {
         URI configured = settings.endpoint();
-        URI endpoint = configured != null ? configured : ServiceEndpoints.kms(settings.region());
+        URI endpoint = configured != null ? configured : ServiceEndpoints.kms(settings.region(), settings.fips());
         SecureHttpClient http = SecureHttpClient.create(
                 threadName,
                 endpoint,

@@ -49,7 +49,8 @@ public final class Encryption {
                         config.tlsPolicy(),
                         kmsAddressRules(config, settings),
                         config.hostResolver(),
-                        config.requestTimeout()),
+                        config.requestTimeout(),
+                        config.fipsEnabled()),
                 events);
         return new RecordEncryptor(
                 settings,

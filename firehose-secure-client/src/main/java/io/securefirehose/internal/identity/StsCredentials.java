@@ -69,7 +69,7 @@ public final class StsCredentials {
             return null;
         }
         URI configured = identity.stsEndpoint();
-        URI endpoint = configured != null ? configured : ServiceEndpoints.sts(config.region());
+        URI endpoint = configured != null ? configured : ServiceEndpoints.sts(config.region(), config.fipsEnabled());
         SecureHttpClient http = stsHttp(config, endpoint, configured != null ? config.allowedCidrs() : null, events);
         // AssumeRoleWithWebIdentity is not signed: the token is the proof.
         StsAsyncClient sts = stsClient(config, endpoint, AnonymousCredentialsProvider.create(), http);
@@ -129,7 +129,7 @@ public final class StsCredentials {
             boolean describeStream,
             ServiceFailureReporter failures) {
         URI configured = role.stsEndpoint();
-        URI endpoint = configured != null ? configured : ServiceEndpoints.sts(config.region());
+        URI endpoint = configured != null ? configured : ServiceEndpoints.sts(config.region(), config.fipsEnabled());
         SecureHttpClient http = stsHttp(config, endpoint, stsAddressRules(config, role), events);
         StsAsyncClient sts = stsClient(config, endpoint, base, http);
         LeastPrivilegePolicies.Builder policy = LeastPrivilegePolicies.builder()

@@ -3,6 +3,7 @@ package io.securefirehose.internal.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.regions.Region;
@@ -46,5 +47,44 @@ class ServiceEndpointsTest {
                         .matcher("arn:" + partition + ":firehose:" + region + ":111122223333:deliverystream/s")
                         .matches())
                 .isTrue();
+    }
+
+    @ParameterizedTest(name = "{0} in {1}: {2}")
+    @CsvSource({
+        "firehose,us-east-1,https://firehose-fips.us-east-1.amazonaws.com",
+        "sts,us-west-2,https://sts-fips.us-west-2.amazonaws.com",
+        "kms,eu-west-1,https://kms-fips.eu-west-1.amazonaws.com",
+        "kms,us-isob-east-1,https://kms-fips.us-isob-east-1.sc2s.sgov.gov"
+    })
+    void fipsEndpointsComeFromTheEndpointRulesWhereTheMetadataListsThem(String service, String region, String url) {
+        Region of = Region.of(region);
+        ServiceEndpoints.requireFips(service, of, "fipsEnabled");
+        URI endpoint = switch (service) {
+            case "firehose" -> ServiceEndpoints.firehose(of, true);
+            case "sts" -> ServiceEndpoints.sts(of, true);
+            default -> ServiceEndpoints.kms(of, true);
+        };
+        assertThat(endpoint).isEqualTo(URI.create(url));
+    }
+
+    @Test
+    void noFipsEndpointWhereTheMetadataListsNone() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> ServiceEndpoints.requireFips("firehose", Region.CN_NORTH_1, "fipsEnabled"))
+                .hasMessageContaining("firehose has no FIPS endpoint in cn-north-1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> ServiceEndpoints.requireFips("sts", Region.US_ISO_EAST_1, "fipsEnabled"))
+                .hasMessageContaining("sts has no FIPS endpoint in us-iso-east-1");
+    }
+
+    @Test
+    void theSdksProfileSettingCanTurnFipsOn() {
+        software.amazon.awssdk.profiles.ProfileFile on = software.amazon.awssdk.profiles.ProfileFile.builder()
+                .content(new java.io.ByteArrayInputStream(
+                        "[profile fips]\nuse_fips_endpoint = true\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .type(software.amazon.awssdk.profiles.ProfileFile.Type.CONFIGURATION)
+                .build();
+        assertThat(FipsSettings.sdkAsks(() -> on, "fips")).isTrue();
+        assertThat(FipsSettings.sdkAsks(() -> on, "default")).isFalse();
     }
 }
