@@ -90,9 +90,6 @@ public final class ProducerConfig {
                     + " region");
         }
         boolean fips = FipsSettings.wanted(options.fipsEnabled);
-        if (fips) {
-            requireFipsEndpoints(options, signingRegion, role);
-        }
         URI target = options.endpoint;
         if (options.pinAddresses && target == null) {
             target = ServiceEndpoints.firehose(signingRegion, fips);
@@ -122,6 +119,9 @@ public final class ProducerConfig {
         if (identity == null && options.credentialsProvider == null) {
             // As the SDK's default chain would, but through this SDK's own STS client, under the policy.
             identity = WebIdentity.fromEnvironment().orElse(null);
+        }
+        if (fips) {
+            requireFipsEndpoints(options, signingRegion, role, identity);
         }
         if (identity != null) {
             Matcher identityRole = AwsNames.ROLE_ARN.matcher(identity.roleArn());
@@ -165,14 +165,14 @@ public final class ProducerConfig {
     }
 
     /** With FIPS on, every service the producer calls at its default endpoint must have a FIPS endpoint there. */
-    private static void requireFipsEndpoints(ProducerBuilder options, Region region, @Nullable AssumeRole role) {
+    private static void requireFipsEndpoints(
+            ProducerBuilder options, Region region, @Nullable AssumeRole role, @Nullable WebIdentity identity) {
         if (options.endpoint == null) {
             ServiceEndpoints.requireFips("firehose", region, "fipsEnabled");
         }
-        boolean sessions = role != null || options.webIdentity != null;
-        boolean ownSts = (role != null && role.stsEndpoint() != null)
-                || (options.webIdentity != null && options.webIdentity.stsEndpoint() != null);
-        if (sessions && !ownSts) {
+        boolean roleAtDefaultSts = role != null && role.stsEndpoint() == null;
+        boolean identityAtDefaultSts = identity != null && identity.stsEndpoint() == null;
+        if (roleAtDefaultSts || identityAtDefaultSts) {
             ServiceEndpoints.requireFips("sts", region, "fipsEnabled");
         }
         EnvelopeEncryption encryption = options.encryption;

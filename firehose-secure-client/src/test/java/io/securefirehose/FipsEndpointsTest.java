@@ -65,6 +65,17 @@ class FipsEndpointsTest {
                         .buildConfig())
                 .as("STS at its default endpoint")
                 .hasMessageContaining("sts has no FIPS endpoint in eu-west-1");
+        assertThatThrownBy(() -> SecureFirehoseProducer.builder()
+                        .deliveryStream("orders")
+                        .region("eu-west-1")
+                        .fipsEnabled(true)
+                        .endpoint(URI.create("https://localhost:1"))
+                        .webIdentity(io.securefirehose.credentials.WebIdentity.role("arn:aws:iam::111122223333:role/r")
+                                .tokenFile(java.nio.file.Path.of("token"))
+                                .build())
+                        .buildConfig())
+                .as("a web identity's STS at its default endpoint")
+                .hasMessageContaining("sts has no FIPS endpoint in eu-west-1");
         assertThat(producer("eu-west-1")
                         .endpoint(URI.create("https://localhost:1"))
                         .envelopeEncryption(EnvelopeEncryption.withKmsKey("alias/orders")
