@@ -94,6 +94,16 @@ class FipsEndpointsTest {
     }
 
     @Test
+    void aPolicyNarrowedWithinFipsSuitesKeepsThemAndTakesTheNistCurves() {
+        TlsPolicy gcmOnly =
+                TlsPolicy.MODERN.narrow(List.of("TLSv1.2"), List.of("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"));
+        TlsPolicy used = producer("us-east-1").tlsPolicy(gcmOnly).buildConfig().tlsPolicy();
+        assertThat(used.protocols()).containsExactly("TLSv1.2");
+        assertThat(used.cipherSuites()).containsExactly("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+        assertThat(used.namedGroups()).isEqualTo(TlsPolicy.FIPS.namedGroups());
+    }
+
+    @Test
     void aNarrowedPolicyWithSuitesOutsideFipsIsRefused() {
         TlsPolicy withChaCha =
                 TlsPolicy.MODERN.narrow(List.of("TLSv1.2"), List.of("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"));

@@ -3,6 +3,7 @@ package io.securefirehose.internal.aws;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.securefirehose.transport.TlsPolicy;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apiguardian.api.API;
 import software.amazon.awssdk.awscore.endpoint.FipsEnabledProvider;
@@ -41,7 +42,8 @@ public final class FipsSettings {
 
     /**
      * The policy for connections to FIPS endpoints: the default {@code MODERN} becomes {@link TlsPolicy#FIPS};
-     * {@code TLS13_ONLY} and policies within FIPS's suites stay.
+     * {@code TLS13_ONLY} stays; a policy narrowed within FIPS's suites keeps its protocols and suites and takes
+     * FIPS's key exchange groups (a narrowed {@code MODERN} would otherwise allow the JDK's, x25519 among them).
      *
      * @param chosen the policy configured
      * @param option the option that turned FIPS on, for the message
@@ -52,9 +54,11 @@ public final class FipsSettings {
         if (chosen == TlsPolicy.MODERN) {
             return TlsPolicy.FIPS;
         }
-        if (chosen.name().startsWith("TLS13_ONLY")
-                || TlsPolicy.FIPS.cipherSuites().containsAll(chosen.cipherSuites())) {
+        if (chosen.name().startsWith("TLS13_ONLY")) {
             return chosen;
+        }
+        if (TlsPolicy.FIPS.cipherSuites().containsAll(chosen.cipherSuites())) {
+            return TlsPolicy.FIPS.narrow(List.copyOf(chosen.protocols()), List.copyOf(chosen.cipherSuites()));
         }
         throw new IllegalStateException(option + ": FIPS endpoints are reached under TlsPolicy.FIPS (or TLS13_ONLY),"
                 + " but the policy " + chosen.name()
