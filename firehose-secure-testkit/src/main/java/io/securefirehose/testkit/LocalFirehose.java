@@ -393,7 +393,7 @@ public final class LocalFirehose implements AutoCloseable {
      * The ARN of a master key configured with {@link LocalFirehoseBuilder#kmsKey}.
      *
      * @param keyId the key's id
-     * @return {@code arn:aws:kms:<region>:<account>:key/<keyId>}
+     * @return {@code arn:<partition>:kms:<region>:<account>:key/<keyId>}, in the region's partition
      */
     public String kmsKeyArn(String keyId) {
         return LocalKms.keyArn(settings.region, settings.accountId, keyId);

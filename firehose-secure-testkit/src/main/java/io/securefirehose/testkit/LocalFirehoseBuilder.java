@@ -129,7 +129,7 @@ public final class LocalFirehoseBuilder {
     /**
      * A role STS {@code AssumeRole} may hand out, to any caller with accepted credentials.
      *
-     * @param roleArn {@code arn:aws:iam::<account>:role/<name>}
+     * @param roleArn {@code arn:<partition>:iam::<account>:role/<name>}
      * @return this builder
      */
     public LocalFirehoseBuilder role(String roleArn) {
@@ -140,7 +140,7 @@ public final class LocalFirehoseBuilder {
     /**
      * A role STS {@code AssumeRole} hands out only with this external id.
      *
-     * @param roleArn {@code arn:aws:iam::<account>:role/<name>}
+     * @param roleArn {@code arn:<partition>:iam::<account>:role/<name>}
      * @param externalId the external id callers must send
      * @return this builder
      */
@@ -153,7 +153,7 @@ public final class LocalFirehoseBuilder {
      * A role STS {@code AssumeRoleWithWebIdentity} hands out (unsigned, as in AWS) to whoever presents this
      * token, the way an EKS service account's projected token works.
      *
-     * @param roleArn {@code arn:aws:iam::<account>:role/<name>}
+     * @param roleArn {@code arn:<partition>:iam::<account>:role/<name>}
      * @param token the web identity token callers must send
      * @return this builder
      */

@@ -124,6 +124,42 @@ class LocalStsTest {
     }
 
     @Test
+    void inAChinaRegionEveryArnServedIsOfPartitionAwsCnAndASessionScopedToItPuts() throws Exception {
+        String chinaRole = "arn:aws-cn:iam::111122223333:role/producer";
+        try (LocalFirehose server = LocalFirehose.builder().region("cn-north-1").accountId("111122223333").stream("s")
+                        .role(chinaRole)
+                        .kmsKey("key-1")
+                        .start();
+                StsAsyncClient sts = sts(server)) {
+            String streamArn = server.streamArn("s");
+            assertThat(streamArn).isEqualTo("arn:aws-cn:firehose:cn-north-1:111122223333:deliverystream/s");
+            assertThat(server.kmsKeyArn("key-1")).isEqualTo("arn:aws-cn:kms:cn-north-1:111122223333:key/key-1");
+            String onlyThisStream = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                    + "\"Action\":\"firehose:PutRecordBatch\",\"Resource\":\"" + streamArn + "\"}]}";
+
+            AssumeRoleResponse assumed = sts.assumeRole(r -> r.roleArn(chinaRole)
+                            .roleSessionName("producer-host-1")
+                            .policy(onlyThisStream))
+                    .get(30, TimeUnit.SECONDS);
+
+            assertThat(assumed.assumedRoleUser().arn())
+                    .isEqualTo("arn:aws-cn:sts::111122223333:assumed-role/producer/producer-host-1");
+            Credentials credentials = assumed.credentials();
+            AwsSessionCredentials session = AwsSessionCredentials.create(
+                    credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken());
+            try (FirehoseAsyncClient firehose =
+                    SdkClients.firehose(server, StaticCredentialsProvider.create(session))) {
+                firehose.putRecordBatch(r -> r.deliveryStreamName("s")
+                                .records(Record.builder()
+                                        .data(SdkBytes.fromUtf8String("x"))
+                                        .build()))
+                        .get(30, TimeUnit.SECONDS);
+            }
+            assertThat(server.records("s")).hasSize(1);
+        }
+    }
+
+    @Test
     void refusalsAnswerLikeSts() {
         try (LocalFirehose server = LocalFirehose.builder().stream("s")
                         .role(ROLE, "ext-123")

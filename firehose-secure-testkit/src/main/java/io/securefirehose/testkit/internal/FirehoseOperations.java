@@ -300,9 +300,13 @@ final class FirehoseOperations {
                     json.writeStringField("DestinationId", "destinationId-000000000001");
                     json.writeObjectFieldStart("ExtendedS3DestinationDescription");
                     json.writeStringField(
-                            "RoleARN", "arn:aws:iam::" + server.accountId() + ":role/local-firehose-delivery");
+                            "RoleARN",
+                            "arn:" + server.partition() + ":iam::" + server.accountId()
+                                    + ":role/local-firehose-delivery");
                     json.writeStringField(
-                            "BucketARN", "arn:aws:s3:::local-firehose-" + stream.name.toLowerCase(Locale.ROOT));
+                            "BucketARN",
+                            "arn:" + server.partition() + ":s3:::local-firehose-"
+                                    + stream.name.toLowerCase(Locale.ROOT));
                     json.writeObjectFieldStart("BufferingHints");
                     json.writeNumberField("SizeInMBs", 5);
                     json.writeNumberField("IntervalInSeconds", 60);

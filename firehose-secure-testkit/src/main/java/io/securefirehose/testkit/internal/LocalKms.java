@@ -71,14 +71,14 @@ public final class LocalKms {
             names.put(key.arn(), key);
             for (String alias : aliases) {
                 names.put(alias, key);
-                names.put("arn:aws:kms:" + region + ":" + accountId + ":" + alias, key);
+                names.put("arn:" + Partitions.of(region) + ":kms:" + region + ":" + accountId + ":" + alias, key);
             }
         });
         this.keysByName = Map.copyOf(names);
     }
 
     public static String keyArn(String region, String accountId, String keyId) {
-        return "arn:aws:kms:" + region + ":" + accountId + ":key/" + keyId;
+        return "arn:" + Partitions.of(region) + ":kms:" + region + ":" + accountId + ":key/" + keyId;
     }
 
     public void available(boolean available) {

@@ -38,7 +38,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 public final class LocalSts {
 
     private static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
-    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):role/([\\w+=,.@/-]{1,512})");
+    private static final Pattern ROLE_ARN =
+            Pattern.compile("arn:(aws[a-z-]*):iam::(\\d{12}):role/([\\w+=,.@/-]{1,512})");
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -226,9 +227,10 @@ public final class LocalSts {
 
     private static String assumedRoleArn(String roleArn, String sessionName) {
         Matcher role = ROLE_ARN.matcher(roleArn);
-        String roleName = role.matches() ? role.group(2) : "role";
-        String account = role.matches() ? role.group(1) : "000000000000";
-        return "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + sessionName;
+        if (!role.matches()) {
+            return "arn:aws:sts::000000000000:assumed-role/role/" + sessionName;
+        }
+        return "arn:" + role.group(1) + ":sts::" + role.group(2) + ":assumed-role/" + role.group(3) + "/" + sessionName;
     }
 
     private static String assumedRole(String sessionName, Issued session) {

@@ -235,7 +235,7 @@ public final class ServerState {
 
     /** The ARN of a delivery stream of this account and region, served here or not. */
     public String streamArn(String name) {
-        return "arn:aws:firehose:" + region + ":" + accountId + ":deliverystream/" + name;
+        return "arn:" + Partitions.of(region) + ":firehose:" + region + ":" + accountId + ":deliverystream/" + name;
     }
 
     /**
@@ -265,6 +265,11 @@ public final class ServerState {
     /** The account in ARNs. */
     public String accountId() {
         return accountId;
+    }
+
+    /** The partition of this endpoint's region, in every ARN it hands out. */
+    public String partition() {
+        return Partitions.of(region);
     }
 
     /** The KMS served here. */
