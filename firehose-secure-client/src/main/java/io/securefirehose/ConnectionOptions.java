@@ -61,6 +61,7 @@ public abstract sealed class ConnectionOptions<B extends ConnectionOptions<B>> p
     TrustMaterial trustMaterial = TrustMaterial.systemDefault();
     TlsPolicy tlsPolicy = TlsPolicy.MODERN;
     boolean fipsEnabled;
+    boolean dualStackEnabled;
 
     ConnectionOptions() {}
 
@@ -309,6 +310,24 @@ public abstract sealed class ConnectionOptions<B extends ConnectionOptions<B>> p
      */
     public B fipsEnabled(boolean enabled) {
         this.fipsEnabled = enabled;
+        return self();
+    }
+
+    /**
+     * Uses the dual-stack (IPv4 and IPv6) endpoints of Firehose, STS and KMS ({@code firehose.<region>.api.aws} and
+     * so on, as the AWS SDK's endpoint rules name them; with {@link #fipsEnabled} the FIPS dual-stack ones) for the
+     * endpoints not set explicitly. Default off, unless the AWS SDK's settings ask for it
+     * ({@code AWS_USE_DUALSTACK_ENDPOINT}, {@code aws.useDualstackEndpoint}, the profile's
+     * {@code use_dualstack_endpoint}): they can turn it on, never off. A partition whose endpoint rules define no
+     * dual-stack endpoint is refused at {@code build()}, naming the service. {@link #privateDns()} keeps the
+     * region's standard name, the one a VPC endpoint's private DNS answers. Only the name changes: TLS, certificate
+     * and address rules are the same.
+     *
+     * @param enabled whether to use dual-stack endpoints
+     * @return this builder
+     */
+    public B dualStackEnabled(boolean enabled) {
+        this.dualStackEnabled = enabled;
         return self();
     }
 

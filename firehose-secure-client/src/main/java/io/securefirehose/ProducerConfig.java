@@ -8,6 +8,7 @@ import io.securefirehose.credentials.WebIdentity;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.errors.ServerSideEncryptionRequiredException;
 import io.securefirehose.internal.aws.AwsNames;
+import io.securefirehose.internal.aws.DualStackSettings;
 import io.securefirehose.internal.aws.FipsSettings;
 import io.securefirehose.internal.aws.ServiceEndpoints;
 import io.securefirehose.records.Coalescing;
@@ -43,6 +44,7 @@ public final class ProducerConfig {
     private final TrustMaterial trustMaterial;
     private final TlsPolicy tlsPolicy;
     private final boolean fipsEnabled;
+    private final boolean dualStackEnabled;
     private final @Nullable List<CidrRange> allowedCidrs;
     private final HostResolver hostResolver;
     private final @Nullable AssumeRole assumeRole;
@@ -74,9 +76,8 @@ public final class ProducerConfig {
             throw new IllegalStateException("region is required: the AWS region of the delivery stream");
         }
         AssumeRole role = options.assumeRole;
-        String partition = AwsNames.partitionOf(signingRegion.id());
         if (role != null) {
-            requireSamePartition("assumeRole's role " + role.roleArn(), role.partition(), signingRegion, partition);
+            AwsNames.requireSamePartition("assumeRole's role " + role.roleArn(), role.partition(), signingRegion.id());
         }
         if (role != null
                 && role.stsVpcEndpointRegion() != null
@@ -90,9 +91,11 @@ public final class ProducerConfig {
                     + " region");
         }
         boolean fips = FipsSettings.wanted(options.fipsEnabled);
+        boolean dualStack = DualStackSettings.wanted(options.dualStackEnabled);
         URI target = options.endpoint;
         if (options.pinAddresses && target == null) {
-            target = ServiceEndpoints.firehose(signingRegion, fips);
+            // Private DNS answers the standard name only, never the dual-stack one.
+            target = ServiceEndpoints.firehose(signingRegion, fips, false);
         }
         if (options.pinAddresses && target != null && options.connectPortForTests > 0) {
             target = URI.create("https://" + target.getHost() + ":" + options.connectPortForTests);
@@ -120,14 +123,12 @@ public final class ProducerConfig {
             // As the SDK's default chain would, but through this SDK's own STS client, under the policy.
             identity = WebIdentity.fromEnvironment().orElse(null);
         }
-        if (fips) {
-            requireFipsEndpoints(options, signingRegion, role, identity);
-        }
+        requireDefaultEndpoints(options, signingRegion, fips, dualStack, identity);
         if (identity != null) {
             Matcher identityRole = AwsNames.ROLE_ARN.matcher(identity.roleArn());
             if (identityRole.matches()) {
-                requireSamePartition(
-                        "webIdentity's role " + identity.roleArn(), identityRole.group(1), signingRegion, partition);
+                AwsNames.requireSamePartition(
+                        "webIdentity's role " + identity.roleArn(), identityRole.group(1), signingRegion.id());
             }
         }
         this.deliveryStreamName = stream;
@@ -142,6 +143,7 @@ public final class ProducerConfig {
         this.webIdentity = identity;
         this.trustMaterial = options.trustMaterial;
         this.fipsEnabled = fips;
+        this.dualStackEnabled = dualStack;
         this.tlsPolicy = fips ? FipsSettings.policyFor(options.tlsPolicy, "fipsEnabled") : options.tlsPolicy;
         this.allowedCidrs = options.pinAddresses ? List.copyOf(options.allowedCidrs) : null;
         this.hostResolver = options.hostResolver;
@@ -164,29 +166,34 @@ public final class ProducerConfig {
         this.spill = spilling;
     }
 
-    /** With FIPS on, every service the producer calls at its default endpoint must have a FIPS endpoint there. */
-    private static void requireFipsEndpoints(
-            ProducerBuilder options, Region region, @Nullable AssumeRole role, @Nullable WebIdentity identity) {
+    /**
+     * Every service the producer calls at its default endpoint must have one in the variant asked for (FIPS: by the
+     * producer, or for STS by the role, for KMS by the encryption; dual-stack), and the TLS policy must allow FIPS
+     * wherever FIPS is asked for.
+     */
+    private static void requireDefaultEndpoints(
+            ProducerBuilder options, Region region, boolean fips, boolean dualStack, @Nullable WebIdentity identity) {
         if (options.endpoint == null) {
-            ServiceEndpoints.requireFips("firehose", region, "fipsEnabled");
+            ServiceEndpoints.requireDefault(
+                    "firehose", region, fips, dualStack && !options.pinAddresses, "fipsEnabled");
         }
-        boolean roleAtDefaultSts = role != null && role.stsEndpoint() == null;
-        boolean identityAtDefaultSts = identity != null && identity.stsEndpoint() == null;
-        if (roleAtDefaultSts || identityAtDefaultSts) {
-            ServiceEndpoints.requireFips("sts", region, "fipsEnabled");
+        AssumeRole role = options.assumeRole;
+        boolean stsFips = fips || (role != null && role.fipsEnabled());
+        String stsOption = fips ? "fipsEnabled" : "AssumeRole.Builder.fipsEnabled";
+        if (role != null && role.stsEndpoint() == null) {
+            ServiceEndpoints.requireDefault("sts", region, stsFips, dualStack, stsOption);
+        }
+        if (identity != null && identity.stsEndpoint() == null) {
+            ServiceEndpoints.requireDefault("sts", region, fips, dualStack, "fipsEnabled");
         }
         EnvelopeEncryption encryption = options.encryption;
+        boolean kmsFips = fips || (encryption != null && encryption.fipsEnabled());
+        String kmsOption = fips ? "fipsEnabled" : "EnvelopeEncryption.Builder.fipsEnabled";
         if (encryption != null && encryption.kmsEndpoint() == null) {
-            ServiceEndpoints.requireFips("kms", region, "fipsEnabled");
+            ServiceEndpoints.requireDefault("kms", region, kmsFips, dualStack, kmsOption);
         }
-    }
-
-    /** Refuses an ARN of another partition than the region's: its calls could never be allowed. */
-    private static void requireSamePartition(String what, String arnPartition, Region region, String partition) {
-        if (!arnPartition.equals(partition)) {
-            throw new IllegalStateException(what + " is in partition " + arnPartition + ", but region " + region.id()
-                    + " is in partition " + partition + ": use an ARN of partition " + partition
-                    + ", or the region of partition " + arnPartition);
+        if (!fips && (stsFips || kmsFips)) {
+            FipsSettings.policyFor(options.tlsPolicy, stsFips ? stsOption : kmsOption);
         }
     }
 
@@ -196,7 +203,7 @@ public final class ProducerConfig {
         String partition = AwsNames.partitionOf(region.id());
         Matcher key = AwsNames.KEY_ARN.matcher(settings.kmsKeyId());
         if (key.matches()) {
-            requireSamePartition("the KMS key " + settings.kmsKeyId(), key.group(1), region, partition);
+            AwsNames.requireSamePartition("the KMS key " + settings.kmsKeyId(), key.group(1), region.id());
         }
         EnvelopeEncryption bound = assumeRole == null
                 ? settings.forStream(stream, region.id(), null, partition)
@@ -204,7 +211,7 @@ public final class ProducerConfig {
         String boundStream = bound.streamArn();
         Matcher streamArn = AwsNames.STREAM_ARN.matcher(boundStream == null ? "" : boundStream);
         if (streamArn.matches()) {
-            requireSamePartition("the encryption streamArn " + boundStream, streamArn.group(1), region, partition);
+            AwsNames.requireSamePartition("the encryption streamArn " + boundStream, streamArn.group(1), region.id());
         }
         if (settings.kmsVpcEndpointRegion() != null && !region.id().equals(settings.kmsVpcEndpointRegion())) {
             throw new IllegalStateException("the KMS VPC endpoint is in region " + settings.kmsVpcEndpointRegion()
@@ -250,7 +257,7 @@ public final class ProducerConfig {
      * @return {@code https://host[:port]}
      */
     public URI firehoseEndpoint() {
-        return endpoint != null ? endpoint : ServiceEndpoints.firehose(region, fipsEnabled);
+        return endpoint != null ? endpoint : ServiceEndpoints.firehose(region, fipsEnabled, dualStackEnabled);
     }
 
     /**
@@ -258,6 +265,11 @@ public final class ProducerConfig {
      */
     public boolean fipsEnabled() {
         return fipsEnabled;
+    }
+
+    /** @return whether the endpoints not set explicitly are the dual-stack ones (the option, or the SDK's settings) */
+    public boolean dualStackEnabled() {
+        return dualStackEnabled;
     }
 
     /** @return where request-signing credentials come from */

@@ -103,4 +103,20 @@ class PartitionTest {
                 .contains("arn:aws-cn:kms:cn-north-1:111122223333:key/")
                 .doesNotContain("arn:aws:");
     }
+
+    @Test
+    void theDocumentsRefuseAStreamOrKeyArnOfAnotherPartitionThanItsRegions() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LeastPrivilegePolicies.builder()
+                        .streamArn("arn:aws:firehose:us-gov-west-1:111122223333:deliverystream/orders")
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is in partition aws, but region us-gov-west-1 is in partition aws-us-gov");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LeastPrivilegePolicies.builder()
+                        .streamArn("arn:aws-cn:firehose:cn-north-1:111122223333:deliverystream/orders")
+                        .kmsKeyArn("arn:aws:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("kmsKeyArn arn:aws:kms:cn-north-1")
+                .hasMessageContaining("is in partition aws, but region cn-north-1 is in partition aws-cn");
+    }
 }

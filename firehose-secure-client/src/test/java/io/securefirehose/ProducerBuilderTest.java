@@ -208,8 +208,12 @@ class ProducerBuilderTest {
     private static final Map<String, String> EVERY_VALUE_VALID = Map.of(
             "ProducerBuilder#rateControl", "a boolean switch",
             "ProducerBuilder#requireServerSideEncryption", "a boolean switch",
-            "ConnectionOptions#fipsEnabled",
-                    "a boolean switch; a region without FIPS endpoints is FipsEndpointsTest's");
+            "ConnectionOptions#fipsEnabled", "a boolean switch; a region without FIPS endpoints is FipsEndpointsTest's",
+            "ConnectionOptions#dualStackEnabled", "a boolean switch; its endpoints are EndpointVariantsTest's",
+            "AssumeRole.Builder#fipsEnabled",
+                    "a boolean switch; a region without an STS FIPS endpoint is EndpointVariantsTest's",
+            "EnvelopeEncryption.Builder#fipsEnabled",
+                    "a boolean switch; a region without a KMS FIPS endpoint is EndpointVariantsTest's");
 
     /** Public methods that return settings but are not options a user sets, with the reason. */
     private static final Map<String, String> NOT_OPTIONS = Map.of(

@@ -25,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * stream, so even a broad role is narrowed. Credentials are refreshed in the background ahead of expiry; senders
  * never wait for STS.
  *
- * <p>STS is always called at its regional endpoint ({@code sts.<region>.amazonaws.com}, never the global one), or
- * at {@link Builder#stsEndpoint(URI)} (for example an STS VPC endpoint), with the producer's TLS policy, trust
+ * <p>STS is always called at its regional endpoint ({@code sts.<region>.amazonaws.com} or its partition's and
+ * variant's name from the AWS SDK's endpoint rules, never the global one), or at {@link Builder#stsEndpoint(URI)}
+ * (for example an STS VPC endpoint), with the producer's TLS policy (FIPS with {@link Builder#fipsEnabled}), trust
  * material and address rules.
  *
  * <p>Immutable and thread-safe.
@@ -51,6 +52,7 @@ public final class AssumeRole {
     private final Duration refreshBefore;
     private final @Nullable URI stsEndpoint;
     private final @Nullable String stsVpcEndpointRegion;
+    private final boolean fipsEnabled;
     private final List<String[]> sessionPolicyConditions;
 
     private AssumeRole(Builder b) {
@@ -64,6 +66,7 @@ public final class AssumeRole {
         this.duration = b.duration;
         this.refreshBefore = b.refreshBefore;
         this.stsEndpoint = b.stsEndpoint;
+        this.fipsEnabled = b.fipsEnabled;
     }
 
     /**
@@ -150,6 +153,11 @@ public final class AssumeRole {
         return stsEndpoint;
     }
 
+    /** @return whether this role's STS calls use the FIPS endpoint and policy even if the producer's do not */
+    public boolean fipsEnabled() {
+        return fipsEnabled;
+    }
+
     /**
      * A readable default session name that identifies the producer host in CloudTrail:
      * {@code firehose-secure-<host name>}, cut to the 64 characters STS allows.
@@ -170,7 +178,7 @@ public final class AssumeRole {
     @Override
     public String toString() {
         return "AssumeRole{" + roleArn + ", session=" + sessionName + ", duration=" + duration
-                + (externalId == null ? "" : ", externalId=set") + "}";
+                + (externalId == null ? "" : ", externalId=set") + (fipsEnabled ? ", fips" : "") + "}";
     }
 
     /** Collects and checks the settings; each setter refuses a malformed value naming it. Not thread-safe. */
@@ -184,6 +192,7 @@ public final class AssumeRole {
         private Duration refreshBefore = Duration.ofMinutes(5);
         private @Nullable URI stsEndpoint;
         private @Nullable String stsVpcEndpointRegion;
+        private boolean fipsEnabled;
         private final List<String[]> sessionPolicyConditions = new ArrayList<>();
 
         private Builder(String roleArn) {
@@ -291,6 +300,22 @@ public final class AssumeRole {
             AwsNames.requireRegionsDnsSuffix("stsVpcEndpoint", dnsName, name.group(1), name.group(2));
             this.stsEndpoint = URI.create("https://" + dnsName.toLowerCase(Locale.ROOT));
             this.stsVpcEndpointRegion = name.group(1);
+            return this;
+        }
+
+        /**
+         * Calls STS at its FIPS endpoint ({@code sts-fips.<region>.amazonaws.com} and so on, as the AWS SDK's
+         * endpoint rules name it) under {@link io.securefirehose.transport.TlsPolicy#FIPS}, even when the producer's
+         * own {@code fipsEnabled} is off. A region without an STS FIPS endpoint (per the SDK's endpoint metadata) is
+         * refused when the producer is built. With {@link #stsEndpoint(URI)} or {@link #stsVpcEndpoint(String)}
+         * that endpoint is used as given, under the FIPS policy. Default off; the producer's {@code fipsEnabled}
+         * turns it on for every service.
+         *
+         * @param enabled whether this role's STS calls use FIPS
+         * @return this builder
+         */
+        public Builder fipsEnabled(boolean enabled) {
+            this.fipsEnabled = enabled;
             return this;
         }
 

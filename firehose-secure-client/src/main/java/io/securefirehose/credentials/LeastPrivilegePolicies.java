@@ -469,20 +469,20 @@ public final class LeastPrivilegePolicies {
 
         /**
          * @return the documents
-         * @throws IllegalStateException if the stream ARN is missing, or the key is in another account or region
-         *     than the stream
+         * @throws IllegalStateException if the stream ARN is missing, or it or the key is in another partition than
+         *     the stream's region
          */
         public LeastPrivilegePolicies build() {
             if (streamArn == null) {
                 throw new IllegalStateException("streamArn is required: the delivery stream the producer writes to");
             }
-            if (kmsKeyArn != null) {
-                Matcher stream = AwsNames.STREAM_ARN.matcher(streamArn);
-                Matcher key = AwsNames.KEY_ARN.matcher(kmsKeyArn);
-                if (stream.matches() && key.matches() && !stream.group(1).equals(key.group(1))) {
-                    throw new IllegalStateException(
-                            "kmsKeyArn is in partition " + key.group(1) + " but the stream is in " + stream.group(1));
-                }
+            Matcher stream = AwsNames.STREAM_ARN.matcher(streamArn);
+            Matcher key = AwsNames.KEY_ARN.matcher(kmsKeyArn == null ? "" : kmsKeyArn);
+            if (stream.matches()) {
+                AwsNames.requireSamePartition("streamArn " + streamArn, stream.group(1), stream.group(2));
+            }
+            if (stream.matches() && key.matches()) {
+                AwsNames.requireSamePartition("kmsKeyArn " + kmsKeyArn, key.group(1), stream.group(2));
             }
             return new LeastPrivilegePolicies(this);
         }

@@ -65,6 +65,7 @@ public final class EnvelopeEncryption {
     private final Duration maxDataKeyAge;
     private final @Nullable URI kmsEndpoint;
     private final @Nullable String kmsVpcEndpointRegion;
+    private final boolean fipsEnabled;
 
     private EnvelopeEncryption(Builder b, @Nullable String streamArn) {
         this.kmsKeyId = b.kmsKeyId;
@@ -75,6 +76,7 @@ public final class EnvelopeEncryption {
         this.maxDataKeyAge = b.maxDataKeyAge;
         this.kmsEndpoint = b.kmsEndpoint;
         this.kmsVpcEndpointRegion = b.kmsVpcEndpointRegion;
+        this.fipsEnabled = b.fipsEnabled;
     }
 
     private EnvelopeEncryption(EnvelopeEncryption other, String streamArn) {
@@ -86,6 +88,7 @@ public final class EnvelopeEncryption {
         this.maxDataKeyAge = other.maxDataKeyAge;
         this.kmsEndpoint = other.kmsEndpoint;
         this.kmsVpcEndpointRegion = other.kmsVpcEndpointRegion;
+        this.fipsEnabled = other.fipsEnabled;
     }
 
     /**
@@ -155,6 +158,11 @@ public final class EnvelopeEncryption {
         return maxDataKeyAge;
     }
 
+    /** @return whether KMS calls use the FIPS endpoint and policy even if the producer's do not */
+    public boolean fipsEnabled() {
+        return fipsEnabled;
+    }
+
     /** @return the KMS endpoint, or {@code null} for the region's standard one */
     public @Nullable URI kmsEndpoint() {
         return kmsEndpoint;
@@ -217,6 +225,7 @@ public final class EnvelopeEncryption {
         private Duration maxDataKeyAge = DEFAULT_MAX_DATA_KEY_AGE;
         private @Nullable URI kmsEndpoint;
         private @Nullable String kmsVpcEndpointRegion;
+        private boolean fipsEnabled;
 
         private Builder(String kmsKeyId) {
             Objects.requireNonNull(kmsKeyId, "kmsKeyId must not be null");
@@ -365,6 +374,22 @@ public final class EnvelopeEncryption {
             AwsNames.requireRegionsDnsSuffix("kmsVpcEndpoint", dnsName, matcher.group(1), matcher.group(2));
             this.kmsEndpoint = URI.create("https://" + name);
             this.kmsVpcEndpointRegion = matcher.group(1);
+            return this;
+        }
+
+        /**
+         * Calls KMS at its FIPS endpoint ({@code kms-fips.<region>.amazonaws.com} and so on, as the AWS SDK's
+         * endpoint rules name it) under {@link io.securefirehose.transport.TlsPolicy#FIPS}, even when the producer's
+         * own {@code fipsEnabled} is off. A region without a KMS FIPS endpoint (per the SDK's endpoint metadata) is
+         * refused when the producer is built. With {@link #kmsEndpoint(URI)} or {@link #kmsVpcEndpoint(String)}
+         * that endpoint is used as given, under the FIPS policy. Default off; the producer's {@code fipsEnabled}
+         * turns it on for every service.
+         *
+         * @param enabled whether KMS calls use FIPS
+         * @return this builder
+         */
+        public Builder fipsEnabled(boolean enabled) {
+            this.fipsEnabled = enabled;
             return this;
         }
 

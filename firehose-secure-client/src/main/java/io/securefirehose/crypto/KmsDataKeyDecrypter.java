@@ -2,6 +2,7 @@ package io.securefirehose.crypto;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import io.securefirehose.internal.aws.DualStackSettings;
 import io.securefirehose.internal.aws.FipsSettings;
 import io.securefirehose.internal.aws.KmsClients;
 import io.securefirehose.internal.aws.ServiceEndpoints;
@@ -92,6 +93,7 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
         private TrustMaterial trust = TrustMaterial.systemDefault();
         private TlsPolicy tlsPolicy = TlsPolicy.MODERN;
         private boolean fipsEnabled;
+        private boolean dualStackEnabled;
         private @Nullable List<CidrRange> allowedCidrs;
         private HostResolver resolver = HostResolver.system();
         private Duration requestTimeout = Duration.ofSeconds(30);
@@ -162,6 +164,20 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
         }
 
         /**
+         * Calls the region's dual-stack (IPv4 and IPv6) KMS endpoint when no endpoint is set, as the AWS SDK's
+         * endpoint rules name it. Default off, unless the AWS SDK's settings ask for it
+         * ({@code AWS_USE_DUALSTACK_ENDPOINT}, {@code aws.useDualstackEndpoint}, the profile's
+         * {@code use_dualstack_endpoint}). A partition whose rules define none is refused at {@code build()}.
+         *
+         * @param enabled whether to use the dual-stack endpoint
+         * @return this builder
+         */
+        public Builder dualStackEnabled(boolean enabled) {
+            this.dualStackEnabled = enabled;
+            return this;
+        }
+
+        /**
          * Allowed TLS versions and suites. Default {@link TlsPolicy#MODERN}.
          *
          * @param policy the policy
@@ -225,8 +241,10 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
                     ? credentials
                     : DefaultCredentialsProvider.builder().build();
             boolean fips = FipsSettings.wanted(fipsEnabled);
-            if (fips && endpoint == null) {
-                ServiceEndpoints.requireFips("kms", region, "KmsDataKeyDecrypter.Builder.fipsEnabled");
+            boolean dualStack = DualStackSettings.wanted(dualStackEnabled);
+            if (endpoint == null) {
+                ServiceEndpoints.requireDefault(
+                        "kms", region, fips, dualStack, "KmsDataKeyDecrypter.Builder.fipsEnabled");
             }
             TlsPolicy policy =
                     fips ? FipsSettings.policyFor(tlsPolicy, "KmsDataKeyDecrypter.Builder.fipsEnabled") : tlsPolicy;
@@ -242,7 +260,8 @@ public final class KmsDataKeyDecrypter implements DataKeyDecrypter, AutoCloseabl
                                     allowedCidrs,
                                     resolver,
                                     requestTimeout,
-                                    fips),
+                                    fips,
+                                    dualStack),
                             new SecurityEvents()),
                     requestTimeout);
         }

@@ -105,6 +105,23 @@ public final class AwsNames {
     }
 
     /**
+     * Refuses an ARN of another partition than its region's: calls on it could never be allowed there.
+     *
+     * @param what the ARN and what it is, for the message
+     * @param arnPartition the ARN's partition
+     * @param regionId the region it is used in
+     * @throws IllegalStateException naming both partitions and the fix
+     */
+    public static void requireSamePartition(String what, String arnPartition, String regionId) {
+        String partition = partitionOf(regionId);
+        if (!arnPartition.equals(partition)) {
+            throw new IllegalStateException(what + " is in partition " + arnPartition + ", but region " + regionId
+                    + " is in partition " + partition + ": use an ARN of partition " + partition
+                    + ", or the region of partition " + arnPartition);
+        }
+    }
+
+    /**
      * Refuses a host name whose DNS suffix is not the one of its region's partition.
      *
      * @param option the option that was given the name, for the message

@@ -79,6 +79,7 @@ public final class KmsClients {
      * @param resolver how the endpoint's name is resolved for verification
      * @param requestTimeout bound on one call
      * @param fips whether the default endpoint is the region's FIPS one
+     * @param dualStack whether the default endpoint is the region's dual-stack one
      */
     public record Settings(
             Region region,
@@ -89,7 +90,8 @@ public final class KmsClients {
             @Nullable List<CidrRange> allowedCidrs,
             HostResolver resolver,
             Duration requestTimeout,
-            boolean fips) {
+            boolean fips,
+            boolean dualStack) {
 
         /** Copies the ranges. */
         public Settings {
@@ -108,7 +110,9 @@ public final class KmsClients {
      */
     public static Secured create(String threadName, Settings settings, SecurityEvents events) {
         URI configured = settings.endpoint();
-        URI endpoint = configured != null ? configured : ServiceEndpoints.kms(settings.region(), settings.fips());
+        URI endpoint = configured != null
+                ? configured
+                : ServiceEndpoints.kms(settings.region(), settings.fips(), settings.dualStack());
         SecureHttpClient http = SecureHttpClient.create(
                 threadName,
                 endpoint,

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import io.securefirehose.ProducerConfig;
 import io.securefirehose.ServiceFailure;
 import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.internal.aws.FipsSettings;
 import io.securefirehose.internal.aws.KmsClients;
 import io.securefirehose.internal.aws.RetryBackoff;
 import io.securefirehose.internal.aws.ServiceFailureReporter;
@@ -12,6 +13,7 @@ import io.securefirehose.internal.identity.SendGate;
 import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.time.TaskScheduler;
 import io.securefirehose.transport.CidrRange;
+import io.securefirehose.transport.TlsPolicy;
 import java.util.List;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +41,11 @@ public final class Encryption {
         if (settings == null) {
             return null;
         }
+        boolean fips = config.fipsEnabled() || settings.fipsEnabled();
+        // Encryption that asks for FIPS alone gets the FIPS policy on its own connection (checked at build).
+        TlsPolicy policy = config.fipsEnabled() || !fips
+                ? config.tlsPolicy()
+                : FipsSettings.policyFor(config.tlsPolicy(), "EnvelopeEncryption.Builder.fipsEnabled");
         KmsClients.Secured kms = KmsClients.create(
                 "firehose-secure-kms-" + config.deliveryStreamName(),
                 new KmsClients.Settings(
@@ -46,11 +53,12 @@ public final class Encryption {
                         settings.kmsEndpoint(),
                         signer,
                         config.trustMaterial(),
-                        config.tlsPolicy(),
+                        policy,
                         kmsAddressRules(config, settings),
                         config.hostResolver(),
                         config.requestTimeout(),
-                        config.fipsEnabled()),
+                        fips,
+                        config.dualStackEnabled()),
                 events);
         return new RecordEncryptor(
                 settings,

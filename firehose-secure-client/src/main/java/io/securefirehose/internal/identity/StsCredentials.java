@@ -8,6 +8,7 @@ import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.credentials.LeastPrivilegePolicies;
 import io.securefirehose.credentials.WebIdentity;
 import io.securefirehose.crypto.EnvelopeEncryption;
+import io.securefirehose.internal.aws.FipsSettings;
 import io.securefirehose.internal.aws.ServiceEndpoints;
 import io.securefirehose.internal.aws.ServiceFailureReporter;
 import io.securefirehose.internal.aws.UserAgent;
@@ -15,6 +16,7 @@ import io.securefirehose.internal.tls.SecureHttpClient;
 import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.time.TaskScheduler;
 import io.securefirehose.transport.CidrRange;
+import io.securefirehose.transport.TlsPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -69,8 +71,11 @@ public final class StsCredentials {
             return null;
         }
         URI configured = identity.stsEndpoint();
-        URI endpoint = configured != null ? configured : ServiceEndpoints.sts(config.region(), config.fipsEnabled());
-        SecureHttpClient http = stsHttp(config, endpoint, configured != null ? config.allowedCidrs() : null, events);
+        URI endpoint = configured != null
+                ? configured
+                : ServiceEndpoints.sts(config.region(), config.fipsEnabled(), config.dualStackEnabled());
+        SecureHttpClient http = stsHttp(
+                config, endpoint, configured != null ? config.allowedCidrs() : null, config.tlsPolicy(), events);
         // AssumeRoleWithWebIdentity is not signed: the token is the proof.
         StsAsyncClient sts = stsClient(config, endpoint, AnonymousCredentialsProvider.create(), http);
         return new AssumedRoleCredentials(
@@ -128,9 +133,16 @@ public final class StsCredentials {
             SecurityEvents events,
             boolean describeStream,
             ServiceFailureReporter failures) {
+        boolean fips = config.fipsEnabled() || role.fipsEnabled();
         URI configured = role.stsEndpoint();
-        URI endpoint = configured != null ? configured : ServiceEndpoints.sts(config.region(), config.fipsEnabled());
-        SecureHttpClient http = stsHttp(config, endpoint, stsAddressRules(config, role), events);
+        URI endpoint = configured != null
+                ? configured
+                : ServiceEndpoints.sts(config.region(), fips, config.dualStackEnabled());
+        // A role that asks for FIPS alone gets the FIPS policy on its own connection (checked at build).
+        TlsPolicy tlsPolicy = config.fipsEnabled() || !fips
+                ? config.tlsPolicy()
+                : FipsSettings.policyFor(config.tlsPolicy(), "AssumeRole.Builder.fipsEnabled");
+        SecureHttpClient http = stsHttp(config, endpoint, stsAddressRules(config, role), tlsPolicy, events);
         StsAsyncClient sts = stsClient(config, endpoint, base, http);
         LeastPrivilegePolicies.Builder policy = LeastPrivilegePolicies.builder()
                 .streamArn(streamArn(config, role))
@@ -187,11 +199,15 @@ public final class StsCredentials {
     }
 
     private static SecureHttpClient stsHttp(
-            ProducerConfig config, URI endpoint, @Nullable List<CidrRange> allowed, SecurityEvents events) {
+            ProducerConfig config,
+            URI endpoint,
+            @Nullable List<CidrRange> allowed,
+            TlsPolicy policy,
+            SecurityEvents events) {
         return SecureHttpClient.create(
                 "firehose-secure-sts-" + config.deliveryStreamName(),
                 endpoint,
-                new SecureHttpClient.Rules(config.trustMaterial(), config.tlsPolicy(), allowed, config.hostResolver()),
+                new SecureHttpClient.Rules(config.trustMaterial(), policy, allowed, config.hostResolver()),
                 2,
                 events);
     }

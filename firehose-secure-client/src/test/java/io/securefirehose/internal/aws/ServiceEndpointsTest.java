@@ -87,4 +87,48 @@ class ServiceEndpointsTest {
         assertThat(FipsSettings.sdkAsks(() -> on, "fips")).isTrue();
         assertThat(FipsSettings.sdkAsks(() -> on, "default")).isFalse();
     }
+
+    @ParameterizedTest(name = "{0} in {1}, FIPS {2}: {3}")
+    @CsvSource({
+        "firehose,us-east-1,false,https://firehose.us-east-1.api.aws",
+        "sts,us-east-1,true,https://sts-fips.us-east-1.api.aws",
+        "kms,cn-north-1,false,https://kms.cn-north-1.api.amazonwebservices.com.cn",
+        "firehose,us-gov-west-1,true,https://firehose-fips.us-gov-west-1.api.aws",
+        "sts,us-iso-east-1,false,https://sts.us-iso-east-1.api.aws.ic.gov",
+        "kms,us-isob-east-1,true,https://kms-fips.us-isob-east-1.api.aws.scloud"
+    })
+    void dualStackEndpointsComeFromTheEndpointRulesInEveryPartition(
+            String service, String region, boolean fips, String url) {
+        assertThat(ServiceEndpoints.requireDefault(service, Region.of(region), fips, true, "fipsEnabled"))
+                .isEqualTo(URI.create(url));
+    }
+
+    @Test
+    void anEndpointTheRulesRefuseIsRefusedNamingTheServiceRegionAndOption() {
+        java.util.concurrent.CompletableFuture<software.amazon.awssdk.endpoints.Endpoint> refused =
+                java.util.concurrent.CompletableFuture.failedFuture(
+                        software.amazon.awssdk.core.exception.SdkClientException.create(
+                                "DualStack is enabled but this partition does not support DualStack"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> ServiceEndpoints.https("firehose", Region.US_ISO_EAST_1, true, refused))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no dual-stack endpoint of firehose in us-iso-east-1")
+                .hasMessageContaining("does not support DualStack")
+                .hasMessageContaining("turn dual-stack off");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServiceEndpoints.requireDefault(
+                        "firehose", Region.of("us-east-1_x"), false, true, "fipsEnabled"))
+                .as("whatever the rules give that is not an https host is refused, naming the option")
+                .hasMessageStartingWith("dualStackEnabled: ");
+    }
+
+    @Test
+    void theSdksProfileSettingCanTurnDualStackOn() {
+        software.amazon.awssdk.profiles.ProfileFile on = software.amazon.awssdk.profiles.ProfileFile.builder()
+                .content(new java.io.ByteArrayInputStream("[profile v6]\nuse_dualstack_endpoint = true\n"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .type(software.amazon.awssdk.profiles.ProfileFile.Type.CONFIGURATION)
+                .build();
+        assertThat(DualStackSettings.sdkAsks(() -> on, "v6")).isTrue();
+        assertThat(DualStackSettings.sdkAsks(() -> on, "default")).isFalse();
+    }
 }
