@@ -54,6 +54,12 @@ final class ConnectionOptions {
                     + " implies --tls-policy FIPS unless TLS13_ONLY")
     boolean fips;
 
+    @Option(
+            names = "--dual-stack",
+            description = "use the dual-stack (IPv4 and IPv6) endpoints of Firehose, STS and KMS, as the AWS SDK's"
+                    + " endpoint rules name them")
+    boolean dualStack;
+
     @Option(names = "--role-arn", description = "IAM role to assume; its session is narrowed to the stream")
     @Nullable
     String roleArn;
@@ -103,7 +109,8 @@ final class ConnectionOptions {
                 .region(region())
                 .trustMaterial(trust())
                 .tlsPolicy(tls())
-                .fipsEnabled(fips);
+                .fipsEnabled(fips)
+                .dualStackEnabled(dualStack);
         if (endpoint != null) {
             builder.endpoint(endpoint);
         }

@@ -61,6 +61,9 @@ final class DecryptCommand implements Callable<Integer> {
                     + " unless TLS13_ONLY")
     boolean fips;
 
+    @Option(names = "--dual-stack", description = "use the region's dual-stack (IPv4 and IPv6) KMS endpoint")
+    boolean dualStack;
+
     @Option(names = "--allow-cidr", description = "range the KMS endpoint's addresses must lie in (repeatable)")
     List<String> allowCidrs = new ArrayList<>();
 
@@ -97,7 +100,8 @@ final class DecryptCommand implements Callable<Integer> {
                 .region(Region.of(connection.region()))
                 .trustMaterial(connection.trust())
                 .tlsPolicy(connection.tls())
-                .fipsEnabled(fips);
+                .fipsEnabled(fips)
+                .dualStackEnabled(dualStack);
         if (kmsEndpoint != null) {
             kms.endpoint(kmsEndpoint);
         }

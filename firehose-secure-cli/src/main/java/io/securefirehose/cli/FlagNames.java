@@ -19,6 +19,7 @@ final class FlagNames {
             new Hint(Pattern.compile("allowedCidrs\\(\\.\\.\\.\\)"), "--allow-cidr"),
             new Hint(Pattern.compile("with trustMaterial\\b"), "with --trust-pem"),
             new Hint(Pattern.compile("(?:KmsDataKeyDecrypter\\.Builder\\.)?\\bfipsEnabled\\b"), "--fips"),
+            new Hint(Pattern.compile("\\bdualStackEnabled\\b"), "--dual-stack"),
             new Hint(
                     Pattern.compile("vpcEndpoint conflicts with endpoint\\(([^)]*)\\)"),
                     "--vpc-endpoint conflicts with --endpoint $1"));

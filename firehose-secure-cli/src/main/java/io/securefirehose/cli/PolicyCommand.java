@@ -1,10 +1,12 @@
 package io.securefirehose.cli;
 
 import io.securefirehose.credentials.LeastPrivilegePolicies;
+import io.securefirehose.internal.aws.ServiceEndpoints;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.regions.Region;
 
 /** {@code policy}: prints the least-privilege IAM documents for a stream. */
 @Command(
@@ -12,7 +14,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = FirehoseSecureCli.Version.class,
         description = "Print the least-privilege IAM documents (deterministic JSON) for one stream, and optionally"
-                + " one KMS key, VPC endpoint and principal. See docs/iam.md.")
+                + " one KMS key, VPC endpoint and principal, then the endpoints the producer connects to. See"
+                + " docs/iam.md.")
 final class PolicyCommand implements Callable<Integer> {
 
     @Option(names = "--stream-arn", required = true, description = "the delivery stream's ARN")
@@ -49,6 +52,17 @@ final class PolicyCommand implements Callable<Integer> {
     @Nullable
     String externalId;
 
+    @Option(
+            names = "--fips",
+            description =
+                    "list the FIPS endpoints the producer reaches with --fips (refused where the region has" + " none)")
+    boolean fips;
+
+    @Option(
+            names = "--dual-stack",
+            description = "list the dual-stack endpoints the producer reaches with --dual-stack")
+    boolean dualStack;
+
     private final FirehoseSecureCli.Io io;
 
     PolicyCommand(FirehoseSecureCli.Io io) {
@@ -81,6 +95,8 @@ final class PolicyCommand implements Callable<Integer> {
             builder.externalId(externalId);
         }
         LeastPrivilegePolicies policies = builder.build();
+        // Before any output: a region without the FIPS endpoints asked for prints nothing but the refusal.
+        String endpoints = endpoints();
         section("Producer identity policy (attach to the producer's role)", policies.producerIdentityPolicy());
         section("Session policy (sent with sts:AssumeRole)", policies.sessionPolicy());
         if (principal != null) {
@@ -94,7 +110,42 @@ final class PolicyCommand implements Callable<Integer> {
                 section("VPC endpoint policy", policies.vpcEndpointPolicy());
             }
         }
+        section("Endpoints the producer connects to (HTTPS on port 443: the egress to allow)", endpoints);
         return 0;
+    }
+
+    /** The names the producer reaches for this stream, from the AWS SDK's endpoint rules, one per line. */
+    private String endpoints() {
+        Region region = Region.of(streamArn.split(":", -1)[3]);
+        StringBuilder lines = new StringBuilder();
+        String firehose = endpoint("firehose", region);
+        lines.append("firehose ")
+                .append(
+                        vpceId == null
+                                ? firehose
+                                : "through " + vpceId + ": its own vpce-... name, or " + firehose + " with private DNS")
+                .append('\n');
+        if (roleArn != null) {
+            lines.append("sts ").append(endpoint("sts", region)).append('\n');
+        }
+        if (kmsKeyArn != null) {
+            String kms = endpoint("kms", region);
+            lines.append("kms ")
+                    .append(
+                            kmsVpceId == null
+                                    ? kms
+                                    : "through " + kmsVpceId + ": its own vpce-... name, or " + kms
+                                            + " with private DNS")
+                    .append('\n');
+        }
+        return lines.toString();
+    }
+
+    private String endpoint(String service, Region region) {
+        // Through a VPC endpoint, private DNS answers the standard name: dual-stack names are for the public path.
+        boolean viaVpce = "firehose".equals(service) ? vpceId != null : "kms".equals(service) && kmsVpceId != null;
+        return ServiceEndpoints.requireDefault(service, region, fips, dualStack && !viaVpce, "fipsEnabled")
+                .toString();
     }
 
     private void section(String title, String json) {

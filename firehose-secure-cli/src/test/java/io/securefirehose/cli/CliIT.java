@@ -279,6 +279,25 @@ class CliIT {
     }
 
     @Test
+    void checkWithDualStackReportsAndTriesTheDualStackName() {
+        LocalFirehose server = server(LocalFirehose.builder().stream("orders"));
+        CliProcess.Result result = CliProcess.run(
+                CliProcess.environment(server),
+                new byte[0],
+                "check",
+                "--stream",
+                "orders",
+                "--region",
+                "us-east-1",
+                "--dual-stack");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out())
+                .contains("INFO connection: endpoint https://firehose.us-east-1.api.aws, region us-east-1,")
+                .contains("firehose.us-east-1.api.aws does not resolve");
+        assertThat(server.connectionsAccepted()).isZero();
+    }
+
+    @Test
     void anEndpointOutsideTheAllowedRangesIsRefusedBeforeAnythingIsSent() {
         LocalFirehose server = server(LocalFirehose.builder().stream("orders"));
         CliProcess.Result result =
@@ -557,6 +576,61 @@ class CliIT {
             golden = new String(in.readAllBytes(), UTF_8);
         }
         assertThat(result.out()).isEqualTo(golden);
+    }
+
+    @Test
+    void policyListsTheFipsAndDualStackEndpointsOfTheStreamsPartitionAndRefusesWhereThereAreNone() throws Exception {
+        CliProcess.Result china = CliProcess.run(
+                Map.of(),
+                new byte[0],
+                "policy",
+                "--stream-arn",
+                "arn:aws-cn:firehose:cn-north-1:111122223333:deliverystream/orders",
+                "--role-arn",
+                "arn:aws-cn:iam::111122223333:role/orders-producer",
+                "--dual-stack");
+        assertThat(china.exitCode()).as(china.err()).isZero();
+        assertThat(china.out())
+                .contains("\"Resource\": \"arn:aws-cn:firehose:cn-north-1:111122223333:deliverystream/orders\"")
+                .endsWith("firehose https://firehose.cn-north-1.api.amazonwebservices.com.cn\n"
+                        + "sts https://sts.cn-north-1.api.amazonwebservices.com.cn\n\n");
+
+        CliProcess.Result fips = CliProcess.run(
+                Map.of(),
+                new byte[0],
+                "policy",
+                "--stream-arn",
+                "arn:aws:firehose:us-gov-west-1:111122223333:deliverystream/orders",
+                "--kms-key-arn",
+                "arn:aws:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "--fips");
+        assertThat(fips.exitCode()).as(fips.err()).isEqualTo(1);
+        assertThat(fips.err()).contains("error: ").contains("is in partition aws-us-gov");
+
+        CliProcess.Result gov = CliProcess.run(
+                Map.of(),
+                new byte[0],
+                "policy",
+                "--stream-arn",
+                "arn:aws-us-gov:firehose:us-gov-west-1:111122223333:deliverystream/orders",
+                "--kms-key-arn",
+                "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "--fips");
+        assertThat(gov.exitCode()).as(gov.err()).isZero();
+        assertThat(gov.out())
+                .endsWith("firehose https://firehose-fips.us-gov-west-1.amazonaws.com\n"
+                        + "kms https://kms-fips.us-gov-west-1.amazonaws.com\n\n");
+
+        CliProcess.Result noFips = CliProcess.run(
+                Map.of(),
+                new byte[0],
+                "policy",
+                "--stream-arn",
+                "arn:aws:firehose:eu-west-1:111122223333:deliverystream/orders",
+                "--fips");
+        assertThat(noFips.exitCode()).isEqualTo(1);
+        assertThat(noFips.out()).as("nothing printed before the refusal").isEmpty();
+        assertThat(noFips.err()).contains("error: --fips: firehose has no FIPS endpoint in eu-west-1");
     }
 
     @Test

@@ -84,6 +84,12 @@ class FlagNamesTest {
     }
 
     @Test
+    void dualStackRefusalsNameTheDualStackFlag() {
+        assertThat(FlagNames.translate("dualStackEnabled: the AWS SDK's endpoint rules name no dual-stack endpoint"))
+                .isEqualTo("--dual-stack: the AWS SDK's endpoint rules name no dual-stack endpoint");
+    }
+
+    @Test
     void theTrustHintNamesTrustPemAndOtherTextIsLeftAlone() {
         assertThat(FlagNames.translate("(trust its certificate authority with trustMaterial, or fix the certificate)"))
                 .isEqualTo("(trust its certificate authority with --trust-pem, or fix the certificate)");
