@@ -7,6 +7,7 @@ import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.credentials.LeastPrivilegePolicies;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 
@@ -105,7 +106,7 @@ class PartitionTest {
     }
 
     @Test
-    void theDocumentsRefuseAStreamOrKeyArnOfAnotherPartitionThanItsRegions() {
+    void theDocumentsRefuseAnyArnOfAnotherPartitionThanTheStreamsRegion() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> LeastPrivilegePolicies.builder()
                         .streamArn("arn:aws:firehose:us-gov-west-1:111122223333:deliverystream/orders")
                         .build())
@@ -116,7 +117,22 @@ class PartitionTest {
                         .kmsKeyArn("arn:aws:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
                         .build())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("kmsKeyArn arn:aws:kms:cn-north-1")
-                .hasMessageContaining("is in partition aws, but region cn-north-1 is in partition aws-cn");
+                .hasMessageContaining(
+                        "arn:aws:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab is in"
+                                + " partition aws, but region cn-north-1 is in partition aws-cn");
+        for (String principal : List.of("roleArn", "principalArn", "consumerPrincipalArn")) {
+            LeastPrivilegePolicies.Builder builder = LeastPrivilegePolicies.builder()
+                    .streamArn("arn:aws-cn:firehose:cn-north-1:111122223333:deliverystream/orders");
+            String arn = "arn:aws:iam::111122223333:role/orders";
+            switch (principal) {
+                case "roleArn" -> builder.roleArn(arn);
+                case "principalArn" -> builder.principalArn(arn);
+                default -> builder.consumerPrincipalArn(arn);
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(builder::build)
+                    .as(principal)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(arn + " is in partition aws, but region cn-north-1 is in partition aws-cn");
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.STABLE;
 import io.securefirehose.internal.aws.AwsNames;
 import io.securefirehose.internal.text.JsonText;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -469,20 +470,21 @@ public final class LeastPrivilegePolicies {
 
         /**
          * @return the documents
-         * @throws IllegalStateException if the stream ARN is missing, or it or the key is in another partition than
-         *     the stream's region
+         * @throws IllegalStateException if the stream ARN is missing, or it or another ARN is in another partition
+         *     than the stream's region
          */
         public LeastPrivilegePolicies build() {
             if (streamArn == null) {
                 throw new IllegalStateException("streamArn is required: the delivery stream the producer writes to");
             }
             Matcher stream = AwsNames.STREAM_ARN.matcher(streamArn);
-            Matcher key = AwsNames.KEY_ARN.matcher(kmsKeyArn == null ? "" : kmsKeyArn);
             if (stream.matches()) {
                 AwsNames.requireSamePartition("streamArn " + streamArn, stream.group(1), stream.group(2));
-            }
-            if (stream.matches() && key.matches()) {
-                AwsNames.requireSamePartition("kmsKeyArn " + kmsKeyArn, key.group(1), stream.group(2));
+                for (String arn : Arrays.asList(kmsKeyArn, roleArn, principalArn, consumerPrincipalArn)) {
+                    if (arn != null) {
+                        AwsNames.requireSamePartition(arn, arn.split(":", 3)[1], stream.group(2));
+                    }
+                }
             }
             return new LeastPrivilegePolicies(this);
         }
