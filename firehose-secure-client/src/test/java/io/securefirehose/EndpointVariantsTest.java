@@ -90,6 +90,14 @@ class EndpointVariantsTest {
                 .as("a VPC endpoint's private DNS answers the standard name")
                 .isEqualTo(URI.create("https://firehose.us-east-1.amazonaws.com"));
         assertThat(producer("us-east-1")
+                        .fipsEnabled(true)
+                        .dualStackEnabled(true)
+                        .privateDns()
+                        .buildConfig()
+                        .firehoseEndpoint())
+                .as("with FIPS, the FIPS name a FIPS VPC endpoint's private DNS answers")
+                .isEqualTo(URI.create("https://firehose-fips.us-east-1.amazonaws.com"));
+        assertThat(producer("us-east-1")
                         .dualStackEnabled(true)
                         .endpoint(URI.create("https://localhost:1"))
                         .buildConfig()
