@@ -14,7 +14,10 @@ import io.securefirehose.records.Coalescing;
 import io.securefirehose.records.FirehoseLimits;
 import io.securefirehose.time.TaskScheduler;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.function.Consumer;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
@@ -85,6 +88,38 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
         }
         this.deliveryStreamName = name;
         return this;
+    }
+
+    /**
+     * Sets options from string keys, the way a Kafka producer is configured: {@code stream}, {@code region},
+     * {@code linger=5ms}, {@code max-buffered-bytes=32MiB}, {@code assume-role.role-arn=...}, and so on for every
+     * option a string can express ({@link ProducerProperties#keys()}, listed in {@code docs/configuration.md}).
+     * Keys are applied in that list's order, over what was set before; options set afterwards override them.
+     *
+     * @param properties keys and values; empty values are refused
+     * @return this builder
+     * @throws IllegalArgumentException naming the key, the value and what is accepted, for an unknown key (with the
+     *     closest known one), a malformed value, a value the option refuses, or a key whose group lacks its first
+     *     key ({@code assume-role.external-id} without {@code assume-role.role-arn})
+     */
+    public ProducerBuilder properties(Map<String, String> properties) {
+        ProducerProperties.apply(this, Objects.requireNonNull(properties, "properties must not be null"));
+        return this;
+    }
+
+    /**
+     * As {@link #properties(Map)}, from a {@link Properties} object (its defaults included).
+     *
+     * @param properties keys and values
+     * @return this builder
+     */
+    public ProducerBuilder properties(Properties properties) {
+        Objects.requireNonNull(properties, "properties must not be null");
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            values.put(name, properties.getProperty(name));
+        }
+        return properties(values);
     }
 
     /**

@@ -218,7 +218,9 @@ class ProducerBuilderTest {
     /** Public methods that return settings but are not options a user sets, with the reason. */
     private static final Map<String, String> NOT_OPTIONS = Map.of(
             "EnvelopeEncryption#forStream",
-            "applied by build() from deliveryStream and region; its conflict is a row of conflictingCombinations");
+            "applied by build() from deliveryStream and region; its conflict is a row of conflictingCombinations",
+            "ProducerBuilder#properties",
+            "sets the other options from string keys; its refusals are ProducerPropertiesTest's");
 
     private static final List<Class<?>> SETTINGS_TYPES = List.of(
             ProducerBuilder.class,
