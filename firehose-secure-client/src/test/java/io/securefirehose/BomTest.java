@@ -89,6 +89,11 @@ class BomTest {
             Document pom = read(root.resolve(module).resolve("pom.xml"));
             assertThat(own(pom, "name")).as(module + ": name").isNotEmpty();
             assertThat(own(pom, "description")).as(module + ": description").isNotEmpty();
+            String text = Files.readString(root.resolve(module).resolve("pom.xml"));
+            assertThat(text)
+                    .as(module + ": Maven Central wants sources and Javadoc jars beside every published jar")
+                    .doesNotContain("<maven.javadoc.skip>true")
+                    .doesNotContain("<maven.source.skip>true");
             assertThat(texts(pom, "module.name"))
                     .as(module + ": its Automatic-Module-Name")
                     .singleElement()
