@@ -198,6 +198,21 @@ class SecureFirehoseAutoConfigurationTest {
     }
 
     @Test
+    void theHealthIsDownForAnUnprotectedStreamAndUpWithoutThePostureCheck() {
+        // LocalFirehose's streams are unprotected unless given a posture: server-side encryption off.
+        runner().withPropertyValues("firehose.secure.health.posture-check=true").run(context -> {
+            var health = context.getBean(SecureFirehoseHealthIndicator.class).health();
+            assertThat(health.getStatus().getCode()).isEqualTo("DOWN");
+            assertThat(health.getDetails().get("reasons").toString()).contains("posture: FAIL sse-enabled");
+        });
+        runner().run(context -> assertThat(context.getBean(SecureFirehoseHealthIndicator.class)
+                        .health()
+                        .getStatus()
+                        .getCode())
+                .isEqualTo("UP"));
+    }
+
+    @Test
     void closingTheContextDeliversWhatWasAcceptedBeforeIt() {
         long before = server.acceptedRecordCount("orders");
         runner().withPropertyValues(
