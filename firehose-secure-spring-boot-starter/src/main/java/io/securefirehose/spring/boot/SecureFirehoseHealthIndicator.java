@@ -65,14 +65,18 @@ public final class SecureFirehoseHealthIndicator implements HealthIndicator {
         }
     }
 
-    /** The counters whose growth since the last check makes the producer DOWN, with what it means. */
-    private static final Map<String, String> COUNTERS = Map.of(
-            ProducerMetrics.PREFIX + "credentials.refresh.failures",
-            "credentials: STS refreshes failed",
-            ProducerMetrics.PREFIX + "kms.failures",
-            "encryption: KMS calls failed",
-            ProducerMetrics.PREFIX + "buffer.exhausted",
-            "buffer: send calls found the buffer exhausted for maxBlock");
+    /** The counters whose growth since the last check makes the producer DOWN, with what it means, in order. */
+    private static final Map<String, String> COUNTERS = counters();
+
+    private static Map<String, String> counters() {
+        Map<String, String> counters = new LinkedHashMap<>();
+        counters.put(ProducerMetrics.PREFIX + "credentials.refresh.failures", "credentials: STS refreshes failed");
+        counters.put(ProducerMetrics.PREFIX + "kms.failures", "encryption: KMS calls failed");
+        counters.put(
+                ProducerMetrics.PREFIX + "buffer.exhausted",
+                "buffer: send calls found the buffer exhausted for maxBlock");
+        return java.util.Collections.unmodifiableMap(counters);
+    }
 
     @Override
     public synchronized Health health() {
