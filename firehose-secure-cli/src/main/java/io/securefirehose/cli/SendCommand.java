@@ -8,8 +8,6 @@ import io.securefirehose.errors.ProducerClosedException;
 import io.securefirehose.errors.RecordTooLargeException;
 import io.securefirehose.internal.text.Printable;
 import io.securefirehose.records.FirehoseLimits;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -163,48 +161,20 @@ final class SendCommand implements Callable<Integer> {
      * sent as usual.
      */
     private void sendLines(SecureFirehoseProducer producer, InputStream input, String source) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(input, 64 * 1024);
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        long lineNumber = 1;
-        long lineBytes = 0;
-        boolean overlong = false;
-        int b;
-        while (!watch.ended() && (b = in.read()) != -1) {
-            lineBytes++;
-            if (b == '\n') {
-                if (overlong) {
-                    refuseTooLarge(source + " line " + lineNumber, stripNewlines ? lineBytes - 1 : lineBytes);
-                } else {
-                    if (!stripNewlines) {
-                        line.write('\n');
-                    } else if (line.size() > 0 && line.toByteArray()[line.size() - 1] == '\r') {
-                        byte[] withoutReturn = line.toByteArray();
-                        line.reset();
-                        line.write(withoutReturn, 0, withoutReturn.length - 1);
-                    }
-                    send(producer, line.toByteArray());
-                }
-                line.reset();
-                lineBytes = 0;
-                overlong = false;
-                lineNumber++;
-            } else if (!overlong) {
-                if (line.size() >= FirehoseLimits.MAX_RECORD_BYTES) {
-                    overlong = true; // already more than any record: stop keeping it
-                    line.reset();
-                } else {
-                    line.write(b);
-                }
-            }
-        }
-        if (watch.ended()) {
-            return;
-        }
-        if (overlong) {
-            refuseTooLarge(source + " line " + lineNumber, lineBytes);
-        } else if (line.size() > 0) {
-            send(producer, line.toByteArray());
-        }
+        new LineReader(input, stripNewlines, FirehoseLimits.MAX_RECORD_BYTES, 64 * 1024)
+                .readAll(
+                        new LineReader.Sink() {
+                            @Override
+                            public void record(byte[] record) {
+                                send(producer, record);
+                            }
+
+                            @Override
+                            public void tooLarge(long lineNumber, long bytes) {
+                                refuseTooLarge(source + " line " + lineNumber, bytes);
+                            }
+                        },
+                        watch::ended);
     }
 
     /** Sends a file as one record, reading no more of it than the largest record. */
