@@ -36,30 +36,37 @@ public final class DefaultEndpointClients {
      */
     public static void main(String[] args) throws Exception {
         warmUp();
-        // The producers send at once: each record is retried until its deliveryTimeout, which is long enough for a
-        // first attempt to end (in a refused connection) even on a busy machine.
+        // Each producer sends one record; its first failed call (Firehose, or the STS or KMS call the record waits
+        // for) is reported by the service failure listener as it happens, with the endpoint it went to, so nothing
+        // waits for a record's delivery timeout.
+        Map<String, CompletableFuture<ServiceFailure>> firstFailures = new LinkedHashMap<>();
         Map<String, SecureFirehoseProducer> producers = new LinkedHashMap<>();
-        producers.put("firehose-lean", settings().requestPath(RequestPath.LEAN).build());
-        producers.put(
-                "firehose-sdk-client",
-                settings().requestPath(RequestPath.SDK_CLIENT).build());
-        producers.put(
+        Map<String, ProducerBuilder> settings = new LinkedHashMap<>();
+        settings.put("firehose-lean", settings().requestPath(RequestPath.LEAN));
+        settings.put("firehose-sdk-client", settings().requestPath(RequestPath.SDK_CLIENT));
+        settings.put(
                 "sts",
                 settings()
                         .assumeRole(AssumeRole.role("arn:aws:iam::111122223333:role/producer")
-                                .build())
-                        .build());
-        producers.put(
+                                .build()));
+        settings.put(
                 "kms-encrypt",
                 settings()
                         .envelopeEncryption(EnvelopeEncryption.withKmsKey(KEY)
                                 .streamArn("arn:aws:firehose:us-east-1:111122223333:deliverystream/" + STREAM)
-                                .build())
-                        .build());
-        Map<String, CompletableFuture<RecordReceipt>> sent = new LinkedHashMap<>();
-        producers.forEach((client, producer) -> sent.put(client, producer.send("record".getBytes(UTF_8))));
-        sent.forEach((client, future) ->
-                System.out.println(client + ": " + outcome(() -> future.get(60, TimeUnit.SECONDS))));
+                                .build()));
+        settings.forEach((client, builder) -> {
+            CompletableFuture<ServiceFailure> first = new CompletableFuture<>();
+            firstFailures.put(client, first);
+            producers.put(
+                    client, builder.serviceFailureListener(first::complete).build());
+        });
+        producers.forEach((client, producer) -> producer.send("record".getBytes(UTF_8)));
+        firstFailures.forEach((client, first) -> System.out.println(client + ": "
+                + outcome(() -> {
+                    ServiceFailure failure = first.get(60, TimeUnit.SECONDS);
+                    throw new CallFailed(failure.endpoint() + " " + describe(failure.error()));
+                })));
         producers.values().forEach(producer -> producer.close(Duration.ZERO));
         System.out.println(
                 "describe: " + outcome(() -> SecurityPosture.check(settings().buildConfig())));
@@ -112,6 +119,15 @@ public final class DefaultEndpointClients {
 
     private static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-secret"));
+    }
+
+    /** A failed call as the failure listener saw it: where it went, and why. */
+    private static final class CallFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CallFailed(String message) {
+            super(message);
+        }
     }
 
     private interface Call {

@@ -111,6 +111,11 @@ class EndpointOverrideSourcesTest {
         assertThat(outcomes.get("sts"))
                 .contains("CredentialsUnavailableException")
                 .contains("Connection refused");
+        // The failure listener saw where each producer's first call went: the region's standard HTTPS names.
+        assertThat(outcomes.get("firehose-lean")).contains("https://firehose.us-east-1.amazonaws.com ");
+        assertThat(outcomes.get("firehose-sdk-client")).contains("https://firehose.us-east-1.amazonaws.com ");
+        assertThat(outcomes.get("sts")).contains("https://sts.us-east-1.amazonaws.com ");
+        assertThat(outcomes.get("kms-encrypt")).contains("https://kms.us-east-1.amazonaws.com ");
         // allowedCidrs applies to the regional KMS endpoint too: it resolves to loopback, outside 10.0.0.0/8.
         assertThat(outcomes.get("kms-decrypt-allowed-cidrs"))
                 .startsWith("EndpointPolicyViolationException")
