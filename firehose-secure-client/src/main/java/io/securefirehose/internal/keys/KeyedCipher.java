@@ -29,12 +29,23 @@ public final class KeyedCipher {
     private static final GCMParameterSpec ZERO_NONCE = new GCMParameterSpec(TAG_BITS, new byte[12]);
 
     private final Cipher cipher;
-    private final HandedKey handed = new HandedKey();
+    private HandedKey handed = new HandedKey(ZERO_KEY);
 
-    /** Creates an AES/GCM/NoPadding cipher. */
+    /** Creates an AES/GCM/NoPadding cipher of the JVM's first provider that has one. */
     public KeyedCipher() {
+        this(null);
+    }
+
+    /**
+     * Creates an AES/GCM/NoPadding cipher of {@code provider}.
+     *
+     * @param provider the provider, or {@code null} for the JVM's first that has one
+     */
+    public KeyedCipher(java.security.@org.jspecify.annotations.Nullable Provider provider) {
         try {
-            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            this.cipher = provider == null
+                    ? Cipher.getInstance("AES/GCM/NoPadding")
+                    : Cipher.getInstance("AES/GCM/NoPadding", provider);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
         }
@@ -55,7 +66,9 @@ public final class KeyedCipher {
     public Cipher init(int mode, byte[] key, byte[] nonce, int nonceOffset, int nonceLength)
             throws GeneralSecurityException {
         handed.wipeCopy();
-        handed.source = key;
+        // A new key object each time: a provider may cache what it derived from a key by the object's identity
+        // (Amazon Corretto Crypto Provider does), and one object for every key would seal with a stale key.
+        handed = new HandedKey(key);
         try {
             cipher.init(mode, handed, new GCMParameterSpec(TAG_BITS, nonce, nonceOffset, nonceLength));
         } finally {
@@ -70,6 +83,7 @@ public final class KeyedCipher {
      */
     public void forget() {
         handed.wipeCopy();
+        handed = new HandedKey(ZERO_KEY);
         try {
             // Decryption mode: the JDK refuses a repeated key and nonce only for encryption, so a constant nonce
             // serves, and no random bytes are drawn.
@@ -83,8 +97,12 @@ public final class KeyedCipher {
     private static final class HandedKey implements SecretKey {
         private static final long serialVersionUID = 1L;
 
-        private byte[] source = ZERO_KEY;
+        private byte[] source;
         private byte[] copy = new byte[0];
+
+        HandedKey(byte[] source) {
+            this.source = source;
+        }
 
         @Override
         public String getAlgorithm() {
