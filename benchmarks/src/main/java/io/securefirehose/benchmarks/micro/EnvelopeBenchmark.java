@@ -32,6 +32,10 @@ public class EnvelopeBenchmark extends MicroBenchmark {
     @Param({"100", "1024", "10240"})
     public int recordBytes;
 
+    /** {@code jdk}: the JDK's providers; {@code accp}: Amazon Corretto Crypto Provider installed first. */
+    @Param({"jdk", "accp"})
+    public String provider;
+
     private SingleThreadTaskScheduler scheduler;
     private RecordEncryptor encryptor;
     private byte[] record;
@@ -40,6 +44,10 @@ public class EnvelopeBenchmark extends MicroBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        if ("accp".equals(provider)) {
+            com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.install();
+            com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
+        }
         var config = SecureFirehoseProducer.builder()
                 .deliveryStream("bench")
                 .region("us-east-1")
