@@ -44,10 +44,7 @@ public class EnvelopeBenchmark extends MicroBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        if ("accp".equals(provider)) {
-            com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.install();
-            com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
-        }
+        CryptoProviders.use(provider);
         var config = SecureFirehoseProducer.builder()
                 .deliveryStream("bench")
                 .region("us-east-1")

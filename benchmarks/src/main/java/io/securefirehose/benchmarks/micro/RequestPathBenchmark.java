@@ -44,6 +44,10 @@ public class RequestPathBenchmark extends MicroBenchmark {
     @Param({"100", "1024"})
     public int recordBytes;
 
+    /** {@code jdk}: the JDK's providers; {@code accp}: Amazon Corretto Crypto Provider first (SigV4's SHA-256, HMAC). */
+    @Param({"jdk", "accp"})
+    public String provider;
+
     private List<PendingRecord> ownRecords;
     private List<PendingRecord> heldRecords;
     private byte[] answer;
@@ -55,6 +59,7 @@ public class RequestPathBenchmark extends MicroBenchmark {
 
     @Setup
     public void setUp() {
+        CryptoProviders.use(provider);
         ownRecords = new ArrayList<>();
         heldRecords = new ArrayList<>();
         RecordAccumulator accumulator = new RecordAccumulator(BATCH, Integer.MAX_VALUE, new SlabPool(64L << 20));
