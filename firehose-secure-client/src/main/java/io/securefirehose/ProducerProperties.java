@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.internal.text.Printable;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,8 +57,18 @@ public final class ProducerProperties {
                 Objects.requireNonNull(name, "a property name is null"),
                 Objects.requireNonNull(value, () -> "property '" + name + "' has a null value")));
         refuseUnknown(left.keySet());
+        Duration initialBefore = builder.retryBackoff;
+        Duration maxBefore = builder.retryBackoffMax;
         for (PropertyRules.Rule<ProducerBuilder> rule : PropertyRules.OPTIONS) {
             applyMatching(rule, builder, left);
+        }
+        String initial = left.get("retry-backoff");
+        if (initial != null && !left.containsKey("retry-backoff-max") && !builder.retryBackoffMax.equals(maxBefore)) {
+            Duration asked = builder.retryBackoff;
+            builder.retryBackoff(initialBefore, maxBefore);
+            throw new IllegalArgumentException("property 'retry-backoff' = '" + Printable.of(initial.strip())
+                    + "': retryBackoffMax (" + maxBefore + ") must be at least retryBackoff (" + asked
+                    + "): set retry-backoff-max too");
         }
         for (PropertyRules.Group<?> group : PropertyRules.GROUPS) {
             applyGroup(group, builder, left);

@@ -9,6 +9,7 @@ import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -147,7 +148,13 @@ final class PropertyRules {
                     DURATION,
                     "100ms",
                     "the first retry's delay",
-                    (b, s, v) -> b.retryBackoff(ConfigValues.duration(v), b.retryBackoffMax)),
+                    // Widens the largest delay for now, so that retry-backoff-max, applied next, can set it; alone,
+                    // a widened delay is refused by ProducerProperties.apply.
+                    (b, s, v) -> {
+                        Duration initial = ConfigValues.duration(v);
+                        return b.retryBackoff(
+                                initial, initial.compareTo(b.retryBackoffMax) > 0 ? initial : b.retryBackoffMax);
+                    }),
             rule(
                     "retry-backoff-max",
                     DURATION,

@@ -204,6 +204,36 @@ class ProducerPropertiesTest {
     }
 
     @Test
+    void theTwoRetryBackoffKeysAreTakenTogetherWhateverTheirValues() {
+        Map<String, String> required = Map.of("stream", "orders", "region", "eu-west-1");
+        Map<String, String> longer = new LinkedHashMap<>(required);
+        longer.put("retry-backoff", "10s"); // above the default largest delay, 5 s
+        longer.put("retry-backoff-max", "20s");
+        ProducerConfig config = fromProperties(longer);
+        assertThat(config.retryBackoff()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.retryBackoffMax()).isEqualTo(Duration.ofSeconds(20));
+
+        Map<String, String> shorter = new LinkedHashMap<>(required);
+        shorter.put("retry-backoff", "10ms");
+        shorter.put("retry-backoff-max", "50ms"); // below the default first delay, 100 ms
+        config = fromProperties(shorter);
+        assertThat(config.retryBackoff()).isEqualTo(Duration.ofMillis(10));
+        assertThat(config.retryBackoffMax()).isEqualTo(Duration.ofMillis(50));
+
+        Map<String, String> alone = new LinkedHashMap<>(required);
+        alone.put("retry-backoff", "10s");
+        assertThatThrownBy(() -> builder().properties(alone))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("property 'retry-backoff' = '10s'")
+                .hasMessageContaining("retryBackoffMax (PT5S) must be at least retryBackoff (PT10S)");
+        Map<String, String> inverted = new LinkedHashMap<>(required);
+        inverted.put("retry-backoff", "2s");
+        inverted.put("retry-backoff-max", "1s");
+        assertThatThrownBy(() -> builder().properties(inverted))
+                .hasMessageContaining("retryBackoffMax (PT1S) must be at least retryBackoff (PT2S)");
+    }
+
+    @Test
     void anUnknownKeyIsRefusedWithTheClosestKnownOne() {
         assertThatThrownBy(() -> builder().properties(Map.of("lingr", "5ms")))
                 .isInstanceOf(IllegalArgumentException.class)
