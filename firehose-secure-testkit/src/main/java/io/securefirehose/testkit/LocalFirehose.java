@@ -105,7 +105,7 @@ public final class LocalFirehose implements AutoCloseable {
         // Clients sign with real time; issued sessions expire by the configured (possibly hand-moved) clock.
         SigV4Verifier verifier =
                 new SigV4Verifier(state::lookupCredentials, settings.region, Clock.systemUTC(), settings.clock);
-        this.handler = new FirehoseHandler(state, verifier);
+        this.handler = new FirehoseHandler(state, verifier, settings.acknowledgeOnly);
         this.server = HttpsServer.start(
                 certificates,
                 settings.tlsProtocols,

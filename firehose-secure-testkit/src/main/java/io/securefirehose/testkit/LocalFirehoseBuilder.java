@@ -33,6 +33,7 @@ public final class LocalFirehoseBuilder {
     int port;
     int ioThreads = 2;
     boolean captureRecords = true;
+    boolean acknowledgeOnly;
 
     @Nullable
     Path outputDirectory;
@@ -381,6 +382,15 @@ public final class LocalFirehoseBuilder {
      */
     public LocalFirehoseBuilder captureRecords(boolean capture) {
         this.captureRecords = capture;
+        return this;
+    }
+
+    /**
+     * Benchmarks only, and only through {@code LocalFirehoseMain --acknowledge-only}: every {@code PutRecordBatch}
+     * is answered as accepted without checking its signature, decoding, storing or counting its records.
+     */
+    LocalFirehoseBuilder acknowledgeOnly() {
+        this.acknowledgeOnly = true;
         return this;
     }
 

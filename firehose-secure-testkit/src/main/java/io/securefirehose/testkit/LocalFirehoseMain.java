@@ -22,12 +22,16 @@ import org.jspecify.annotations.Nullable;
  * java -cp firehose-secure-testkit.jar:... io.securefirehose.testkit.LocalFirehoseMain \
  *     [--port N] [--stream NAME]... [--region R] [--output-dir DIR] [--gzip] [--trust-pem FILE]
  *     [--kms-key ID[,alias/NAME...]]... [--role ARN]... [--quota RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S]
- *     [--posture unprotected|compliant]
+ *     [--posture unprotected|compliant] [--acknowledge-only]
  * </pre>
  *
  * It prints the endpoint, where the trust PEM was written, the credentials to sign with, each stream's ARN, and a
  * block to paste into another shell that points {@code bin/firehose-secure} at it. A trust PEM it wrote to the
  * temporary directory (no {@code --trust-pem}) is deleted when the process ends.
+ *
+ * <p>{@code --acknowledge-only} is for load benchmarks that measure a client alone: every {@code PutRecordBatch} is
+ * answered as accepted at once, with no signature check, decoding, quota or storage (STS and KMS are served in full).
+ * Never point a test of the client's behaviour at it.
  */
 @API(status = STABLE, since = "0.1.0")
 public final class LocalFirehoseMain {
@@ -37,7 +41,7 @@ public final class LocalFirehoseMain {
 
     private static final String USAGE = "usage: LocalFirehoseMain [--port N] [--stream NAME]... [--region R]"
             + " [--output-dir DIR] [--gzip] [--object-age-seconds S] [--trust-pem FILE] [--no-capture]"
-            + " [--kms-key ID[,alias/NAME...]]... [--role ARN]... [--quota RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S]"
+            + " [--acknowledge-only] [--kms-key ID[,alias/NAME...]]... [--role ARN]... [--quota RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S]"
             + " [--posture unprotected|compliant]";
 
     private LocalFirehoseMain() {}
@@ -93,6 +97,7 @@ public final class LocalFirehoseMain {
                             5L * 1024 * 1024, Duration.ofSeconds(number(value(args, ++i, flag), flag)));
                 case "--trust-pem" -> trustPem = Path.of(value(args, ++i, flag));
                 case "--no-capture" -> builder.captureRecords(false);
+                case "--acknowledge-only" -> builder.acknowledgeOnly();
                 case "--role" -> builder.role(value(args, ++i, flag));
                 case "--quota" -> {
                     String[] rates = value(args, ++i, flag).split(",", -1);
@@ -138,6 +143,10 @@ public final class LocalFirehoseMain {
         server.writeTrustPem(trustPem);
         out.println("LocalFirehose listening on " + server.endpoint());
         out.println("region:            " + server.region());
+        if (builder.acknowledgeOnly) {
+            out.println(
+                    "mode:              acknowledge-only: PutRecordBatch is neither checked nor stored (benchmarks)");
+        }
         out.println("trust PEM:         " + trustPem.toAbsolutePath());
         out.println("access key id:     " + server.credentials().accessKeyId());
         out.println("secret access key: " + server.credentials().secretAccessKey());

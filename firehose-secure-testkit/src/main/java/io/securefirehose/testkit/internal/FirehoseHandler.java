@@ -56,11 +56,19 @@ public final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpR
     private boolean pausing; // guarded by pauseLock
 
     private final FirehoseOperations operations;
+    private final @Nullable AcknowledgingAnswers acknowledgeOnly;
 
-    public FirehoseHandler(ServerState server, SigV4Verifier verifier) {
+    /**
+     * @param server the server's state
+     * @param verifier checks every call's signature
+     * @param acknowledgeOnly whether {@code PutRecordBatch} calls are only acknowledged (for load benchmarks: see
+     *     {@link AcknowledgingAnswers}); STS, KMS and every other operation are served in full either way
+     */
+    public FirehoseHandler(ServerState server, SigV4Verifier verifier, boolean acknowledgeOnly) {
         this.server = server;
         this.verifier = verifier;
         this.operations = new FirehoseOperations(server, this);
+        this.acknowledgeOnly = acknowledgeOnly ? new AcknowledgingAnswers(server.instanceId()) : null;
     }
 
     /** What one call is answered with. Never compared or hashed, so the array component is harmless. */
@@ -111,6 +119,10 @@ public final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpR
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         ByteBuf content = request.content();
+        AcknowledgingAnswers acknowledging = acknowledgeOnly;
+        if (acknowledging != null && acknowledged(acknowledging, ctx, request, content)) {
+            return;
+        }
         int length = content.readableBytes();
         // One reusable buffer per event-loop thread: bodies of up to 6 MB would otherwise each be a humongous
         // allocation, and the server would spend its time collecting them.
@@ -168,6 +180,19 @@ public final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpR
                         "operation '" + action + "' is not served by LocalFirehose",
                         Subject.NONE);
         }
+    }
+
+    private static boolean acknowledged(
+            AcknowledgingAnswers acknowledging, ChannelHandlerContext ctx, FullHttpRequest request, ByteBuf content) {
+        if (!(TARGET_PREFIX + "PutRecordBatch").equals(request.headers().get("X-Amz-Target"))) {
+            return false;
+        }
+        byte[] answer = acknowledging.answer(AcknowledgingAnswers.countRecords(content));
+        if (answer == null) {
+            return false; // served in full, so that the call is refused as Firehose would
+        }
+        write(ctx, HttpUtil.isKeepAlive(request), new Answer(200, answer, null, Duration.ZERO));
+        return true;
     }
 
     /** STS's query protocol: form-encoded request, XML answer. */
