@@ -56,19 +56,20 @@ public final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpR
     private boolean pausing; // guarded by pauseLock
 
     private final FirehoseOperations operations;
-    private final @Nullable AcknowledgingAnswers acknowledgeOnly;
+    private final FirehoseOperations.@Nullable AcknowledgingAnswers acknowledgeOnly;
 
     /**
      * @param server the server's state
      * @param verifier checks every call's signature
      * @param acknowledgeOnly whether {@code PutRecordBatch} calls are only acknowledged (for load benchmarks: see
-     *     {@link AcknowledgingAnswers}); STS, KMS and every other operation are served in full either way
+     *     {@link FirehoseOperations.AcknowledgingAnswers}); STS, KMS and every other operation are served in full either way
      */
     public FirehoseHandler(ServerState server, SigV4Verifier verifier, boolean acknowledgeOnly) {
         this.server = server;
         this.verifier = verifier;
         this.operations = new FirehoseOperations(server, this);
-        this.acknowledgeOnly = acknowledgeOnly ? new AcknowledgingAnswers(server.instanceId()) : null;
+        this.acknowledgeOnly =
+                acknowledgeOnly ? new FirehoseOperations.AcknowledgingAnswers(server.instanceId()) : null;
     }
 
     /** What one call is answered with. Never compared or hashed, so the array component is harmless. */
@@ -119,7 +120,7 @@ public final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpR
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         ByteBuf content = request.content();
-        AcknowledgingAnswers acknowledging = acknowledgeOnly;
+        FirehoseOperations.AcknowledgingAnswers acknowledging = acknowledgeOnly;
         if (acknowledging != null && acknowledged(acknowledging, ctx, request, content)) {
             return;
         }
@@ -183,11 +184,14 @@ public final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpR
     }
 
     private static boolean acknowledged(
-            AcknowledgingAnswers acknowledging, ChannelHandlerContext ctx, FullHttpRequest request, ByteBuf content) {
+            FirehoseOperations.AcknowledgingAnswers acknowledging,
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            ByteBuf content) {
         if (!(TARGET_PREFIX + "PutRecordBatch").equals(request.headers().get("X-Amz-Target"))) {
             return false;
         }
-        byte[] answer = acknowledging.answer(AcknowledgingAnswers.countRecords(content));
+        byte[] answer = acknowledging.answer(FirehoseOperations.AcknowledgingAnswers.countRecords(content));
         if (answer == null) {
             return false; // served in full, so that the call is refused as Firehose would
         }
