@@ -3,10 +3,12 @@ package io.securefirehose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -85,14 +87,29 @@ class DocumentedTestsExistTest {
         return docs;
     }
 
+    /**
+     * The project's Java sources. Build output and git's files are skipped without being entered: other builds (a
+     * forked test JVM, a benchmark) create and delete files there while this runs.
+     */
     private List<Path> javaFiles() throws IOException {
-        try (Stream<Path> files = Files.walk(root, 12)) {
-            return files.filter(f -> f.toString().endsWith(".java"))
-                    .filter(f ->
-                            !f.toString().contains("/target/") && !f.toString().contains("/.git/"))
-                    .toList();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                return name.equals("target") || name.equals(".git")
+                        ? FileVisitResult.SKIP_SUBTREE
+                        : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (file.toString().endsWith(".java")) {
+                    found.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return found;
     }
 }
