@@ -40,10 +40,14 @@ import org.apiguardian.api.API;
  * must not hold back traffic that grew since, with no sign of a quota. Only calls sent after the last decrease can
  * cause the next one: the answers to calls sent at the old pace say nothing about the new one (TCP's
  * once-per-round-trip rule). The quota's every dimension (records/s, requests/s, bytes/s) is held by this one limit,
- * because batches keep their shape. The limit never goes below {@link #MIN_BYTES_PER_SECOND}.
+ * because records keep their sizes and, while limited, calls carry a tenth of a second of it each (about ten calls a
+ * second). The limit never goes below {@link #MIN_BYTES_PER_SECOND}.
  *
- * <p>Sending is paced by a token bucket holding {@link #BURST_NANOS} of the limit; a batch may take it below zero
- * (a batch is never split for pacing), and the next waits until it is positive again.
+ * <p>Sending is paced by a token bucket holding {@link #BURST_NANOS} of the limit; a batch may take it below zero,
+ * and the next waits until it is positive again. While limited, batches are sealed at that much of the limit
+ * ({@link #callBytes}): producers that share a quota (separate hosts on one stream) each get a small share of it,
+ * and full 500-record calls would each be seconds of a share, arriving in bursts the quota's one-second bucket
+ * refuses; small calls spread evenly, and a throttled one costs little.
  *
  * <p>Called on the producer's scheduler thread only; {@link #limit(long)} may be read from any thread (for the
  * gauge), where it may be a moment out of date.
@@ -113,6 +117,15 @@ public final class RateController {
         // Beyond the estimate the climb compounds: fast when the estimate was poor (a quota another producer had
         // drained) or traffic has grown since.
         return estimate * Math.exp(climb * beyond);
+    }
+
+    /**
+     * The most record bytes a new batch should carry at {@code now}: {@link #BURST_NANOS} of the limit while limited
+     * (at least one byte: a batch always takes its first record), otherwise no cap.
+     */
+    public int callBytes(long now) {
+        double limit = limit(now);
+        return Double.isInfinite(limit) ? Integer.MAX_VALUE : (int) Math.max(1, limit * BURST_NANOS / SECOND);
     }
 
     /** Lifts the limit after a quiet spell; scheduler thread. */

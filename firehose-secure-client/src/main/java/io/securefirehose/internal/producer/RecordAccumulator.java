@@ -42,6 +42,7 @@ public final class RecordAccumulator {
     private @Nullable RecordSlab slab; // the slab being written; guarded by lock
     private @Nullable RecordBatch open; // guarded by lock
     private boolean closed; // guarded by lock
+    private volatile int callBytesCap = Integer.MAX_VALUE;
 
     public RecordAccumulator(int maxRecords, int maxBytes, SlabPool slabs) {
         this.maxRecords = maxRecords;
@@ -86,8 +87,9 @@ public final class RecordAccumulator {
                 storeLocked(record, encoded, encodedLength);
             }
             int result = 0;
+            int batchBytes = Math.min(maxBytes, callBytesCap);
             RecordBatch batch = open;
-            if (batch != null && !batch.hasRoomFor(length, maxRecords, maxBytes)) {
+            if (batch != null && !batch.hasRoomFor(length, maxRecords, batchBytes)) {
                 sealLocked(batch);
                 result |= SEALED;
                 batch = null;
@@ -102,7 +104,7 @@ public final class RecordAccumulator {
                 result |= NEW_BATCH;
             }
             batch.appendNew(record);
-            if (batch.size() == maxRecords || batch.bytes() == maxBytes) {
+            if (batch.size() == maxRecords || batch.bytes() >= batchBytes) {
                 sealLocked(batch);
                 result |= SEALED;
             }
@@ -110,6 +112,15 @@ public final class RecordAccumulator {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Caps the record bytes of batches filled from now on below {@code maxBytes} (the rate controller's
+     * {@link io.securefirehose.internal.flow.RateController#callBytes}); a batch still takes at least one record.
+     * Any thread.
+     */
+    void capBatchBytes(int bytes) {
+        callBytesCap = bytes;
     }
 
     /** Next sealed batch, or {@code null}. Scheduler thread. */

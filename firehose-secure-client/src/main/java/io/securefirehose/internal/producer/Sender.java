@@ -192,6 +192,7 @@ final class Sender {
             return;
         }
         long now = scheduler.nanoTime();
+        accumulator.capBatchBytes(rate.callBytes(now));
         while (inFlight.size() < settings.maxInFlight()) {
             long wait = rate.delayNanos(now);
             if (wait > 0) {
@@ -226,7 +227,8 @@ final class Sender {
     }
 
     private @Nullable RecordBatch nextBatch(long now) {
-        RecordBatch retry = retries.nextBatch(settings.maxBatchRecords(), settings.maxBatchBytes());
+        RecordBatch retry =
+                retries.nextBatch(settings.maxBatchRecords(), Math.min(settings.maxBatchBytes(), rate.callBytes(now)));
         if (retry != null) {
             return retry;
         }

@@ -587,6 +587,48 @@ class ProducerCoreTest extends CoreTestSupport {
     }
 
     @Test
+    void whileLimitedNewBatchesAreSealedAtATenthOfASecondOfTheLimit() {
+        core(b -> b);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        core.metrics().bindTo(registry);
+        sendMany(2_500, 1_000);
+        lingerOut();
+        assertThat(transport.callCount()).isEqualTo(5);
+        assertThat(transport.call(0).records()).as("unlimited: full batches").hasSize(500);
+        for (int call = 0; call < 3; call++) {
+            transport.acceptAll(call);
+        }
+        transport.failWith(3, 500, "ServiceUnavailableException");
+        transport.failWith(4, 500, "ServiceUnavailableException");
+        settle();
+        double limit = registry.get("firehose.producer.send.rate.limit").gauge().value();
+        // 1,500,000 bytes accepted in the last second: the limit is 80 % of it, and a batch a tenth of that.
+        assertThat(limit).isCloseTo(1_200_000, org.assertj.core.api.Assertions.within(20_000.0));
+
+        sendMany(500, 1_000);
+        lingerOut();
+        assertThat(transport.callCount()).isGreaterThan(5);
+        List<byte[]> next = transport.call(5).records();
+        assertThat(next.size() * 1_000).isLessThanOrEqualTo((int) (limit / 10) + 1_000);
+        assertThat(next).hasSizeGreaterThanOrEqualTo(100);
+
+        // The throttled records' retries too; the limit has climbed a little since.
+        int before = transport.callCount();
+        for (int step = 0; step < 40 && transport.callCount() < before + 3; step++) {
+            scheduler.advance(Duration.ofMillis(100));
+            settle();
+        }
+        double capNow =
+                registry.get("firehose.producer.send.rate.limit").gauge().value() / 10;
+        assertThat(transport.callCount()).isGreaterThanOrEqualTo(before + 3);
+        for (int call = 5; call < transport.callCount(); call++) {
+            assertThat(transport.call(call).records().size() * 1_000)
+                    .as("call %d", call)
+                    .isLessThanOrEqualTo((int) capNow + 1_000);
+        }
+    }
+
+    @Test
     void withoutRateControlAThrottleDoesNotPaceTheNextCalls() {
         // Retries wait at least 500 ms (jitter included), far past the 50 ms linger: only the new records go out.
         core(b -> b.maxBatchRecords(1).rateControl(false).retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2)));
