@@ -4,13 +4,10 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * A grouped bar chart of the load table, drawn with Java 2D (headless): for each record size, each
@@ -25,26 +22,14 @@ final class Chart {
     private Chart() {}
 
     static void write(List<RunResult> results, Path png) throws IOException {
-        System.setProperty("java.awt.headless", "true");
         List<Integer> sizes =
                 results.stream().map(RunResult::recordBytes).distinct().toList();
         List<String> configurations =
                 results.stream().map(RunResult::configuration).distinct().toList();
-        int width = 1000;
-        int height = 520;
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-            g.drawString("firehose-secure load driver: ratio to the raw SDK baseline (same run)", 20, 28);
+        ChartCanvas.draw(png, 1000, 520, "firehose-secure load driver: ratio to the raw SDK baseline (same run)", g -> {
             panel(g, results, sizes, configurations, "records/s (higher is better)", 40, 60, 440, 380, true);
             panel(g, results, sizes, configurations, "CPU per record (lower is better)", 520, 60, 440, 380, false);
             int x = 40;
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
             for (int c = 0; c < configurations.size(); c++) {
                 g.setColor(COLORS[c % COLORS.length]);
                 g.fillRect(x, 480, 14, 14);
@@ -52,10 +37,7 @@ final class Chart {
                 g.drawString(configurations.get(c), x + 20, 492);
                 x += 160;
             }
-        } finally {
-            g.dispose();
-        }
-        ImageIO.write(image, "png", png.toFile());
+        });
     }
 
     private static void panel(

@@ -1,16 +1,17 @@
 package io.securefirehose.benchmarks;
 
 import io.securefirehose.RequestPath;
+import io.securefirehose.benchmarks.micro.CryptoProviders;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -23,11 +24,15 @@ import java.util.function.ToDoubleFunction;
  *     [--sizes 100,1024,10240] [--configs baseline,secure,secure-sdk,encrypted,coalesced,enc+coalesced]
  *     [--rounds 3]
  *     [--megabytes 100]
- *     [--max-records 1000000] [--out benchmarks/target/load]
+ *     [--max-records 1000000] [--out benchmarks/target/load] [--acknowledge-only] [--provider jdk|accp]
  * </pre>
  *
  * <p>Each run sends {@code --megabytes} of payload (at most {@code --max-records} records). The first round warms
- * the JVM up and is not reported; the table shows the median of the other rounds.
+ * the JVM up and is not reported; the table shows the median of the other rounds. With {@code --acknowledge-only} the
+ * endpoint answers every {@code PutRecordBatch} at once without checking or decoding it, so that the machine's cores
+ * measure the client (STS and KMS are still served in full). {@code --provider accp} installs Amazon Corretto Crypto
+ * Provider first in the driver's JVM, so that the JDK's TLS engine, SigV4 and envelope encryption of every
+ * configuration find its AES-GCM, SHA-256 and HMAC.
  */
 public final class LoadDriver {
 
@@ -35,38 +40,40 @@ public final class LoadDriver {
 
     /** The driver's settings. */
     record Settings(
-            List<Integer> sizes, List<String> configurations, int rounds, long megabytes, long maxRecords, Path out) {
+            List<Integer> sizes,
+            List<String> configurations,
+            int rounds,
+            long megabytes,
+            long maxRecords,
+            Path out,
+            boolean acknowledgeOnly,
+            String provider) {
 
         static Settings parse(String[] args) {
-            List<Integer> sizes = List.of(100, 1024, 10240);
-            List<String> configurations =
-                    List.of("baseline", "secure", "secure-sdk", "encrypted", "coalesced", "enc+coalesced");
-            int rounds = 3;
-            long megabytes = 100;
-            long maxRecords = 1_000_000;
-            Path out = Path.of("benchmarks", "target", "load");
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                String value = args[i + 1];
-                switch (args[i]) {
-                    case "--sizes" ->
-                        sizes = Arrays.stream(value.split(",", -1))
-                                .map(Integer::valueOf)
-                                .toList();
-                    case "--configs" -> configurations = List.of(value.split(",", -1));
-                    case "--rounds" -> rounds = Integer.parseInt(value);
-                    case "--megabytes" -> megabytes = Long.parseLong(value);
-                    case "--max-records" -> maxRecords = Long.parseLong(value);
-                    case "--out" -> out = Path.of(value);
-                    default -> throw new IllegalArgumentException("unknown flag " + args[i]);
-                }
-            }
+            Flags flags = Flags.parse(
+                    args,
+                    Set.of("--sizes", "--configs", "--rounds", "--megabytes", "--max-records", "--out", "--provider"),
+                    Set.of("--acknowledge-only"));
+            List<Integer> sizes = flags.integers("--sizes", List.of(100, 1024, 10240));
+            List<String> configurations = flags.words(
+                    "--configs",
+                    List.of("baseline", "secure", "secure-sdk", "encrypted", "coalesced", "enc+coalesced"));
+            int rounds = flags.integer("--rounds", 3);
+            long megabytes = flags.number("--megabytes", 100);
+            long maxRecords = flags.number("--max-records", 1_000_000);
+            Path out = flags.path("--out", Path.of("benchmarks", "target", "load"));
+            boolean acknowledgeOnly = flags.has("--acknowledge-only");
+            String provider = flags.words("--provider", List.of("jdk")).get(0);
             if (rounds < 2) {
                 throw new IllegalArgumentException("--rounds must be at least 2: the first one only warms up");
             }
             if (!configurations.contains("baseline")) {
                 throw new IllegalArgumentException("--configs must include baseline: every figure is a ratio to it");
             }
-            return new Settings(sizes, configurations, rounds, megabytes, maxRecords, out);
+            if (!provider.equals("jdk") && !provider.equals("accp")) {
+                throw new IllegalArgumentException("--provider takes jdk or accp, was " + provider);
+            }
+            return new Settings(sizes, configurations, rounds, megabytes, maxRecords, out, acknowledgeOnly, provider);
         }
 
         long records(int size) {
@@ -84,9 +91,13 @@ public final class LoadDriver {
     }
 
     static List<RunResult> run(Settings settings, PrintStream out) throws Exception {
+        // In this (the client's) JVM only, before any TLS context exists: every configuration of the run uses it.
+        CryptoProviders.use(settings.provider());
         Map<String, List<RunResult>> byKey = new LinkedHashMap<>();
-        try (LocalFirehoseProcess firehose = LocalFirehoseProcess.start(2)) {
-            out.println("LocalFirehose in a child JVM at " + firehose.endpoint + "; "
+        try (LocalFirehoseProcess firehose =
+                LocalFirehoseProcess.start(2, settings.acknowledgeOnly() ? List.of("--acknowledge-only") : List.of())) {
+            out.println("LocalFirehose" + (settings.acknowledgeOnly() ? " (acknowledge-only)" : "")
+                    + " in a child JVM at " + firehose.endpoint + "; crypto provider " + settings.provider() + "; "
                     + Runtime.getRuntime().availableProcessors() + " CPUs; Java " + System.getProperty("java.version"));
             for (int round = 0; round < settings.rounds(); round++) {
                 for (int size : settings.sizes()) {
@@ -133,15 +144,7 @@ public final class LoadDriver {
     private static Measured runOnce(LocalFirehoseProcess firehose, String configuration, int size, long records)
             throws Exception {
         LatencySample latency = new LatencySample(records, 100_000);
-        try (Workload workload = switch (configuration) {
-            case "baseline" -> new RawSdkWorkload(firehose);
-            case "secure" -> new ProducerWorkload(firehose, false, false, RequestPath.LEAN);
-            case "secure-sdk" -> new ProducerWorkload(firehose, false, false, RequestPath.SDK_CLIENT);
-            case "encrypted" -> new ProducerWorkload(firehose, true, false, RequestPath.LEAN);
-            case "coalesced" -> new ProducerWorkload(firehose, false, true, RequestPath.LEAN);
-            case "enc+coalesced" -> new ProducerWorkload(firehose, true, true, RequestPath.LEAN);
-            default -> throw new IllegalArgumentException("unknown configuration " + configuration);
-        }) {
+        try (Workload workload = workload(firehose, configuration)) {
             System.gc();
             double endpointBefore = firehose.cpuSeconds();
             ProcessMeter.Reading before = ProcessMeter.read();
@@ -165,6 +168,19 @@ public final class LoadDriver {
                             endpointSeconds),
                     ProcessMeter.Reading.cpuShares(before, after));
         }
+    }
+
+    /** A fresh workload of the named configuration (see the class description and docs/performance.md). */
+    static Workload workload(LocalFirehoseProcess firehose, String configuration) {
+        return switch (configuration) {
+            case "baseline" -> new RawSdkWorkload(firehose);
+            case "secure" -> new ProducerWorkload(firehose, false, false, RequestPath.LEAN);
+            case "secure-sdk" -> new ProducerWorkload(firehose, false, false, RequestPath.SDK_CLIENT);
+            case "encrypted" -> new ProducerWorkload(firehose, true, false, RequestPath.LEAN);
+            case "coalesced" -> new ProducerWorkload(firehose, false, true, RequestPath.LEAN);
+            case "enc+coalesced" -> new ProducerWorkload(firehose, true, true, RequestPath.LEAN);
+            default -> throw new IllegalArgumentException("unknown configuration " + configuration);
+        };
     }
 
     /** One run's figures and its process CPU by thread group. */

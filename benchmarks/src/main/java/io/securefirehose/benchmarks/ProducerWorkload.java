@@ -69,12 +69,13 @@ final class ProducerWorkload implements Workload {
     // Latency callbacks only on sampled records; the futures they return have nothing to add.
     @SuppressWarnings("FutureReturnValueIgnored")
     @Override
-    public Outcome run(long records, int recordBytes, LatencySample latency) {
+    public Outcome run(long records, int recordBytes, LatencySample latency, Pacer pacer) {
         LongAdder packedFailures = new LongAdder();
         for (long i = 0; i < records; i++) {
+            long due = pacer.awaitDue(i);
             byte[] data = Workload.payload(i, recordBytes);
             if (latency.sampled(i)) {
-                long sent = System.nanoTime();
+                long sent = pacer.sentAt(due);
                 CompletableFuture<RecordReceipt> future = producer.send(data);
                 future.whenComplete((receipt, error) -> latency.add(System.nanoTime() - sent));
                 if (coalesced) {
@@ -121,6 +122,11 @@ final class ProducerWorkload implements Workload {
                                 .count();
         double wire = recordBytes + (sealed > 0 ? overhead / sealed : 0);
         return new Outcome(acknowledged, records - acknowledged, wire, records);
+    }
+
+    /** The producer, for drivers that send by themselves. */
+    SecureFirehoseProducer producer() {
+        return producer;
     }
 
     /** The producer's meters. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,31 +39,16 @@ public final class QuotaDriver {
     record Settings(long quotaBytes, int seconds, int recordBytes, int rounds, Path out, boolean trace) {
 
         static Settings parse(String[] args) {
-            long quota = 2L * 1024 * 1024;
-            int seconds = 20;
-            int recordBytes = 1024;
-            int rounds = 2;
-            Path out = Path.of("benchmarks", "target", "quota");
-            boolean trace = false;
-            for (int i = 0; i < args.length; i += 2) {
-                if (args[i].equals("--trace")) {
-                    trace = true;
-                    i--;
-                    continue;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(args[i] + " needs a value");
-                }
-                String value = args[i + 1];
-                switch (args[i]) {
-                    case "--quota-bytes" -> quota = Long.parseLong(value);
-                    case "--seconds" -> seconds = Integer.parseInt(value);
-                    case "--record-bytes" -> recordBytes = Integer.parseInt(value);
-                    case "--rounds" -> rounds = Integer.parseInt(value);
-                    case "--out" -> out = Path.of(value);
-                    default -> throw new IllegalArgumentException("unknown flag " + args[i]);
-                }
-            }
+            Flags flags = Flags.parse(
+                    args,
+                    Set.of("--quota-bytes", "--seconds", "--record-bytes", "--rounds", "--out"),
+                    Set.of("--trace"));
+            long quota = flags.number("--quota-bytes", 2L * 1024 * 1024);
+            int seconds = flags.integer("--seconds", 20);
+            int recordBytes = flags.integer("--record-bytes", 1024);
+            int rounds = flags.integer("--rounds", 2);
+            Path out = flags.path("--out", Path.of("benchmarks", "target", "quota"));
+            boolean trace = flags.has("--trace");
             if (quota < 1 || seconds < 1 || recordBytes < 1 || rounds < 1) {
                 throw new IllegalArgumentException(
                         "--quota-bytes, --seconds, --record-bytes and --rounds must be" + " positive");
@@ -181,7 +167,7 @@ public final class QuotaDriver {
                         TimeUnit.SECONDS);
             }
             long start = System.nanoTime();
-            Workload.Outcome outcome = workload.run(records, settings.recordBytes(), latency);
+            Workload.Outcome outcome = workload.run(records, settings.recordBytes(), latency, Pacer.unpaced());
             double seconds = (System.nanoTime() - start) / 1e9;
             tracer.shutdownNow();
             if (settings.trace()) {

@@ -1,6 +1,7 @@
 package io.securefirehose.benchmarks;
 
 import io.netty.handler.ssl.SslProvider;
+import io.securefirehose.ProducerDefaults;
 import io.securefirehose.transport.TrustMaterial;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,14 +20,15 @@ import software.amazon.awssdk.services.firehose.model.Record;
 
 /**
  * The baseline: what a user writes today with the raw AWS SDK v2 {@code FirehoseAsyncClient} (Netty with the JDK's
- * TLS, the endpoint's CA, SDK defaults otherwise): records batched by hand up to 500 or 4 MiB, up to five calls in flight,
- * failed records sent again.
+ * TLS, the endpoint's CA, SDK defaults otherwise): records batched by hand up to 500 or 4 MiB (and, at a fixed offered
+ * load, for at most the producer's default linger), up to five calls in flight, failed records sent again.
  */
 final class RawSdkWorkload implements Workload {
 
     private static final int MAX_RECORDS = 500;
     private static final long MAX_BYTES = 4L * 1024 * 1024;
     private static final int IN_FLIGHT = 5;
+    private static final long LINGER_NANOS = ProducerDefaults.LINGER.toNanos();
 
     private final FirehoseAsyncClient client;
 
@@ -52,23 +54,32 @@ final class RawSdkWorkload implements Workload {
     private record Batch(List<Record> records, long[] sampledSendNanos) {}
 
     @Override
-    public Outcome run(long records, int recordBytes, LatencySample latency) throws Exception {
+    public Outcome run(long records, int recordBytes, LatencySample latency, Pacer pacer) throws Exception {
         Semaphore inFlight = new Semaphore(IN_FLIGHT);
         AtomicLong acknowledged = new AtomicLong();
         ConcurrentLinkedQueue<List<Record>> retries = new ConcurrentLinkedQueue<>();
         List<Record> batch = new ArrayList<>(MAX_RECORDS);
         List<Long> sampled = new ArrayList<>();
         long bytes = 0;
+        long batchOpened = 0;
         for (long i = 0; i < records; i++) {
+            long due = pacer.awaitDue(i);
             byte[] data = Workload.payload(i, recordBytes);
-            if (batch.size() == MAX_RECORDS || bytes + data.length > MAX_BYTES) {
+            if (batch.isEmpty()) {
+                batchOpened = due;
+            }
+            // Paced, a batch also goes when its first record has waited the producer's default linger, as a
+            // hand-written sender with a timer would send it; at saturation batches fill long before.
+            boolean lingered = pacer.paced() && !batch.isEmpty() && due - batchOpened >= LINGER_NANOS;
+            if (batch.size() == MAX_RECORDS || bytes + data.length > MAX_BYTES || lingered) {
                 submit(new Batch(batch, toArray(sampled)), inFlight, acknowledged, retries, latency);
                 batch = new ArrayList<>(MAX_RECORDS);
                 sampled.clear();
                 bytes = 0;
+                batchOpened = due;
             }
             if (latency.sampled(i)) {
-                sampled.add(System.nanoTime());
+                sampled.add(pacer.sentAt(due));
             }
             batch.add(Record.builder().data(SdkBytes.fromByteArray(data)).build());
             bytes += data.length;

@@ -10,7 +10,15 @@ interface Workload extends AutoCloseable {
      * Sends {@code records} records of {@code recordBytes} bytes, as fast as the sender allows, and returns once
      * each was acknowledged or failed.
      */
-    Outcome run(long records, int recordBytes, LatencySample latency) throws Exception;
+    default Outcome run(long records, int recordBytes, LatencySample latency) throws Exception {
+        return run(records, recordBytes, latency, Pacer.unpaced());
+    }
+
+    /**
+     * Sends {@code records} records of {@code recordBytes} bytes when {@code pacer} says they are due, and returns
+     * once each was acknowledged or failed; sampled latencies count from when a record was due.
+     */
+    Outcome run(long records, int recordBytes, LatencySample latency, Pacer pacer) throws Exception;
 
     @Override
     void close();

@@ -73,11 +73,42 @@ class LoadDriverTest {
     }
 
     @Test
+    void againstTheAcknowledgeOnlyEndpointEveryRecordIsAcknowledged(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        List<RunResult> results = LoadDriver.run(
+                LoadDriver.Settings.parse(new String[] {
+                    "--acknowledge-only",
+                    "--sizes",
+                    "1024",
+                    "--configs",
+                    "baseline,secure,encrypted",
+                    "--rounds",
+                    "2",
+                    "--megabytes",
+                    "1",
+                    "--out",
+                    dir.toString()
+                }),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertThat(results).hasSize(3).allSatisfy(r -> {
+            assertThat(r.failed()).as(r.configuration()).isZero();
+            assertThat(r.records()).isEqualTo(1000);
+        });
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("LocalFirehose (acknowledge-only)");
+    }
+
+    @Test
     void settingsAreChecked() {
         assertThatThrownBy(() -> LoadDriver.Settings.parse(new String[] {"--rounds", "1"}))
                 .hasMessageContaining("at least 2");
         assertThatThrownBy(() -> LoadDriver.Settings.parse(new String[] {"--configs", "secure"}))
                 .hasMessageContaining("must include baseline");
         assertThat(LoadDriver.Settings.parse(new String[0]).records(100)).isEqualTo(1_000_000);
+        assertThat(LoadDriver.Settings.parse(new String[0]).acknowledgeOnly()).isFalse();
+        assertThat(LoadDriver.Settings.parse(new String[0]).provider()).isEqualTo("jdk");
+        assertThatThrownBy(() -> LoadDriver.Settings.parse(new String[] {"--provider", "bc"}))
+                .hasMessageContaining("--provider takes jdk or accp, was bc");
+        assertThatThrownBy(() -> LoadDriver.Settings.parse(new String[] {"--rounds"}))
+                .hasMessageContaining("--rounds needs a value");
     }
 }

@@ -2,8 +2,11 @@ package io.securefirehose.benchmarks.micro;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 
-/** The JCA providers a benchmark can run under: its {@code provider} parameter. */
-final class CryptoProviders {
+/**
+ * The JCA providers a benchmark can run under: a JMH benchmark's {@code provider} parameter, the load driver's
+ * {@code --provider} flag.
+ */
+public final class CryptoProviders {
 
     private CryptoProviders() {}
 
@@ -11,7 +14,7 @@ final class CryptoProviders {
      * @param provider {@code jdk} (the JDK's providers, as they are) or {@code accp} (Amazon Corretto Crypto
      *     Provider installed first, so that AES-GCM, SHA-256 and HMAC lookups find it)
      */
-    static void use(String provider) {
+    public static void use(String provider) {
         switch (provider) {
             case "jdk" -> {}
             case "accp" -> {

@@ -28,7 +28,10 @@ import org.apiguardian.api.API;
  * drained), goodput says little, so the limit starts from at least {@value #SENT_SHARE_FLOOR} of the bytes sent instead
  * of collapsing to the floor, and climbs at {@value #GUESS_INCREASE_PER_SECOND} instead, since the estimate is a guess;
  * not otherwise, because refused calls are cheap and can be sent far faster than the quota. From there it climbs by
- * {@value #INCREASE_PER_SECOND} of that estimate per second back to the estimate; beyond a measured estimate it probes
+ * {@value #INCREASE_PER_SECOND} of that estimate per second, but at least {@value #MIN_CLIMB_BYTES_PER_SECOND} bytes
+ * per second a second, back to the estimate (producers sharing a quota then climb by the same step where their shares
+ * are small, as additive increase needs for their shares to converge; a step proportional to the estimate alone keeps
+ * their ratios); beyond a measured estimate it probes
  * slowly, by {@value #PLATEAU_INCREASE_PER_SECOND} of it per second for {@value #PLATEAU_SECONDS} seconds (the quota is
  * most likely just above, and each probe that finds it costs a throttled call), then compounds at
  * {@value #INCREASE_PER_SECOND} a second (beyond a guess at once, at the guess's rate), until the next throttle brings
@@ -66,6 +69,7 @@ public final class RateController {
     static final double SENT_SHARE_FLOOR = 0.1;
     static final double MOSTLY_THROTTLED = 0.5;
     static final double MIN_BYTES_PER_SECOND = 64 * 1024;
+    static final double MIN_CLIMB_BYTES_PER_SECOND = 32 * 1024;
     static final long BURST_NANOS = 100_000_000L;
     static final long HOLD_RECHECK_NANOS = 100_000_000L;
     /** Longest hold after a first throttled call; answers to calls sent with it arrive well within a second. */
@@ -100,11 +104,12 @@ public final class RateController {
         }
         double seconds = Math.max(0, now - decreasedAt) / SECOND;
         double climb = guessed ? GUESS_INCREASE_PER_SECOND : INCREASE_PER_SECOND;
-        double linear = startRate + climb * estimate * seconds;
+        double step = Math.max(climb * estimate, MIN_CLIMB_BYTES_PER_SECOND);
+        double linear = startRate + step * seconds;
         if (linear <= estimate) {
             return linear;
         }
-        double beyond = seconds - (estimate - startRate) / (climb * estimate);
+        double beyond = seconds - (estimate - startRate) / step;
         if (!guessed) {
             // A measured estimate: the quota is most likely just above it, so probe there slowly (each probe that
             // finds it costs a throttled call), then compound as below.

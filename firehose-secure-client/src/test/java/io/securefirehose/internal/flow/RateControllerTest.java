@@ -143,6 +143,21 @@ class RateControllerTest {
     }
 
     /** A controller that saw a second of goodput at {@code bytesPerSecond}, then two throttled calls at 1 s. */
+    @Test
+    void aSmallShareClimbsByAtLeastTheSameBytesPerSecondAsALargeOne() {
+        // A producer with a small share of a shared quota: 5 % of its estimate would be 10,000 bytes/s a second, so
+        // its share would stay small while larger ones climb faster; the floor gives every producer the same step.
+        RateController rate = limitedAt(200_000);
+        assertThat(rate.limit(SECOND)).isCloseTo(160_000, within(1.0));
+        assertThat(rate.limit(2 * SECOND))
+                .as("+%s bytes/s a second", RateController.MIN_CLIMB_BYTES_PER_SECOND)
+                .isCloseTo(160_000 + RateController.MIN_CLIMB_BYTES_PER_SECOND, within(1.0));
+        RateController large = limitedAt(4_000_000);
+        assertThat(large.limit(2 * SECOND) - large.limit(SECOND))
+                .as("a large share climbs by 5 %% of its estimate")
+                .isCloseTo(200_000, within(1.0));
+    }
+
     private static RateController limitedAt(long bytesPerSecond) {
         RateController rate = new RateController(true);
         acceptFor(rate, bytesPerSecond, SECOND);
