@@ -29,14 +29,7 @@ final class Chart {
         ChartCanvas.draw(png, 1000, 520, "firehose-secure load driver: ratio to the raw SDK baseline (same run)", g -> {
             panel(g, results, sizes, configurations, "records/s (higher is better)", 40, 60, 440, 380, true);
             panel(g, results, sizes, configurations, "CPU per record (lower is better)", 520, 60, 440, 380, false);
-            int x = 40;
-            for (int c = 0; c < configurations.size(); c++) {
-                g.setColor(COLORS[c % COLORS.length]);
-                g.fillRect(x, 480, 14, 14);
-                g.setColor(Color.BLACK);
-                g.drawString(configurations.get(c), x + 20, 492);
-                x += 160;
-            }
+            ChartCanvas.legend(g, configurations, COLORS, 40, 160);
         });
     }
 

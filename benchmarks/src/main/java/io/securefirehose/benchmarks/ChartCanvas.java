@@ -7,6 +7,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 
@@ -32,5 +33,21 @@ final class ChartCanvas {
             g.dispose();
         }
         ImageIO.write(image, "png", png.toFile());
+    }
+
+    /**
+     * A legend row at the bottom: one coloured square and name per entry, {@code step} pixels apart from {@code x}.
+     *
+     * @return where the row ends
+     */
+    static int legend(Graphics2D g, List<String> names, Color[] colors, int x, int step) {
+        for (int c = 0; c < names.size(); c++) {
+            g.setColor(colors[c % colors.length]);
+            g.fillRect(x, 480, 14, 14);
+            g.setColor(Color.BLACK);
+            g.drawString(names.get(c), x + 20, 492);
+            x += step;
+        }
+        return x;
     }
 }

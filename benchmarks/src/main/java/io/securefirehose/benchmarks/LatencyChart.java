@@ -59,14 +59,7 @@ final class LatencyChart {
                                 panelWidth,
                                 380);
                     }
-                    int x = 40;
-                    for (int c = 0; c < configurations.size(); c++) {
-                        g.setColor(COLORS[c % COLORS.length]);
-                        g.fillRect(x, 480, 14, 14);
-                        g.setColor(Color.BLACK);
-                        g.drawString(configurations.get(c), x + 20, 492);
-                        x += 140;
-                    }
+                    int x = ChartCanvas.legend(g, configurations, COLORS, 40, 140);
                     g.setColor(Color.GRAY);
                     g.setStroke(DOTTED);
                     g.drawLine(x, 487, x + 30, 487);
