@@ -92,8 +92,7 @@ final class LatencyChart {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         g.setStroke(new BasicStroke());
         g.setColor(Color.BLACK);
-        g.drawString(
-                size + " B records: latency (ms) against offered load (% of the baseline's saturation)", left, top);
+        g.drawString(size + " B records: ms against offered load, % of the baseline's saturation", left, top);
         g.drawLine(left, baseY, left + width, baseY);
         g.drawLine(left, plotTop, left, baseY);
         for (int tick = 0; tick <= 4; tick++) {

@@ -6,17 +6,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Send-to-acknowledgement latencies of every {@code every}-th record, up to a fixed number. Thread-safe. */
 final class LatencySample {
 
+    private final long first;
     private final int every;
     private final long[] nanos;
     private final AtomicInteger count = new AtomicInteger();
 
     LatencySample(long records, int capacity) {
-        this.every = (int) Math.max(1, records / capacity);
+        this(records, capacity, 0);
+    }
+
+    /** Samples records from index {@code first} on: the ones before it are a new client's start, not its pace. */
+    LatencySample(long records, int capacity, long first) {
+        this.first = first;
+        this.every = (int) Math.max(1, (records - first) / capacity);
         this.nanos = new long[capacity];
     }
 
     boolean sampled(long index) {
-        return index % every == 0;
+        return index >= first && (index - first) % every == 0;
     }
 
     void add(long latencyNanos) {
