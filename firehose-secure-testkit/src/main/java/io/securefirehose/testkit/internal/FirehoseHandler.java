@@ -192,7 +192,7 @@ public final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpR
             return false;
         }
         byte[] answer = acknowledging.answer(FirehoseOperations.AcknowledgingAnswers.countRecords(content));
-        if (answer == null) {
+        if (answer.length == 0) {
             return false; // served in full, so that the call is refused as Firehose would
         }
         write(ctx, HttpUtil.isKeepAlive(request), new Answer(200, answer, null, Duration.ZERO));

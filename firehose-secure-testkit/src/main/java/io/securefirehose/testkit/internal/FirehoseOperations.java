@@ -372,10 +372,13 @@ final class FirehoseOperations {
             return Math.max(0, braces[0] - 1);
         }
 
-        /** The all-accepted answer to a call of {@code count} records, or null if Firehose would refuse the count. */
-        byte @Nullable [] answer(int count) {
+        /**
+         * The all-accepted answer to a call of {@code count} records, or an empty array if Firehose would refuse the
+         * count (the call is then served in full, and refused as Firehose would).
+         */
+        byte[] answer(int count) {
             if (count < 1 || count > FirehoseOperations.MAX_RECORDS) {
-                return null;
+                return new byte[0];
             }
             byte[] answer = byCount.get(count);
             if (answer == null) {
