@@ -27,6 +27,7 @@ final class SharedQuotaRun {
             int producers,
             int lateJoinSeconds,
             long[][] ackedBytesPerSecond,
+            long acknowledgedBytes,
             long failed,
             double requests,
             double throttled) {
@@ -97,6 +98,7 @@ final class SharedQuotaRun {
             throws Exception {
         AtomicLongArray[] acked = new AtomicLongArray[producers];
         List<ProducerWorkload> workloads = new ArrayList<>();
+        LongAdder acknowledged = new LongAdder();
         LongAdder failed = new LongAdder();
         ExecutorService senders = Executors.newFixedThreadPool(producers);
         try {
@@ -121,7 +123,7 @@ final class SharedQuotaRun {
                 SecureFirehoseProducer producer = workloads.get(p).producer();
                 AtomicLongArray perSecond = acked[p];
                 running.add(senders.submit(() -> {
-                    sendUntil(producer, startAt, runEnd, runStart, recordBytes, perSecond, failed);
+                    sendUntil(producer, startAt, runEnd, runStart, recordBytes, perSecond, acknowledged, failed);
                     return null;
                 }));
             }
@@ -146,7 +148,8 @@ final class SharedQuotaRun {
                     bytes[p][s] = acked[p].get(s);
                 }
             }
-            return new Outcome(mode, producers, lateJoinSeconds, bytes, failed.sum(), requests, throttled);
+            return new Outcome(
+                    mode, producers, lateJoinSeconds, bytes, acknowledged.sum(), failed.sum(), requests, throttled);
         } finally {
             senders.shutdownNow();
             workloads.forEach(ProducerWorkload::close);
@@ -162,23 +165,27 @@ final class SharedQuotaRun {
             long runStart,
             int recordBytes,
             AtomicLongArray perSecond,
+            LongAdder acknowledged,
             LongAdder failed)
             throws InterruptedException {
         for (long wait = startAt - System.nanoTime(); wait > 0; wait = startAt - System.nanoTime()) {
             TimeUnit.NANOSECONDS.sleep(wait);
         }
-        for (long i = 0; System.nanoTime() < runEnd; i++) {
-            producer.send(Workload.payload(i, recordBytes)).whenComplete((receipt, error) -> {
+        // At least one record, even when a slow machine starts this thread after the run's end.
+        long i = 0;
+        do {
+            producer.send(Workload.payload(i++, recordBytes)).whenComplete((receipt, error) -> {
                 if (error != null) {
                     failed.increment();
                     return;
                 }
                 int second = (int) ((System.nanoTime() - runStart) / 1_000_000_000L);
+                acknowledged.add(recordBytes);
                 if (second < perSecond.length()) {
                     perSecond.addAndGet(second, recordBytes);
                 }
             });
-        }
+        } while (System.nanoTime() < runEnd);
         producer.flush();
     }
 }

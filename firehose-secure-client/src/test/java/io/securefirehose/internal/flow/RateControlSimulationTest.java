@@ -34,26 +34,10 @@ class RateControlSimulationTest {
         }
     }
 
-    /** A stream's bytes-per-second quota: a token bucket that holds one second of it. */
-    private static final class Quota {
-        private double tokens = QUOTA_BYTES_PER_SECOND;
-        private long last;
-
-        boolean admit(long bytes, long now) {
-            tokens = Math.min(QUOTA_BYTES_PER_SECOND, tokens + (now - last) * (double) QUOTA_BYTES_PER_SECOND / SECOND);
-            last = now;
-            if (tokens < bytes) {
-                return false;
-            }
-            tokens -= bytes;
-            return true;
-        }
-    }
-
     private record Call(long sentAt, long answerAt, boolean accepted) {}
 
     private static Outcome run(RateController rate, long seconds) {
-        Quota quota = new Quota();
+        SimulatedQuota quota = new SimulatedQuota(QUOTA_BYTES_PER_SECOND);
         Deque<Call> inFlight = new ArrayDeque<>();
         long measureFrom = seconds * SECOND / 2;
         long calls = 0;

@@ -68,26 +68,10 @@ class SharedQuotaSimulationTest {
         }
     }
 
-    /** The stream's bytes-per-second quota: a token bucket that holds one second of it. */
-    private static final class Quota {
-        private double tokens = QUOTA_BYTES_PER_SECOND;
-        private long last;
-
-        boolean admit(long bytes, long now) {
-            tokens = Math.min(QUOTA_BYTES_PER_SECOND, tokens + (now - last) * (double) QUOTA_BYTES_PER_SECOND / SECOND);
-            last = now;
-            if (tokens < bytes) {
-                return false;
-            }
-            tokens -= bytes;
-            return true;
-        }
-    }
-
     private record Call(long sentAt, long answerAt, long bytes, boolean accepted) {}
 
     private static Outcome run(boolean capBatches) {
-        Quota quota = new Quota();
+        SimulatedQuota quota = new SimulatedQuota(QUOTA_BYTES_PER_SECOND);
         RateController[] rates = new RateController[PRODUCERS];
         List<Deque<Call>> inFlight = new ArrayList<>();
         for (int p = 0; p < PRODUCERS; p++) {
