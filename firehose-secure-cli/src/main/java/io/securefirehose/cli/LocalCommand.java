@@ -18,7 +18,8 @@ import picocli.CommandLine.Unmatched;
         description = "Run a local Firehose/STS/KMS-compatible HTTPS endpoint on 127.0.0.1 until stopped. Flags:"
                 + " --port N, --stream NAME (repeatable), --region R, --output-dir DIR, --gzip,"
                 + " --object-age-seconds S, --trust-pem FILE, --no-capture, --kms-key ID[,alias/NAME...], --role ARN,"
-                + " --quota RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S, --posture unprotected|compliant, --help."
+                + " --quota RECORDS_PER_S,REQUESTS_PER_S,BYTES_PER_S, --posture unprotected|compliant,"
+                + " --acknowledge-only (load measurements only: PutRecordBatch accepted unchecked), --help."
                 + " Prints the URL, the trust PEM's path, the test credentials, the streams' ARNs and a block to paste"
                 + " into another shell.")
 final class LocalCommand implements Callable<Integer> {
