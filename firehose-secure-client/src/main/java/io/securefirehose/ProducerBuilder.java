@@ -13,6 +13,7 @@ import io.securefirehose.records.CoalescedRecords;
 import io.securefirehose.records.Coalescing;
 import io.securefirehose.records.FirehoseLimits;
 import io.securefirehose.time.TaskScheduler;
+import io.securefirehose.transport.TlsEngine;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,6 +62,7 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
     Coalescing coalescing;
 
     RequestPath requestPath = RequestPath.LEAN;
+    TlsEngine tlsEngine = TlsEngine.JDK;
     boolean rateControl = true;
 
     @Nullable
@@ -295,6 +297,20 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
      */
     public ProducerBuilder requestPath(RequestPath path) {
         this.requestPath = Objects.requireNonNull(path, "requestPath must not be null");
+        return this;
+    }
+
+    /**
+     * Chooses the TLS implementation of the producer's own Firehose connections (the {@link RequestPath#LEAN} path):
+     * {@link TlsEngine#JDK} (the default) or {@link TlsEngine#BORINGSSL}, which needs
+     * {@code io.netty:netty-tcnative-boringssl-static} on the class path. Every TLS rule holds on both; see
+     * {@link TlsEngine}. The SDK-client path, STS and KMS always use the JDK's engine.
+     *
+     * @param engine the TLS engine
+     * @return this builder
+     */
+    public ProducerBuilder tlsEngine(TlsEngine engine) {
+        this.tlsEngine = Objects.requireNonNull(engine, "tlsEngine must not be null");
         return this;
     }
 

@@ -14,6 +14,7 @@ import io.securefirehose.internal.aws.ServiceEndpoints;
 import io.securefirehose.records.Coalescing;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.HostResolver;
+import io.securefirehose.transport.TlsEngine;
 import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
 import java.net.URI;
@@ -62,6 +63,7 @@ public final class ProducerConfig {
     private final boolean requireServerSideEncryption;
     private final @Nullable Coalescing coalescing;
     private final RequestPath requestPath;
+    private final TlsEngine tlsEngine;
     private final boolean rateControl;
     private final @Nullable Spill spill;
 
@@ -162,6 +164,7 @@ public final class ProducerConfig {
         this.requireServerSideEncryption = options.requireServerSideEncryption;
         this.coalescing = options.coalescing;
         this.requestPath = options.requestPath;
+        this.tlsEngine = options.tlsEngine;
         this.rateControl = options.rateControl;
         this.spill = spilling;
     }
@@ -416,6 +419,15 @@ public final class ProducerConfig {
     }
 
     /**
+     * The TLS implementation of the producer's own Firehose connections.
+     *
+     * @return the TLS engine
+     */
+    public TlsEngine tlsEngine() {
+        return tlsEngine;
+    }
+
+    /**
      * Whether the send rate adapts to Firehose's throttling (additive increase, multiplicative decrease).
      *
      * @return whether adaptive rate control is on
@@ -475,6 +487,8 @@ public final class ProducerConfig {
                 + (coalescing == null ? "off" : coalescing)
                 + ", requestPath="
                 + requestPath
+                + ", tlsEngine="
+                + tlsEngine
                 + ", rateControl="
                 + rateControl
                 + ", spill="

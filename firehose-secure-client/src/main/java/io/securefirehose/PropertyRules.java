@@ -5,6 +5,7 @@ import io.securefirehose.credentials.WebIdentity;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.internal.text.ConfigValues;
 import io.securefirehose.records.Coalescing;
+import io.securefirehose.transport.TlsEngine;
 import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
 import java.net.URI;
@@ -167,6 +168,12 @@ final class PropertyRules {
                     "LEAN",
                     "how calls are written",
                     (b, s, v) -> b.requestPath(requestPath(v))),
+            rule(
+                    "tls-engine",
+                    "JDK or BORINGSSL",
+                    "JDK",
+                    "the TLS implementation of the producer's own Firehose connections",
+                    (b, s, v) -> b.tlsEngine(tlsEngine(v))),
             rule(
                     "rate-control",
                     BOOLEAN,
@@ -436,6 +443,15 @@ final class PropertyRules {
             }
         }
         throw new IllegalArgumentException("not a request path");
+    }
+
+    private static TlsEngine tlsEngine(String text) {
+        for (TlsEngine engine : TlsEngine.values()) {
+            if (engine.name().equalsIgnoreCase(text)) {
+                return engine;
+            }
+        }
+        throw new IllegalArgumentException("not a TLS engine");
     }
 
     private static @Nullable Coalescing coalescing(String text) {

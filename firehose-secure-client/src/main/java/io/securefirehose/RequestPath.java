@@ -14,8 +14,10 @@ public enum RequestPath {
 
     /**
      * The default: the producer writes the request body itself (each record's base64 straight into one pooled
-     * buffer) and reads the answer with a streaming JSON parser; the AWS SDK still resolves credentials, signs the
-     * request with its SigV4 signer and carries it over its Netty HTTP client.
+     * buffer) and reads the answer with a streaming JSON parser; the AWS SDK still resolves credentials and signs
+     * the request with its SigV4 signer. The request goes in one write over the producer's own kept-alive HTTP/1.1
+     * connections on Netty, each used only after its TLS handshake has completed and been checked against the
+     * policy.
      */
     LEAN,
 

@@ -195,6 +195,9 @@ class ProducerBuilderTest {
             Map.entry("ProducerBuilder#envelopeEncryption", "built and checked by EnvelopeEncryption's builder"),
             Map.entry("ProducerBuilder#coalescing", "built and checked by Coalescing"),
             Map.entry("ProducerBuilder#requestPath", "an enum: every constant is valid"),
+            Map.entry(
+                    "ProducerBuilder#tlsEngine",
+                    "an enum: every constant is valid (a missing engine is refused at build())"),
             Map.entry("ProducerBuilder#spill", "built and checked by Spill"),
             Map.entry("ProducerBuilder#scheduler", "any scheduler; the producer does not own it"),
             Map.entry(
@@ -529,6 +532,7 @@ class ProducerBuilderTest {
         assertThat(config.trustMaterial().isSystemDefault()).isTrue();
         assertThat(config.endpoint()).isNull();
         assertThat(config.requestPath()).isEqualTo(RequestPath.LEAN);
+        assertThat(config.tlsEngine()).isEqualTo(io.securefirehose.transport.TlsEngine.JDK);
         assertThat(config.rateControl()).isTrue();
         assertThat(valid().rateControl(false).buildConfig().rateControl()).isFalse();
         assertThat(valid().requestPath(RequestPath.SDK_CLIENT).buildConfig().requestPath())
@@ -536,6 +540,7 @@ class ProducerBuilderTest {
         assertThat(config.toString())
                 .contains("stream=orders")
                 .contains("requestPath=LEAN")
+                .contains("tlsEngine=JDK")
                 .contains("rateControl=true")
                 .doesNotContain("secret");
     }

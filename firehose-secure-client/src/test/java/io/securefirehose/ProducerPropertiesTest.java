@@ -71,6 +71,7 @@ class ProducerPropertiesTest {
         properties.put("retry-backoff", "50ms");
         properties.put("retry-backoff-max", "10s");
         properties.put("request-path", "sdk-client");
+        properties.put("tls-engine", "boringssl");
         properties.put("rate-control", "false");
         properties.put("require-server-side-encryption", "TRUE");
         properties.put("assume-role.role-arn", ROLE);
@@ -107,6 +108,7 @@ class ProducerPropertiesTest {
                 .requestTimeout(Duration.ofSeconds(10))
                 .retryBackoff(Duration.ofMillis(50), Duration.ofSeconds(10))
                 .requestPath(RequestPath.SDK_CLIENT)
+                .tlsEngine(io.securefirehose.transport.TlsEngine.BORINGSSL)
                 .rateControl(false)
                 .requireServerSideEncryption(true)
                 .assumeRole(AssumeRole.role(ROLE).externalId("orders-7f3c9a").build())
@@ -188,6 +190,7 @@ class ProducerPropertiesTest {
                 "endpoint|http://localhost:1|property 'endpoint' = 'http://localhost:1'",
                 "coalescing|gzip|property 'coalescing' = 'gzip': not a coalescing framing",
                 "request-path|fast|(accepted: LEAN or SDK_CLIENT)",
+                "tls-engine|openssl|(accepted: JDK or BORINGSSL)",
                 "region|'   '|property 'region' = '': empty",
                 "assume-role.session-policy-condition.x|IpAddress aws:SourceIp|a condition is three words"
             })
@@ -294,6 +297,7 @@ class ProducerPropertiesTest {
                         "retry-backoff",
                         "retry-backoff-max",
                         "request-path",
+                        "tls-engine",
                         "rate-control",
                         "require-server-side-encryption",
                         "tls-policy",

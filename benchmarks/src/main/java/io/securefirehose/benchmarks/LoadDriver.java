@@ -2,6 +2,7 @@ package io.securefirehose.benchmarks;
 
 import io.securefirehose.RequestPath;
 import io.securefirehose.benchmarks.micro.CryptoProviders;
+import io.securefirehose.transport.TlsEngine;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.securefirehose.benchmarks.LoadDriver
- *     [--sizes 100,1024,10240] [--configs baseline,secure,secure-sdk,encrypted,coalesced,enc+coalesced]
+ *     [--sizes 100,1024,10240]
+ *     [--configs baseline,secure,secure-sdk,encrypted,coalesced,enc+coalesced,secure-boringssl,encrypted-boringssl]
  *     [--rounds 3]
  *     [--megabytes 100]
  *     [--max-records 1000000] [--out benchmarks/target/load] [--acknowledge-only] [--provider jdk|accp]
@@ -32,7 +34,8 @@ import java.util.function.ToDoubleFunction;
  * endpoint answers every {@code PutRecordBatch} at once without checking or decoding it, so that the machine's cores
  * measure the client (STS and KMS are still served in full). {@code --provider accp} installs Amazon Corretto Crypto
  * Provider first in the driver's JVM, so that the JDK's TLS engine, SigV4 and envelope encryption of every
- * configuration find its AES-GCM, SHA-256 and HMAC.
+ * configuration find its AES-GCM, SHA-256 and HMAC. The {@code -boringssl} configurations (not run unless named) are
+ * {@code secure} and {@code encrypted} with {@code tlsEngine(TlsEngine.BORINGSSL)}.
  */
 public final class LoadDriver {
 
@@ -179,6 +182,10 @@ public final class LoadDriver {
             case "encrypted" -> new ProducerWorkload(firehose, true, false, RequestPath.LEAN);
             case "coalesced" -> new ProducerWorkload(firehose, false, true, RequestPath.LEAN);
             case "enc+coalesced" -> new ProducerWorkload(firehose, true, true, RequestPath.LEAN);
+            case "secure-boringssl" ->
+                new ProducerWorkload(firehose, false, false, RequestPath.LEAN, b -> b.tlsEngine(TlsEngine.BORINGSSL));
+            case "encrypted-boringssl" ->
+                new ProducerWorkload(firehose, true, false, RequestPath.LEAN, b -> b.tlsEngine(TlsEngine.BORINGSSL));
             default -> throw new IllegalArgumentException("unknown configuration " + configuration);
         };
     }

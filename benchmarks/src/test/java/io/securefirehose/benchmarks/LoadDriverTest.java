@@ -81,7 +81,7 @@ class LoadDriverTest {
                     "--sizes",
                     "1024",
                     "--configs",
-                    "baseline,secure,encrypted",
+                    "baseline,secure,encrypted,secure-boringssl",
                     "--rounds",
                     "2",
                     "--megabytes",
@@ -90,7 +90,7 @@ class LoadDriverTest {
                     dir.toString()
                 }),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
-        assertThat(results).hasSize(3).allSatisfy(r -> {
+        assertThat(results).hasSize(4).allSatisfy(r -> {
             assertThat(r.failed()).as(r.configuration()).isZero();
             assertThat(r.records()).isEqualTo(1000);
         });

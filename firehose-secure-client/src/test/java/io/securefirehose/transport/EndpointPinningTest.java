@@ -9,6 +9,7 @@ import io.securefirehose.ProducerBuilder;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.RequestPath;
 import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.TestTlsEngine;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.errors.EndpointPolicyViolationException;
 import io.securefirehose.testkit.LocalFirehose;
@@ -53,6 +54,7 @@ class EndpointPinningTest {
                 .endpoint(server.endpoint())
                 .credentialsProvider(server.credentialsProvider())
                 .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
+                .tlsEngine(TestTlsEngine.configured())
                 .linger(Duration.ZERO);
     }
 

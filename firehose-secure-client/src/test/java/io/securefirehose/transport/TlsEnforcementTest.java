@@ -11,6 +11,7 @@ import io.securefirehose.RecordReceipt;
 import io.securefirehose.RequestPath;
 import io.securefirehose.SecureFirehoseProducer;
 import io.securefirehose.TestResources;
+import io.securefirehose.TestTlsEngine;
 import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.testkit.LocalFirehoseBuilder;
@@ -63,6 +64,7 @@ class TlsEnforcementTest {
                         .endpoint(server.endpoint())
                         .credentialsProvider(server.credentialsProvider())
                         .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
+                        .tlsEngine(TestTlsEngine.configured())
                         .linger(Duration.ZERO))
                 .build();
         resources.add(() -> producer.close(Duration.ZERO));
@@ -78,6 +80,7 @@ class TlsEnforcementTest {
                         StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-secret")))
                 .trustMaterial(trust)
                 .tlsPolicy(policy)
+                .tlsEngine(TestTlsEngine.configured())
                 .linger(Duration.ZERO)
                 .build();
         resources.add(() -> producer.close(Duration.ZERO));

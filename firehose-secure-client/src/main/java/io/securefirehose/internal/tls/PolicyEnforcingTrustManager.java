@@ -45,12 +45,33 @@ final class PolicyEnforcingTrustManager extends X509ExtendedTrustManager {
         }
     }
 
+    /** What an engine's handshake session reports before a cipher suite has been agreed. */
+    static final String NO_SUITE_YET = "SSL_NULL_WITH_NULL_NULL";
+
     private final X509ExtendedTrustManager delegate;
     private final TlsPolicy policy;
+    private final boolean suiteCheckedAfterHandshake;
 
     PolicyEnforcingTrustManager(X509ExtendedTrustManager delegate, TlsPolicy policy) {
+        this(delegate, policy, false);
+    }
+
+    private PolicyEnforcingTrustManager(
+            X509ExtendedTrustManager delegate, TlsPolicy policy, boolean suiteCheckedAfterHandshake) {
         this.delegate = delegate;
         this.policy = policy;
+        this.suiteCheckedAfterHandshake = suiteCheckedAfterHandshake;
+    }
+
+    /**
+     * For BoringSSL, whose handshake session does not yet name the agreed suite when the certificate is checked
+     * ({@link #NO_SUITE_YET}): the protocol, the chain and the host name are checked here as for the JDK's engine;
+     * the suite, which BoringSSL's restricted offer already confines to the policy, is checked by
+     * {@link SecureConnector} once the handshake has completed, before any request byte. A suite that is named and
+     * not allowed is refused here all the same.
+     */
+    static PolicyEnforcingTrustManager suiteCheckedAfterHandshake(X509ExtendedTrustManager delegate, TlsPolicy policy) {
+        return new PolicyEnforcingTrustManager(delegate, policy, true);
     }
 
     @Override
@@ -63,7 +84,9 @@ final class PolicyEnforcingTrustManager extends X509ExtendedTrustManager {
         }
         String protocol = session.getProtocol();
         String cipherSuite = session.getCipherSuite();
-        Optional<String> broken = policy.violation(protocol, cipherSuite);
+        Optional<String> broken = suiteCheckedAfterHandshake && NO_SUITE_YET.equals(cipherSuite)
+                ? protocolViolation(protocol)
+                : policy.violation(protocol, cipherSuite);
         if (broken.isPresent()) {
             throw refusal(endpoint, protocol, cipherSuite, broken.get(), null);
         }
@@ -83,6 +106,13 @@ final class PolicyEnforcingTrustManager extends X509ExtendedTrustManager {
                             + " (trust its certificate authority with trustMaterial, or fix the endpoint's certificate)",
                     e);
         }
+    }
+
+    private Optional<String> protocolViolation(String protocol) {
+        return policy.protocols().contains(protocol)
+                ? Optional.empty()
+                : Optional.of("protocol " + protocol + " is not allowed by TLS policy " + policy.name() + " (allowed: "
+                        + String.join(", ", policy.protocols()) + ")");
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.securefirehose.ProducerConfig;
 import io.securefirehose.errors.EndpointPolicyViolationException;
-import io.securefirehose.errors.FirehoseSecureException;
 import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.HostResolver;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.apiguardian.api.API;
@@ -75,10 +73,7 @@ public final class SecureHttpClient implements AutoCloseable {
      */
     public static SecureHttpClient create(
             String threadName, URI endpoint, Rules rules, int maxConnections, SecurityEvents events) {
-        if (!"https".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
-            throw new EndpointPolicyViolationException(
-                    "endpoint " + endpoint + " is not https://host[:port]: every" + " connection of this SDK uses TLS");
-        }
+        requireHttps(endpoint);
         TlsOffer offer = TlsOffer.of(rules.tlsPolicy());
         ChannelFactory<? extends Channel> channels = channels(endpoint, rules, offer, events);
         // Our own event loops, so that close() can stop them without Netty's default two-second quiet period, and
@@ -99,8 +94,22 @@ public final class SecureHttpClient implements AutoCloseable {
                 .tlsNegotiationTimeout(CONNECT_TIMEOUT)
                 .build();
         SdkAsyncHttpClient client = new EndpointGuard(netty, endpoint, events);
-        String name = endpoint.getHost() + ":" + (endpoint.getPort() < 0 ? 443 : endpoint.getPort());
-        return new SecureHttpClient(name, endpoint, eventLoops, client);
+        return new SecureHttpClient(name(endpoint), endpoint, eventLoops, client);
+    }
+
+    /**
+     * @throws EndpointPolicyViolationException if {@code endpoint} is not {@code https://host[:port]}
+     */
+    static void requireHttps(URI endpoint) {
+        if (!"https".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
+            throw new EndpointPolicyViolationException(
+                    "endpoint " + endpoint + " is not https://host[:port]: every connection of this SDK uses TLS");
+        }
+    }
+
+    /** @return {@code host:port} of {@code endpoint}, the port 443 when it names none */
+    static String name(URI endpoint) {
+        return endpoint.getHost() + ":" + (endpoint.getPort() < 0 ? 443 : endpoint.getPort());
     }
 
     /** The client for the Firehose endpoint of {@code config}, one connection per request in flight. */
@@ -152,32 +161,7 @@ public final class SecureHttpClient implements AutoCloseable {
      * {@link CompletionException}.
      */
     public Throwable typedRefusalOr(Throwable error) {
-        SSLHandshakeException handshake = null;
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof FirehoseSecureException typed) {
-                // Already typed, here or by another client (STS behind the credentials): reported as it is.
-                return typed;
-            }
-            if (t instanceof PolicyEnforcingTrustManager.Refusal refusal) {
-                return refusal.violation();
-            }
-            if (t instanceof SecureSocketChannel.Refusal refusal) {
-                return refusal.violation();
-            }
-            if (t instanceof SSLHandshakeException found && handshake == null) {
-                handshake = found;
-            }
-        }
-        if (handshake == null) {
-            return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        }
-        return new TlsPolicyViolationException(
-                endpointName,
-                "none",
-                "none",
-                "the TLS handshake failed before a protocol and cipher suite were agreed: " + handshake.getMessage()
-                        + " (the endpoint must offer TLS 1.2 with ECDHE and AEAD ciphers, or TLS 1.3)",
-                handshake);
+        return TypedRefusals.typedOr(endpointName, error);
     }
 
     @Override

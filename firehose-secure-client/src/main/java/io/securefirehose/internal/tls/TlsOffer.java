@@ -1,6 +1,7 @@
 package io.securefirehose.internal.tls;
 
 import io.securefirehose.errors.TlsPolicyViolationException;
+import io.securefirehose.transport.TlsEngine;
 import io.securefirehose.transport.TlsPolicy;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -36,6 +37,17 @@ final class TlsOffer {
      * @throws TlsPolicyViolationException if this JDK supports none of the policy's suites for one of its protocols
      */
     static TlsOffer of(TlsPolicy policy) {
+        return of(policy, TlsEngine.JDK);
+    }
+
+    /**
+     * @param policy the policy to offer
+     * @param engine the engine that will offer it: the JVM-wide key exchange groups are checked for the JDK's only
+     *     (BoringSSL is given the policy's groups in its context, see {@link TlsContexts})
+     * @return the offer: the policy's protocols and suites that this JDK supports
+     * @throws TlsPolicyViolationException if this JDK supports none of the policy's suites for one of its protocols
+     */
+    static TlsOffer of(TlsPolicy policy, TlsEngine engine) {
         SSLEngine probe;
         try {
             probe = SSLContext.getDefault().createSSLEngine();
@@ -68,7 +80,7 @@ final class TlsOffer {
         }
         String[] offeredProtocols = protocols.toArray(new String[0]);
         String[] offeredSuites = suites.toArray(new String[0]);
-        if (!policy.namedGroups().isEmpty()) {
+        if (engine == TlsEngine.JDK && !policy.namedGroups().isEmpty()) {
             requireOnlyPolicyGroups(policy, OfferedGroups.offered(offeredProtocols, offeredSuites));
         }
         return new TlsOffer(offeredProtocols, offeredSuites);
@@ -92,6 +104,14 @@ final class TlsOffer {
                             + " -Djdk.tls.namedGroups=" + String.join(",", policy.namedGroups()),
                     null);
         }
+    }
+
+    /**
+     * An offer of exactly these protocols and suites, unchecked: for tests that take the earlier lines away to prove
+     * a later one.
+     */
+    static TlsOffer exactly(List<String> protocols, List<String> cipherSuites) {
+        return new TlsOffer(protocols.toArray(new String[0]), cipherSuites.toArray(new String[0]));
     }
 
     /** @return the protocols offered, in order */

@@ -15,6 +15,7 @@ import io.securefirehose.errors.EndpointPolicyViolationException;
 import io.securefirehose.internal.producer.CoreTestSupport;
 import io.securefirehose.internal.producer.PendingRecord;
 import io.securefirehose.internal.producer.TestRecords;
+import io.securefirehose.internal.tls.SecureConnector;
 import io.securefirehose.internal.tls.SecureHttpClient;
 import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.internal.wire.BatchResponse;
@@ -24,6 +25,7 @@ import io.securefirehose.testkit.Fault;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.testkit.LocalFirehoseExtension;
 import io.securefirehose.transport.HostResolver;
+import io.securefirehose.transport.TlsEngine;
 import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
 import java.time.Duration;
@@ -267,34 +269,31 @@ class LeanBatchTransportTest {
     }
 
     @Test
-    void theHttpLayerRefusesAPlainHttpRequestBeforeConnecting(LocalFirehose server) throws Exception {
+    void theLeanPathConnectsOnlyToItsOwnHttpsEndpoint(LocalFirehose server) throws Exception {
         PlainListener listener = resources.add(PlainListener.start());
-        SecurityEvents events = new SecurityEvents();
-        SecureHttpClient http = SecureHttpClient.create(
-                "guard-test",
-                server.endpoint(),
-                new SecureHttpClient.Rules(
-                        TrustMaterial.fromPem(server.trustPem()), TlsPolicy.MODERN, null, HostResolver.system()),
-                2,
-                events);
-        // The transport is handed a URI its client was not built for, in clear text: the HTTP layer must refuse it.
+        SecureHttpClient.Rules rules = new SecureHttpClient.Rules(
+                TrustMaterial.fromPem(server.trustPem()), TlsPolicy.MODERN, null, HostResolver.system());
+
+        // Its connections are opened by a connector built for one https endpoint; one for clear text is never built.
+        Throwable refused = catchThrowable(() ->
+                SecureConnector.create("guard-test", listener.httpUri(), rules, TlsEngine.JDK, new SecurityEvents()));
+
+        assertThat(refused)
+                .isInstanceOf(EndpointPolicyViolationException.class)
+                .hasMessageContaining("is not https://host[:port]: every connection of this SDK uses TLS");
+        assertThat(listener.bytesReceived()).isZero();
+        // The request's Host header (signed, and checked with the signature) is the connector's endpoint.
         LeanBatchTransport lean = resources.add(new LeanBatchTransport(
-                http,
+                SecureConnector.create("guard-test", server.endpoint(), rules, TlsEngine.JDK, new SecurityEvents()),
                 server.credentialsProvider(),
-                listener.httpUri().resolve("/"),
                 server.region(),
                 "t",
-                Duration.ofSeconds(5),
+                Duration.ofSeconds(20),
                 2));
-
-        Throwable failure = catchThrowable(() -> lean.send(THREE).get(30, TimeUnit.SECONDS));
-
-        assertThat(failure)
-                .cause()
-                .isInstanceOf(EndpointPolicyViolationException.class)
-                .hasMessageContaining("before connecting: only https:// requests are sent");
-        assertThat(listener.bytesReceived()).isZero();
-        assertThat(events.refusedRequests()).isEqualTo(1);
-        assertThat(server.requests()).isEmpty();
+        lean.send(THREE).get(20, TimeUnit.SECONDS);
+        assertThat(server.requests())
+                .extracting(CapturedRequest::outcome, CapturedRequest::accessKeyId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        "OK", server.credentials().accessKeyId()));
     }
 }

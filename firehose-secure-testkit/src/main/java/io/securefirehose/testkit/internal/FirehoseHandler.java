@@ -331,6 +331,8 @@ public final class FirehoseHandler extends SimpleChannelInboundHandler<FullHttpR
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);
         } else {
+            // Said, as HTTP/1.1 asks, so that a client does not send its next request on a connection being closed.
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
