@@ -10,7 +10,7 @@ import org.apiguardian.api.API;
 
 /**
  * Sends one {@code PutRecordBatch} call. The seam between the producer's bookkeeping and the wire: the lean path
- * ({@link LeanBatchTransport}, the default: its own body writer and SigV4 signature over the SDK's HTTP client),
+ * ({@link LeanBatchTransport}, the default: its own body writer and SigV4 signature over its own HTTP/1.1 connections),
  * the SDK client path ({@link SdkBatchTransport}), and in-memory fakes in tests, all behind the same contract.
  *
  * <p>{@link #send} must not block; the future may complete on any thread, exceptionally for any failure of the
