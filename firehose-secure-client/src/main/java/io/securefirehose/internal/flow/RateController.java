@@ -32,10 +32,12 @@ import org.apiguardian.api.API;
  * per second a second, back to the estimate (producers sharing a quota then climb by the same step where their shares
  * are small, as additive increase needs for their shares to converge; a step proportional to the estimate alone keeps
  * their ratios); beyond a measured estimate it probes
- * slowly, by {@value #PLATEAU_INCREASE_PER_SECOND} of it per second for {@value #PLATEAU_SECONDS} seconds (the quota is
- * most likely just above, and each probe that finds it costs a throttled call), then compounds at
- * {@value #INCREASE_PER_SECOND} a second (beyond a guess at once, at the guess's rate), until the next throttle brings
- * it down again. Once limited, one throttled call (still at least {@value #THROTTLED_SHARE} of the last second's calls)
+ * slowly, by {@value #PLATEAU_INCREASE_PER_SECOND} of it per second but at least {@value #MIN_PLATEAU_BYTES_PER_SECOND}
+ * bytes per second a second, for {@value #PLATEAU_SECONDS} seconds (the quota is most likely just above, and each probe
+ * that finds it costs a throttled call), then compounds at {@value #INCREASE_PER_SECOND} a second (beyond a guess at
+ * once, at the guess's rate), never slower than the climb below the estimate, until the next throttle brings it down
+ * again. The floors matter for a small share of a shared quota: it reaches its own small estimate within a second, and
+ * a probe proportional to that estimate would hold it there while larger shares grow. Once limited, one throttled call (still at least {@value #THROTTLED_SHARE} of the last second's calls)
  * is enough for the next decrease where the limit probes (at or above the estimate, where the quota was found) or binds
  * (the last second's goodput is at least half of it): at a few calls a second, waiting for a second one lets the limit
  * overshoot further. Where it does not bind (little traffic), a random throttle says nothing about a quota, and two are
@@ -70,6 +72,7 @@ public final class RateController {
     static final double MOSTLY_THROTTLED = 0.5;
     static final double MIN_BYTES_PER_SECOND = 64 * 1024;
     static final double MIN_CLIMB_BYTES_PER_SECOND = 32 * 1024;
+    static final double MIN_PLATEAU_BYTES_PER_SECOND = 8 * 1024;
     static final long BURST_NANOS = 100_000_000L;
     static final long HOLD_RECHECK_NANOS = 100_000_000L;
     /** Longest hold after a first throttled call; answers to calls sent with it arrive well within a second. */
@@ -112,16 +115,20 @@ public final class RateController {
         double beyond = seconds - (estimate - startRate) / step;
         if (!guessed) {
             // A measured estimate: the quota is most likely just above it, so probe there slowly (each probe that
-            // finds it costs a throttled call), then compound as below.
+            // finds it costs a throttled call), then compound as below. Both by at least a floor in bytes: a small
+            // share of a shared quota reaches its own small estimate at once, and 1 % of it a second would hold it
+            // there while larger shares grow.
+            double probe = Math.max(PLATEAU_INCREASE_PER_SECOND * estimate, MIN_PLATEAU_BYTES_PER_SECOND);
             if (beyond <= PLATEAU_SECONDS) {
-                return estimate * (1 + PLATEAU_INCREASE_PER_SECOND * beyond);
+                return estimate + probe * beyond;
             }
             beyond -= PLATEAU_SECONDS;
-            return estimate * (1 + PLATEAU_INCREASE_PER_SECOND * PLATEAU_SECONDS) * Math.exp(climb * beyond);
+            double probed = estimate + probe * PLATEAU_SECONDS;
+            return Math.max(probed * Math.exp(climb * beyond), probed + MIN_CLIMB_BYTES_PER_SECOND * beyond);
         }
         // Beyond the estimate the climb compounds: fast when the estimate was poor (a quota another producer had
-        // drained) or traffic has grown since.
-        return estimate * Math.exp(climb * beyond);
+        // drained) or traffic has grown since; never slower than the climb below it.
+        return Math.max(estimate * Math.exp(climb * beyond), estimate + step * beyond);
     }
 
     /**

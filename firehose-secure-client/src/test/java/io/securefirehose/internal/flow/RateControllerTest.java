@@ -158,6 +158,20 @@ class RateControllerTest {
                 .isCloseTo(200_000, within(1.0));
     }
 
+    @Test
+    void aSmallShareAboveItsOwnEstimateStillClimbsByAFloorInBytes() {
+        // A small share of a shared quota reaches its own small estimate within a fraction of a second; probing 1 %
+        // of 100,000 bytes/s a second above it (1,000) would keep it small for ten seconds while larger shares grow.
+        RateController rate = limitedAt(100_000);
+        // Back at the estimate 0.61 s after the decrease (from 80,000 at 32,768 bytes/s a second); probing from there.
+        assertThat(rate.limit(3 * SECOND) - rate.limit(2 * SECOND))
+                .as("+%s bytes/s a second while probing", RateController.MIN_PLATEAU_BYTES_PER_SECOND)
+                .isCloseTo(RateController.MIN_PLATEAU_BYTES_PER_SECOND, within(1.0));
+        assertThat(rate.limit(14 * SECOND) - rate.limit(13 * SECOND))
+                .as("after ten seconds of probing, +%s bytes/s a second", RateController.MIN_CLIMB_BYTES_PER_SECOND)
+                .isCloseTo(RateController.MIN_CLIMB_BYTES_PER_SECOND, within(1.0));
+    }
+
     private static RateController limitedAt(long bytesPerSecond) {
         RateController rate = new RateController(true);
         acceptFor(rate, bytesPerSecond, SECOND);
@@ -192,6 +206,18 @@ class RateControllerTest {
         throttle(rate, SECOND); // nothing accepted: the estimate is a tenth of what was sent, 500,000
         assertThat(rate.limit(3 * SECOND)).as("at 10 %% a second, 2 s on").isCloseTo(500_000, within(1.0));
         assertThat(rate.limit(3 * SECOND + (long) (Math.log(2) / 0.1 * SECOND))).isCloseTo(1_000_000, within(2.0));
+    }
+
+    @Test
+    void beyondASmallGuessedEstimateTheClimbIsStillAtLeastTheFloor() {
+        RateController rate = new RateController(true);
+        for (int i = 0; i < 10; i++) {
+            rate.sent(80_000, SECOND - i * 50 * MS);
+        }
+        throttle(rate, SECOND); // the estimate is a tenth of what was sent, 80,000; 10 % of it would be 8,000 a second
+        assertThat(rate.limit(3 * SECOND) - rate.limit(2 * SECOND))
+                .as("+%s bytes/s a second", RateController.MIN_CLIMB_BYTES_PER_SECOND)
+                .isCloseTo(RateController.MIN_CLIMB_BYTES_PER_SECOND, within(1.0));
     }
 
     @Test
