@@ -89,6 +89,7 @@ final class Http1Connections implements AutoCloseable {
                     loop.execute(() -> start(channel, call, request));
                 } catch (RejectedExecutionException shutDown) {
                     request.release();
+                    release(channel, false);
                     call.fail(shutDown);
                 }
             }

@@ -23,8 +23,8 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 /**
  * One connection's side of its HTTP/1.1 exchanges, one at a time: gathers the answer to the request in flight (its
  * status, headers and at most {@link FirehoseAnswers#MAX_ANSWER_BYTES} of body, into a pooled array sized from its
- * {@code Content-Length}), gives the connection back to its pool when the answer says it may be kept alive, and
- * only then completes the exchange. Any bytes that arrive with no exchange waiting for them, a response that is not
+ * {@code Content-Length}), gives the connection back to its pool (which closes it unless the answer keeps it alive),
+ * and only then completes the exchange. Any bytes that arrive with no exchange waiting for them, a response that is not
  * valid HTTP/1.1, an answer longer than any Firehose answer, or the connection closing mid-answer fail the exchange
  * and close the connection: it is out of step, and never reused.
  *
