@@ -30,11 +30,13 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 
 /**
- * The one way this SDK builds an HTTP client for an AWS endpoint (Firehose, STS, KMS): one explicit {@code https://}
+ * The one way this SDK builds an AWS SDK HTTP client (Firehose, STS, KMS): one explicit {@code https://}
  * endpoint per client; the JDK TLS engine offering only the policy's protocols and suites ({@link TlsOffer}); our
  * trust manager (TLS policy, chain and host name checks); when the endpoint's addresses are verified, socket channels
  * pinned to the addresses verified at build; and, in front of it all, {@link EndpointGuard}, which refuses any
- * request that is not https to that endpoint before a connection opens. Owns its event loops.
+ * request that is not https to that endpoint before a connection opens. Owns its event loops. The producer's own
+ * Firehose connections (the lean path) come from {@link SecureConnector}, under the same offer, trust manager and
+ * pinning.
  */
 @API(status = INTERNAL, since = "0.1.0")
 public final class SecureHttpClient implements AutoCloseable {
