@@ -40,6 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
@@ -295,5 +297,30 @@ class LeanBatchTransportTest {
                 .extracting(CapturedRequest::outcome, CapturedRequest::accessKeyId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(
                         "OK", server.credentials().accessKeyId()));
+    }
+
+    @Test
+    void aCredentialWithALineBreakFailsTheCallNamingTheHeaderAndNothingIsSent(LocalFirehose server) throws Exception {
+        server.reset();
+        ProducerConfig config = CoreTestSupport.transportConfig(server, "t", Duration.ofSeconds(20));
+        // A session token from a broken credentials source that would put a second header on the wire.
+        AwsSessionCredentials broken = AwsSessionCredentials.create(
+                server.credentials().accessKeyId(),
+                server.credentials().secretAccessKey(),
+                "s3cr3t-session\r\nX-Injected: 1");
+        LeanBatchTransport lean = resources.add(
+                LeanBatchTransport.create(config, new SecurityEvents(), StaticCredentialsProvider.create(broken)));
+
+        Throwable failure = catchThrowable(() -> lean.send(THREE).get(20, TimeUnit.SECONDS));
+
+        RequestFailure classified = RequestFailure.classify(failure);
+        assertThat(classified.retriable()).isFalse();
+        assertThat(classified.message())
+                .contains("X-Amz-Security-Token")
+                .contains("0xd at 14")
+                .as("the credential itself is never in the message")
+                .doesNotContain("s3cr3t");
+        assertThat(server.connectionsAccepted()).isZero();
+        assertThat(server.requests()).isEmpty();
     }
 }

@@ -1,13 +1,19 @@
 package io.securefirehose.internal.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import io.securefirehose.TestResources;
+import io.securefirehose.errors.TlsPolicyViolationException;
 import io.securefirehose.testkit.LocalFirehose;
+import io.securefirehose.transport.HostResolver;
+import io.securefirehose.transport.TlsEngine;
+import io.securefirehose.transport.TlsPolicy;
 import io.securefirehose.transport.TrustMaterial;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -65,6 +71,37 @@ class OldProtocolHandshakeTest {
         PolicyEnforcingTrustManager.Refusal refusal = TestHandshake.refusalIn(handshake.cause());
         assertThat(refusal.violation().protocol()).isEqualTo(protocol);
         assertThat(refusal.violation().rule()).contains("protocol " + protocol + " is not allowed");
+        assertThat(server.applicationBytesReceived()).isZero();
+    }
+
+    @ParameterizedTest(name = "on BoringSSL, a handshake that agreed on {0} is refused by the trust manager too")
+    @ValueSource(strings = {"TLSv1", "TLSv1.1"})
+    void onBoringSslTheTrustManagerRefusesAnOldProtocolBeforeTheSuiteIsNamed(String protocol) {
+        LocalFirehose server = oldServer(protocol);
+        SecureHttpClient.Rules rules = new SecureHttpClient.Rules(
+                TrustMaterial.fromPem(server.trustPem()), TlsPolicy.MODERN, null, HostResolver.system());
+        // The offer taken away (the old protocol offered): the trust manager is the line under test. On BoringSSL it
+        // sees no suite yet, so it must check the protocol on its own.
+        SecureConnector connector = resources.add(SecureConnector.create(
+                "old-tls-test",
+                server.endpoint(),
+                rules,
+                TlsEngine.BORINGSSL,
+                new SecurityEvents(),
+                TlsOffer.exactly(List.of(protocol), List.of(CBC)),
+                PolicyEnforcingTrustManager.suiteCheckedAfterHandshake(
+                        rules.trust().x509TrustManager(), TlsPolicy.MODERN)));
+
+        Throwable failure =
+                catchThrowable(() -> connector.connect(pipeline -> {}).get(30, TimeUnit.SECONDS));
+
+        assertThat(connector.typedRefusalOr(failure)).isInstanceOfSatisfying(TlsPolicyViolationException.class, e -> {
+            assertThat(e.protocol()).isEqualTo(protocol);
+            assertThat(e.rule())
+                    .contains("protocol " + protocol + " is not allowed")
+                    .as("refused in the handshake, not only after it")
+                    .doesNotContain("found after the handshake");
+        });
         assertThat(server.applicationBytesReceived()).isZero();
     }
 }
