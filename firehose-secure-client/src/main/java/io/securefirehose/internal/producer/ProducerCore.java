@@ -258,7 +258,7 @@ public final class ProducerCore implements AutoCloseable {
     private CompletableFuture<RecordReceipt> accept(byte[] data, long cost, boolean callerKeepsArray) {
         Coalescer packing = coalescer;
         if (packing == null) {
-            return intake.sealAndAppend(data, cost, scheduler.nanoTime(), new CompletableFuture<>(), callerKeepsArray);
+            return intake.sealAndAppend(data, cost, scheduler.nanoTime(), callerKeepsArray);
         }
         boolean added = false;
         try {

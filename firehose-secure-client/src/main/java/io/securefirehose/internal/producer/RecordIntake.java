@@ -56,7 +56,14 @@ final class RecordIntake {
     // The carrier's callback settles every member; the future whenComplete returns has nothing to add.
     @SuppressWarnings("FutureReturnValueIgnored")
     void emitPacked(Coalescer.Packed packed) {
-        CompletableFuture<RecordReceipt> carrier = new CompletableFuture<>();
+        CompletableFuture<RecordReceipt> carrier;
+        try {
+            carrier = sealAndAppend(packed.payload(), packed.bufferBytes(), packed.openedNanos(), false);
+        } catch (IllegalStateException closedProducer) {
+            // Memory was released by sealAndAppend; the records were accepted, so they fail rather than vanish.
+            metrics.recordsFailed("closed", 1);
+            carrier = CompletableFuture.failedFuture(new ProducerClosedException(0, false));
+        }
         carrier.whenComplete((receipt, error) -> {
             for (CompletableFuture<RecordReceipt> member : packed.members()) {
                 if (error == null) {
@@ -66,13 +73,6 @@ final class RecordIntake {
                 }
             }
         });
-        try {
-            sealAndAppend(packed.payload(), packed.bufferBytes(), packed.openedNanos(), carrier, false);
-        } catch (IllegalStateException closedProducer) {
-            // Memory was released by sealAndAppend; the records were accepted, so they fail rather than vanish.
-            metrics.recordsFailed("closed", 1);
-            carrier.completeExceptionally(new ProducerClosedException(0, false));
-        }
     }
 
     /**
@@ -80,14 +80,10 @@ final class RecordIntake {
      * kept past this call is copied first if {@code callerKeepsArray}.
      */
     CompletableFuture<RecordReceipt> sealAndAppend(
-            byte[] data,
-            long cost,
-            long enqueuedNanos,
-            CompletableFuture<RecordReceipt> future,
-            boolean callerKeepsArray) {
+            byte[] data, long cost, long enqueuedNanos, boolean callerKeepsArray) {
         RecordEncryptor sealing = encryptor;
         if (sealing == null) {
-            return append(data, !callerKeepsArray, cost, enqueuedNanos, future);
+            return append(data, !callerKeepsArray, cost, enqueuedNanos);
         }
         byte[] frame = null;
         boolean sealed = false;
@@ -100,14 +96,14 @@ final class RecordIntake {
             }
         }
         if (frame != null) {
-            return append(frame, true, cost, enqueuedNanos, future);
+            return append(frame, true, cost, enqueuedNanos);
         }
         ParkedRecord parked = new ParkedRecord(
                 callerKeepsArray ? data.clone() : data,
                 cost,
                 enqueuedNanos,
                 enqueuedNanos + deliveryTimeoutNanos,
-                future);
+                new CompletableFuture<>());
         bufferedRecords.increment();
         try {
             sealing.park(parked);
@@ -123,8 +119,9 @@ final class RecordIntake {
     private final class ParkedRecords implements RecordEncryptor.Sink {
         @Override
         public void sealed(ParkedRecord record, byte[] frame) {
-            PendingRecord pending = new PendingRecord(
-                    frame, record.enqueuedNanos, record.deadlineNanos, record.bufferBytes, record.future);
+            PendingRecord pending =
+                    new PendingRecord(frame, record.enqueuedNanos, record.deadlineNanos, record.bufferBytes);
+            pending.completes(record.future);
             int result;
             try {
                 result = accumulator.append(pending);
@@ -148,13 +145,12 @@ final class RecordIntake {
      * Appends a record: a small one as base64 in a pooled slab (read now, so {@code data} is not kept), a larger one
      * in its own array ({@code data} itself if {@code mayKeepArray}, else a copy).
      */
-    private CompletableFuture<RecordReceipt> append(
-            byte[] data, boolean mayKeepArray, long cost, long enqueuedNanos, CompletableFuture<RecordReceipt> future) {
+    private CompletableFuture<RecordReceipt> append(byte[] data, boolean mayKeepArray, long cost, long enqueuedNanos) {
         long deadline = enqueuedNanos + deliveryTimeoutNanos;
         boolean inSlab = recordsInSlabs && data.length <= SlabPool.MAX_SLAB_RECORD_BYTES;
         PendingRecord record = inSlab
-                ? new PendingRecord(data.length, enqueuedNanos, deadline, cost, future)
-                : new PendingRecord(mayKeepArray ? data : data.clone(), enqueuedNanos, deadline, cost, future);
+                ? new PendingRecord(data.length, enqueuedNanos, deadline, cost)
+                : new PendingRecord(mayKeepArray ? data : data.clone(), enqueuedNanos, deadline, cost);
         bufferedRecords.increment();
         int result;
         try {
@@ -170,7 +166,7 @@ final class RecordIntake {
             throw closedProducer;
         }
         signalSender(result);
-        return record.future;
+        return record;
     }
 
     /** A sealed batch wakes the sender now; a new open batch asks it to look again once the batch lingered. */

@@ -97,8 +97,9 @@ final class Settlement {
 
     void complete(PendingRecord record, RecordReceipt receipt) {
         settle(record);
-        record.future.complete(receipt);
+        record.complete(receipt);
         countOriginDone(record);
+        record.forgetContents();
     }
 
     void fail(PendingRecord record, FirehoseSecureException cause, @Nullable String metricReason) {
@@ -106,8 +107,9 @@ final class Settlement {
         if (metricReason != null) {
             metrics.recordsFailed(metricReason, 1);
         }
-        record.future.completeExceptionally(cause);
+        record.completeExceptionally(cause);
         countOriginDone(record);
+        record.forgetContents();
     }
 
     /** Frees the record's buffer space before its callbacks run, so that a callback may send again. */

@@ -190,7 +190,7 @@ final class SpillReplayer implements ProducerMeters.SpillStatistics {
             List<PendingRecord> records = new ArrayList<>(content.records().size());
             for (byte[] data : content.records()) {
                 PendingRecord record = PendingRecord.replayed(data, now, now + deliveryTimeoutNanos);
-                record.future.whenComplete((receipt, error) -> settled(replay, receipt, error));
+                record.whenComplete((receipt, error) -> settled(replay, receipt, error));
                 records.add(record);
             }
             LOG.info(

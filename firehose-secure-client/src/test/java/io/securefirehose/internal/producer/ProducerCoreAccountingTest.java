@@ -154,6 +154,40 @@ class ProducerCoreAccountingTest extends CoreTestSupport {
     }
 
     @Test
+    void aSettledRecordIsItsOwnFutureAndKeepsOnlyItsOutcome() {
+        bound(core(b -> b.deliveryTimeout(Duration.ofSeconds(20))
+                .retryBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30))));
+        int large = SlabPool.MAX_SLAB_RECORD_BYTES + 1; // held in an array of its own, not in a slab
+        CompletableFuture<RecordReceipt> delivered = core.send(bytes(large, 1));
+        lingerOut();
+        transport.acceptAll(0);
+        settle();
+        CompletableFuture<RecordReceipt> timedOut = core.send(bytes(large, 2));
+        lingerOut();
+        transport.failWith(1, 500, "InternalFailure");
+        settle();
+        scheduler.advance(Duration.ofSeconds(21));
+        settle();
+
+        assertThat(delivered.join().attempts()).isEqualTo(1);
+        assertThat(failureOf(timedOut))
+                .isInstanceOf(DeliveryTimeoutException.class)
+                .hasCauseInstanceOf(Exception.class);
+        for (CompletableFuture<RecordReceipt> future : List.of(delivered, timedOut)) {
+            assertThat(future).isInstanceOfSatisfying(PendingRecord.class, record -> {
+                assertThat(record.data()).as("the record's bytes").isNull();
+                assertThat(record.origin)
+                        .as("its batch, and through it the batch's other records")
+                        .isNull();
+                assertThat(record.lastError)
+                        .as("the cause it failed with, held by the future")
+                        .isNull();
+            });
+            assertThat(future.thenApply(RecordReceipt::attempts)).isExactlyInstanceOf(CompletableFuture.class);
+        }
+    }
+
+    @Test
     void aRecordStuckInTheOpenBatchBehindAFullPipelineStillTimesOut() {
         bound(core(b -> b.maxInFlightRequests(1).deliveryTimeout(Duration.ofSeconds(20))));
         CompletableFuture<RecordReceipt> first = core.send(bytes(1, 1));

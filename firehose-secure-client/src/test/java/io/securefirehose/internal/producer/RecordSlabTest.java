@@ -16,8 +16,7 @@ class RecordSlabTest {
 
     private PendingRecord append(String text) {
         byte[] data = text.getBytes(UTF_8);
-        PendingRecord record = new PendingRecord(
-                data.length, 0, Long.MAX_VALUE, data.length, new java.util.concurrent.CompletableFuture<>());
+        PendingRecord record = new PendingRecord(data.length, 0, Long.MAX_VALUE, data.length);
         accumulator.appendEncoded(record, PutRecordBatchBody.encodeIntoScratch(data), record.encodedLength());
         return record;
     }
@@ -83,8 +82,7 @@ class RecordSlabTest {
     @Test
     void base64LargerThanASlabIsRefusedBeforeItTouchesOne() {
         int tooLong = SlabPool.SLAB_BYTES + 4;
-        PendingRecord record = new PendingRecord(
-                tooLong / 4 * 3, 0, Long.MAX_VALUE, tooLong, new java.util.concurrent.CompletableFuture<>());
+        PendingRecord record = new PendingRecord(tooLong / 4 * 3, 0, Long.MAX_VALUE, tooLong);
         assertThatThrownBy(() -> accumulator.appendEncoded(record, new byte[tooLong], tooLong))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(String.valueOf(tooLong));

@@ -34,8 +34,7 @@ public final class TestRecords {
                 out.add(record);
                 continue;
             }
-            PendingRecord record = new PendingRecord(
-                    data.length, 0, Long.MAX_VALUE, data.length, new java.util.concurrent.CompletableFuture<>());
+            PendingRecord record = new PendingRecord(data.length, 0, Long.MAX_VALUE, data.length);
             accumulator.appendEncoded(record, PutRecordBatchBody.encodeIntoScratch(data), record.encodedLength());
             out.add(record);
         }
