@@ -9,6 +9,7 @@ import io.securefirehose.errors.ServerSideEncryptionRequiredException;
 import io.securefirehose.internal.aws.AwsNames;
 import io.securefirehose.internal.producer.ProducerAssembly;
 import io.securefirehose.internal.producer.ProducerCore;
+import io.securefirehose.listener.ProducerListener;
 import io.securefirehose.records.CoalescedRecords;
 import io.securefirehose.records.Coalescing;
 import io.securefirehose.records.FirehoseLimits;
@@ -52,6 +53,7 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
     TaskScheduler scheduler;
 
     private @Nullable Consumer<? super ServiceFailure> serviceFailureListener;
+    private @Nullable ProducerListener listener;
 
     @Nullable
     EnvelopeEncryption encryption;
@@ -377,6 +379,20 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
     }
 
     /**
+     * Tells {@code listener} what the producer does: each {@code PutRecordBatch} call as it starts and as it
+     * finishes with its outcome, records that failed, throttling, and security refusals. It runs on a thread of its
+     * own ({@code firehose-secure-listener-<stream>}), one event at a time, in order; the producer never waits for
+     * it, so a slow listener loses events (counted) rather than slowing sending. See {@link ProducerListener}.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public ProducerBuilder listener(ProducerListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener must not be null");
+        return this;
+    }
+
+    /**
      * Runs the producer's timers and callbacks on this scheduler instead of a thread of its own. Meant for tests
      * that move time by hand. The producer does not shut down a scheduler given here.
      *
@@ -395,7 +411,8 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
      * @throws IllegalStateException if a required option is missing or options conflict
      */
     public SecureFirehoseProducer build() {
-        return new SecureFirehoseProducer(ProducerAssembly.create(buildConfig(), scheduler, serviceFailureListener));
+        return new SecureFirehoseProducer(
+                ProducerAssembly.create(buildConfig(), scheduler, serviceFailureListener, listener));
     }
 
     /**

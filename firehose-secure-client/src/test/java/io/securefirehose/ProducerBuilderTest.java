@@ -204,6 +204,10 @@ class ProducerBuilderTest {
                     "ProducerBuilder#serviceFailureListener",
                     "any listener; one that throws is logged and called again (ServiceFailureListenerTest)"),
             Map.entry(
+                    "ProducerBuilder#listener",
+                    "any listener; one that throws or stalls is logged, counted and never stalls sending"
+                            + " (ProducerListenerTest)"),
+            Map.entry(
                     "Spill#toDirectory",
                     "any path; one that cannot be created, read or locked is refused at build (ProducerCoreSpillTest)"));
 

@@ -339,7 +339,8 @@ class ProducerPropertiesTest {
             "ConnectionOptions#trustMaterial", "trust-pem and trust-system-defaults; a KeyStore needs code",
             "ConnectionOptions#webIdentity", "the web-identity.* keys",
             "ConnectionOptions#assumeRole", "the assume-role.* keys",
-            "ProducerBuilder#envelopeEncryption", "the encryption.* keys");
+            "ProducerBuilder#envelopeEncryption", "the encryption.* keys",
+            "ProducerBuilder#listener", "a listener is code");
 
     @Test
     void everyOptionOfTheBuilderHasAKeyOrNeedsCode() {

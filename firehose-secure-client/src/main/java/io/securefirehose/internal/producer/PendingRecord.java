@@ -110,6 +110,11 @@ public final class PendingRecord extends CompletableFuture<RecordReceipt> implem
         return encodedOffset;
     }
 
+    @Override
+    public int attempts() {
+        return attempts;
+    }
+
     /** A record read back from the spill directory for replay. */
     static PendingRecord replayed(byte[] data, long nowNanos, long deadlineNanos) {
         return new PendingRecord(data, data.length, nowNanos, deadlineNanos, 0, true);

@@ -13,13 +13,17 @@ import io.securefirehose.internal.crypto.RecordEncryptor;
 import io.securefirehose.internal.http.BatchTransport;
 import io.securefirehose.internal.http.FailureReportingTransport;
 import io.securefirehose.internal.http.LeanBatchTransport;
+import io.securefirehose.internal.http.ListeningTransport;
 import io.securefirehose.internal.http.SdkBatchTransport;
 import io.securefirehose.internal.identity.AssumedRoleCredentials;
 import io.securefirehose.internal.identity.SendGate;
 import io.securefirehose.internal.identity.StsCredentials;
+import io.securefirehose.internal.listen.ListenerDispatch;
 import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.internal.wire.BatchResponse;
 import io.securefirehose.internal.wire.OutboundRecord;
+import io.securefirehose.listener.ProducerListener;
+import io.securefirehose.listener.SecurityEvent;
 import io.securefirehose.time.SingleThreadTaskScheduler;
 import io.securefirehose.time.TaskScheduler;
 import java.util.List;
@@ -67,7 +71,28 @@ public final class ProducerAssembly {
             ProducerConfig config,
             @Nullable TaskScheduler scheduler,
             @Nullable Consumer<? super ServiceFailure> failureListener) {
-        SecurityEvents events = new SecurityEvents();
+        return create(config, scheduler, failureListener, null);
+    }
+
+    /**
+     * Creates the core for a producer that sends through the AWS SDK, with a listener for its events.
+     *
+     * @param config validated configuration
+     * @param scheduler the scheduler to use, or {@code null} to create (and own) a single-thread one
+     * @param failureListener where failed service calls are reported, or {@code null}
+     * @param listener where the producer's events go, on a thread of their own, or {@code null}
+     * @return a started core
+     */
+    public static ProducerCore create(
+            ProducerConfig config,
+            @Nullable TaskScheduler scheduler,
+            @Nullable Consumer<? super ServiceFailure> failureListener,
+            @Nullable ProducerListener listener) {
+        String stream = config.deliveryStreamName();
+        ListenerDispatch dispatch = ListenerDispatch.start(listener, stream);
+        SecurityEvents events = dispatch.enabled()
+                ? new SecurityEvents((kind, detail) -> dispatch.publish(new SecurityEvent(stream, kind, detail)))
+                : new SecurityEvents();
         SingleThreadTaskScheduler own = scheduler == null
                 ? new SingleThreadTaskScheduler("firehose-secure-sender-" + config.deliveryStreamName())
                 : null;
@@ -96,10 +121,12 @@ public final class ProducerAssembly {
             BatchTransport calls = config.requestPath() == RequestPath.SDK_CLIENT
                     ? SdkBatchTransport.create(config, events, signer)
                     : LeanBatchTransport.create(config, events, signer);
-            BatchTransport transport = failureListener == null
+            BatchTransport reported = failureListener == null
                     ? calls
                     : new FailureReportingTransport(
                             calls, failures.calls(ServiceFailure.Service.FIREHOSE, config.firehoseEndpoint()));
+            BatchTransport transport =
+                    dispatch.enabled() ? new ListeningTransport(reported, dispatch, stream, runOn::nanoTime) : reported;
             AssumedRoleCredentials identitySession = identity;
             AssumedRoleCredentials roleSession = assumed;
             ProducerCore core = new ProducerCore(
@@ -115,6 +142,7 @@ public final class ProducerAssembly {
                             + (roleSession == null ? 0 : roleSession.failures()),
                     encryptor,
                     credentials);
+            core.metrics().listenerMeters(dispatch);
             AssumedRoleCredentials.startSessions(identity, assumed);
             built = true;
             return core;
@@ -128,6 +156,7 @@ public final class ProducerAssembly {
                 if (own != null) {
                     own.close();
                 }
+                dispatch.close();
             }
         }
     }

@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.securefirehose.internal.crypto.EncryptionStatistics;
+import io.securefirehose.internal.listen.ListenerDispatch;
+import io.securefirehose.listener.RecordsFailed;
 import io.securefirehose.metrics.ProducerMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,6 +130,8 @@ public final class ProducerMeters implements ProducerMetrics {
     }
 
     private volatile DoubleSupplier sendRateLimit;
+    private final String streamName;
+    private volatile ListenerDispatch listener = ListenerDispatch.NONE;
 
     /**
      * Creates the meters of one producer.
@@ -149,6 +153,7 @@ public final class ProducerMeters implements ProducerMetrics {
             LongSupplier refusedRequests,
             LongSupplier credentialRefreshFailures) {
         this.tags = Tags.of("stream", streamName);
+        this.streamName = streamName;
         this.sendRateLimit = () -> Double.POSITIVE_INFINITY;
         this.bufferedBytes = bufferedBytes;
         this.bufferedRecords = bufferedRecords;
@@ -172,6 +177,16 @@ public final class ProducerMeters implements ProducerMetrics {
 
     private DistributionSummary summary(String name, String description, String unit) {
         return DistributionSummary.builder(PREFIX + name)
+                .description(description)
+                .baseUnit(unit)
+                .tags(tags)
+                .register(composite);
+    }
+
+    /** A counter read from {@code source} when published; the caller keeps {@code source} alive (held weakly). */
+    private <T> void functionCounter(
+            String name, String description, String unit, T source, java.util.function.ToLongFunction<T> count) {
+        FunctionCounter.builder(PREFIX + name, source, s -> (double) count.applyAsLong(s))
                 .description(description)
                 .baseUnit(unit)
                 .tags(tags)
@@ -281,26 +296,30 @@ public final class ProducerMeters implements ProducerMetrics {
     }
 
     private void registerSpill(SpillStatistics statistics) {
-        FunctionCounter.builder(PREFIX + "spill.records", statistics, s -> (double) s.spilledRecords())
-                .description("Records written to the spill directory instead of failing with a retriable cause")
-                .baseUnit("records")
-                .tags(tags)
-                .register(composite);
-        FunctionCounter.builder(PREFIX + "spill.replayed", statistics, s -> (double) s.replayedRecords())
-                .description("Spilled records acknowledged by Firehose after replay")
-                .baseUnit("records")
-                .tags(tags)
-                .register(composite);
-        FunctionCounter.builder(PREFIX + "spill.refused", statistics, s -> (double) s.refusedRecords())
-                .description("Records that could not be spilled (directory full or write failed); they failed")
-                .baseUnit("records")
-                .tags(tags)
-                .register(composite);
-        FunctionCounter.builder(PREFIX + "spill.damaged.segments", statistics, s -> (double) s.damagedSegments())
-                .description("Spill segments set aside as damaged (renamed *.damaged)")
-                .baseUnit("segments")
-                .tags(tags)
-                .register(composite);
+        functionCounter(
+                "spill.records",
+                "Records written to the spill directory instead of failing with a retriable cause",
+                "records",
+                statistics,
+                SpillStatistics::spilledRecords);
+        functionCounter(
+                "spill.replayed",
+                "Spilled records acknowledged by Firehose after replay",
+                "records",
+                statistics,
+                SpillStatistics::replayedRecords);
+        functionCounter(
+                "spill.refused",
+                "Records that could not be spilled (directory full or write failed); they failed",
+                "records",
+                statistics,
+                SpillStatistics::refusedRecords);
+        functionCounter(
+                "spill.damaged.segments",
+                "Spill segments set aside as damaged (renamed *.damaged)",
+                "segments",
+                statistics,
+                SpillStatistics::damagedSegments);
         // The gauge holds the statistics strongly, which keeps them alive for the weakly holding counters.
         Gauge.builder(PREFIX + "spill.bytes", statistics, s -> (double) s.bytesOnDisk())
                 .description("Bytes the spill directory's segments take")
@@ -308,6 +327,35 @@ public final class ProducerMeters implements ProducerMetrics {
                 .tags(tags)
                 .strongReference(true)
                 .register(composite);
+    }
+
+    /**
+     * Tells the producer's listener about failed records from now on, and adds the listener's meters; the producer
+     * calls it once, when it has a listener.
+     *
+     * @param dispatch the producer's listener dispatch
+     */
+    public synchronized void listenerMeters(ListenerDispatch dispatch) {
+        this.listener = dispatch;
+        if (meters != null) {
+            registerListener(dispatch);
+        }
+    }
+
+    // Counters hold their object weakly; this.listener keeps the dispatch alive as long as the meters.
+    private void registerListener(ListenerDispatch dispatch) {
+        functionCounter(
+                "listener.events.dropped",
+                "Events the producer listener had no room for because it had not taken the queued ones",
+                "events",
+                dispatch,
+                ListenerDispatch::droppedEvents);
+        functionCounter(
+                "listener.errors",
+                "Events on which the producer listener threw",
+                "events",
+                dispatch,
+                ListenerDispatch::listenerErrors);
     }
 
     @Override
@@ -322,6 +370,10 @@ public final class ProducerMeters implements ProducerMetrics {
             SpillStatistics spilling = spill;
             if (spilling != null) {
                 registerSpill(spilling);
+            }
+            ListenerDispatch events = listener;
+            if (events.enabled()) {
+                registerListener(events);
             }
         }
     }
@@ -426,6 +478,10 @@ public final class ProducerMeters implements ProducerMetrics {
      * @param records how many
      */
     public void recordsFailed(String reason, int records) {
+        ListenerDispatch events = listener;
+        if (events.enabled()) {
+            events.publish(new RecordsFailed(streamName, reason, records));
+        }
         Meters m = meters;
         if (m == null) {
             return;

@@ -28,6 +28,11 @@ public interface OutboundRecord {
     /** Where the record's base64 starts in {@link #encoded()}. */
     int encodedOffset();
 
+    /** How many calls have carried the record, this one included: 1 on its first call. */
+    default int attempts() {
+        return 1;
+    }
+
     /** Length of the record's base64. */
     default int encodedLength() {
         return (int) PutRecordBatchBody.base64Length(length());
