@@ -3,6 +3,7 @@ package io.securefirehose.spring.boot;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.securefirehose.ProducerBuilder;
 import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.listener.ProducerListener;
 import io.securefirehose.posture.SecurityPosture;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +25,8 @@ import org.springframework.core.env.Environment;
 /**
  * Auto-configures one {@link SecureFirehoseProducer} from the {@code firehose.secure.*} properties when
  * {@code firehose.secure.stream} is set (unless the application defines its own producer bean): the keys of
- * {@code docs/configuration.md}, in Spring's relaxed forms, then every {@link SecureFirehoseProducerCustomizer}.
+ * {@code docs/configuration.md}, in Spring's relaxed forms, the application's {@link ProducerListener} bean if it has
+ * one, then every {@link SecureFirehoseProducerCustomizer}.
  * A bad key or value stops the application's start with the key, the value and what is accepted. Beside it: the
  * producer's meters bound to the application's registries, a health indicator ({@code firehose}) and a graceful
  * close in Spring's shutdown phase. The producer is built on the thread that refreshes the context.
@@ -39,13 +41,17 @@ public class SecureFirehoseAutoConfiguration {
 
     /**
      * @param environment where the {@code firehose.secure.*} properties are read
+     * @param listener the application's {@link ProducerListener} bean, if it has exactly one: set before the
+     *     customizers, which may replace it
      * @param customizers applied after the properties
      * @return the producer; closed by Spring's shutdown (and, at the latest, when the context closes)
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public SecureFirehoseProducer secureFirehoseProducer(
-            Environment environment, ObjectProvider<SecureFirehoseProducerCustomizer> customizers) {
+            Environment environment,
+            ObjectProvider<ProducerListener> listener,
+            ObjectProvider<SecureFirehoseProducerCustomizer> customizers) {
         Map<String, String> properties = FirehoseSecureProperties.read(environment);
         ProducerBuilder builder = SecureFirehoseProducer.builder();
         try {
@@ -53,6 +59,7 @@ public class SecureFirehoseAutoConfiguration {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(FirehoseSecureProperties.PREFIX + ".*: " + e.getMessage(), e);
         }
+        listener.ifUnique(builder::listener);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
     }

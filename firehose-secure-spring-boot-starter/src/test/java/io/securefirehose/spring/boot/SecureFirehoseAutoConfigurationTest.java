@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.securefirehose.ProducerBuilder;
 import io.securefirehose.SecureFirehoseProducer;
+import io.securefirehose.listener.CallFinished;
+import io.securefirehose.listener.CallOutcome;
+import io.securefirehose.listener.CallStarted;
+import io.securefirehose.listener.ProducerListener;
 import io.securefirehose.testkit.LocalFirehose;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -148,6 +153,32 @@ class SecureFirehoseAutoConfigurationTest {
             builder.maxInFlightRequests(4);
             calls.add("second");
         }
+    }
+
+    @Test
+    void anApplicationsProducerListenerBeanHearsTheProducersCalls() {
+        List<Object> heard = new CopyOnWriteArrayList<>();
+        runner().withBean(ProducerListener.class, () -> new ProducerListener() {
+                    @Override
+                    public void callStarted(CallStarted call) {
+                        heard.add(call);
+                    }
+
+                    @Override
+                    public void callFinished(CallFinished call) {
+                        heard.add(call.outcome());
+                    }
+                })
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    SecureFirehoseProducer producer = context.getBean(SecureFirehoseProducer.class);
+                    producer.send("heard".getBytes(UTF_8));
+                    producer.flush();
+                    producer.close(); // hands the listener what is queued before it returns
+                    assertThat(heard).hasSize(2);
+                    assertThat(heard.get(0)).isInstanceOf(CallStarted.class);
+                    assertThat(heard.get(1)).isEqualTo(CallOutcome.SUCCESS);
+                });
     }
 
     @Test
