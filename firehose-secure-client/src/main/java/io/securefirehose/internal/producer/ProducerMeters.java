@@ -183,16 +183,6 @@ public final class ProducerMeters implements ProducerMetrics {
                 .register(composite);
     }
 
-    /** A counter read from {@code source} when published; the caller keeps {@code source} alive (held weakly). */
-    private <T> void functionCounter(
-            String name, String description, String unit, T source, java.util.function.ToLongFunction<T> count) {
-        FunctionCounter.builder(PREFIX + name, source, s -> (double) count.applyAsLong(s))
-                .description(description)
-                .baseUnit(unit)
-                .tags(tags)
-                .register(composite);
-    }
-
     private void gauge(String name, String description, String unit, LongSupplier value) {
         Gauge.builder(PREFIX + name, value, LongSupplier::getAsLong)
                 .description(description)
@@ -296,30 +286,26 @@ public final class ProducerMeters implements ProducerMetrics {
     }
 
     private void registerSpill(SpillStatistics statistics) {
-        functionCounter(
-                "spill.records",
-                "Records written to the spill directory instead of failing with a retriable cause",
-                "records",
-                statistics,
-                SpillStatistics::spilledRecords);
-        functionCounter(
-                "spill.replayed",
-                "Spilled records acknowledged by Firehose after replay",
-                "records",
-                statistics,
-                SpillStatistics::replayedRecords);
-        functionCounter(
-                "spill.refused",
-                "Records that could not be spilled (directory full or write failed); they failed",
-                "records",
-                statistics,
-                SpillStatistics::refusedRecords);
-        functionCounter(
-                "spill.damaged.segments",
-                "Spill segments set aside as damaged (renamed *.damaged)",
-                "segments",
-                statistics,
-                SpillStatistics::damagedSegments);
+        FunctionCounter.builder(PREFIX + "spill.records", statistics, s -> (double) s.spilledRecords())
+                .description("Records written to the spill directory instead of failing with a retriable cause")
+                .baseUnit("records")
+                .tags(tags)
+                .register(composite);
+        FunctionCounter.builder(PREFIX + "spill.replayed", statistics, s -> (double) s.replayedRecords())
+                .description("Spilled records acknowledged by Firehose after replay")
+                .baseUnit("records")
+                .tags(tags)
+                .register(composite);
+        FunctionCounter.builder(PREFIX + "spill.refused", statistics, s -> (double) s.refusedRecords())
+                .description("Records that could not be spilled (directory full or write failed); they failed")
+                .baseUnit("records")
+                .tags(tags)
+                .register(composite);
+        FunctionCounter.builder(PREFIX + "spill.damaged.segments", statistics, s -> (double) s.damagedSegments())
+                .description("Spill segments set aside as damaged (renamed *.damaged)")
+                .baseUnit("segments")
+                .tags(tags)
+                .register(composite);
         // The gauge holds the statistics strongly, which keeps them alive for the weakly holding counters.
         Gauge.builder(PREFIX + "spill.bytes", statistics, s -> (double) s.bytesOnDisk())
                 .description("Bytes the spill directory's segments take")
@@ -344,18 +330,16 @@ public final class ProducerMeters implements ProducerMetrics {
 
     // Counters hold their object weakly; this.listener keeps the dispatch alive as long as the meters.
     private void registerListener(ListenerDispatch dispatch) {
-        functionCounter(
-                "listener.events.dropped",
-                "Events the producer listener had no room for because it had not taken the queued ones",
-                "events",
-                dispatch,
-                ListenerDispatch::droppedEvents);
-        functionCounter(
-                "listener.errors",
-                "Events on which the producer listener threw",
-                "events",
-                dispatch,
-                ListenerDispatch::listenerErrors);
+        FunctionCounter.builder(PREFIX + "listener.events.dropped", dispatch, d -> (double) d.droppedEvents())
+                .description("Events the producer listener had no room for because it had not taken the queued ones")
+                .baseUnit("events")
+                .tags(tags)
+                .register(composite);
+        FunctionCounter.builder(PREFIX + "listener.errors", dispatch, d -> (double) d.listenerErrors())
+                .description("Events on which the producer listener threw")
+                .baseUnit("events")
+                .tags(tags)
+                .register(composite);
     }
 
     @Override
