@@ -136,8 +136,14 @@ class ZeroLossSoakTest {
                             .count();
                     assertThat(unanswered)
                             .as(
-                                    "record %d stored by calls %s: every extra copy comes from an unanswered call",
-                                    i, storedBy)
+                                    "record %d stored by calls %s: every extra copy comes from an unanswered call;"
+                                            + " the calls (outcome, answer delay): %s",
+                                    i,
+                                    storedBy,
+                                    storedBy.stream()
+                                            .map(calls::get)
+                                            .map(call -> call.outcome() + " " + call.answerDelay())
+                                            .toList())
                             .isGreaterThanOrEqualTo(copies - 1);
                 }
             } else {

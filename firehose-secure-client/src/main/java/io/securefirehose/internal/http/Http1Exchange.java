@@ -156,9 +156,14 @@ final class Http1Exchange extends ChannelInboundHandlerAdapter {
                 abandon(ctx, FirehoseAnswers.malformed("the answer's body arrived before its headers", null));
                 return;
             }
+            // Taken before the connection goes back: the pool may start the next exchange on it at once, on this
+            // thread, and begin() clears these fields.
+            Answer answer = new Answer(answered, bytes, length);
             call = null;
+            bytes = NONE;
+            length = 0;
             pool.release(ctx.channel(), keepAlive);
-            current.result.complete(new Answer(answered, bytes, length));
+            current.result.complete(answer);
         }
     }
 

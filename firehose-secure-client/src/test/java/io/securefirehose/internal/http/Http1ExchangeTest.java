@@ -66,6 +66,30 @@ class Http1ExchangeTest {
     }
 
     @Test
+    void anAnswerKeepsItsBytesWhenThePoolStartsTheNextExchangeOnTheConnectionAtOnce() {
+        // As the pool does for a request that waited for a connection: the next exchange begins inside release().
+        Http1Exchange.Call next = new Http1Exchange.Call();
+        List<Http1Exchange> handler = new ArrayList<>();
+        EmbeddedChannel busy = new EmbeddedChannel(
+                new HttpResponseDecoder(),
+                new Http1Exchange((connection, reusable) -> handler.get(0).begin(next), new BodyBuffers(2)));
+        handler.add(busy.pipeline().get(Http1Exchange.class));
+        Http1Exchange.Call first = new Http1Exchange.Call();
+        handler.get(0).begin(first);
+        first.carriedBy(busy);
+
+        busy.writeInbound(
+                Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\n{\"a\":\"12345\"}", US_ASCII));
+
+        Http1Exchange.Answer answer = first.result.join();
+        assertThat(new String(answer.bytes(), 0, answer.length(), US_ASCII)).isEqualTo("{\"a\":\"12345\"}");
+        assertThat(next.result).as("the next exchange waits for its own answer").isNotDone();
+        busy.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", US_ASCII));
+        assertThat(next.result.join().length()).isEqualTo(2);
+        busy.finishAndReleaseAll();
+    }
+
+    @Test
     void anAnswerThatClosesTheConnectionGivesItBackAsNotReusable() {
         Http1Exchange.Call call = begin();
         answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
