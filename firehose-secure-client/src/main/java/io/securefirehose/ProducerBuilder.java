@@ -14,6 +14,7 @@ import io.securefirehose.records.CoalescedRecords;
 import io.securefirehose.records.Coalescing;
 import io.securefirehose.records.FirehoseLimits;
 import io.securefirehose.time.TaskScheduler;
+import io.securefirehose.tracing.ProducerTracing;
 import io.securefirehose.transport.TlsEngine;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -54,6 +55,7 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
 
     private @Nullable Consumer<? super ServiceFailure> serviceFailureListener;
     private @Nullable ProducerListener listener;
+    private @Nullable ProducerTracing tracing;
 
     @Nullable
     EnvelopeEncryption encryption;
@@ -393,6 +395,19 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
     }
 
     /**
+     * Traces each {@code PutRecordBatch} call as a span linked to the contexts its records were sent in, for example
+     * {@code tracing(OpenTelemetryTracing.of(openTelemetry))}. Off by default: then no context is read per record.
+     * See {@link io.securefirehose.tracing.OpenTelemetryTracing}.
+     *
+     * @param tracing the tracing
+     * @return this builder
+     */
+    public ProducerBuilder tracing(ProducerTracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing must not be null");
+        return this;
+    }
+
+    /**
      * Runs the producer's timers and callbacks on this scheduler instead of a thread of its own. Meant for tests
      * that move time by hand. The producer does not shut down a scheduler given here.
      *
@@ -412,7 +427,7 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
      */
     public SecureFirehoseProducer build() {
         return new SecureFirehoseProducer(
-                ProducerAssembly.create(buildConfig(), scheduler, serviceFailureListener, listener));
+                ProducerAssembly.create(buildConfig(), scheduler, serviceFailureListener, listener, tracing));
     }
 
     /**

@@ -207,6 +207,7 @@ class ProducerBuilderTest {
                     "ProducerBuilder#listener",
                     "any listener; one that throws or stalls is logged, counted and never stalls sending"
                             + " (ProducerListenerTest)"),
+            Map.entry("ProducerBuilder#tracing", "any tracing from OpenTelemetryTracing.of (OpenTelemetryTracingTest)"),
             Map.entry(
                     "Spill#toDirectory",
                     "any path; one that cannot be created, read or locked is refused at build (ProducerCoreSpillTest)"));

@@ -330,17 +330,18 @@ class ProducerPropertiesTest {
     }
 
     /** Options of the builders with no key, and why: each needs an object or code. */
-    private static final Map<String, String> CODE_ONLY = Map.of(
-            "ConnectionOptions#credentialsProvider", "an AwsCredentialsProvider object",
-            "ConnectionOptions#hostResolver", "a resolver is code",
-            "ProducerBuilder#serviceFailureListener", "a listener is code",
-            "ProducerBuilder#scheduler", "a scheduler object",
-            "ProducerBuilder#properties", "reads the keys",
-            "ConnectionOptions#trustMaterial", "trust-pem and trust-system-defaults; a KeyStore needs code",
-            "ConnectionOptions#webIdentity", "the web-identity.* keys",
-            "ConnectionOptions#assumeRole", "the assume-role.* keys",
-            "ProducerBuilder#envelopeEncryption", "the encryption.* keys",
-            "ProducerBuilder#listener", "a listener is code");
+    private static final Map<String, String> CODE_ONLY = Map.ofEntries(
+            Map.entry("ConnectionOptions#credentialsProvider", "an AwsCredentialsProvider object"),
+            Map.entry("ConnectionOptions#hostResolver", "a resolver is code"),
+            Map.entry("ProducerBuilder#serviceFailureListener", "a listener is code"),
+            Map.entry("ProducerBuilder#scheduler", "a scheduler object"),
+            Map.entry("ProducerBuilder#properties", "reads the keys"),
+            Map.entry("ConnectionOptions#trustMaterial", "trust-pem and trust-system-defaults; a KeyStore needs code"),
+            Map.entry("ConnectionOptions#webIdentity", "the web-identity.* keys"),
+            Map.entry("ConnectionOptions#assumeRole", "the assume-role.* keys"),
+            Map.entry("ProducerBuilder#envelopeEncryption", "the encryption.* keys"),
+            Map.entry("ProducerBuilder#listener", "a listener is code"),
+            Map.entry("ProducerBuilder#tracing", "an OpenTelemetry object"));
 
     @Test
     void everyOptionOfTheBuilderHasAKeyOrNeedsCode() {

@@ -160,7 +160,10 @@ public final class LeanBatchTransport implements BatchTransport {
         if (!answer.response().isSuccessful()) {
             throw new CompletionException(FirehoseAnswers.error(answer.response(), answer.bytes(), answer.length()));
         }
-        BatchResponse response = FirehoseAnswers.batch(answer.bytes(), answer.length(), count);
+        BatchResponse response = FirehoseAnswers.batch(answer.bytes(), answer.length(), count)
+                .withRequestId(answer.response()
+                        .firstMatchingHeader("x-amzn-RequestId")
+                        .orElse(null));
         // Parsed into strings: nothing reads the answer's array any more.
         answers.release(answer.bytes());
         // Firehose answers per record only after reading the whole body, so nothing reads this array any more.

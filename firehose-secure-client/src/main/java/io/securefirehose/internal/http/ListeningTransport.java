@@ -9,7 +9,6 @@ import io.securefirehose.internal.listen.ListenerDispatch;
 import io.securefirehose.internal.wire.BatchResponse;
 import io.securefirehose.internal.wire.OutboundRecord;
 import io.securefirehose.listener.CallFinished;
-import io.securefirehose.listener.CallOutcome;
 import io.securefirehose.listener.CallStarted;
 import io.securefirehose.listener.SecurityEvent;
 import io.securefirehose.listener.Throttled;
@@ -31,8 +30,6 @@ import org.jspecify.annotations.Nullable;
  */
 @API(status = INTERNAL, since = "0.1.0")
 public final class ListeningTransport implements BatchTransport {
-
-    private static final String THROTTLED_RECORD = "ServiceUnavailableException";
 
     private final BatchTransport transport;
     private final ListenerDispatch events;
@@ -94,45 +91,25 @@ public final class ListeningTransport implements BatchTransport {
     private void publishOutcome(
             long id, int count, long bytes, long started, @Nullable BatchResponse answer, @Nullable Throwable error) {
         Duration latency = Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - started));
-        if (error != null || answer == null || answer.size() != count) {
-            RequestFailure failure = error != null
-                    ? RequestFailure.classify(error)
-                    : RequestFailure.malformedResponse((answer == null ? "no" : String.valueOf(answer.size()))
-                            + " results for " + count + " records");
-            CallOutcome outcome = failure.throttled()
-                    ? CallOutcome.THROTTLED
-                    : failure.retriable() ? CallOutcome.RETRIABLE_ERROR : CallOutcome.FATAL_ERROR;
-            events.publish(new CallFinished(deliveryStream, id, count, bytes, outcome, 0, failure.code(), latency));
-            if (failure.throttled()) {
-                events.publish(new Throttled(deliveryStream, id, count, true));
-            }
-            SecurityEvent.Kind refusal = securityRule(failure.cause());
+        CallResult result = CallResult.of(count, answer, error);
+        events.publish(new CallFinished(
+                deliveryStream,
+                id,
+                count,
+                bytes,
+                result.outcome(),
+                result.acceptedRecords(),
+                result.errorCode(),
+                latency));
+        if (result.throttledRecords() > 0) {
+            events.publish(new Throttled(deliveryStream, id, result.throttledRecords(), answer == null));
+        }
+        Throwable failure = result.failure();
+        if (failure != null) {
+            SecurityEvent.Kind refusal = securityRule(failure);
             if (refusal != null) {
-                events.publish(new SecurityEvent(
-                        deliveryStream, refusal, String.valueOf(failure.cause().getMessage())));
+                events.publish(new SecurityEvent(deliveryStream, refusal, String.valueOf(failure.getMessage())));
             }
-            return;
-        }
-        int accepted = 0;
-        int throttled = 0;
-        String firstError = null;
-        for (int i = 0; i < count; i++) {
-            if (answer.recordId(i) != null) {
-                accepted++;
-                continue;
-            }
-            String code = answer.errorCode(i);
-            if (firstError == null) {
-                firstError = code == null ? "MissingRecordResult" : code;
-            }
-            if (THROTTLED_RECORD.equals(code)) {
-                throttled++;
-            }
-        }
-        CallOutcome outcome = accepted == count ? CallOutcome.SUCCESS : CallOutcome.PARTIAL_FAILURE;
-        events.publish(new CallFinished(deliveryStream, id, count, bytes, outcome, accepted, firstError, latency));
-        if (throttled > 0) {
-            events.publish(new Throttled(deliveryStream, id, throttled, false));
         }
     }
 

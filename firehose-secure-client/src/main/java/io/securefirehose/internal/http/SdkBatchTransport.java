@@ -123,7 +123,8 @@ public final class SdkBatchTransport implements BatchTransport {
                 recordIds[i] = entry.recordId();
             }
         }
-        return new BatchResponse(recordIds, errorCodes, Boolean.TRUE.equals(response.encrypted()));
+        return new BatchResponse(recordIds, errorCodes, Boolean.TRUE.equals(response.encrypted()))
+                .withRequestId(response.responseMetadata().requestId());
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import io.securefirehose.RecordReceipt;
 import io.securefirehose.internal.wire.OutboundRecord;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
@@ -113,6 +114,13 @@ public final class PendingRecord extends CompletableFuture<RecordReceipt> implem
     @Override
     public int attempts() {
         return attempts;
+    }
+
+    /** Those of the batch it was first appended to: they stay with the batch, not with each record. */
+    @Override
+    public @Nullable List<Object> sendContexts() {
+        RecordBatch first = origin;
+        return first == null ? null : first.sendContexts();
     }
 
     /** A record read back from the spill directory for replay. */

@@ -15,6 +15,7 @@ import io.securefirehose.internal.http.FailureReportingTransport;
 import io.securefirehose.internal.http.LeanBatchTransport;
 import io.securefirehose.internal.http.ListeningTransport;
 import io.securefirehose.internal.http.SdkBatchTransport;
+import io.securefirehose.internal.http.TracingTransport;
 import io.securefirehose.internal.identity.AssumedRoleCredentials;
 import io.securefirehose.internal.identity.SendGate;
 import io.securefirehose.internal.identity.StsCredentials;
@@ -26,6 +27,7 @@ import io.securefirehose.listener.ProducerListener;
 import io.securefirehose.listener.SecurityEvent;
 import io.securefirehose.time.SingleThreadTaskScheduler;
 import io.securefirehose.time.TaskScheduler;
+import io.securefirehose.tracing.ProducerTracing;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -71,23 +73,25 @@ public final class ProducerAssembly {
             ProducerConfig config,
             @Nullable TaskScheduler scheduler,
             @Nullable Consumer<? super ServiceFailure> failureListener) {
-        return create(config, scheduler, failureListener, null);
+        return create(config, scheduler, failureListener, null, null);
     }
 
     /**
-     * Creates the core for a producer that sends through the AWS SDK, with a listener for its events.
+     * Creates the core for a producer that sends through the AWS SDK, with a listener for its events and tracing.
      *
      * @param config validated configuration
      * @param scheduler the scheduler to use, or {@code null} to create (and own) a single-thread one
      * @param failureListener where failed service calls are reported, or {@code null}
      * @param listener where the producer's events go, on a thread of their own, or {@code null}
+     * @param tracing where each call's span is made, or {@code null}
      * @return a started core
      */
     public static ProducerCore create(
             ProducerConfig config,
             @Nullable TaskScheduler scheduler,
             @Nullable Consumer<? super ServiceFailure> failureListener,
-            @Nullable ProducerListener listener) {
+            @Nullable ProducerListener listener,
+            @Nullable ProducerTracing tracing) {
         String stream = config.deliveryStreamName();
         ListenerDispatch dispatch = ListenerDispatch.start(listener, stream);
         SecurityEvents events = dispatch.enabled()
@@ -116,7 +120,7 @@ public final class ProducerAssembly {
                     credentials,
                     runOn,
                     events,
-                    ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
+                    SenderSettings.expiryCheckInterval(config.deliveryTimeout()),
                     failures);
             BatchTransport calls = config.requestPath() == RequestPath.SDK_CLIENT
                     ? SdkBatchTransport.create(config, events, signer)
@@ -125,8 +129,9 @@ public final class ProducerAssembly {
                     ? calls
                     : new FailureReportingTransport(
                             calls, failures.calls(ServiceFailure.Service.FIREHOSE, config.firehoseEndpoint()));
+            BatchTransport traced = tracing == null ? reported : new TracingTransport(reported, tracing, stream);
             BatchTransport transport =
-                    dispatch.enabled() ? new ListeningTransport(reported, dispatch, stream, runOn::nanoTime) : reported;
+                    dispatch.enabled() ? new ListeningTransport(traced, dispatch, stream, runOn::nanoTime) : traced;
             AssumedRoleCredentials identitySession = identity;
             AssumedRoleCredentials roleSession = assumed;
             ProducerCore core = new ProducerCore(
@@ -143,6 +148,9 @@ public final class ProducerAssembly {
                     encryptor,
                     credentials);
             core.metrics().listenerMeters(dispatch);
+            if (tracing != null) {
+                core.traceSends(tracing);
+            }
             AssumedRoleCredentials.startSessions(identity, assumed);
             built = true;
             return core;

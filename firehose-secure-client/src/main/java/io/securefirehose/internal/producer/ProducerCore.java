@@ -19,6 +19,7 @@ import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.records.Coalescing;
 import io.securefirehose.records.FirehoseLimits;
 import io.securefirehose.time.TaskScheduler;
+import io.securefirehose.tracing.ProducerTracing;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -169,7 +170,7 @@ public final class ProducerCore implements AutoCloseable {
                         config.maxBatchBytes(),
                         config.deliveryTimeout(),
                         backoff,
-                        expiryCheckInterval(config.deliveryTimeout()),
+                        SenderSettings.expiryCheckInterval(config.deliveryTimeout()),
                         config.requireServerSideEncryption(),
                         config.rateControl(),
                         spillSettings == null
@@ -182,12 +183,6 @@ public final class ProducerCore implements AutoCloseable {
         }
         sender.start();
         return sender;
-    }
-
-    /** How often records are checked against their delivery deadline: a twentieth of it, within [1 ms, 250 ms]. */
-    public static long expiryCheckInterval(Duration deliveryTimeout) {
-        long twentieth = deliveryTimeout.toNanos() / 20;
-        return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(twentieth, TimeUnit.MILLISECONDS.toNanos(250)));
     }
 
     /**
@@ -468,6 +463,11 @@ public final class ProducerCore implements AutoCloseable {
     @Override
     public void close() {
         close(config.deliveryTimeout().plus(config.requestTimeout()));
+    }
+
+    /** Captures each record's send-time context for the span of the call that carries it; set once, at build. */
+    public void traceSends(ProducerTracing tracing) {
+        intake.traceSends(tracing);
     }
 
     public ProducerMeters metrics() {

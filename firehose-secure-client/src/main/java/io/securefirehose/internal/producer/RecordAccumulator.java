@@ -57,7 +57,16 @@ public final class RecordAccumulator {
      * @throws IllegalStateException if the accumulator was closed
      */
     int append(PendingRecord record) {
-        return append(record, null, 0);
+        return append(record, null, 0, null);
+    }
+
+    /**
+     * As {@link #append(PendingRecord)}, remembering the context the record was sent in for tracing.
+     *
+     * @param sendContext from {@link io.securefirehose.tracing.ProducerTracing#sendContext()}, or {@code null}
+     */
+    int append(PendingRecord record, @Nullable Object sendContext) {
+        return append(record, null, 0, sendContext);
     }
 
     /**
@@ -68,14 +77,20 @@ public final class RecordAccumulator {
      * @throws IllegalStateException if the accumulator was closed
      */
     public int appendEncoded(PendingRecord record, byte[] encoded, int encodedLength) {
+        return appendEncoded(record, encoded, encodedLength, null);
+    }
+
+    /** As {@link #appendEncoded(PendingRecord, byte[], int)}, remembering the record's send-time context. */
+    int appendEncoded(PendingRecord record, byte[] encoded, int encodedLength, @Nullable Object sendContext) {
         if (encodedLength > SlabPool.SLAB_BYTES) {
             throw new IllegalArgumentException("a record of " + encodedLength + " bytes of base64 does not fit a "
                     + SlabPool.SLAB_BYTES + "-byte slab");
         }
-        return append(record, encoded, encodedLength);
+        return append(record, encoded, encodedLength, sendContext);
     }
 
-    private int append(PendingRecord record, byte @Nullable [] encoded, int encodedLength) {
+    private int append(
+            PendingRecord record, byte @Nullable [] encoded, int encodedLength, @Nullable Object sendContext) {
         int length = record.length;
         lock.lock();
         try {
@@ -104,6 +119,9 @@ public final class RecordAccumulator {
                 result |= NEW_BATCH;
             }
             batch.appendNew(record);
+            if (sendContext != null) {
+                batch.addSendContext(sendContext);
+            }
             if (batch.size() == maxRecords || batch.bytes() >= batchBytes) {
                 sealLocked(batch);
                 result |= SEALED;

@@ -2,11 +2,13 @@ package io.securefirehose.internal.producer;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import io.securefirehose.tracing.ProducerTracing;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records that travel in one {@code PutRecordBatch} call.
@@ -26,6 +28,8 @@ public final class RecordBatch {
     private int unfinished;
     private final CompletableFuture<Void> allCompleted = new CompletableFuture<>();
     private long requestStartNanos;
+    /** Distinct send-time contexts of its records, for tracing; {@code null} until one is added. */
+    private @Nullable List<Object> sendContexts;
 
     RecordBatch(long createdNanos, int expectedRecords) {
         this.createdNanos = createdNanos;
@@ -43,6 +47,30 @@ public final class RecordBatch {
         bytes += record.length;
         record.origin = this;
         unfinished++;
+    }
+
+    /**
+     * Remembers the context a record of this batch was sent in, up to {@link ProducerTracing#MAX_LINKS_PER_CALL}
+     * distinct ones. Accumulator lock held.
+     */
+    void addSendContext(Object context) {
+        List<Object> contexts = sendContexts;
+        if (contexts == null) {
+            contexts = new ArrayList<>();
+            sendContexts = contexts;
+        }
+        // Records sent in a row usually share their context: the last one is the likely match.
+        if (contexts.size() < ProducerTracing.MAX_LINKS_PER_CALL
+                && (contexts.isEmpty() || !contexts.get(contexts.size() - 1).equals(context))
+                && !contexts.contains(context)) {
+            contexts.add(context);
+        }
+    }
+
+    /** Distinct send-time contexts of the records first appended here, or {@code null}. */
+    @Nullable
+    List<Object> sendContexts() {
+        return sendContexts;
     }
 
     /** Adds a record that is being retried; its origin stays where it was. */

@@ -7,6 +7,7 @@ import io.securefirehose.internal.crypto.ParkedRecord;
 import io.securefirehose.internal.crypto.RecordEncryptor;
 import io.securefirehose.internal.flow.BufferMemory;
 import io.securefirehose.internal.wire.PutRecordBatchBody;
+import io.securefirehose.tracing.ProducerTracing;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +28,7 @@ final class RecordIntake {
     private final LongAdder bufferedRecords;
     private final boolean recordsInSlabs;
     private final long deliveryTimeoutNanos;
+    private volatile @Nullable ProducerTracing tracing;
 
     RecordIntake(
             BufferMemory memory,
@@ -45,6 +47,11 @@ final class RecordIntake {
         this.bufferedRecords = bufferedRecords;
         this.recordsInSlabs = recordsInSlabs;
         this.deliveryTimeoutNanos = deliveryTimeoutNanos;
+    }
+
+    /** Captures each record's send-time context from now on; set once, before the first send. */
+    void traceSends(ProducerTracing sends) {
+        tracing = sends;
     }
 
     /** Where the encryptor hands records that waited for a data key. */
@@ -151,14 +158,16 @@ final class RecordIntake {
         PendingRecord record = inSlab
                 ? new PendingRecord(data.length, enqueuedNanos, deadline, cost)
                 : new PendingRecord(mayKeepArray ? data : data.clone(), enqueuedNanos, deadline, cost);
+        ProducerTracing traced = tracing;
+        Object sendContext = traced == null ? null : traced.sendContext();
         bufferedRecords.increment();
         int result;
         try {
             if (inSlab) {
                 byte[] base64 = PutRecordBatchBody.encodeIntoScratch(data);
-                result = accumulator.appendEncoded(record, base64, record.encodedLength());
+                result = accumulator.appendEncoded(record, base64, record.encodedLength(), sendContext);
             } else {
-                result = accumulator.append(record);
+                result = accumulator.append(record, sendContext);
             }
         } catch (IllegalStateException closedProducer) {
             bufferedRecords.decrement();

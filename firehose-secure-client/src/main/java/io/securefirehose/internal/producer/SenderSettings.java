@@ -2,6 +2,7 @@ package io.securefirehose.internal.producer;
 
 import io.securefirehose.internal.aws.RetryBackoff;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** Numbers the sender works with, all validated by the producer's builder. */
 record SenderSettings(
@@ -14,4 +15,11 @@ record SenderSettings(
         long expiryCheckNanos,
         boolean requireServerSideEncryption,
         boolean rateControl,
-        long spillReplayIntervalNanos) {}
+        long spillReplayIntervalNanos) {
+
+    /** How often records are checked against their delivery deadline: a twentieth of it, within [1 ms, 250 ms]. */
+    static long expiryCheckInterval(Duration deliveryTimeout) {
+        long twentieth = deliveryTimeout.toNanos() / 20;
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(twentieth, TimeUnit.MILLISECONDS.toNanos(250)));
+    }
+}

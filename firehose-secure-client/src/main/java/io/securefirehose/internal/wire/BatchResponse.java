@@ -15,14 +15,34 @@ public final class BatchResponse {
     private final @Nullable String[] recordIds;
     private final @Nullable String[] errorCodes;
     private final boolean encrypted;
+    private final @Nullable String requestId;
 
     public BatchResponse(@Nullable String[] recordIds, @Nullable String[] errorCodes, boolean encrypted) {
+        this(recordIds, errorCodes, encrypted, null);
+    }
+
+    private BatchResponse(
+            @Nullable String[] recordIds,
+            @Nullable String[] errorCodes,
+            boolean encrypted,
+            @Nullable String requestId) {
         if (recordIds.length != errorCodes.length) {
             throw new IllegalArgumentException("recordIds and errorCodes must have the same length");
         }
         this.recordIds = recordIds;
         this.errorCodes = errorCodes;
         this.encrypted = encrypted;
+        this.requestId = requestId;
+    }
+
+    /** The same outcome, with the answer's {@code x-amzn-RequestId} (for tracing); shares the entries. */
+    public BatchResponse withRequestId(@Nullable String id) {
+        return new BatchResponse(recordIds, errorCodes, encrypted, id);
+    }
+
+    /** The answer's {@code x-amzn-RequestId}, or {@code null} when it had none or it was not kept. */
+    public @Nullable String requestId() {
+        return requestId;
     }
 
     public int size() {

@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +32,11 @@ public interface OutboundRecord {
     /** How many calls have carried the record, this one included: 1 on its first call. */
     default int attempts() {
         return 1;
+    }
+
+    /** The send-time contexts to link from the span of the call that carries the record (tracing), or {@code null}. */
+    default @Nullable List<Object> sendContexts() {
+        return null;
     }
 
     /** Length of the record's base64. */

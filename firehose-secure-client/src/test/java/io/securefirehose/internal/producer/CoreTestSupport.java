@@ -72,7 +72,7 @@ public abstract class CoreTestSupport {
                 scheduler,
                 new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)),
                 config.deliveryTimeout(),
-                ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
+                SenderSettings.expiryCheckInterval(config.deliveryTimeout()),
                 credentials,
                 io.securefirehose.internal.aws.ServiceFailureReporter.Calls.NONE);
         core = new ProducerCore(

@@ -335,10 +335,11 @@ class ProducerCoreAccountingTest extends CoreTestSupport {
 
     @Test
     void theExpiryCheckRunsATwentiethOfTheTimeoutWithinBounds() {
-        assertThat(ProducerCore.expiryCheckInterval(Duration.ofSeconds(20)))
+        assertThat(SenderSettings.expiryCheckInterval(Duration.ofSeconds(20)))
                 .isEqualTo(TimeUnit.MILLISECONDS.toNanos(250));
-        assertThat(ProducerCore.expiryCheckInterval(Duration.ofMillis(100)))
+        assertThat(SenderSettings.expiryCheckInterval(Duration.ofMillis(100)))
                 .isEqualTo(TimeUnit.MILLISECONDS.toNanos(5));
-        assertThat(ProducerCore.expiryCheckInterval(Duration.ofMillis(10))).isEqualTo(TimeUnit.MILLISECONDS.toNanos(1));
+        assertThat(SenderSettings.expiryCheckInterval(Duration.ofMillis(10)))
+                .isEqualTo(TimeUnit.MILLISECONDS.toNanos(1));
     }
 }
