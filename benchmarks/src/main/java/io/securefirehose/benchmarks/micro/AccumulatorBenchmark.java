@@ -9,7 +9,6 @@ import io.securefirehose.internal.wire.PutRecordBatchBody;
 import io.securefirehose.records.FirehoseLimits;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
@@ -47,8 +46,7 @@ public class AccumulatorBenchmark extends MicroBenchmark {
     public RecordBatch appendAndDrain() {
         // As the producer appends a small record: base64 into a pooled slab, no array of its own.
         for (int i = 0; i < BATCH; i++) {
-            PendingRecord record =
-                    new PendingRecord(recordBytes, i, Long.MAX_VALUE, recordBytes + 64L, new CompletableFuture<>());
+            PendingRecord record = new PendingRecord(recordBytes, i, Long.MAX_VALUE, recordBytes + 64L);
             accumulator.appendEncoded(record, PutRecordBatchBody.encodeIntoScratch(records[i]), record.encodedLength());
         }
         RecordBatch sealed = accumulator.pollSealed();

@@ -8,7 +8,7 @@ import io.securefirehose.internal.aws.RetryBackoff;
 import io.securefirehose.internal.crypto.ParkedRecord;
 import io.securefirehose.internal.crypto.RecordEncryptor;
 import io.securefirehose.internal.identity.SendGate;
-import io.securefirehose.internal.producer.ProducerCore;
+import io.securefirehose.internal.producer.ProducerAssembly;
 import io.securefirehose.time.SingleThreadTaskScheduler;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -61,7 +61,7 @@ public class EnvelopeBenchmark extends MicroBenchmark {
                 scheduler,
                 new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
                 config.deliveryTimeout(),
-                ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
+                ProducerAssembly.expiryCheckInterval(config.deliveryTimeout()),
                 SendGate.OPEN,
                 io.securefirehose.internal.aws.ServiceFailureReporter.Calls.NONE);
         encryptor.start(new RecordEncryptor.Sink() {

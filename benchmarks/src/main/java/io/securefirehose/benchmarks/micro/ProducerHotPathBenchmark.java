@@ -9,6 +9,7 @@ import io.securefirehose.internal.aws.RetryBackoff;
 import io.securefirehose.internal.crypto.RecordEncryptor;
 import io.securefirehose.internal.http.BatchTransport;
 import io.securefirehose.internal.identity.SendGate;
+import io.securefirehose.internal.producer.ProducerAssembly;
 import io.securefirehose.internal.producer.ProducerCore;
 import io.securefirehose.internal.tls.SecurityEvents;
 import io.securefirehose.internal.wire.BatchResponse;
@@ -96,7 +97,7 @@ public class ProducerHotPathBenchmark {
                         scheduler,
                         new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
                         config.deliveryTimeout(),
-                        ProducerCore.expiryCheckInterval(config.deliveryTimeout()),
+                        ProducerAssembly.expiryCheckInterval(config.deliveryTimeout()),
                         SendGate.OPEN,
                         io.securefirehose.internal.aws.ServiceFailureReporter.Calls.NONE)
                 : null;

@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
@@ -67,8 +66,7 @@ public class RequestPathBenchmark extends MicroBenchmark {
             byte[] data = new byte[recordBytes];
             ownRecords.add(new PendingRecord(data, 0, Long.MAX_VALUE, recordBytes));
             // The lean path gets small records as the producer holds them: base64 already, in a slab.
-            PendingRecord held =
-                    new PendingRecord(recordBytes, 0, Long.MAX_VALUE, recordBytes, new CompletableFuture<>());
+            PendingRecord held = new PendingRecord(recordBytes, 0, Long.MAX_VALUE, recordBytes);
             if (recordBytes <= SlabPool.MAX_SLAB_RECORD_BYTES) {
                 accumulator.appendEncoded(held, PutRecordBatchBody.encodeIntoScratch(data), held.encodedLength());
                 heldRecords.add(held);

@@ -28,6 +28,7 @@ import io.securefirehose.listener.SecurityEvent;
 import io.securefirehose.time.SingleThreadTaskScheduler;
 import io.securefirehose.time.TaskScheduler;
 import io.securefirehose.tracing.ProducerTracing;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -120,7 +121,7 @@ public final class ProducerAssembly {
                     credentials,
                     runOn,
                     events,
-                    SenderSettings.expiryCheckInterval(config.deliveryTimeout()),
+                    expiryCheckInterval(config.deliveryTimeout()),
                     failures);
             BatchTransport calls = config.requestPath() == RequestPath.SDK_CLIENT
                     ? SdkBatchTransport.create(config, events, signer)
@@ -167,6 +168,16 @@ public final class ProducerAssembly {
                 dispatch.close();
             }
         }
+    }
+
+    /**
+     * How often records are checked against their delivery deadline: a twentieth of it, within [1 ms, 250 ms].
+     *
+     * @param deliveryTimeout the producer's delivery timeout
+     * @return the interval in nanoseconds
+     */
+    public static long expiryCheckInterval(Duration deliveryTimeout) {
+        return SenderSettings.expiryCheckInterval(deliveryTimeout);
     }
 
     /** A transport that also closes the credentials it signs with. */
