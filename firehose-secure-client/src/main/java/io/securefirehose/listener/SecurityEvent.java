@@ -7,8 +7,9 @@ import org.apiguardian.api.API;
 
 /**
  * Something the producer refused because a security rule does not allow it, as {@link
- * ProducerListener#securityEvent} receives it. The same refusals are logged on the {@code io.securefirehose.security}
- * logger and counted in {@code firehose.producer.security.*} (docs/metrics.md).
+ * ProducerListener#securityEvent} receives it. {@link Kind#ADDRESS_REFUSED} and {@link Kind#REQUEST_REFUSED} are also
+ * logged on the {@code io.securefirehose.security} logger and counted in {@code firehose.producer.security.events}
+ * (docs/metrics.md); the other kinds are a call's failure, which its records carry as their typed cause.
  *
  * @param deliveryStream the producer's delivery stream
  * @param kind which rule refused
