@@ -53,9 +53,15 @@ public final class ProducerBuilder extends ConnectionOptions<ProducerBuilder> {
     @Nullable
     TaskScheduler scheduler;
 
-    private @Nullable Consumer<? super ServiceFailure> serviceFailureListener;
-    private @Nullable ProducerListener listener;
-    private @Nullable ProducerTracing tracing;
+    // Package-private as well: a client made from this builder takes them over.
+    @Nullable
+    Consumer<? super ServiceFailure> serviceFailureListener;
+
+    @Nullable
+    ProducerListener listener;
+
+    @Nullable
+    ProducerTracing tracing;
 
     @Nullable
     EnvelopeEncryption encryption;

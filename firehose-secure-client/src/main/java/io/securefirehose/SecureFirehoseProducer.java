@@ -55,7 +55,8 @@ import org.apiguardian.api.API;
  * <p>All methods are thread-safe. {@code send} runs on the caller's thread and does no I/O; it blocks only while
  * the buffer is full (up to {@code maxBlock}). Futures complete on the producer's single scheduler thread
  * ({@code firehose-secure-sender-<stream>}), so callbacks attached without an executor run there: keep them
- * short and never block in them. With spill on, segment writes and replay reads run on that thread too, never on
+ * short and never block in them. The producers of one {@link SecureFirehoseClient} share one such thread,
+ * {@code firehose-secure-sender-client}. With spill on, segment writes and replay reads run on that thread too, never on
  * the caller's. From such a callback, {@code send} does not wait for buffer space (it throws
  * {@link BufferExhaustedException} instead) and {@code flush} throws {@link IllegalStateException}.
  */
@@ -63,9 +64,16 @@ import org.apiguardian.api.API;
 public final class SecureFirehoseProducer implements AutoCloseable {
 
     private final ProducerCore core;
+    /** Runs once the core closed: a client's producer leaves the client. */
+    private final Runnable afterClose;
 
     SecureFirehoseProducer(ProducerCore core) {
+        this(core, () -> {});
+    }
+
+    SecureFirehoseProducer(ProducerCore core, Runnable afterClose) {
         this.core = core;
+        this.afterClose = afterClose;
     }
 
     /**
@@ -140,6 +148,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
     @Override
     public void close() {
         core.close();
+        afterClose.run();
     }
 
     /**
@@ -152,6 +161,7 @@ public final class SecureFirehoseProducer implements AutoCloseable {
      */
     public void close(Duration timeout) {
         core.close(timeout);
+        afterClose.run();
     }
 
     /**

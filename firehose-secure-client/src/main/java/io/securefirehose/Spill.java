@@ -58,6 +58,11 @@ public final class Spill {
         this.plaintextAllowed = plaintextAllowed;
     }
 
+    /** The same settings in another directory: a client gives each of its streams one under its own. */
+    Spill inDirectory(Path other) {
+        return new Spill(other, maxBytes, replayInterval, plaintextAllowed);
+    }
+
     /**
      * Spills into a directory, created at {@code build()} if missing (readable by the owner only).
      *

@@ -60,7 +60,8 @@ class ArchitectureTest {
             Map.entry("aws", List.of("tls")),
             Map.entry("identity", List.of("aws", "tls")),
             Map.entry("crypto", List.of("identity", "aws", "keys", "tls")),
-            Map.entry("http", List.of("wire", "tls", "aws", "identity", "text", "listen")));
+            Map.entry("http", List.of("wire", "tls", "aws", "identity", "text", "listen")),
+            Map.entry("client", List.of("producer", "http", "identity", "crypto", "aws", "tls", "flow", "listen")));
 
     @Test
     void theClientIsImported() {

@@ -1,5 +1,8 @@
 package io.securefirehose.credentials;
 
+import static io.securefirehose.credentials.PolicyJson.document;
+import static io.securefirehose.credentials.PolicyJson.map;
+import static io.securefirehose.credentials.PolicyJson.statement;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import io.securefirehose.internal.aws.AwsNames;
@@ -55,9 +58,9 @@ public final class LeastPrivilegePolicies {
     /** The most characters AWS accepts for an inline session policy. */
     public static final int MAX_SESSION_POLICY_CHARS = 2048;
 
-    private static final String VERSION = "2012-10-17";
+    private static final String STREAM_ARN_FORM = "arn:aws:firehose:<region>:<account>:deliverystream/<name>";
 
-    private final String streamArn;
+    private final List<String> streamArns;
     private final @Nullable String kmsKeyArn;
     private final @Nullable String vpcEndpointId;
     private final @Nullable String kmsVpcEndpointId;
@@ -74,7 +77,7 @@ public final class LeastPrivilegePolicies {
         Map<String, Map<String, String>> extra = new LinkedHashMap<>();
         b.extraConditions.forEach((operator, keys) -> extra.put(operator, Map.copyOf(keys)));
         this.extraConditions = extra;
-        this.streamArn = Objects.requireNonNull(b.streamArn);
+        this.streamArns = List.copyOf(b.streamArns);
         this.kmsKeyArn = b.kmsKeyArn;
         this.vpcEndpointId = b.vpcEndpointId;
         this.kmsVpcEndpointId = b.kmsVpcEndpointId;
@@ -126,7 +129,7 @@ public final class LeastPrivilegePolicies {
      * @throws IllegalStateException if it is longer than AWS accepts
      */
     public String sessionPolicyMinified() {
-        String minified = minify(sessionPolicy());
+        String minified = JsonText.minify(sessionPolicy());
         if (minified.length() > MAX_SESSION_POLICY_CHARS) {
             throw new IllegalStateException("the session policy is " + minified.length() + " characters, more than the "
                     + MAX_SESSION_POLICY_CHARS + " STS accepts");
@@ -189,14 +192,14 @@ public final class LeastPrivilegePolicies {
     public String vpcEndpointPolicy() {
         String principal = signer("the endpoint policy names the identity that signs the calls through it");
         Map<String, Object> statement = statement("OnlyThisPrincipalIntoThisStream", principal, putActions());
-        statement.put("Resource", streamArn);
+        statement.put("Resource", streams());
         return JsonText.render(document(List.of(statement)));
     }
 
     private List<Object> producerStatements() {
         List<Object> statements = new ArrayList<>();
         Map<String, Object> put = statement("PutRecordsIntoThisStreamOnly", null, putActions());
-        put.put("Resource", streamArn);
+        put.put("Resource", streams());
         if (vpcEndpointId != null) {
             put.put("Condition", map("StringEquals", map("aws:SourceVpce", vpcEndpointId)));
         }
@@ -204,7 +207,7 @@ public final class LeastPrivilegePolicies {
         narrow(put);
         if (describeStream) {
             Map<String, Object> describe = statement("DescribeThisStream", null, "firehose:DescribeDeliveryStream");
-            describe.put("Resource", streamArn);
+            describe.put("Resource", streams());
             if (vpcEndpointId != null) {
                 // The posture check calls the same endpoint as the puts.
                 describe.put("Condition", map("StringEquals", map("aws:SourceVpce", vpcEndpointId)));
@@ -237,17 +240,22 @@ public final class LeastPrivilegePolicies {
         });
     }
 
+    /** One stream's ARN, or the list of them: a condition with a list matches any of its values. */
+    private Object streams() {
+        return streamArns.size() == 1 ? streamArns.get(0) : streamArns;
+    }
+
     private Object putActions() {
         return List.of("firehose:PutRecord", "firehose:PutRecordBatch");
     }
 
     private Map<String, Object> streamContextCondition() {
-        return map("StringEquals", map("kms:EncryptionContext:" + STREAM_CONTEXT_KEY, streamArn));
+        return map("StringEquals", map("kms:EncryptionContext:" + STREAM_CONTEXT_KEY, streams()));
     }
 
     /** This stream's context and, with a KMS VPC endpoint, only through it. */
     private Map<String, Object> generateDataKeyCondition() {
-        Map<String, Object> equals = map("kms:EncryptionContext:" + STREAM_CONTEXT_KEY, streamArn);
+        Map<String, Object> equals = map("kms:EncryptionContext:" + STREAM_CONTEXT_KEY, streams());
         if (kmsVpcEndpointId != null) {
             equals.put("aws:SourceVpce", kmsVpcEndpointId);
         }
@@ -262,31 +270,6 @@ public final class LeastPrivilegePolicies {
         return require(principalArn, "roleArn or principalArn", why);
     }
 
-    private static Map<String, Object> document(List<Object> statements) {
-        Map<String, Object> document = new LinkedHashMap<>();
-        document.put("Version", VERSION);
-        document.put("Statement", statements);
-        return document;
-    }
-
-    /** A statement in the usual key order: Sid, Effect, Principal, Action, then Resource and Condition. */
-    private static Map<String, Object> statement(String sid, @Nullable String principal, Object action) {
-        Map<String, Object> statement = new LinkedHashMap<>();
-        statement.put("Sid", sid);
-        statement.put("Effect", "Allow");
-        if (principal != null) {
-            statement.put("Principal", map("AWS", principal));
-        }
-        statement.put("Action", action);
-        return statement;
-    }
-
-    private static Map<String, Object> map(String key, Object value) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put(key, value);
-        return map;
-    }
-
     private static String require(@Nullable String value, String option, String why) {
         if (value == null) {
             throw new IllegalStateException(option + " is required for this document: " + why);
@@ -294,25 +277,9 @@ public final class LeastPrivilegePolicies {
         return value;
     }
 
-    /** Removes the layout whitespace of {@link JsonText} output (never whitespace inside strings). */
-    static String minify(String json) {
-        StringBuilder out = new StringBuilder(json.length());
-        boolean inString = false;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c == '"' && (i == 0 || json.charAt(i - 1) != '\\')) {
-                inString = !inString;
-            }
-            if (inString || !Character.isWhitespace(c)) {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
     /** Collects and checks the inputs; every setter refuses a malformed value naming it. Not thread-safe. */
     public static final class Builder {
-        private @Nullable String streamArn;
+        private final List<String> streamArns = new ArrayList<>();
         private @Nullable String kmsKeyArn;
         private @Nullable String vpcEndpointId;
         private @Nullable String kmsVpcEndpointId;
@@ -357,8 +324,24 @@ public final class LeastPrivilegePolicies {
          * @return this builder
          */
         public Builder streamArn(String arn) {
-            this.streamArn = check(
-                    arn, AwsNames.STREAM_ARN, "streamArn", "arn:aws:firehose:<region>:<account>:deliverystream/<name>");
+            return streamArns(List.of(arn));
+        }
+
+        /**
+         * Several streams of one region and account, as for a {@code SecureFirehoseClient} whose producers share a
+         * role: every document then names each of them (a longer session policy).
+         *
+         * @param arns the streams' ARNs, each as for {@link #streamArn}; at least one
+         * @return this builder
+         */
+        public Builder streamArns(List<String> arns) {
+            if (arns.isEmpty()) {
+                throw new IllegalArgumentException("streamArns must name at least one stream");
+            }
+            List<String> checked = new ArrayList<>();
+            arns.forEach(arn -> checked.add(check(arn, AwsNames.STREAM_ARN, "streamArn", STREAM_ARN_FORM)));
+            streamArns.clear();
+            streamArns.addAll(checked);
             return this;
         }
 
@@ -474,15 +457,17 @@ public final class LeastPrivilegePolicies {
          *     than the stream's region
          */
         public LeastPrivilegePolicies build() {
-            if (streamArn == null) {
+            if (streamArns.isEmpty()) {
                 throw new IllegalStateException("streamArn is required: the delivery stream the producer writes to");
             }
-            Matcher stream = AwsNames.STREAM_ARN.matcher(streamArn);
-            if (stream.matches()) {
-                AwsNames.requireSamePartition("streamArn " + streamArn, stream.group(1), stream.group(2));
-                for (String arn : Arrays.asList(kmsKeyArn, roleArn, principalArn, consumerPrincipalArn)) {
+            // One partition for all: the region of the first stream decides it.
+            Matcher first = AwsNames.STREAM_ARN.matcher(streamArns.get(0));
+            if (first.matches()) {
+                List<String> arns = new ArrayList<>(streamArns);
+                arns.addAll(Arrays.asList(kmsKeyArn, roleArn, principalArn, consumerPrincipalArn));
+                for (String arn : arns) {
                     if (arn != null) {
-                        AwsNames.requireSamePartition(arn, arn.split(":", 3)[1], stream.group(2));
+                        AwsNames.requireSamePartition(arn, arn.split(":", 3)[1], first.group(2));
                     }
                 }
             }

@@ -229,7 +229,7 @@ class LeastPrivilegePoliciesTest {
 
     @Test
     void minifyKeepsSpacesInsideStrings() {
-        assertThat(LeastPrivilegePolicies.minify("{\n  \"a b\": \"c \\\" d\"\n}\n"))
+        assertThat(io.securefirehose.internal.text.JsonText.minify("{\n  \"a b\": \"c \\\" d\"\n}\n"))
                 .isEqualTo("{\"a b\":\"c \\\" d\"}");
     }
 

@@ -59,7 +59,7 @@ class SessionPolicySentTest {
     }
 
     private static String golden(String name) throws IOException {
-        return LeastPrivilegePolicies.minify(LeastPrivilegePoliciesTest.golden(name));
+        return io.securefirehose.internal.text.JsonText.minify(LeastPrivilegePoliciesTest.golden(name));
     }
 
     @Test

@@ -109,7 +109,8 @@ public class ProducerHotPathBenchmark {
                 new SecurityEvents(),
                 () -> 0,
                 encryptor,
-                SendGate.OPEN);
+                SendGate.OPEN,
+                null);
         record = new byte[recordBytes];
     }
 

@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.securefirehose.internal.tls.SecureHttpClient;
 import io.securefirehose.internal.tls.SecurityEvents;
+import io.securefirehose.internal.tls.SharedEventLoops;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.HostResolver;
 import io.securefirehose.transport.TlsPolicy;
@@ -34,10 +35,17 @@ public final class KmsClients {
     public static final class Secured implements AutoCloseable {
         private final KmsAsyncClient client;
         private final SecureHttpClient http;
+        private final boolean owned;
 
-        Secured(KmsAsyncClient client, SecureHttpClient http) {
+        Secured(KmsAsyncClient client, SecureHttpClient http, boolean owned) {
             this.client = client;
             this.http = http;
+            this.owned = owned;
+        }
+
+        /** @return the same client, for a user that must not close it (a stream of a client that shares it) */
+        public Secured borrowed() {
+            return new Secured(client, http, false);
         }
 
         /** @return the SDK client */
@@ -60,10 +68,13 @@ public final class KmsClients {
             return http.typedRefusalOr(error);
         }
 
+        /** Closes the client and its connections, unless it was {@linkplain #borrowed() borrowed}. */
         @Override
         public void close() {
-            client.close();
-            http.close();
+            if (owned) {
+                client.close();
+                http.close();
+            }
         }
     }
 
@@ -109,6 +120,16 @@ public final class KmsClients {
      * @throws io.securefirehose.errors.EndpointPolicyViolationException if the endpoint's addresses are not allowed
      */
     public static Secured create(String threadName, Settings settings, SecurityEvents events) {
+        return create(threadName, settings, events, null);
+    }
+
+    /**
+     * As {@link #create(String, Settings, SecurityEvents)}, on a client's {@code shared} loops when given.
+     *
+     * @param shared the loops of a client, or {@code null} for loops of its own
+     */
+    public static Secured create(
+            String threadName, Settings settings, SecurityEvents events, @Nullable SharedEventLoops shared) {
         URI configured = settings.endpoint();
         URI endpoint = configured != null
                 ? configured
@@ -119,7 +140,8 @@ public final class KmsClients {
                 new SecureHttpClient.Rules(
                         settings.trust(), settings.tlsPolicy(), settings.allowedCidrs(), settings.resolver()),
                 4,
-                events);
+                events,
+                shared);
         boolean built = false;
         try {
             var builder = KmsAsyncClient.builder()
@@ -135,7 +157,7 @@ public final class KmsClients {
                             .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, UserAgent.SUFFIX))
                     .asyncConfiguration(a ->
                             a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run));
-            Secured secured = new Secured(builder.build(), http);
+            Secured secured = new Secured(builder.build(), http, true);
             built = true;
             return secured;
         } finally {

@@ -11,10 +11,12 @@ import io.securefirehose.internal.aws.RetryBackoff;
 import io.securefirehose.internal.aws.ServiceFailureReporter;
 import io.securefirehose.internal.identity.SendGate;
 import io.securefirehose.internal.tls.SecurityEvents;
+import io.securefirehose.internal.tls.SharedEventLoops;
 import io.securefirehose.time.TaskScheduler;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.TlsPolicy;
 import java.util.List;
+import java.util.Objects;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -41,12 +43,55 @@ public final class Encryption {
         if (settings == null) {
             return null;
         }
+        return create(
+                config, kmsClient(config, signer, events, null), credentials, scheduler, expiryCheckNanos, failures);
+    }
+
+    /**
+     * The encryptor of one stream, with its own data keys, fetched through {@code kms}.
+     *
+     * @param config the stream's configuration, encryption on
+     * @param kms the KMS client; closed with the encryptor (pass a {@linkplain KmsClients.Secured#borrowed()
+     *     borrowed} one to keep it)
+     * @return the encryptor
+     */
+    public static RecordEncryptor create(
+            ProducerConfig config,
+            KmsClients.Secured kms,
+            SendGate credentials,
+            TaskScheduler scheduler,
+            long expiryCheckNanos,
+            ServiceFailureReporter failures) {
+        EnvelopeEncryption settings = Objects.requireNonNull(config.encryption(), "encryption is off");
+        return new RecordEncryptor(
+                settings,
+                new KmsDataKeySource(kms, settings.kmsKeyId(), settings.encryptionContext()),
+                scheduler,
+                new RetryBackoff(config.retryBackoff(), config.retryBackoffMax()),
+                config.deliveryTimeout(),
+                expiryCheckNanos,
+                credentials,
+                failures.calls(ServiceFailure.Service.KMS, kms.endpoint()));
+    }
+
+    /**
+     * The KMS client for the encryption settings of {@code config}, under its connection rules.
+     *
+     * @param shared the loops of a client, or {@code null} for loops of its own
+     * @return the client
+     */
+    public static KmsClients.Secured kmsClient(
+            ProducerConfig config,
+            AwsCredentialsProvider signer,
+            SecurityEvents events,
+            @Nullable SharedEventLoops shared) {
+        EnvelopeEncryption settings = Objects.requireNonNull(config.encryption(), "encryption is off");
         boolean fips = config.fipsEnabled() || settings.fipsEnabled();
         // Encryption that asks for FIPS alone gets the FIPS policy on its own connection (checked at build).
         TlsPolicy policy = config.fipsEnabled() || !fips
                 ? config.tlsPolicy()
                 : FipsSettings.policyFor(config.tlsPolicy(), "EnvelopeEncryption.Builder.fipsEnabled");
-        KmsClients.Secured kms = KmsClients.create(
+        return KmsClients.create(
                 "firehose-secure-kms-" + config.deliveryStreamName(),
                 new KmsClients.Settings(
                         config.region(),
@@ -59,16 +104,8 @@ public final class Encryption {
                         config.requestTimeout(),
                         fips,
                         config.dualStackEnabled()),
-                events);
-        return new RecordEncryptor(
-                settings,
-                new KmsDataKeySource(kms, settings.kmsKeyId(), settings.encryptionContext()),
-                scheduler,
-                new RetryBackoff(config.retryBackoff(), config.retryBackoffMax()),
-                config.deliveryTimeout(),
-                expiryCheckNanos,
-                credentials,
-                failures.calls(ServiceFailure.Service.KMS, kms.endpoint()));
+                events,
+                shared);
     }
 
     /**

@@ -50,6 +50,9 @@ public final class LeanBatchTransport implements BatchTransport {
 
     private final SecureConnector connector;
     private final Http1Connections connections;
+    /** Whether closing this transport closes the connections: not when a client's streams share them. */
+    private final boolean ownsConnections;
+
     private final AwsCredentialsProvider credentials;
     private final URI uri;
     private final String hostHeader;
@@ -69,9 +72,29 @@ public final class LeanBatchTransport implements BatchTransport {
             String deliveryStreamName,
             Duration requestTimeout,
             int maxInFlightRequests) {
-        this.connector = connector;
-        this.answers = new BodyBuffers(maxInFlightRequests + 1);
-        this.connections = new Http1Connections(connector, maxInFlightRequests, answers, System::nanoTime);
+        this(
+                new Pool(connector, maxInFlightRequests),
+                true,
+                credentials,
+                signingRegion,
+                deliveryStreamName,
+                requestTimeout,
+                maxInFlightRequests);
+    }
+
+    /** On a pool of its own (closed with it), or on the pool of a client's endpoint (left open). */
+    private LeanBatchTransport(
+            Pool pool,
+            boolean ownsConnections,
+            AwsCredentialsProvider credentials,
+            String signingRegion,
+            String deliveryStreamName,
+            Duration requestTimeout,
+            int maxInFlightRequests) {
+        this.connector = pool.connector;
+        this.answers = pool.answers;
+        this.connections = pool.connections;
+        this.ownsConnections = ownsConnections;
         this.credentials = credentials;
         URI endpoint = connector.endpoint();
         this.uri = endpoint.resolve("/");
@@ -81,6 +104,41 @@ public final class LeanBatchTransport implements BatchTransport {
         this.requestTimeout = requestTimeout;
         this.bodies = new PutRecordBatchBody(deliveryStreamName);
         this.buffers = new BodyBuffers(maxInFlightRequests + 1);
+    }
+
+    /**
+     * A stream's transport on a client's shared pool: closing it leaves the pool open.
+     *
+     * @param pool the pool of the client's Firehose endpoint
+     * @param config the stream's configuration
+     */
+    static LeanBatchTransport onPool(Pool pool, ProducerConfig config, AwsCredentialsProvider credentials) {
+        return new LeanBatchTransport(
+                pool,
+                false,
+                credentials,
+                config.region().id(),
+                config.deliveryStreamName(),
+                config.requestTimeout(),
+                config.maxInFlightRequests());
+    }
+
+    /** The connections to one Firehose endpoint that a client's streams share; closing it closes them. */
+    static final class Pool implements AutoCloseable {
+        final SecureConnector connector;
+        final BodyBuffers answers;
+        final Http1Connections connections;
+
+        Pool(SecureConnector connector, int maxConnections) {
+            this.connector = connector;
+            this.answers = new BodyBuffers(maxConnections + 1);
+            this.connections = new Http1Connections(connector, maxConnections, answers, System::nanoTime);
+        }
+
+        @Override
+        public void close() {
+            connections.close(); // and the connector
+        }
     }
 
     public static LeanBatchTransport create(
@@ -174,6 +232,8 @@ public final class LeanBatchTransport implements BatchTransport {
 
     @Override
     public void close() {
-        connections.close();
+        if (ownsConnections) {
+            connections.close();
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.securefirehose.ProducerConfig;
 import io.securefirehose.internal.aws.UserAgent;
 import io.securefirehose.internal.tls.SecureHttpClient;
 import io.securefirehose.internal.tls.SecurityEvents;
+import io.securefirehose.internal.tls.SharedEventLoops;
 import io.securefirehose.internal.wire.BatchResponse;
 import io.securefirehose.internal.wire.OutboundRecord;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
@@ -38,11 +40,14 @@ public final class SdkBatchTransport implements BatchTransport {
     private final String streamName;
     private final SecureHttpClient http;
     private final FirehoseAsyncClient client;
+    private final boolean ownsClient;
 
-    private SdkBatchTransport(String streamName, SecureHttpClient http, FirehoseAsyncClient client) {
+    private SdkBatchTransport(
+            String streamName, SecureHttpClient http, FirehoseAsyncClient client, boolean ownsClient) {
         this.streamName = streamName;
         this.http = http;
         this.client = client;
+        this.ownsClient = ownsClient;
     }
 
     public static SdkBatchTransport create(ProducerConfig config, SecurityEvents events) {
@@ -51,7 +56,20 @@ public final class SdkBatchTransport implements BatchTransport {
 
     public static SdkBatchTransport create(
             ProducerConfig config, SecurityEvents events, AwsCredentialsProvider credentials) {
-        SecureHttpClient http = SecureHttpClient.forFirehose(config, events);
+        return create(config, events, credentials, config.maxInFlightRequests(), null);
+    }
+
+    /**
+     * @param maxConnections most connections at once
+     * @param shared the loops of a client, or {@code null} for loops of its own
+     */
+    static SdkBatchTransport create(
+            ProducerConfig config,
+            SecurityEvents events,
+            AwsCredentialsProvider credentials,
+            int maxConnections,
+            @Nullable SharedEventLoops shared) {
+        SecureHttpClient http = SecureHttpClient.forFirehose(config, events, maxConnections, shared);
         FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
                 .region(config.region())
                 // Always explicit: the SDK's endpoint-override sources are never consulted.
@@ -66,7 +84,15 @@ public final class SdkBatchTransport implements BatchTransport {
                         .apiCallTimeout(config.requestTimeout()))
                 .asyncConfiguration(
                         a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run));
-        return new SdkBatchTransport(config.deliveryStreamName(), http, builder.build());
+        return new SdkBatchTransport(config.deliveryStreamName(), http, builder.build(), true);
+    }
+
+    /**
+     * @param streamName another stream
+     * @return a transport for that stream on this one's client, which it does not close
+     */
+    SdkBatchTransport borrowedFor(String streamName) {
+        return new SdkBatchTransport(streamName, http, client, false);
     }
 
     @Override
@@ -129,7 +155,9 @@ public final class SdkBatchTransport implements BatchTransport {
 
     @Override
     public void close() {
-        client.close();
-        http.close();
+        if (ownsClient) {
+            client.close();
+            http.close();
+        }
     }
 }

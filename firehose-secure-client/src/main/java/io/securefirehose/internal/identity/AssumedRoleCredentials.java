@@ -17,7 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apiguardian.api.API;
@@ -46,7 +49,8 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
 
     private static final Logger LOG = LoggerFactory.getLogger(LoggerNames.CREDENTIALS);
 
-    private record Session(AwsSessionCredentials credentials, Instant expiration) {}
+    /** A session, and the version of the scope (the streams its policy names) it was asked for with. */
+    private record Session(AwsSessionCredentials credentials, Instant expiration, int scope) {}
 
     private final String action;
     private final String roleArn;
@@ -57,6 +61,11 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
     private final RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
     private final LongAdder failures = new LongAdder();
     private final AutoCloseable onClose;
+    private final IntSupplier scopeVersion;
+    /** Only the refresh scheduled last runs: a renewal makes the one scheduled before it stale. */
+    private final AtomicInteger refreshEpoch = new AtomicInteger();
+
+    private final AtomicBoolean asking = new AtomicBoolean();
     private final UnaryOperator<Throwable> translate;
     private final ServiceFailureReporter.Calls failedCalls;
     private final CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
@@ -76,6 +85,8 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
      * @param translate turns a refused connection into its typed exception
      * @param failedCalls where each failed call is reported
      * @param onClose releases the STS client
+     * @param scopeVersion the version of what {@code issue} asks for now, which only grows: a client's role names
+     *     every stream the client opened; {@code () -> 0} for a session whose policy never changes
      */
     AssumedRoleCredentials(
             String action,
@@ -85,7 +96,8 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
             TaskScheduler scheduler,
             UnaryOperator<Throwable> translate,
             ServiceFailureReporter.Calls failedCalls,
-            AutoCloseable onClose) {
+            AutoCloseable onClose,
+            IntSupplier scopeVersion) {
         this.action = action;
         this.roleArn = roleArn;
         this.refreshBefore = refreshBefore;
@@ -95,11 +107,36 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
         this.scheduler = scheduler;
         this.clock = scheduler.wallClock();
         this.onClose = onClose;
+        this.scopeVersion = scopeVersion;
     }
 
     /** Asks STS for the first session, in the background. */
     public void start() {
-        submit(this::refresh, 0);
+        scheduleRefresh(0);
+    }
+
+    /**
+     * Asks STS for a session for the current scope now, unless a call is already on its way (its answer is then
+     * followed by one for the scope as it is by then). Sessions issued before keep signing until then.
+     */
+    public void renew() {
+        if (!asking.get()) {
+            scheduleRefresh(0);
+        }
+    }
+
+    /**
+     * @param scope a version of the scope
+     * @return whether the current session was asked for with that version or a later one
+     */
+    public boolean covers(int scope) {
+        Session session = current;
+        return session != null && session.scope() >= scope;
+    }
+
+    /** @return the role, for messages */
+    public String roleArn() {
+        return roleArn;
     }
 
     @Override
@@ -150,9 +187,10 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
     // The handler settles every outcome itself; the future it returns has nothing left to report.
     @SuppressWarnings("FutureReturnValueIgnored")
     private void refresh() {
-        if (closed) {
+        if (closed || !asking.compareAndSet(false, true)) {
             return;
         }
+        int scope = scopeVersion.getAsInt();
         CompletableFuture<Credentials> call;
         try {
             call = issue.get();
@@ -160,11 +198,13 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
             call = CompletableFuture.failedFuture(e); // the token file could not be read, for example
         }
         call.whenComplete((issued, error) -> {
+            asking.set(false);
             if (error == null) {
                 onSession(new Session(
                         AwsSessionCredentials.create(
                                 issued.accessKeyId(), issued.secretAccessKey(), issued.sessionToken()),
-                        issued.expiration()));
+                        issued.expiration(),
+                        scope));
             } else {
                 onFailure(translate.apply(error));
             }
@@ -185,7 +225,8 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
         Duration untilRefresh =
                 Duration.between(clock.instant(), session.expiration().minus(refreshBefore));
         LOG.debug("{} of {}: a session until {}", action, roleArn, session.expiration());
-        submit(this::refresh, Math.max(0, untilRefresh.toNanos()));
+        // A scope that grew while the call was on its way is asked for at once.
+        scheduleRefresh(session.scope() < scopeVersion.getAsInt() ? 0 : Math.max(0, untilRefresh.toNanos()));
         opened();
     }
 
@@ -221,7 +262,18 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
                 current == null ? "no credentials yet" : "keeping the current credentials until they expire");
         consecutiveFailures++;
         long delayMillis = backoff.delayMillis(consecutiveFailures);
-        submit(this::refresh, TimeUnit.MILLISECONDS.toNanos(delayMillis));
+        scheduleRefresh(TimeUnit.MILLISECONDS.toNanos(delayMillis));
+    }
+
+    private void scheduleRefresh(long delayNanos) {
+        int epoch = refreshEpoch.incrementAndGet();
+        submit(
+                () -> {
+                    if (epoch == refreshEpoch.get()) {
+                        refresh();
+                    }
+                },
+                delayNanos);
     }
 
     private void submit(Runnable task, long delayNanos) {

@@ -14,6 +14,7 @@ import io.securefirehose.internal.aws.ServiceFailureReporter;
 import io.securefirehose.internal.aws.UserAgent;
 import io.securefirehose.internal.tls.SecureHttpClient;
 import io.securefirehose.internal.tls.SecurityEvents;
+import io.securefirehose.internal.tls.SharedEventLoops;
 import io.securefirehose.time.TaskScheduler;
 import io.securefirehose.transport.CidrRange;
 import io.securefirehose.transport.TlsPolicy;
@@ -24,6 +25,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -66,6 +69,21 @@ public final class StsCredentials {
      */
     public static @Nullable AssumedRoleCredentials webIdentity(
             ProducerConfig config, TaskScheduler scheduler, SecurityEvents events, ServiceFailureReporter failures) {
+        return webIdentity(config, scheduler, events, failures, null);
+    }
+
+    /**
+     * As {@link #webIdentity(ProducerConfig, TaskScheduler, SecurityEvents, ServiceFailureReporter)}, on a client's
+     * {@code shared} loops when given.
+     *
+     * @param shared the loops of a client, or {@code null} for loops of its own
+     */
+    public static @Nullable AssumedRoleCredentials webIdentity(
+            ProducerConfig config,
+            TaskScheduler scheduler,
+            SecurityEvents events,
+            ServiceFailureReporter failures,
+            @Nullable SharedEventLoops shared) {
         WebIdentity identity = config.webIdentity();
         if (identity == null) {
             return null;
@@ -75,7 +93,12 @@ public final class StsCredentials {
                 ? configured
                 : ServiceEndpoints.sts(config.region(), config.fipsEnabled(), config.dualStackEnabled());
         SecureHttpClient http = stsHttp(
-                config, endpoint, configured != null ? config.allowedCidrs() : null, config.tlsPolicy(), events);
+                config,
+                endpoint,
+                configured != null ? config.allowedCidrs() : null,
+                config.tlsPolicy(),
+                events,
+                shared);
         // AssumeRoleWithWebIdentity is not signed: the token is the proof.
         StsAsyncClient sts = stsClient(config, endpoint, AnonymousCredentialsProvider.create(), http);
         return new AssumedRoleCredentials(
@@ -96,7 +119,8 @@ public final class StsCredentials {
                 () -> {
                     sts.close();
                     http.close();
-                });
+                },
+                () -> 0);
     }
 
     private static String readToken(WebIdentity identity) {
@@ -133,6 +157,51 @@ public final class StsCredentials {
             SecurityEvents events,
             boolean describeStream,
             ServiceFailureReporter failures) {
+        AssumeRoleRequest request =
+                assumeRoleRequest(role, sessionPolicy(config, role, describeStream, List.of(streamArn(config, role))));
+        return assumeRole(config, base, role, scheduler, events, failures, () -> request, () -> 0, null);
+    }
+
+    /**
+     * The session of a client's role: its policy names every stream of {@code scope}, read at each renewal.
+     *
+     * @param config the settings of the client (its connection, identity and encryption settings)
+     * @param base the credentials that call {@code AssumeRole}
+     * @param scope the streams opened with the role
+     * @param failures where failed STS calls are reported
+     * @param shared the client's loops
+     */
+    public static AssumedRoleCredentials forScope(
+            ProducerConfig config,
+            AwsCredentialsProvider base,
+            AssumeRole role,
+            TaskScheduler scheduler,
+            SecurityEvents events,
+            ServiceFailureReporter failures,
+            SessionScope scope,
+            SharedEventLoops shared) {
+        return assumeRole(
+                config,
+                base,
+                role,
+                scheduler,
+                events,
+                failures,
+                () -> assumeRoleRequest(role, sessionPolicy(config, role, false, scope.streamArns())),
+                scope::version,
+                shared);
+    }
+
+    private static AssumedRoleCredentials assumeRole(
+            ProducerConfig config,
+            AwsCredentialsProvider base,
+            AssumeRole role,
+            TaskScheduler scheduler,
+            SecurityEvents events,
+            ServiceFailureReporter failures,
+            Supplier<AssumeRoleRequest> request,
+            IntSupplier scopeVersion,
+            @Nullable SharedEventLoops shared) {
         boolean fips = config.fipsEnabled() || role.fipsEnabled();
         URI configured = role.stsEndpoint();
         URI endpoint = configured != null
@@ -142,11 +211,33 @@ public final class StsCredentials {
         TlsPolicy tlsPolicy = config.fipsEnabled() || !fips
                 ? config.tlsPolicy()
                 : FipsSettings.policyFor(config.tlsPolicy(), "AssumeRole.Builder.fipsEnabled");
-        SecureHttpClient http = stsHttp(config, endpoint, stsAddressRules(config, role), tlsPolicy, events);
+        SecureHttpClient http = stsHttp(config, endpoint, stsAddressRules(config, role), tlsPolicy, events, shared);
         StsAsyncClient sts = stsClient(config, endpoint, base, http);
-        LeastPrivilegePolicies.Builder policy = LeastPrivilegePolicies.builder()
-                .streamArn(streamArn(config, role))
-                .describeStream(describeStream);
+        return new AssumedRoleCredentials(
+                "AssumeRole",
+                role.roleArn(),
+                role.refreshBefore(),
+                () -> sts.assumeRole(request.get()).thenApply(response -> response.credentials()),
+                scheduler,
+                http::typedRefusalOr,
+                failures.calls(ServiceFailure.Service.STS, endpoint),
+                () -> {
+                    sts.close();
+                    http.close();
+                },
+                scopeVersion);
+    }
+
+    /**
+     * The minified session policy for {@code streamArns}: {@code PutRecordBatch} on exactly those streams, and the
+     * data keys of exactly those streams with the producer's key.
+     *
+     * @throws IllegalStateException if it is longer than STS accepts
+     */
+    public static String sessionPolicy(
+            ProducerConfig config, AssumeRole role, boolean describeStream, List<String> streamArns) {
+        LeastPrivilegePolicies.Builder policy =
+                LeastPrivilegePolicies.builder().streamArns(streamArns).describeStream(describeStream);
         String firehoseVpce = config.vpcEndpointId();
         if (firehoseVpce != null) {
             // A stolen session cannot put records from outside the VPC.
@@ -154,27 +245,14 @@ public final class StsCredentials {
         }
         EnvelopeEncryption encryption = config.encryption();
         if (encryption != null) {
-            // The producer's data keys: GenerateDataKey on exactly this key, for this stream's context only.
+            // The producer's data keys: GenerateDataKey on exactly this key, for these streams' contexts only.
             policy.kmsKeyArn(encryption.kmsKeyId());
             String kmsVpce = encryption.kmsVpcEndpointId();
             if (kmsVpce != null) {
                 policy.kmsVpcEndpointId(kmsVpce);
             }
         }
-        AssumeRoleRequest request =
-                assumeRoleRequest(role, role.narrow(policy).build().sessionPolicyMinified());
-        return new AssumedRoleCredentials(
-                "AssumeRole",
-                role.roleArn(),
-                role.refreshBefore(),
-                () -> sts.assumeRole(request).thenApply(response -> response.credentials()),
-                scheduler,
-                http::typedRefusalOr,
-                failures.calls(ServiceFailure.Service.STS, endpoint),
-                () -> {
-                    sts.close();
-                    http.close();
-                });
+        return role.narrow(policy).build().sessionPolicyMinified();
     }
 
     private static AssumeRoleRequest assumeRoleRequest(AssumeRole role, String sessionPolicy) {
@@ -203,13 +281,15 @@ public final class StsCredentials {
             URI endpoint,
             @Nullable List<CidrRange> allowed,
             TlsPolicy policy,
-            SecurityEvents events) {
+            SecurityEvents events,
+            @Nullable SharedEventLoops shared) {
         return SecureHttpClient.create(
                 "firehose-secure-sts-" + config.deliveryStreamName(),
                 endpoint,
                 new SecureHttpClient.Rules(config.trustMaterial(), policy, allowed, config.hostResolver()),
                 2,
-                events);
+                events,
+                shared);
     }
 
     private static StsAsyncClient stsClient(
@@ -243,7 +323,7 @@ public final class StsCredentials {
     }
 
     /** The stream's ARN in the role's partition and account. */
-    static String streamArn(ProducerConfig config, AssumeRole role) {
+    public static String streamArn(ProducerConfig config, AssumeRole role) {
         return "arn:" + role.partition() + ":firehose:" + config.region().id() + ":" + role.account()
                 + ":deliverystream/" + config.deliveryStreamName();
     }

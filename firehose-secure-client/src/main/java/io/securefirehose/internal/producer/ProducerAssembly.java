@@ -126,13 +126,8 @@ public final class ProducerAssembly {
             BatchTransport calls = config.requestPath() == RequestPath.SDK_CLIENT
                     ? SdkBatchTransport.create(config, events, signer)
                     : LeanBatchTransport.create(config, events, signer);
-            BatchTransport reported = failureListener == null
-                    ? calls
-                    : new FailureReportingTransport(
-                            calls, failures.calls(ServiceFailure.Service.FIREHOSE, config.firehoseEndpoint()));
-            BatchTransport traced = tracing == null ? reported : new TracingTransport(reported, tracing, stream);
             BatchTransport transport =
-                    dispatch.enabled() ? new ListeningTransport(traced, dispatch, stream, runOn::nanoTime) : traced;
+                    observed(calls, config, failureListener != null, failures, tracing, dispatch, runOn);
             AssumedRoleCredentials identitySession = identity;
             AssumedRoleCredentials roleSession = assumed;
             ProducerCore core = new ProducerCore(
@@ -147,7 +142,8 @@ public final class ProducerAssembly {
                     () -> (identitySession == null ? 0 : identitySession.failures())
                             + (roleSession == null ? 0 : roleSession.failures()),
                     encryptor,
-                    credentials);
+                    credentials,
+                    null);
             core.metrics().listenerMeters(dispatch);
             if (tracing != null) {
                 core.traceSends(tracing);
@@ -168,6 +164,33 @@ public final class ProducerAssembly {
                 dispatch.close();
             }
         }
+    }
+
+    /**
+     * A stream's transport with what watches its calls: the service failure reports, tracing, the listener.
+     *
+     * @param calls the transport that makes the calls
+     * @param reportFailures whether failed calls are reported to {@code failures}
+     * @param tracing where each call's span is made, or {@code null}
+     * @param dispatch where the listener's events go
+     * @param runOn whose clock times the calls for the listener
+     * @return the transport the stream's sender uses
+     */
+    public static BatchTransport observed(
+            BatchTransport calls,
+            ProducerConfig config,
+            boolean reportFailures,
+            ServiceFailureReporter failures,
+            @Nullable ProducerTracing tracing,
+            ListenerDispatch dispatch,
+            TaskScheduler runOn) {
+        String stream = config.deliveryStreamName();
+        BatchTransport reported = reportFailures
+                ? new FailureReportingTransport(
+                        calls, failures.calls(ServiceFailure.Service.FIREHOSE, config.firehoseEndpoint()))
+                : calls;
+        BatchTransport traced = tracing == null ? reported : new TracingTransport(reported, tracing, stream);
+        return dispatch.enabled() ? new ListeningTransport(traced, dispatch, stream, runOn::nanoTime) : traced;
     }
 
     /**

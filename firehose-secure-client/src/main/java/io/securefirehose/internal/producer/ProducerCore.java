@@ -36,9 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The producer's engine behind the public facade: the send path (validate, reserve buffer, append), flush and
- * the close sequence. Knows nothing of the SDK: it talks to a {@link BatchTransport}, so tests can drive it with
- * a hand-moved clock and a fake transport.
+ * The producer's engine behind the public facade: the send path (validate, reserve, append), flush and close. It
+ * talks to a {@link BatchTransport}, not the SDK, so tests drive it with a hand-moved clock and a fake transport.
  */
 @API(status = INTERNAL, since = "0.1.0")
 public final class ProducerCore implements AutoCloseable {
@@ -72,7 +71,7 @@ public final class ProducerCore implements AutoCloseable {
             BatchTransport transport,
             TaskScheduler scheduler,
             @Nullable AutoCloseable ownedScheduler) {
-        this(config, transport, scheduler, ownedScheduler, new SecurityEvents(), () -> 0, null, SendGate.OPEN);
+        this(config, transport, scheduler, ownedScheduler, new SecurityEvents(), () -> 0, null, SendGate.OPEN, null);
     }
 
     public ProducerCore(
@@ -83,7 +82,8 @@ public final class ProducerCore implements AutoCloseable {
             SecurityEvents events,
             LongSupplier credentialFailures,
             @Nullable RecordEncryptor encryptor,
-            SendGate credentials) {
+            SendGate credentials,
+            @Nullable BufferMemory clientShare) {
         this.config = config;
         this.encryptor = encryptor;
         Coalescing coalescing = config.coalescing();
@@ -102,7 +102,7 @@ public final class ProducerCore implements AutoCloseable {
         this.transport = transport;
         this.scheduler = scheduler;
         this.ownedScheduler = ownedScheduler;
-        this.memory = new BufferMemory(config.maxBufferedBytes(), scheduler);
+        this.memory = clientShare != null ? clientShare : new BufferMemory(config.maxBufferedBytes(), scheduler);
         this.accumulator = new RecordAccumulator(
                 config.maxBatchRecords(), config.maxBatchBytes(), new SlabPool(config.maxBufferedBytes()));
         // The lean path copies a slab record's base64 into its body; the SDK client needs each record's own array.

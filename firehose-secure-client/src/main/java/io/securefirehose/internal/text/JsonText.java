@@ -76,6 +76,27 @@ public final class JsonText {
     }
 
     /**
+     * Removes the layout whitespace of {@link #render} output, never whitespace inside strings.
+     *
+     * @param json rendered JSON
+     * @return the same JSON without layout whitespace
+     */
+    public static String minify(String json) {
+        StringBuilder out = new StringBuilder(json.length());
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '"' && (i == 0 || json.charAt(i - 1) != '\\')) {
+                inString = !inString;
+            }
+            if (inString || !Character.isWhitespace(c)) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
      * A JSON string literal (RFC 8259): quote, backslash and control characters escaped, and a lone surrogate (which
      * has no UTF-8 form) as a six-character hexadecimal escape; all other text as is.
      *

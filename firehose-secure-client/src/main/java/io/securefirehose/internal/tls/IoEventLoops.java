@@ -68,4 +68,9 @@ final class IoEventLoops extends NioEventLoopGroup {
     Executor workers() {
         return task -> super.next().execute(task);
     }
+
+    /** @return the next of all the loops in turn, for a connection this SDK opens itself */
+    EventLoop spread() {
+        return super.next();
+    }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
@@ -43,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  * been checked against the policy once more, here, where this SDK writes the first request byte itself: a session
  * the trust manager never saw (one resumed from an earlier handshake, say) cannot carry a request either.
  *
- * <p>Owns its event loops; {@link #connect} may be called from any thread and its future completes on the new
+ * <p>Owns its event loops, or runs on a client's {@link SharedEventLoops}; {@link #connect} may be called from any thread and its future completes on the new
  * connection's event loop. Thread-safe.
  */
 @API(status = INTERNAL, since = "0.2.0")
@@ -60,6 +62,8 @@ public final class SecureConnector implements AutoCloseable {
     private final TlsOffer offer;
     private final @Nullable AddressPinning pinning;
     private final NioEventLoopGroup loops;
+    private final Supplier<EventLoop> nextLoop;
+    private final boolean ownsLoops;
 
     private SecureConnector(
             URI endpoint,
@@ -67,7 +71,9 @@ public final class SecureConnector implements AutoCloseable {
             SslContext tls,
             TlsOffer offer,
             @Nullable AddressPinning pinning,
-            NioEventLoopGroup loops) {
+            NioEventLoopGroup loops,
+            Supplier<EventLoop> nextLoop,
+            boolean ownsLoops) {
         this.endpoint = endpoint;
         this.endpointName = SecureHttpClient.name(endpoint);
         this.host = endpoint.getHost();
@@ -77,6 +83,8 @@ public final class SecureConnector implements AutoCloseable {
         this.offer = offer;
         this.pinning = pinning;
         this.loops = loops;
+        this.nextLoop = nextLoop;
+        this.ownsLoops = ownsLoops;
     }
 
     /**
@@ -94,13 +102,29 @@ public final class SecureConnector implements AutoCloseable {
      */
     public static SecureConnector create(
             String threadName, URI endpoint, SecureHttpClient.Rules rules, TlsEngine engine, SecurityEvents events) {
+        return create(threadName, endpoint, rules, engine, events, null);
+    }
+
+    /**
+     * As {@link #create(String, URI, SecureHttpClient.Rules, TlsEngine, SecurityEvents)}, on {@code shared} loops
+     * when given (then {@link #close()} leaves them running) instead of loops of its own.
+     *
+     * @param shared the loops of a client, or {@code null} for loops of its own
+     */
+    public static SecureConnector create(
+            String threadName,
+            URI endpoint,
+            SecureHttpClient.Rules rules,
+            TlsEngine engine,
+            SecurityEvents events,
+            @Nullable SharedEventLoops shared) {
         SecureHttpClient.requireHttps(endpoint);
         TlsOffer offer = TlsOffer.of(rules.tlsPolicy(), engine);
         TrustManager trust = engine == TlsEngine.BORINGSSL
                 ? PolicyEnforcingTrustManager.suiteCheckedAfterHandshake(
                         rules.trust().x509TrustManager(), rules.tlsPolicy())
                 : new PolicyEnforcingTrustManager(rules.trust().x509TrustManager(), rules.tlsPolicy());
-        return create(threadName, endpoint, rules, engine, events, offer, trust);
+        return create(threadName, endpoint, rules, engine, events, offer, trust, shared);
     }
 
     /** With the offer and trust manager given: lets a test take the earlier lines away to prove the last one. */
@@ -111,14 +135,19 @@ public final class SecureConnector implements AutoCloseable {
             TlsEngine engine,
             SecurityEvents events,
             TlsOffer offer,
-            TrustManager trust) {
+            TrustManager trust,
+            @Nullable SharedEventLoops shared) {
         List<CidrRange> allowed = rules.allowedCidrs();
         AddressPinning pinning =
                 allowed == null ? null : AddressPinning.verify(endpoint.getHost(), rules.resolver(), allowed, events);
         SslContext tls = TlsContexts.client(engine, rules.tlsPolicy(), offer, trust);
+        if (shared != null) {
+            IoEventLoops loops = shared.loops();
+            return new SecureConnector(endpoint, rules.tlsPolicy(), tls, offer, pinning, loops, loops::spread, false);
+        }
         NioEventLoopGroup loops = new NioEventLoopGroup(
                 Math.min(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory(threadName, true));
-        return new SecureConnector(endpoint, rules.tlsPolicy(), tls, offer, pinning, loops);
+        return new SecureConnector(endpoint, rules.tlsPolicy(), tls, offer, pinning, loops, loops::next, true);
     }
 
     /**
@@ -133,7 +162,7 @@ public final class SecureConnector implements AutoCloseable {
     public CompletableFuture<Channel> connect(Consumer<ChannelPipeline> http) {
         CompletableFuture<Channel> connected = new CompletableFuture<>();
         Bootstrap bootstrap = new Bootstrap()
-                .group(loops)
+                .group(nextLoop.get())
                 .channelFactory(() -> new SecureSocketChannel(offer, pinning))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -198,7 +227,7 @@ public final class SecureConnector implements AutoCloseable {
 
     /** @return an executor that hands each task to the next of this connector's event loops in turn */
     public Executor workers() {
-        return task -> loops.next().execute(task);
+        return task -> nextLoop.get().execute(task);
     }
 
     /**
@@ -207,7 +236,7 @@ public final class SecureConnector implements AutoCloseable {
      * @return a handle that cancels the task
      */
     public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-        return loops.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return nextLoop.get().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** @return the only endpoint this connector opens connections to */
@@ -225,9 +254,15 @@ public final class SecureConnector implements AutoCloseable {
         return TypedRefusals.typedOr(endpointName, error);
     }
 
-    /** Closes every connection and stops the event loops; waits at most 10 s for them. */
+    /**
+     * Stops the event loops, closing every connection, and waits at most 10 s for them; shared loops are left to
+     * their owner (the connection pool closes its connections itself).
+     */
     @Override
     public void close() {
+        if (!ownsLoops) {
+            return;
+        }
         loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 }

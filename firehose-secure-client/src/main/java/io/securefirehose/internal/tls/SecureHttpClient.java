@@ -53,12 +53,15 @@ public final class SecureHttpClient implements AutoCloseable {
     private final String endpointName;
     private final URI endpoint;
     private final IoEventLoops eventLoops;
+    private final boolean ownsLoops;
     private final SdkAsyncHttpClient client;
 
-    private SecureHttpClient(String endpointName, URI endpoint, IoEventLoops eventLoops, SdkAsyncHttpClient client) {
+    private SecureHttpClient(
+            String endpointName, URI endpoint, IoEventLoops eventLoops, boolean ownsLoops, SdkAsyncHttpClient client) {
         this.endpointName = endpointName;
         this.endpoint = endpoint;
         this.eventLoops = eventLoops;
+        this.ownsLoops = ownsLoops;
         this.client = client;
     }
 
@@ -75,13 +78,32 @@ public final class SecureHttpClient implements AutoCloseable {
      */
     public static SecureHttpClient create(
             String threadName, URI endpoint, Rules rules, int maxConnections, SecurityEvents events) {
+        return create(threadName, endpoint, rules, maxConnections, events, null);
+    }
+
+    /**
+     * As {@link #create(String, URI, Rules, int, SecurityEvents)}, on {@code shared} loops when given (then
+     * {@link #close()} leaves them running) instead of loops of its own.
+     *
+     * @param shared the loops of a client, or {@code null} for loops of its own
+     */
+    public static SecureHttpClient create(
+            String threadName,
+            URI endpoint,
+            Rules rules,
+            int maxConnections,
+            SecurityEvents events,
+            @Nullable SharedEventLoops shared) {
         requireHttps(endpoint);
         TlsOffer offer = TlsOffer.of(rules.tlsPolicy());
         ChannelFactory<? extends Channel> channels = channels(endpoint, rules, offer, events);
         // Our own event loops, so that close() can stop them without Netty's default two-second quiet period, and
         // so that a connection that cannot open fails its request at once (see IoEventLoops).
-        IoEventLoops eventLoops = new IoEventLoops(
-                Math.min(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory(threadName, true));
+        IoEventLoops eventLoops = shared != null
+                ? shared.loops()
+                : new IoEventLoops(
+                        Math.min(2, Runtime.getRuntime().availableProcessors()),
+                        new DefaultThreadFactory(threadName, true));
         X509ExtendedTrustManager trust = rules.trust().x509TrustManager();
         TlsPolicy policy = rules.tlsPolicy();
         SdkAsyncHttpClient netty = NettyNioAsyncHttpClient.builder()
@@ -96,7 +118,7 @@ public final class SecureHttpClient implements AutoCloseable {
                 .tlsNegotiationTimeout(CONNECT_TIMEOUT)
                 .build();
         SdkAsyncHttpClient client = new EndpointGuard(netty, endpoint, events);
-        return new SecureHttpClient(name(endpoint), endpoint, eventLoops, client);
+        return new SecureHttpClient(name(endpoint), endpoint, eventLoops, shared == null, client);
     }
 
     /**
@@ -116,12 +138,24 @@ public final class SecureHttpClient implements AutoCloseable {
 
     /** The client for the Firehose endpoint of {@code config}, one connection per request in flight. */
     public static SecureHttpClient forFirehose(ProducerConfig config, SecurityEvents events) {
+        return forFirehose(config, events, config.maxInFlightRequests(), null);
+    }
+
+    /**
+     * The client for the Firehose endpoint of {@code config}.
+     *
+     * @param maxConnections most connections at once
+     * @param shared the loops of a client, or {@code null} for loops of its own
+     */
+    public static SecureHttpClient forFirehose(
+            ProducerConfig config, SecurityEvents events, int maxConnections, @Nullable SharedEventLoops shared) {
         return create(
                 "firehose-secure-io-" + config.deliveryStreamName(),
                 config.firehoseEndpoint(),
                 new Rules(config.trustMaterial(), config.tlsPolicy(), config.allowedCidrs(), config.hostResolver()),
-                config.maxInFlightRequests(),
-                events);
+                maxConnections,
+                events,
+                shared);
     }
 
     /** This client's event loops, as an executor for work that belongs next to its I/O, spread over all of them. */
@@ -169,6 +203,9 @@ public final class SecureHttpClient implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        if (!ownsLoops) {
+            return;
+        }
         eventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 }

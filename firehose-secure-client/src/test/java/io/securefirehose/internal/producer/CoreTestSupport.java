@@ -76,7 +76,7 @@ public abstract class CoreTestSupport {
                 credentials,
                 io.securefirehose.internal.aws.ServiceFailureReporter.Calls.NONE);
         core = new ProducerCore(
-                config, transport, scheduler, null, new SecurityEvents(), () -> 0, encryptor, credentials);
+                config, transport, scheduler, null, new SecurityEvents(), () -> 0, encryptor, credentials, null);
         return encryptor;
     }
 

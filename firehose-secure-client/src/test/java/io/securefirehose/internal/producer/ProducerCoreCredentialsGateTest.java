@@ -93,7 +93,8 @@ class ProducerCoreCredentialsGateTest extends CoreTestSupport {
                 new SecurityEvents(),
                 () -> 0,
                 null,
-                gate);
+                gate,
+                null);
         return core;
     }
 

@@ -90,7 +90,8 @@ class OldProtocolHandshakeTest {
                 new SecurityEvents(),
                 TlsOffer.exactly(List.of(protocol), List.of(CBC)),
                 PolicyEnforcingTrustManager.suiteCheckedAfterHandshake(
-                        rules.trust().x509TrustManager(), TlsPolicy.MODERN)));
+                        rules.trust().x509TrustManager(), TlsPolicy.MODERN),
+                null));
 
         Throwable failure =
                 catchThrowable(() -> connector.connect(pipeline -> {}).get(30, TimeUnit.SECONDS));

@@ -79,7 +79,8 @@ class SecureConnectorTest {
                 TestTlsEngine.configured(),
                 new SecurityEvents(),
                 TlsOffer.exactly(List.of("TLSv1.2"), List.of(cbc)),
-                rules.trust().x509TrustManager()));
+                rules.trust().x509TrustManager(),
+                null));
 
         Throwable failure =
                 catchThrowable(() -> connector.connect(pipeline -> {}).get(20, TimeUnit.SECONDS));
