@@ -106,6 +106,27 @@ class SecureFirehoseClientTest {
     }
 
     @Test
+    void onTheSdkClientPathTheStreamsShareOneClientAndItsConnectionsToo() throws Exception {
+        List<String> names = List.of("orders", "clicks", "views");
+        LocalFirehose server = resources.add(LocalFirehose.start(names.toArray(String[]::new)));
+        SecureFirehoseClient client = client(settings(server).requestPath(RequestPath.SDK_CLIENT), 2);
+
+        List<CompletableFuture<RecordReceipt>> sends = new ArrayList<>();
+        for (String stream : names) {
+            SecureFirehoseProducer producer = client.producer(stream);
+            for (int i = 0; i < 20; i++) {
+                sends.add(producer.send(("record " + i).getBytes(UTF_8)));
+            }
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        for (String stream : names) {
+            assertThat(server.records(stream)).hasSize(20);
+        }
+        assertThat(server.connectionsAccepted()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void theRolesSessionNamesEveryOpenedStreamAndANewStreamSendsOnlyOnceItsSessionHasCome() throws Exception {
         LocalFirehose server =
                 resources.add(LocalFirehose.builder().accountId("111122223333").stream("orders").stream("clicks")
