@@ -9,6 +9,8 @@ import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.errors.BufferExhaustedException;
 import io.securefirehose.errors.DeliveryFailedException;
+import io.securefirehose.listener.CallFinished;
+import io.securefirehose.listener.ProducerListener;
 import io.securefirehose.testkit.CapturedKmsCall;
 import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.testkit.StreamQuota;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -124,6 +127,28 @@ class SecureFirehoseClientTest {
             assertThat(server.records(stream)).hasSize(20);
         }
         assertThat(server.connectionsAccepted()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void theSettingsListenerHearsEveryStreamsCallsOnTheClientsOneListenerThread() throws Exception {
+        LocalFirehose server = resources.add(LocalFirehose.start("orders", "clicks"));
+        ConcurrentLinkedQueue<String> heard = new ConcurrentLinkedQueue<>();
+        ProducerListener listener = new ProducerListener() {
+            @Override
+            public void callFinished(CallFinished call) {
+                heard.add(Thread.currentThread().getName() + " " + call.deliveryStream() + " " + call.outcome());
+            }
+        };
+        SecureFirehoseClient client = client(settings(server).listener(listener), 4);
+
+        sent(client.producer("orders"), "one");
+        sent(client.producer("clicks"), "two");
+
+        await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> heard.size() >= 2);
+        assertThat(heard)
+                .containsExactlyInAnyOrder(
+                        "firehose-secure-listener-client orders SUCCESS",
+                        "firehose-secure-listener-client clicks SUCCESS");
     }
 
     @Test
