@@ -151,7 +151,7 @@ public final class SecureFirehoseClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        close(null);
+        closeWithin(null);
     }
 
     /**
@@ -162,7 +162,12 @@ public final class SecureFirehoseClient implements AutoCloseable {
      * @param timeout how long to wait for the buffered records of all streams; {@link Duration#ZERO} fails them at
      *     once
      */
-    public void close(@Nullable Duration timeout) {
+    public void close(Duration timeout) {
+        closeWithin(Objects.requireNonNull(timeout, "timeout must not be null"));
+    }
+
+    /** Closes within {@code timeout}, or as long as each producer's close takes when it is {@code null}. */
+    private void closeWithin(@Nullable Duration timeout) {
         List<SecureFirehoseProducer> open;
         synchronized (this) {
             if (closed) {

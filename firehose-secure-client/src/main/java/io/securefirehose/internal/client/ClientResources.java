@@ -29,7 +29,9 @@ import io.securefirehose.time.SingleThreadTaskScheduler;
 import io.securefirehose.time.TaskScheduler;
 import io.securefirehose.tracing.ProducerTracing;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apiguardian.api.API;
@@ -58,40 +60,68 @@ public final class ClientResources implements AutoCloseable {
 
     private final ProducerConfig settings;
     private final TaskScheduler runOn;
-    private final @Nullable SingleThreadTaskScheduler ownScheduler;
     private final ListenerDispatch dispatch;
     private final SecurityEvents events;
     private final ServiceFailureReporter failures;
     private final boolean reportFailures;
     private final @Nullable ProducerTracing tracing;
-    private final SharedEventLoops loops;
-    private final SessionScope scope = new SessionScope();
-    private final AtomicBoolean sessionsStarted = new AtomicBoolean();
+    private final SessionScope scope;
+    private final Shared shared;
     private final SharedBuffer buffer;
-    private @Nullable AssumedRoleCredentials identity;
-    private @Nullable AssumedRoleCredentials role;
-    private @Nullable FirehoseEndpoint firehose;
-    private KmsClients.@Nullable Secured kms;
+    private final AtomicBoolean sessionsStarted = new AtomicBoolean();
+    /** The gates of the open streams, by stream name. */
+    private final Map<String, StreamGate> gates = new ConcurrentHashMap<>();
+
+    /** What the streams share that must be stopped; filled in step by step, so a failed start stops what it got. */
+    private static final class Shared {
+        @Nullable
+        SingleThreadTaskScheduler ownScheduler;
+
+        ListenerDispatch dispatch = ListenerDispatch.NONE;
+
+        @Nullable
+        SharedEventLoops loops;
+
+        @Nullable
+        AssumedRoleCredentials identity;
+
+        @Nullable
+        AssumedRoleCredentials role;
+
+        @Nullable
+        FirehoseEndpoint firehose;
+
+        KmsClients.@Nullable Secured kms;
+
+        void close() {
+            closeQuietly(firehose);
+            closeQuietly(kms);
+            AssumedRoleCredentials.closeAll(role, identity);
+            closeQuietly(loops);
+            dispatch.close();
+            closeQuietly(ownScheduler);
+        }
+    }
 
     private ClientResources(
             ProducerConfig settings,
-            @Nullable TaskScheduler scheduler,
-            @Nullable Consumer<? super ServiceFailure> failureListener,
-            @Nullable ProducerListener listener,
+            TaskScheduler runOn,
+            Shared shared,
+            SecurityEvents events,
+            ServiceFailureReporter failures,
+            boolean reportFailures,
             @Nullable ProducerTracing tracing,
-            int ioThreads,
+            SessionScope scope,
             long minShare) {
         this.settings = settings;
-        this.ownScheduler = scheduler == null ? new SingleThreadTaskScheduler("firehose-secure-sender-client") : null;
-        this.runOn = ownScheduler != null ? ownScheduler : Objects.requireNonNull(scheduler);
-        this.dispatch = ListenerDispatch.start(listener, "client");
-        this.events = dispatch.enabled()
-                ? new SecurityEvents((kind, detail) -> dispatch.publish(new SecurityEvent(SHARED, kind, detail)))
-                : new SecurityEvents();
-        this.failures = ServiceFailureReporter.to(failureListener, runOn);
-        this.reportFailures = failureListener != null;
+        this.runOn = runOn;
+        this.shared = shared;
+        this.dispatch = shared.dispatch;
+        this.events = events;
+        this.failures = failures;
+        this.reportFailures = reportFailures;
         this.tracing = tracing;
-        this.loops = SharedEventLoops.create("firehose-secure-io-client", ioThreads);
+        this.scope = scope;
         this.buffer = new SharedBuffer(settings.maxBufferedBytes(), Math.min(minShare, settings.maxBufferedBytes()));
     }
 
@@ -118,34 +148,45 @@ public final class ClientResources implements AutoCloseable {
             int ioThreads,
             int maxConnections,
             long minShare) {
-        ClientResources resources =
-                new ClientResources(settings, scheduler, failureListener, listener, tracing, ioThreads, minShare);
+        Shared shared = new Shared();
         boolean built = false;
         try {
-            resources.connect(maxConnections);
+            shared.ownScheduler =
+                    scheduler == null ? new SingleThreadTaskScheduler("firehose-secure-sender-client") : null;
+            TaskScheduler runOn = shared.ownScheduler != null ? shared.ownScheduler : Objects.requireNonNull(scheduler);
+            ListenerDispatch dispatch = ListenerDispatch.start(listener, "client");
+            shared.dispatch = dispatch;
+            SecurityEvents events = dispatch.enabled()
+                    ? new SecurityEvents((kind, detail) -> dispatch.publish(new SecurityEvent(SHARED, kind, detail)))
+                    : new SecurityEvents();
+            ServiceFailureReporter failures = ServiceFailureReporter.to(failureListener, runOn);
+            SharedEventLoops loops = SharedEventLoops.create("firehose-secure-io-client", ioThreads);
+            shared.loops = loops;
+            AssumedRoleCredentials identity = StsCredentials.webIdentity(settings, runOn, events, failures, loops);
+            shared.identity = identity;
+            AwsCredentialsProvider base = identity != null ? identity : settings.credentialsProvider();
+            AssumeRole assumeRole = settings.assumeRole();
+            SessionScope scope = new SessionScope();
+            AssumedRoleCredentials role = assumeRole == null
+                    ? null
+                    : StsCredentials.forScope(settings, base, assumeRole, runOn, events, failures, scope, loops);
+            shared.role = role;
+            AwsCredentialsProvider signer = role != null ? role : base;
+            shared.firehose = FirehoseEndpoint.open(settings, events, signer, loops, maxConnections);
+            shared.kms = settings.encryption() == null ? null : Encryption.kmsClient(settings, signer, events, loops);
+            ClientResources resources = new ClientResources(
+                    settings, runOn, shared, events, failures, failureListener != null, tracing, scope, minShare);
+            if (role == null) {
+                // Nothing to scope: the web identity (if any) signs from now on.
+                resources.sessionsStarted.set(true);
+                AssumedRoleCredentials.startSessions(identity, null);
+            }
             built = true;
             return resources;
         } finally {
             if (!built) {
-                resources.close(); // a refused endpoint or STS setup: release what was already started
+                shared.close(); // a refused endpoint or STS setup: release what was already started
             }
-        }
-    }
-
-    private void connect(int maxConnections) {
-        identity = StsCredentials.webIdentity(settings, runOn, events, failures, loops);
-        AwsCredentialsProvider base = identity != null ? identity : settings.credentialsProvider();
-        AssumeRole assumeRole = settings.assumeRole();
-        role = assumeRole == null
-                ? null
-                : StsCredentials.forScope(settings, base, assumeRole, runOn, events, failures, scope, loops);
-        AwsCredentialsProvider signer = role != null ? role : base;
-        firehose = FirehoseEndpoint.open(settings, events, signer, loops, maxConnections);
-        kms = settings.encryption() == null ? null : Encryption.kmsClient(settings, signer, events, loops);
-        if (role == null) {
-            // Nothing to scope: the web identity (if any) signs from now on.
-            sessionsStarted.set(true);
-            AssumedRoleCredentials.startSessions(identity, null);
         }
     }
 
@@ -160,29 +201,33 @@ public final class ClientResources implements AutoCloseable {
      */
     public ProducerCore openStream(ProducerConfig config, int weight) {
         AssumeRole assumeRole = settings.assumeRole();
-        AssumedRoleCredentials session = role;
+        AssumedRoleCredentials session = shared.role;
+        AssumedRoleCredentials identity = shared.identity;
+        String stream = config.deliveryStreamName();
         String streamArn = assumeRole == null ? null : StsCredentials.streamArn(config, assumeRole);
-        SendGate gate = identity != null ? identity : SendGate.OPEN;
+        StreamGate gate = null;
         if (session != null && assumeRole != null && streamArn != null) {
-            int version = scope.widen(streamArn, arns -> checkPolicy(assumeRole, arns));
-            gate = new StreamGate(session, version, config.deliveryStreamName());
+            gate = new StreamGate(session, scope.widen(streamArn, arns -> checkPolicy(assumeRole, arns)), stream);
+        } else if (identity != null) {
+            gate = new StreamGate(identity, StreamGate.ANY_SCOPE, stream);
         }
+        SendGate credentials = gate != null ? gate : SendGate.OPEN;
         RecordEncryptor encryptor = null;
         BufferMemory memory = null;
         boolean built = false;
         try {
-            KmsClients.Secured keys = kms;
+            KmsClients.Secured keys = shared.kms;
             encryptor = keys == null
                     ? null
                     : Encryption.create(
                             config,
                             keys.borrowed(),
-                            gate,
+                            credentials,
                             runOn,
                             ProducerAssembly.expiryCheckInterval(config.deliveryTimeout()),
                             failures);
             BatchTransport transport = ProducerAssembly.observed(
-                    Objects.requireNonNull(firehose).forStream(config),
+                    Objects.requireNonNull(shared.firehose).forStream(config),
                     config,
                     reportFailures,
                     failures,
@@ -191,7 +236,7 @@ public final class ClientResources implements AutoCloseable {
                     runOn);
             memory = buffer.join(weight, runOn);
             ProducerCore core = new ProducerCore(
-                    config, transport, runOn, null, events, this::credentialFailures, encryptor, gate, memory);
+                    config, transport, runOn, null, events, this::credentialFailures, encryptor, credentials, memory);
             core.metrics().listenerMeters(dispatch);
             if (tracing != null) {
                 core.traceSends(tracing);
@@ -203,10 +248,16 @@ public final class ClientResources implements AutoCloseable {
                     session.renew();
                 }
             }
+            if (gate != null) {
+                gates.put(stream, gate);
+            }
             built = true;
             return core;
         } finally {
             if (!built) {
+                if (gate != null) {
+                    gate.release();
+                }
                 if (encryptor != null) {
                     encryptor.close();
                 }
@@ -233,11 +284,16 @@ public final class ClientResources implements AutoCloseable {
     }
 
     /**
-     * A stream's core was closed: its ARN leaves the session policy at the next renewal.
+     * A stream's core was closed: its gate stops listening to the session, and its ARN leaves the session policy at
+     * the next renewal.
      *
      * @param config the stream's settings
      */
     public void streamClosed(ProducerConfig config) {
+        StreamGate gate = gates.remove(config.deliveryStreamName());
+        if (gate != null) {
+            gate.release();
+        }
         AssumeRole assumeRole = settings.assumeRole();
         if (assumeRole != null) {
             scope.narrow(StsCredentials.streamArn(config, assumeRole));
@@ -245,8 +301,8 @@ public final class ClientResources implements AutoCloseable {
     }
 
     private long credentialFailures() {
-        AssumedRoleCredentials web = identity;
-        AssumedRoleCredentials session = role;
+        AssumedRoleCredentials web = shared.identity;
+        AssumedRoleCredentials session = shared.role;
         return (web == null ? 0 : web.failures()) + (session == null ? 0 : session.failures());
     }
 
@@ -263,14 +319,7 @@ public final class ClientResources implements AutoCloseable {
     /** Stops what the streams shared: connections, sessions, event loops, the listener's and sender's threads. */
     @Override
     public void close() {
-        closeQuietly(firehose);
-        closeQuietly(kms);
-        AssumedRoleCredentials.closeAll(role, identity);
-        loops.close();
-        dispatch.close();
-        if (ownScheduler != null) {
-            ownScheduler.close();
-        }
+        shared.close();
     }
 
     private static void closeQuietly(@Nullable AutoCloseable resource) {

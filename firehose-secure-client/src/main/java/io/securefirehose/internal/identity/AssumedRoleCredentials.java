@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
  * </ul>
  */
 @API(status = INTERNAL, since = "0.1.0")
-public final class AssumedRoleCredentials implements AwsCredentialsProvider, SendGate, AutoCloseable {
+public final class AssumedRoleCredentials implements AwsCredentialsProvider, RenewableSession, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoggerNames.CREDENTIALS);
 
@@ -125,16 +125,13 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
         }
     }
 
-    /**
-     * @param scope a version of the scope
-     * @return whether the current session was asked for with that version or a later one
-     */
+    @Override
     public boolean covers(int scope) {
         Session session = current;
         return session != null && session.scope() >= scope;
     }
 
-    /** @return the role, for messages */
+    @Override
     public String roleArn() {
         return roleArn;
     }
@@ -160,6 +157,11 @@ public final class AssumedRoleCredentials implements AwsCredentialsProvider, Sen
     @Override
     public void onOpen(Runnable listener) {
         openListeners.add(listener);
+    }
+
+    @Override
+    public void removeOnOpen(Runnable listener) {
+        openListeners.remove(listener);
     }
 
     private void opened() {
