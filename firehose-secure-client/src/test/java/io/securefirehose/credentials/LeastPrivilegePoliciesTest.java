@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -54,6 +55,28 @@ class LeastPrivilegePoliciesTest {
                 // reading every token is the check
             }
         }
+    }
+
+    @Test
+    void severalStreamsAreNamedAsListsInTheResourceAndTheEncryptionContextCondition() {
+        String clicks = "arn:aws:firehose:eu-west-1:111122223333:deliverystream/clicks";
+        String policy = LeastPrivilegePolicies.builder()
+                .streamArns(List.of(STREAM, clicks))
+                .kmsKeyArn("arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+                .build()
+                .sessionPolicyMinified();
+
+        String both = "[\"" + STREAM + "\",\"" + clicks + "\"]";
+        assertThat(policy).contains("\"Resource\":" + both);
+        assertThat(policy).contains("\"kms:EncryptionContext:firehose-secure:delivery-stream\":" + both);
+        assertThatThrownBy(() -> LeastPrivilegePolicies.builder().streamArns(List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LeastPrivilegePolicies.builder()
+                        .streamArns(
+                                List.of(STREAM, "arn:aws-cn:firehose:cn-north-1:111122223333:deliverystream/clicks"))
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("partition");
     }
 
     @Test
