@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +35,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.securefirehose.benchmarks.ManyStreamsDriver
  *     [--client-streams 1,10,100] [--separate 100] [--rate 50000] [--seconds 20] [--warmup 5]
- *     [--record-bytes 200] [--senders 4] [--out benchmarks/target/streams]
+ *     [--record-bytes 200] [--senders 4] [--linger-ms 5] [--out benchmarks/target/streams]
  * </pre>
  *
  * <p>Static credentials for all: a role's session policy names at most a couple of dozen streams, so a client with
@@ -56,6 +57,7 @@ public final class ManyStreamsDriver {
             int warmup,
             int recordBytes,
             int senders,
+            int lingerMillis,
             Path out) {
 
         static Settings parse(String[] args) {
@@ -69,6 +71,7 @@ public final class ManyStreamsDriver {
                             "--warmup",
                             "--record-bytes",
                             "--senders",
+                            "--linger-ms",
                             "--out"),
                     Set.of());
             Settings settings = new Settings(
@@ -79,13 +82,15 @@ public final class ManyStreamsDriver {
                     flags.integer("--warmup", 5),
                     flags.integer("--record-bytes", 200),
                     flags.integer("--senders", 4),
+                    flags.integer("--linger-ms", 5),
                     flags.path("--out", Path.of("benchmarks", "target", "streams")));
             if (settings.clientStreams.stream().anyMatch(n -> n < 1)
                     || settings.separate < 0
                     || settings.rate <= 0
                     || settings.seconds < 1
                     || settings.warmup < 0
-                    || settings.senders < 1) {
+                    || settings.senders < 1
+                    || settings.lingerMillis < 0) {
                 throw new IllegalArgumentException("stream counts, --rate, --seconds and --senders must be positive");
             }
             return settings;
@@ -100,7 +105,8 @@ public final class ManyStreamsDriver {
             double heapMiB,
             double recordsPerSecond,
             double cpuMicrosPerRecord,
-            long failed) {
+            long failed,
+            String cpuShares) {
 
         String row() {
             return String.format(
@@ -171,15 +177,23 @@ public final class ManyStreamsDriver {
         }
         out.println("| setup | streams | peak threads | heap in use, MiB | records/s | CPU µs/record | failed |");
         results.forEach(result -> out.println(result.row()));
+        results.forEach(result -> out.println(
+                result.setup() + ", " + result.streams() + " streams, CPU by thread: " + result.cpuShares()));
         return results;
+    }
+
+    /** The linger, when it is not the producer's default, in the setup's name. */
+    private static String lingerNote(Settings settings) {
+        return settings.lingerMillis == 5 ? "" : " (linger " + settings.lingerMillis + " ms)";
     }
 
     private static String stream(int i) {
         return "stream-" + i;
     }
 
-    private static ProducerBuilder settings(LocalFirehoseProcess endpoint) {
+    private static ProducerBuilder settings(LocalFirehoseProcess endpoint, Settings settings) {
         return SecureFirehoseProducer.builder()
+                .linger(Duration.ofMillis(settings.lingerMillis))
                 .region("us-east-1")
                 .endpoint(endpoint.endpoint)
                 .credentialsProvider(StaticCredentialsProvider.create(
@@ -188,14 +202,15 @@ public final class ManyStreamsDriver {
     }
 
     private static Result runClient(LocalFirehoseProcess endpoint, Settings settings, int streams) throws Exception {
-        SecureFirehoseClient client =
-                SecureFirehoseClient.builder().settings(settings(endpoint)).build();
+        SecureFirehoseClient client = SecureFirehoseClient.builder()
+                .settings(settings(endpoint, settings))
+                .build();
         try {
             List<SecureFirehoseProducer> producers = new ArrayList<>();
             for (int i = 0; i < streams; i++) {
                 producers.add(client.producer(stream(i)));
             }
-            return measure("one client", producers, settings);
+            return measure("one client" + lingerNote(settings), producers, settings);
         } finally {
             client.close();
         }
@@ -205,9 +220,10 @@ public final class ManyStreamsDriver {
         List<SecureFirehoseProducer> producers = new ArrayList<>();
         try {
             for (int i = 0; i < settings.separate; i++) {
-                producers.add(settings(endpoint).deliveryStream(stream(i)).build());
+                producers.add(
+                        settings(endpoint, settings).deliveryStream(stream(i)).build());
             }
-            return measure("separate producers", producers, settings);
+            return measure("separate producers" + lingerNote(settings), producers, settings);
         } finally {
             for (SecureFirehoseProducer producer : producers) {
                 producer.close();
@@ -269,6 +285,14 @@ public final class ManyStreamsDriver {
         double heapMiB = memory.getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
         double seconds = (after.wallNanos() - before.wallNanos()) / 1e9;
         double cpuMicros = (after.cpuNanos() - before.cpuNanos()) / 1e3 / Math.max(1, acked);
-        return new Result(setup, producers.size(), peakThreads, heapMiB, acked / seconds, cpuMicros, failed.sum());
+        return new Result(
+                setup,
+                producers.size(),
+                peakThreads,
+                heapMiB,
+                acked / seconds,
+                cpuMicros,
+                failed.sum(),
+                ProcessMeter.Reading.cpuShares(before, after));
     }
 }

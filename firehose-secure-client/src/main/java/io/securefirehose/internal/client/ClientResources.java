@@ -306,16 +306,6 @@ public final class ClientResources implements AutoCloseable {
         return (web == null ? 0 : web.failures()) + (session == null ? 0 : session.failures());
     }
 
-    /** @return the buffer the streams share */
-    public SharedBuffer buffer() {
-        return buffer;
-    }
-
-    /** @return the scheduler the streams run on */
-    public TaskScheduler scheduler() {
-        return runOn;
-    }
-
     /** Stops what the streams shared: connections, sessions, event loops, the listener's and sender's threads. */
     @Override
     public void close() {

@@ -101,17 +101,17 @@ public final class SharedBuffer {
     }
 
     /** @return the most bytes over all streams */
-    public long limit() {
+    long limit() {
         return limit;
     }
 
     /** @return bytes reserved by all streams now */
-    public long used() {
+    long used() {
         return used.get();
     }
 
     /** @return the weights of the open streams, summed */
-    public long totalWeight() {
+    long totalWeight() {
         return totalWeight.get();
     }
 }
