@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -106,6 +107,8 @@ public final class ManyStreamsDriver {
             double recordsPerSecond,
             double cpuMicrosPerRecord,
             long failed,
+            long sent,
+            long acknowledged,
             String cpuShares) {
 
         String row() {
@@ -234,6 +237,7 @@ public final class ManyStreamsDriver {
     /** Sends at the offered rate from the sender threads, round robin over the producers; measures after warm-up. */
     private static Result measure(String setup, List<SecureFirehoseProducer> producers, Settings settings)
             throws Exception {
+        LongAdder sentCount = new LongAdder();
         LongAdder acknowledged = new LongAdder();
         LongAdder failed = new LongAdder();
         byte[] record = new byte[settings.recordBytes];
@@ -249,16 +253,18 @@ public final class ManyStreamsDriver {
                         Pacer pacer = Pacer.fixedRate(perSender / BURST);
                         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(totalSeconds);
                         long i = 0;
-                        for (long burst = 0; System.nanoTime() < end; burst++) {
-                            pacer.awaitDue(burst);
+                        long burst = 0;
+                        do { // at least one burst, however late the thread starts
+                            pacer.awaitDue(burst++);
                             for (int b = 0; b < BURST; b++, i++) {
                                 SecureFirehoseProducer producer =
                                         producers.get((int) ((first + i * settings.senders) % producers.size()));
                                 CompletableFuture<RecordReceipt> sent = producer.send(record);
+                                sentCount.increment();
                                 sent.whenComplete(
                                         (receipt, error) -> (error == null ? acknowledged : failed).increment());
                             }
-                        }
+                        } while (System.nanoTime() < end);
                     },
                     "bench-sender-" + s);
             senders.add(sender);
@@ -279,6 +285,11 @@ public final class ManyStreamsDriver {
         for (SecureFirehoseProducer producer : producers) {
             producer.flush();
         }
+        // flush returns once every future completed; the counting callbacks run right after, on the sender thread.
+        long settleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (acknowledged.sum() + failed.sum() < sentCount.sum() && System.nanoTime() < settleBy) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         memory.gc();
         memory.gc();
@@ -293,6 +304,8 @@ public final class ManyStreamsDriver {
                 acked / seconds,
                 cpuMicros,
                 failed.sum(),
+                sentCount.sum(),
+                acknowledged.sum(),
                 ProcessMeter.Reading.cpuShares(before, after));
     }
 }

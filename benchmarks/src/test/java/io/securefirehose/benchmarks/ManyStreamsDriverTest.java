@@ -34,9 +34,11 @@ class ManyStreamsDriverTest {
                 .extracting(ManyStreamsDriver.Result::setup)
                 .containsExactly("one client", "one client", "separate producers");
         assertThat(results).extracting(ManyStreamsDriver.Result::streams).containsExactly(1, 3, 3);
+        // Counts, not rates: how many records a busy machine sends within the second is not the point here.
         assertThat(results).allSatisfy(result -> {
             assertThat(result.failed()).isZero();
-            assertThat(result.recordsPerSecond()).isPositive();
+            assertThat(result.sent()).as("one burst of each sender at least").isGreaterThanOrEqualTo(2 * 50);
+            assertThat(result.acknowledged()).isEqualTo(result.sent());
             assertThat(result.peakThreads()).isPositive();
         });
         assertThat(Files.readAllLines(dir.resolve("streams.csv"))).hasSize(4);
