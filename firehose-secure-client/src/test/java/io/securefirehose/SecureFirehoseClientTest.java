@@ -9,6 +9,7 @@ import io.securefirehose.credentials.AssumeRole;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.errors.BufferExhaustedException;
 import io.securefirehose.errors.DeliveryFailedException;
+import io.securefirehose.errors.EndpointPolicyViolationException;
 import io.securefirehose.listener.CallFinished;
 import io.securefirehose.listener.ProducerListener;
 import io.securefirehose.testkit.CapturedKmsCall;
@@ -350,6 +351,20 @@ class SecureFirehoseClientTest {
         CompletableFuture.allOf(delivered.toArray(CompletableFuture[]::new)).get(WAIT_SECONDS, TimeUnit.SECONDS);
 
         assertThat(server.records("steady")).hasSize(150);
+    }
+
+    @Test
+    void aClientWhoseEndpointIsRefusedAtBuildLeavesNoThreadRunning() {
+        LocalFirehose server = resources.add(LocalFirehose.start("orders"));
+        Set<Thread> before = sdkThreads();
+
+        assertThatThrownBy(() -> SecureFirehoseClient.builder()
+                        .settings(settings(server).allowedCidrs("10.0.0.0/8"))
+                        .build())
+                .isInstanceOf(EndpointPolicyViolationException.class);
+
+        await().atMost(Duration.ofSeconds(WAIT_SECONDS))
+                .until(() -> sdkThreads().stream().allMatch(before::contains));
     }
 
     @Test

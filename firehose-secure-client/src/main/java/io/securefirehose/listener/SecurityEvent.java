@@ -11,7 +11,8 @@ import org.apiguardian.api.API;
  * logged on the {@code io.securefirehose.security} logger and counted in {@code firehose.producer.security.events}
  * (docs/metrics.md); the other kinds are a call's failure, which its records carry as their typed cause.
  *
- * @param deliveryStream the producer's delivery stream
+ * @param deliveryStream the producer's delivery stream; {@code *} for a connection the streams of a
+ *     {@code SecureFirehoseClient} share (its Firehose, STS or KMS endpoint)
  * @param kind which rule refused
  * @param detail what was seen and which rule it broke, as the log and the exception say it; never record data or a
  *     secret
