@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.securefirehose.credentials.AssumeRole;
+import io.securefirehose.credentials.WebIdentity;
 import io.securefirehose.crypto.EnvelopeEncryption;
 import io.securefirehose.errors.BufferExhaustedException;
 import io.securefirehose.errors.DeliveryFailedException;
@@ -17,6 +18,8 @@ import io.securefirehose.testkit.LocalFirehose;
 import io.securefirehose.testkit.StreamQuota;
 import io.securefirehose.time.ManualScheduler;
 import io.securefirehose.transport.TrustMaterial;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link SecureFirehoseClient} against a local Firehose (with STS and KMS, applying session policies as IAM does):
@@ -217,6 +221,36 @@ class SecureFirehoseClientTest {
         assertThat(opened - 1)
                 .as("streams of 20-character names one session names")
                 .isGreaterThanOrEqualTo(20);
+    }
+
+    @Test
+    void aWebIdentitySessionSignsForEveryStreamOfTheClientWithOneTokenExchange(@TempDir Path temp) throws Exception {
+        LocalFirehose server =
+                resources.add(LocalFirehose.builder().accountId("111122223333").stream("orders").stream("clicks")
+                        .webIdentityRole(ROLE, "token-of-the-pod")
+                        .requireSessionCredentials(true)
+                        .start());
+        Path token = Files.writeString(temp.resolve("token"), "token-of-the-pod\n", UTF_8);
+        SecureFirehoseClient client = client(
+                SecureFirehoseProducer.builder()
+                        .region(server.region())
+                        .endpoint(server.endpoint())
+                        .trustMaterial(TrustMaterial.fromPem(server.trustPem()))
+                        .linger(Duration.ZERO)
+                        .webIdentity(WebIdentity.role(ROLE)
+                                .tokenFile(token)
+                                .stsEndpoint(server.endpoint())
+                                .build()),
+                4);
+
+        sent(client.producer("orders"), "one");
+        sent(client.producer("clicks"), "two");
+
+        assertThat(server.assumeRoleRequests())
+                .singleElement()
+                .satisfies(exchange -> assertThat(exchange.outcome()).isEqualTo("AssumeRoleWithWebIdentity OK"));
+        assertThat(server.records("orders")).hasSize(1);
+        assertThat(server.records("clicks")).hasSize(1);
     }
 
     @Test
