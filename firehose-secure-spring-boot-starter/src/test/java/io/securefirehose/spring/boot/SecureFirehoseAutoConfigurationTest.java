@@ -2,6 +2,7 @@ package io.securefirehose.spring.boot;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.securefirehose.ProducerBuilder;
@@ -211,11 +212,13 @@ class SecureFirehoseAutoConfigurationTest {
                     context.getBean(SecureFirehoseProducer.class)
                             .send("metered".getBytes(UTF_8))
                             .get(30, TimeUnit.SECONDS);
-                    assertThat(registry.get("firehose.producer.records.sent")
-                                    .tag("stream", "orders")
-                                    .counter()
-                                    .count())
-                            .isEqualTo(1.0);
+                    // The meters count a call's records right after its futures complete, on the sender thread.
+                    await().atMost(Duration.ofSeconds(30))
+                            .untilAsserted(() -> assertThat(registry.get("firehose.producer.records.sent")
+                                            .tag("stream", "orders")
+                                            .counter()
+                                            .count())
+                                    .isEqualTo(1.0));
                 });
     }
 
